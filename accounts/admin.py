@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin, messages
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import FinancialProfile, Role, User
+from accounts.selectors import user_list
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in a cell."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset & user_list(role=self.value())
+        return queryset
+
+
+class UserCreationForm(auth_forms.BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class FinancialProfileInline(admin.StackedInline):
+    model = FinancialProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["-date_joined"]
+    list_display = ["email", "display_name", "role_label", "is_active", "date_joined", "last_login"]
+    list_filter = [RoleFilter, "is_active", ("date_joined", admin.DateFieldListFilter)]
+    search_fields = ["email", "display_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [FinancialProfileInline]
+    actions = ["activate_users", "deactivate_users", "export_users_csv"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["display_name", "avatar"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal = ["groups", "user_permissions"]
+
+    @admin.display(description="Role")
+    def role_label(self, user: User) -> str:
+        return user.role.label
+
+    @admin.action(description="Activate selected users", permissions=["change"])
+    def activate_users(self, request, queryset):
+        count = services.users_set_active(users=queryset, active=True)
+        self.message_user(request, f"{count} user(s) activated.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        count = services.users_set_active(users=queryset.exclude(pk=request.user.pk), active=False)
+        self.message_user(request, f"{count} user(s) deactivated (never yourself).", messages.SUCCESS)
+
+    @admin.action(description="Export selected users as CSV", permissions=["view"])
+    def export_users_csv(self, request, queryset):
+        writer = csv.writer(_Echo())
+        header = ["email", "display_name", "role", "is_active", "date_joined", "last_login",
+                  "preferred_currency", "timezone"]
+
+        def rows():
+            yield writer.writerow(header)
+            for user in queryset.select_related("financial_profile").order_by("pk").iterator(chunk_size=1000):
+                profile = user.financial_profile
+                yield writer.writerow([csv_cell(v) for v in (
+                    user.email, user.display_name, user.role.value, user.is_active,
+                    user.date_joined.isoformat(), user.last_login.isoformat() if user.last_login else "",
+                    profile.preferred_currency, profile.timezone,
+                )])
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="finsight-users-{stamp}.csv"'
+        return response

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from accounts.currencies import currency_choices, timezone_choices
+from accounts.models import FinancialProfile, User
+
+
+class FinancialProfileSerializer(serializers.ModelSerializer):
+    preferred_currency = serializers.ChoiceField(choices=currency_choices(), required=False,
+                                                 help_text="ISO 4217 code, e.g. EUR.")
+    timezone = serializers.ChoiceField(choices=timezone_choices(), required=False, help_text="IANA name, e.g. Europe/Berlin.")
+
+    class Meta:
+        model = FinancialProfile
+        fields = ["monthly_net_income", "savings_rate_target", "preferred_currency", "timezone"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    financial_profile = FinancialProfileSerializer(required=False)
+    avatar_url = serializers.SerializerMethodField()
+    role = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name", "avatar_url", "role", "date_joined", "financial_profile"]
+        read_only_fields = ["id", "email", "avatar_url", "role", "date_joined"]
+
+    def get_avatar_url(self, user: User) -> str | None:
+        if not user.avatar:
+            return None
+        request = self.context.get("request")
+        from django.urls import reverse
+
+        url = reverse("api:me-avatar")
+        return request.build_absolute_uri(url) if request else url
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class SignupResponseSerializer(serializers.Serializer):
+    user = MeSerializer(read_only=True)
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(write_only=True)
+    new_password = serializers.CharField(write_only=True)
+
+    def validate_old_password(self, value: str) -> str:
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError("Your current password is not correct.")
+        return value
+
+    def validate_new_password(self, value: str) -> str:
+        password_validation.validate_password(value, self.context["request"].user)
+        return value
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField()
+    token = serializers.CharField()
+    new_password = serializers.CharField(write_only=True)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(help_text="JPEG, PNG, GIF or WebP; at most 2 MB and 4096 px per side.")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    """simplejwt's refresh, which also refuses a refresh token issued before a password change."""
+
+    default_error_messages = {
+        **jwt_serializers.TokenRefreshSerializer.default_error_messages,
+        "password_changed": _("The password was changed since this token was issued; log in again."),
+    }
+
+    def validate(self, attrs):
+        refresh = RefreshToken(attrs["refresh"])
+        user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        claim = refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+        if jwt_settings.CHECK_REVOKE_TOKEN and claim != get_md5_hash_password(user.password):
+            raise AuthenticationFailed(self.error_messages["password_changed"], "password_changed")
+        return super().validate(attrs)

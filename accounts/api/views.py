@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import parsers, permissions, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts import services
+from accounts.api import serializers as s
+from accounts.forms import PasswordResetForm
+from accounts.models import User
+from accounts.selectors import user_get_with_profile
+
+
+def _validation_error(error: DjangoValidationError) -> ValidationError:
+    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    return ValidationError(detail)
+
+
+def _token_pair(user: User) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class LockoutAwareMixin:
+    """Turn a django-axes lockout, flagged on the request during authenticate(), into a 429."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(request, "axes_locked_out", False):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            response = Response(
+                {"detail": f"Too many failed login attempts. This account is locked for {minutes} minutes."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(minutes * 60)},
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+@extend_schema(tags=["auth"], request=s.SignupSerializer, responses={201: s.SignupResponseSerializer})
+class SignupView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "signup"
+
+    def post(self, request):
+        data = s.SignupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = services.user_create(**data.validated_data)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        user = user_get_with_profile(user_id=user.pk)
+        body = {"user": s.MeSerializer(user, context={"request": request}).data, **_token_pair(user)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, 401: s.DetailSerializer, 429: s.DetailSerializer})
+class TokenObtainView(LockoutAwareMixin, jwt_views.TokenObtainPairView):
+    """Exchange email and password for an access token and a refresh token."""
+
+    throttle_scope = "token"
+
+
+@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, 401: s.DetailSerializer})
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new pair; the old refresh token is blacklisted."""
+
+    throttle_scope = "token"
+
+
+@extend_schema(tags=["auth"], request=s.RefreshInputSerializer,
+               responses={205: OpenApiResponse(description="Logged out"), 400: s.DetailSerializer})
+class LogoutView(APIView):
+    """Blacklist the given refresh token so that it can never be used again."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "token"
+
+    def post(self, request):
+        data = s.RefreshInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            RefreshToken(data.validated_data["refresh"]).blacklist()
+        except TokenError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+@extend_schema(tags=["auth"], request=s.PasswordChangeSerializer, responses={200: s.TokenPairSerializer})
+class PasswordChangeView(APIView):
+    """Change the password. Every other token and web session stops working; a fresh pair is returned."""
+
+    def post(self, request):
+        data = s.PasswordChangeSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.password_change(user=request.user, new_password=data.validated_data["new_password"])
+        return Response(_token_pair(request.user))
+
+
+@extend_schema(tags=["auth"], request=s.PasswordResetSerializer, responses={202: s.DetailSerializer})
+class PasswordResetView(APIView):
+    """Email a reset link if an account has this address (the answer is the same either way)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "password_reset"
+
+    def post(self, request):
+        data = s.PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = PasswordResetForm(data={"email": data.validated_data["email"]})
+        form.is_valid()
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/emails/password_reset-subject.txt",
+            email_template_name="accounts/emails/password_reset-body.txt",
+            html_email_template_name="accounts/emails/password_reset-body.html",
+        )
+        return Response({"detail": "If an account uses this address, a reset link is on its way."},
+                        status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["auth"], request=s.PasswordResetConfirmSerializer,
+               responses={200: s.DetailSerializer, 400: s.DetailSerializer})
+class PasswordResetConfirmView(APIView):
+    """Set a new password with the uid and token from the reset email."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "password_reset"
+
+    def post(self, request):
+        data = s.PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user_id = force_str(urlsafe_base64_decode(data.validated_data["uid"]))
+            user = User.objects.get(pk=user_id)
+        except (TypeError, ValueError, OverflowError, User.DoesNotExist, DjangoValidationError):
+            user = None
+        if user is None or not default_token_generator.check_token(user, data.validated_data["token"]):
+            return Response({"detail": "This reset link is invalid or has already been used."},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            services.password_change(user=user, new_password=data.validated_data["new_password"])
+        except DjangoValidationError as error:
+            raise ValidationError({"new_password": error.messages}) from None
+        return Response({"detail": "Your password has been set."})
+
+
+class MeView(APIView):
+    """The signed-in user's profile and financial profile."""
+
+    def get_object(self) -> User:
+        return user_get_with_profile(user_id=self.request.user.pk)
+
+    @extend_schema(tags=["me"], responses={200: s.MeSerializer})
+    def get(self, request):
+        return Response(s.MeSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(tags=["me"], request=s.MeSerializer, responses={200: s.MeSerializer})
+    def patch(self, request):
+        user = self.get_object()
+        data = s.MeSerializer(user, data=request.data, partial=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        changes = {k: v for k, v in data.validated_data.items() if k != "financial_profile"}
+        changes.update(data.validated_data.get("financial_profile", {}))
+        try:
+            services.profile_update(user=user, data=changes)
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        return Response(s.MeSerializer(self.get_object(), context={"request": request}).data)
+
+
+class AvatarView(APIView):
+    """Upload (PUT, multipart field ``avatar``), download (GET) or remove (DELETE) your avatar."""
+
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(tags=["me"], responses={(200, "image/*"): OpenApiResponse(description="The avatar image"),
+                                           404: s.DetailSerializer})
+    def get(self, request):
+        if not request.user.avatar:
+            raise Http404
+        return FileResponse(request.user.avatar.open("rb"))
+
+    @extend_schema(tags=["me"], request={"multipart/form-data": s.AvatarUploadSerializer},
+                   responses={200: s.MeSerializer, 400: s.DetailSerializer})
+    def put(self, request):
+        data = s.AvatarUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.avatar_set(user=request.user, upload=data.validated_data["avatar"])
+        except DjangoValidationError as error:
+            raise ValidationError({"avatar": error.messages}) from None
+        return Response(s.MeSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(tags=["me"], responses={204: None})
+    def delete(self, request):
+        services.avatar_remove(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def get_object(self) -> User:
+        return user_get_with_profile(user_id=self.request.user.pk)

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.views.generic import FormView, TemplateView, UpdateView, View
+
+from accounts import services
+from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from accounts.throttling import ThrottledPostMixin
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+
+class SignupView(ThrottledPostMixin, FormView):
+    throttle_scope = "signup"
+    template_name = "accounts/signup.html"
+    form_class = SignupForm
+    success_url = reverse_lazy("accounts:financial_profile")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user = services.user_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, "Welcome to Finsight! Tell us a little about your finances to get started.")
+        return super().form_valid(form)
+
+
+class LoginView(ThrottledPostMixin, auth_views.LoginView):
+    throttle_scope = "login"
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have been logged out.")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        # Django re-keys this session; every other session of the user stops verifying.
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed. Other devices have been signed out.")
+        return response
+
+
+class PasswordResetView(ThrottledPostMixin, auth_views.PasswordResetView):
+    throttle_scope = "password_reset"
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    email_template_name = "accounts/emails/password_reset-body.txt"
+    html_email_template_name = "accounts/emails/password_reset-body.html"
+    subject_template_name = "accounts/emails/password_reset-subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been set. You can log in now.")
+        return response
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            services.profile_update(user=user, data={"display_name": form.cleaned_data["display_name"]})
+            if form.cleaned_data.get("avatar_upload"):
+                services.avatar_set(user=user, upload=form.cleaned_data["avatar_upload"])
+            elif form.cleaned_data.get("remove_avatar"):
+                services.avatar_remove(user=user)
+        except ValidationError as error:
+            form.add_error("avatar_upload", error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Profile saved.")
+        return redirect(self.success_url)
+
+
+class FinancialProfileView(LoginRequiredMixin, UpdateView):
+    template_name = "accounts/financial_profile.html"
+    form_class = FinancialProfileForm
+    success_url = reverse_lazy("accounts:financial_profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user.financial_profile
+
+    def form_valid(self, form):
+        services.profile_update(user=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, "Financial profile saved.")
+        return redirect(self.success_url)
+
+
+class AvatarView(LoginRequiredMixin, View):
+    """The signed-in user's own avatar; media is not served publicly."""
+
+    def get(self, request):
+        if not request.user.avatar:
+            raise Http404("No avatar")
+        response = FileResponse(request.user.avatar.open("rb"))
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,0 +1,27 @@
+"""Production: DEBUG off, HTTPS only, JSON logs. Every secret comes from the environment."""
+
+from config.env import env
+
+from .base import *  # noqa: F403
+from .base import DEBUG, LOG_LEVEL
+
+if DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DEBUG must be false with config.settings.production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+LOG_FORMAT = env.choice("LOG_FORMAT", ("console", "json"), "json")
+from config.logging import build_logging  # noqa: E402
+
+LOGGING = build_logging(LOG_FORMAT, LOG_LEVEL)

@@ -1,0 +1,68 @@
+"""Shared fixtures: an owner, another user and a staff user, plus API clients for them."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.services import role_grant
+from accounts.tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters live in the cache (Redis in CI); never let one test's requests count in another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="owner@example.com", display_name="Olivia Owner")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(email="other@example.com", display_name="Oscar Other")
+
+
+@pytest.fixture
+def staff_user(db):
+    return role_grant(user=UserFactory(email="staff@example.com", display_name="Stella Staff"), role=Role.STAFF)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def _token_client(user) -> APIClient:
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def owner_api(owner) -> APIClient:
+    return _token_client(owner)
+
+
+@pytest.fixture
+def other_api(other_user) -> APIClient:
+    return _token_client(other_user)
