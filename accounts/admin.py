@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -44,6 +45,12 @@ class UserCreationForm(auth_forms.BaseUserCreationForm):
         model = User
         fields = ("email",)
 
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("A user with this email address already exists.")
+        return email
+
 
 class UserChangeForm(auth_forms.UserChangeForm):
     class Meta:
@@ -76,6 +83,14 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ["groups", "user_permissions"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            FinancialProfile.objects.get_or_create(user=obj)
 
     @admin.display(description="Role")
     def role_label(self, user: User) -> str:

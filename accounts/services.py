@@ -25,7 +25,10 @@ def user_create(*, email: str, password: str, display_name: str = "") -> User:
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "An account with this email address already exists."}, code="unique")
     candidate = User(email=email, display_name=display_name)
-    password_validation.validate_password(password, candidate)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
     user = User.objects.create_user(email=email, password=password, display_name=display_name)
     log.info("user_signed_up", user_id=user.pk)
     return user

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 
-class PageRateThrottle(ScopedRateThrottle):
+class SettingsRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle reading the rates when used, not at import, so operators and tests can change them."""
+
+    def get_rate(self):
+        if not getattr(self, "scope", None):
+            return None
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class PageRateThrottle(SettingsRateThrottle):
     """DRF's scoped throttle, usable on a plain Django view: keyed by client IP and scope."""
 
     def __init__(self, scope: str):

@@ -100,5 +100,13 @@ class Env:
         value = self._raw(name, None)
         return Path(value).expanduser().resolve() if value else default
 
+    def directory(self, name: str, path: Path) -> Path:
+        """Make sure a directory the settings point at exists, or fail naming its variable."""
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}={str(path)!r} cannot be created: {error.strerror}.") from None
+        return path
+
 
 env = Env()

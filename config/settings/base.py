@@ -11,6 +11,7 @@ from config.logging import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = env.path("DATA_DIR", BASE_DIR / "var")
+env.directory("DATA_DIR", DATA_DIR)
 APP_VERSION = __version__
 
 SECRET_KEY = env.str("SECRET_KEY")
@@ -167,6 +168,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Only views that name a throttle_scope are limited (the sign-in family).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.SettingsRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", "10/min"),
         "signup": env.str("THROTTLE_SIGNUP", "5/hour"),

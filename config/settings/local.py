@@ -8,7 +8,7 @@ os.environ.setdefault("SECRET_KEY", "dev-only-secret-key-not-for-production-use-
 os.environ.setdefault("JWT_SIGNING_KEY", "dev-only-jwt-signing-key-not-for-production-use-0123456789")
 
 from .base import *  # noqa: E402,F403
-from .base import DATA_DIR  # noqa: E402
+from .base import STATIC_ROOT  # noqa: E402
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

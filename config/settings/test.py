@@ -9,9 +9,9 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="finsight-test-"))
 os.environ.setdefault("HUEY_QUEUE_NAME", f"finsight-test-{os.getpid()}")
 
 from .base import *  # noqa: E402,F403
-from .base import DATA_DIR, HUEY, REST_FRAMEWORK  # noqa: E402
+from .base import STATIC_ROOT, HUEY, REST_FRAMEWORK  # noqa: E402
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing directory
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

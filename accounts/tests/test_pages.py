@@ -1,0 +1,198 @@
+"""The account pages as a person uses them: sign up, log in and out, passwords, profiles, avatars."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def png(size=(32, 32)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_signup_logs_in_and_asks_for_the_financial_profile(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "Sam@Example.com", "display_name": "Sam", "password1": "sams-long-passphrase",
+         "password2": "sams-long-passphrase"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/accounts/profile/financial/"
+    assert "Welcome to Finsight" in response.content.decode()
+    user = User.objects.get(email="sam@example.com")
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "owner@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+         "already exists"),
+        ({"email": "new@example.com", "password1": "a-long-passphrase", "password2": "another-passphrase"},
+         "The two passwords differ"),
+        ({"email": "new@example.com", "password1": "short", "password2": "short"}, "too short"),
+        ({"email": "nope", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+         "Enter a valid email address"),
+    ],
+)
+def test_signup_errors_are_shown_and_nothing_is_created(client, owner, data, message):
+    response = client.post("/accounts/signup/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_login_and_logout(client, owner, password):
+    response = client.post("/accounts/login/", {"username": "OWNER@example.com", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Olivia" in response.content.decode()
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert "logged out" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_password_shows_a_clear_message(client, owner):
+    response = client.post("/accounts/login/", {"username": owner.email, "password": "not-the-password"})
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/accounts/profile/", "/accounts/profile/financial/", "/accounts/password/change/",
+                                 "/accounts/profile/avatar/"])
+def test_private_pages_need_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(client, owner, password):
+    other_device = type(client)()
+    other_device.force_login(owner)
+    client.force_login(owner)
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": password, "new_password1": "new-long-passphrase", "new_password2": "new-long-passphrase"},
+        follow=True,
+    )
+    assert "Your password was changed" in response.content.decode()
+    assert client.get("/accounts/profile/").status_code == 200
+    assert other_device.get("/accounts/profile/").status_code == 302
+
+
+def test_password_reset_by_email_end_to_end(client, owner):
+    response = client.post("/accounts/password/reset/", {"email": "owner@EXAMPLE.com"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["owner@example.com"]
+    assert "Finsight" in message.subject
+    html = message.alternatives[0][0]
+    assert "/accounts/password/reset/" in html
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/[^\s\"<]+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "reset-long-passphrase",
+                                     "new_password2": "reset-long-passphrase"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    owner.refresh_from_db()
+    assert owner.check_password("reset-long-passphrase")
+    # A used link is dead.
+    assert "invalid" in client.get(link, follow=True).content.decode().lower()
+
+
+def test_profile_edit_and_avatar_upload(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/accounts/profile/",
+        {"display_name": "Liv", "avatar_upload": SimpleUploadedFile("face.png", png(), "image/png")},
+        follow=True,
+    )
+    assert "Profile saved" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.display_name == "Liv"
+    assert owner.avatar.name.startswith("avatars/")
+    avatar = client.get("/accounts/profile/avatar/")
+    assert avatar.status_code == 200
+    assert b"".join(avatar.streaming_content)[:4] == b"\x89PNG"
+
+
+def test_profile_refuses_a_fake_image_and_keeps_the_old_one(client, owner):
+    client.force_login(owner)
+    client.post("/accounts/profile/", {"display_name": "Liv",
+                                       "avatar_upload": SimpleUploadedFile("a.png", png(), "image/png")})
+    owner.refresh_from_db()
+    before = owner.avatar.name
+    response = client.post(
+        "/accounts/profile/",
+        {"display_name": "Changed", "avatar_upload": SimpleUploadedFile("evil.png", b"MZ\x90\x00 not an image",
+                                                                       "image/png")},
+    )
+    assert response.status_code == 200
+    assert "not an image we can read" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.avatar.name == before
+    assert owner.display_name == "Liv"
+
+
+def test_avatar_page_shows_only_your_own(client, owner, other_user):
+    client.force_login(other_user)
+    assert client.get("/accounts/profile/avatar/").status_code == 404
+    client.force_login(owner)
+    client.post("/accounts/profile/", {"display_name": "Liv",
+                                       "avatar_upload": SimpleUploadedFile("a.png", png(), "image/png")})
+    client.force_login(other_user)
+    assert client.get("/accounts/profile/avatar/").status_code == 404
+
+
+def test_financial_profile_page_saves_decimal_values(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/accounts/profile/financial/",
+        {"monthly_net_income": "4250.50", "savings_rate_target": "25", "preferred_currency": "CHF",
+         "timezone": "Europe/Zurich"},
+        follow=True,
+    )
+    assert "Financial profile saved" in response.content.decode()
+    profile = User.objects.get(pk=owner.pk).financial_profile
+    assert profile.monthly_net_income == Decimal("4250.50")
+    assert profile.preferred_currency == "CHF"
+    assert profile.timezone == "Europe/Zurich"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("preferred_currency", "ABC", "Select a valid choice"),
+        ("timezone", "Nowhere/Land", "Select a valid choice"),
+        ("savings_rate_target", "101", "less than or equal to 100"),
+        ("monthly_net_income", "-10", "greater than or equal to 0"),
+    ],
+)
+def test_financial_profile_page_refuses_bad_values(client, owner, field, value, message):
+    client.force_login(owner)
+    data = {"monthly_net_income": "1000", "savings_rate_target": "20", "preferred_currency": "EUR",
+            "timezone": "UTC", field: value}
+    response = client.post("/accounts/profile/financial/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    owner.financial_profile.refresh_from_db()
+    assert owner.financial_profile.monthly_net_income is None
+
+
+def test_home_for_visitors_and_members(client, owner):
+    assert "Sign up" in client.get("/").content.decode()
+    client.force_login(owner)
+    assert "Olivia" in client.get("/").content.decode()
