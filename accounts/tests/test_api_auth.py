@@ -168,3 +168,10 @@ def test_endpoints_need_authentication(api_client):
     assert api_client.get("/api/v1/me/").status_code == 401
     assert api_client.put("/api/v1/me/avatar/").status_code == 401
     assert api_client.post("/api/v1/auth/password/change/", {}, format="json").status_code == 401
+
+
+def test_token_login_records_last_login(api_client, owner, password):
+    assert owner.last_login is None
+    obtain(api_client, owner.email, password)
+    owner.refresh_from_db()
+    assert owner.last_login is not None
