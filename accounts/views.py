@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -106,12 +107,15 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         user = self.request.user
         try:
-            services.profile_update(user=user, data={"display_name": form.cleaned_data["display_name"]})
-            if form.cleaned_data.get("avatar_upload"):
-                services.avatar_set(user=user, upload=form.cleaned_data["avatar_upload"])
-            elif form.cleaned_data.get("remove_avatar"):
-                services.avatar_remove(user=user)
+            # All or nothing: a refused avatar leaves the name unchanged too.
+            with transaction.atomic():
+                services.profile_update(user=user, data={"display_name": form.cleaned_data["display_name"]})
+                if form.cleaned_data.get("avatar_upload"):
+                    services.avatar_set(user=user, upload=form.cleaned_data["avatar_upload"])
+                elif form.cleaned_data.get("remove_avatar"):
+                    services.avatar_remove(user=user)
         except ValidationError as error:
+            user.refresh_from_db()
             form.add_error("avatar_upload", error)
             return self.form_invalid(form)
         messages.success(self.request, "Profile saved.")

@@ -1,7 +1,5 @@
 module.exports = {
   plugins: {
     "@tailwindcss/postcss": {},
-    "postcss-simple-vars": {},
-    "postcss-nested": {}
   },
 }

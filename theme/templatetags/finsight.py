@@ -1,0 +1,74 @@
+"""Presentation helpers for money and durations; Decimal throughout, never float."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+CENT = Decimal("0.01")
+
+
+def _to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        # A float already lost precision; its shortest repr is the closest honest Decimal.
+        value = repr(value)
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """`{{ amount|money:"CHF" }}` -> "CHF 4,250.50": two decimals, thousands separators, ISO code first."""
+    amount = _to_decimal(value)
+    if amount is None or not amount.is_finite():
+        return ""
+    formatted = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"{currency} {formatted}" if currency else formatted
+
+
+@register.simple_tag
+def savings_goal(monthly_net_income, savings_rate_target) -> Decimal | None:
+    """`{% savings_goal income rate as goal %}`: income × rate / 100 rounded to the cent, or None without income."""
+    income = _to_decimal(monthly_net_income)
+    rate = _to_decimal(savings_rate_target)
+    if income is None or rate is None:
+        return None
+    return (income * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def percent(value) -> str:
+    """`{{ Decimal("25.00")|percent }}` -> "25%", `{{ Decimal("12.50")|percent }}` -> "12.5%"."""
+    rate = _to_decimal(value)
+    if rate is None or not rate.is_finite():
+        return ""
+    text = f"{rate.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@register.filter
+def duration(value) -> str:
+    """`{{ timedelta(minutes=90)|duration }}` -> "1 hour 30 minutes"; seconds only under a minute."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = timedelta(seconds=value)
+    if not isinstance(value, timedelta):
+        return ""
+    total = max(int(value.total_seconds()), 0)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    if total < 60:
+        parts = [(seconds, "second")]
+    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
+    return " ".join(words) or "0 seconds"
