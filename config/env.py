@@ -66,6 +66,14 @@ class Env:
             return value
         return [item.strip() for item in value.split(",") if item.strip()]  # type: ignore[union-attr]
 
+    def rate(self, name: str, default: object = _NOT_SET) -> str:
+        """A DRF throttle rate such as 10/min."""
+        value = self._raw(name, default)
+        number, _, period = value.partition("/")  # type: ignore[union-attr]
+        if not number.isdigit() or int(number) < 1 or period[:1] not in ("s", "m", "h", "d"):
+            raise self._fail(name, value, "a rate like 10/min (per second, min, hour or day)")  # type: ignore[arg-type]
+        return value  # type: ignore[return-value]
+
     def choice(self, name: str, choices: tuple[str, ...], default: object = _NOT_SET) -> str:
         value = self._raw(name, default)
         if value not in choices:

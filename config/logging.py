@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import structlog
 
 SHARED_PROCESSORS = [
@@ -14,6 +16,7 @@ SHARED_PROCESSORS = [
 
 
 def build_logging(log_format: str, level: str) -> dict:
+    logging.captureWarnings(True)
     renderer = (
         structlog.processors.JSONRenderer()
         if log_format == "json"
@@ -54,6 +57,7 @@ def build_logging(log_format: str, level: str) -> dict:
             # Request lines come from django_structlog with a request_id; silence the duplicates.
             "django.server": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
-            "huey": {"level": level},
+            # run_huey adds its own handler when the logger has none; give it ours instead.
+            "huey": {"level": level, "handlers": ["console"], "propagate": False},
         },
     }

@@ -171,10 +171,10 @@ REST_FRAMEWORK = {
     # Only views that name a throttle_scope are limited (the sign-in family).
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.SettingsRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("THROTTLE_LOGIN", "10/min"),
-        "signup": env.str("THROTTLE_SIGNUP", "5/hour"),
-        "token": env.str("THROTTLE_TOKEN", "20/min"),
-        "password_reset": env.str("THROTTLE_PASSWORD_RESET", "5/hour"),
+        "login": env.rate("THROTTLE_LOGIN", "10/min"),
+        "signup": env.rate("THROTTLE_SIGNUP", "5/hour"),
+        "token": env.rate("THROTTLE_TOKEN", "20/min"),
+        "password_reset": env.rate("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", 0, minimum=0),
 }
