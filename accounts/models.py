@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -107,4 +107,12 @@ class FinancialProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"Financial profile of {self.user}"
+        return f"Financial profile of {self.user_id}"
+
+    @property
+    def monthly_savings_goal(self) -> Decimal | None:
+        """Income x savings-rate target, rounded half-up to the cent; None until the income is known."""
+        if self.monthly_net_income is None or self.savings_rate_target is None:
+            return None
+        goal = Decimal(self.monthly_net_income) * Decimal(self.savings_rate_target) / 100
+        return goal.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("profile/financial/", views.FinancialProfileView.as_view(), name="financial_profile"),
+    path("profile/financial/preview/", views.FinancialProfilePreviewView.as_view(), name="financial_profile_preview"),
     path("profile/avatar/", views.AvatarView.as_view(), name="avatar"),
 ]

@@ -7,12 +7,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import FormView, TemplateView, UpdateView, View
 
 from accounts import services
 from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
+from accounts.models import FinancialProfile
 from accounts.throttling import ThrottledPostMixin
 
 
@@ -134,6 +135,15 @@ class FinancialProfileView(LoginRequiredMixin, UpdateView):
         services.profile_update(user=self.request.user, data=form.cleaned_data)
         messages.success(self.request, "Financial profile saved.")
         return redirect(self.success_url)
+
+
+class FinancialProfilePreviewView(LoginRequiredMixin, View):
+    """The savings goal for the values being typed, without saving them (htmx partial)."""
+
+    def post(self, request):
+        form = FinancialProfileForm(request.POST, instance=FinancialProfile(user=request.user))
+        form.is_valid()
+        return render(request, "accounts/_savings_goal.html", {"profile": form.instance, "form": form})
 
 
 class AvatarView(LoginRequiredMixin, View):

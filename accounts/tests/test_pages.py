@@ -196,3 +196,29 @@ def test_home_for_visitors_and_members(client, owner):
     assert "Sign up" in client.get("/").content.decode()
     client.force_login(owner)
     assert "Olivia" in client.get("/").content.decode()
+
+
+def test_savings_goal_preview_follows_the_typed_values_without_saving(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/accounts/profile/financial/preview/",
+        {"monthly_net_income": "4250.50", "savings_rate_target": "25", "preferred_currency": "CHF", "timezone": "UTC"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "CHF 1,062.63" in response.content.decode()
+    owner.financial_profile.refresh_from_db()
+    assert owner.financial_profile.monthly_net_income is None
+
+
+def test_savings_goal_preview_shows_nothing_for_invalid_values(client, owner):
+    client.force_login(owner)
+    response = client.post("/accounts/profile/financial/preview/",
+                           {"monthly_net_income": "lots", "savings_rate_target": "25", "preferred_currency": "CHF",
+                            "timezone": "UTC"})
+    assert response.status_code == 200
+    assert "savings goal is" not in response.content.decode()
+
+
+def test_savings_goal_preview_needs_login(client):
+    assert client.post("/accounts/profile/financial/preview/", {}).status_code == 302

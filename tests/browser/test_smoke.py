@@ -120,6 +120,10 @@ def test_signup_financial_profile_logout_and_login_again(page: Page):
     page.get_by_label("Savings-rate target").fill("25")
     page.get_by_label("Preferred currency").select_option("CHF")
     page.get_by_label("Timezone").select_option("Europe/Zurich")
+    # htmx shows the savings goal for the typed values before anything is saved.
+    expect(page.locator("#savings-goal")).to_contain_text("CHF 1,062.63")
+    assert FinancialProfile.objects.get(user__email="ada@example.com").monthly_net_income is None
+    shot(page, "03b-financial-profile-live-goal")
     page.get_by_role("button", name="Save financial profile").click()
 
     expect(page.get_by_text("Financial profile saved.")).to_be_visible()

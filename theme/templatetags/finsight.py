@@ -34,16 +34,6 @@ def money(value, currency: str = "") -> str:
     return f"{currency} {formatted}" if currency else formatted
 
 
-@register.simple_tag
-def savings_goal(monthly_net_income, savings_rate_target) -> Decimal | None:
-    """`{% savings_goal income rate as goal %}`: income × rate / 100 rounded to the cent, or None without income."""
-    income = _to_decimal(monthly_net_income)
-    rate = _to_decimal(savings_rate_target)
-    if income is None or rate is None:
-        return None
-    return (income * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 @register.filter
 def percent(value) -> str:
     """`{{ Decimal("25.00")|percent }}` -> "25%", `{{ Decimal("12.50")|percent }}` -> "12.5%"."""

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from theme.templatetags.finsight import duration, money, percent, savings_goal
+from accounts.models import FinancialProfile
+from theme.templatetags.finsight import duration, money, percent
 
 
 @pytest.mark.parametrize(
@@ -27,12 +28,12 @@ def test_money_formats_two_decimals_with_separators_and_code(value, currency, ex
 
 
 def test_savings_goal_is_income_times_rate_rounded_half_up_to_the_cent():
-    assert savings_goal(Decimal("4250.50"), Decimal("25")) == Decimal("1062.63")
-    assert savings_goal(Decimal("3000"), Decimal("12.5")) == Decimal("375.00")
+    assert FinancialProfile(monthly_net_income=Decimal("4250.50"), savings_rate_target=Decimal("25")).monthly_savings_goal == Decimal("1062.63")
+    assert FinancialProfile(monthly_net_income=Decimal("3000"), savings_rate_target=Decimal("12.5")).monthly_savings_goal == Decimal("375.00")
 
 
 def test_savings_goal_needs_an_income():
-    assert savings_goal(None, Decimal("20")) is None
+    assert FinancialProfile(monthly_net_income=None, savings_rate_target=Decimal("20")).monthly_savings_goal is None
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,8 @@ def test_duration_reads_like_a_sentence(value, expected):
 
 def test_tags_work_together_in_a_template():
     template = Template(
-        "{% load finsight %}{% savings_goal income rate as goal %}{{ goal|money:currency }} of {{ income|money:currency }}"
+        "{% load finsight %}{{ profile.monthly_savings_goal|money:currency }} of {{ profile.monthly_net_income|money:currency }}"
     )
-    context = Context({"income": Decimal("4250.50"), "rate": Decimal("25"), "currency": "CHF"})
+    profile = FinancialProfile(monthly_net_income=Decimal("4250.50"), savings_rate_target=Decimal("25"))
+    context = Context({"profile": profile, "currency": "CHF"})
     assert template.render(context) == "CHF 1,062.63 of CHF 4,250.50"
