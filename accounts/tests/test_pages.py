@@ -222,3 +222,9 @@ def test_savings_goal_preview_shows_nothing_for_invalid_values(client, owner):
 
 def test_savings_goal_preview_needs_login(client):
     assert client.post("/accounts/profile/financial/preview/", {}).status_code == 302
+
+
+def test_unknown_pages_get_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
