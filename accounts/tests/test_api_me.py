@@ -154,7 +154,7 @@ def _noise_png() -> bytes:
     [
         ("notes.png", lambda: b"this is a text file, not a picture\n" * 20, "image/png", "not an image"),
         ("huge.png", _noise_png, "image/png", "the limit is 2 MB"),
-        ("ten-mb.bmp", lambda: b"BM" + b"\0" * (10 * 1024 * 1024), "image/bmp", "the limit is 2 MB"),
+        ("ten-mb.bmp", lambda: image_bytes("BMP", size=(1870, 1870)), "image/bmp", "the limit is 2 MB"),
         ("truncated.jpg", lambda: image_bytes("JPEG", size=(800, 600))[:1500], "image/jpeg", "damaged or truncated"),
         ("wide.png", lambda: image_bytes("PNG", size=(5000, 10)), "image/png", "the limit is 4096 pixels"),
         ("empty.png", lambda: b"", "image/png", "empty"),
