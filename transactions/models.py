@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.currencies import currency_choices
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class AccountKind(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    SAVINGS = "savings", "Savings"
+    CREDIT_CARD = "credit_card", "Credit card"
+    CASH = "cash", "Cash"
+    INVESTMENT = "investment", "Investment"
+
+
+class Account(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_accounts")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=AccountKind.choices, default=AccountKind.CHECKING)
+    currency = models.CharField(max_length=3, choices=currency_choices, default="EUR")
+    opening_balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    opening_date = models.DateField(default=timezone.localdate)
+    # The column mapping confirmed at the last import into this account, reused next time.
+    import_mapping = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("owner", "name", name="transactions_account_owner_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategoryKind(models.TextChoices):
+    EXPENSE = "expense", "Expense"
+    INCOME = "income", "Income"
+    TRANSFER = "transfer", "Transfer"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CategoryQuerySet:
+        """The standard taxonomy plus the user's own categories (hidden ones included)."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+    def annotate_hidden(self, user) -> CategoryQuerySet:
+        hidden = Category.hidden_by.through.objects.filter(category_id=OuterRef("pk"), user_id=user.pk)
+        return self.annotate(is_hidden=Exists(hidden))
+
+
+class Category(models.Model):
+    """Two levels: a top category (parent is null) and its sub-categories."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="categories", help_text="Empty for the standard taxonomy.")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices, default=CategoryKind.EXPENSE)
+    # Stable identifier of a standard category ("food_drink.groceries"); the ML seed corpus refers to it.
+    key = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+    hidden_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="hidden_categories")
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parent__name", "name"]
+        verbose_name_plural = "categories"
+        indexes = [models.Index(fields=["owner", "parent"])]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} > {self.name}" if self.parent_id and self.parent else self.name
+
+    @property
+    def is_standard(self) -> bool:
+        return self.owner_id is None
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    NEEDS_MAPPING = "needs_mapping", "Needs a column mapping"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Refused"
+
+
+class ImportBatch(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="import_batches")
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10, blank=True)
+    # The upload, kept (outside public media) only until the import has run.
+    stored_file = models.FileField(upload_to="imports/", blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    mapping = models.JSONField(default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, int(self.rows_processed * 100 / self.rows_total))
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("owner", "name", name="transactions_tag_owner_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CategorySource(models.TextChoices):
+    USER = "user", "You"
+    RULE = "rule", "Rule"
+    MODEL = "model", "Model"
+    IMPORT = "import", "Import"
+    NONE = "", "Not set"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Manual"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel"
+    OFX = "ofx", "OFX/QFX"
+    RECEIPT = "receipt", "Receipt"
+    VOICE = "voice", "Voice"
+    API = "api", "API"
+
+
+class TransactionQuerySet(models.QuerySet):
+    def for_user(self, user) -> TransactionQuerySet:
+        return self.filter(owner=user)
+
+    def in_categories(self, category_ids) -> TransactionQuerySet:
+        """Filed under any of these categories, directly or through one of its split parts."""
+        split_hit = TransactionSplit.objects.filter(transaction_id=OuterRef("pk"), category_id__in=category_ids)
+        return self.filter(Q(category_id__in=category_ids) | Exists(split_hit))
+
+
+class Transaction(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transactions")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="transactions")
+    date = models.DateField()
+    amount = models.DecimalField(**MONEY, help_text="Signed: negative is money out.")
+    currency = models.CharField(max_length=3)
+    # The amount in the owner's preferred currency, converted when the transaction was recorded.
+    amount_converted = models.DecimalField(**MONEY, null=True, blank=True)
+    converted_currency = models.CharField(max_length=3, blank=True)
+    fx_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    fx_date = models.DateField(null=True, blank=True)
+    description = models.CharField(max_length=500, help_text="As the bank wrote it.")
+    merchant = models.CharField(max_length=200, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="transactions")
+    category_source = models.CharField(max_length=10, choices=CategorySource.choices, blank=True, default="")
+    category_confidence = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    needs_review = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="transactions")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    import_batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="transactions")
+    fingerprint = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TransactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint("account", "fingerprint", name="transactions_transaction_account_fingerprint"),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-date", "-id"]),
+            models.Index(fields=["owner", "category"]),
+            models.Index(fields=["owner", "needs_review"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount} {self.currency} {self.merchant or self.description}"
+
+    @property
+    def is_split(self) -> bool:
+        return bool(self.splits.all())  # uses the prefetched splits in lists
+
+
+class TransactionSplit(models.Model):
+    """One part of a transaction filed under its own category; the parts sum to the transaction's amount."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="splits")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="splits")
+    amount = models.DecimalField(**MONEY)
+    notes = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.category}"

@@ -1,0 +1,69 @@
+"""Reads of the ledger; every one takes the user and sees only that user's data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from transactions.models import Account, Category, ImportBatch, Transaction, TransactionSplit
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def account_list(*, user: User) -> QuerySet[Account]:
+    """The user's accounts with ``balance``: the opening balance plus every transaction since the opening date."""
+    movement = (
+        Transaction.objects.filter(account_id=OuterRef("pk"), date__gte=OuterRef("opening_date"))
+        .order_by()
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Account.objects.filter(owner=user).annotate(
+        balance=F("opening_balance")
+        + Coalesce(Subquery(movement, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO),
+    ).order_by("name")
+
+
+def account_get(*, user: User, pk: int) -> Account:
+    return get_object_or_404(account_list(user=user), pk=pk)
+
+
+def category_list(*, user: User, include_hidden: bool = True) -> QuerySet[Category]:
+    categories = Category.objects.visible_to(user).annotate_hidden(user).select_related("parent")
+    if not include_hidden:
+        categories = categories.filter(is_hidden=False)
+    return categories.order_by("kind", "parent__name", "name")
+
+
+def category_get(*, user: User, pk: int) -> Category:
+    return get_object_or_404(Category.objects.visible_to(user).select_related("parent"), pk=pk)
+
+
+def category_with_children_ids(*, user: User, category: Category) -> list[int]:
+    return [category.pk, *Category.objects.visible_to(user).filter(parent=category).values_list("pk", flat=True)]
+
+
+def transaction_list(*, user: User) -> QuerySet[Transaction]:
+    """The user's transactions with what a list shows, in a constant number of queries."""
+    return (
+        Transaction.objects.filter(owner=user)
+        .select_related("account", "category", "category__parent")
+        .prefetch_related("tags", Prefetch("splits", queryset=TransactionSplit.objects.select_related("category")))
+    )
+
+
+def transaction_get(*, user: User, pk: int) -> Transaction:
+    return get_object_or_404(transaction_list(user=user), pk=pk)
+
+
+def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(owner=user).select_related("account")
+
+
+def import_batch_get(*, user: User, pk: int) -> ImportBatch:
+    return get_object_or_404(import_batch_list(user=user), pk=pk)

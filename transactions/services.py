@@ -1,0 +1,280 @@
+"""Writes to the ledger: accounts, categories, transactions and their splits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction as db_transaction
+from django.db.models import QuerySet
+
+from accounts.models import User
+from transactions.currency import NoRateForDate, UnknownCurrency, convert
+from transactions.models import (
+    Account,
+    Category,
+    CategorySource,
+    Source,
+    Tag,
+    Transaction,
+    TransactionSplit,
+)
+
+CENT = Decimal("0.01")
+_SPACES = re.compile(r"\s+")
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+@db_transaction.atomic
+def account_create(*, user: User, name: str, kind: str, currency: str, opening_balance: Decimal = Decimal("0"),
+                   opening_date: date | None = None) -> Account:
+    name = name.strip()
+    if Account.objects.filter(owner=user, name__iexact=name).exists():
+        raise ValidationError({"name": f"You already have an account called {name!r}."})
+    account = Account(owner=user, name=name, kind=kind, currency=currency.upper(), opening_balance=opening_balance)
+    if opening_date:
+        account.opening_date = opening_date
+    account.full_clean(exclude=["owner"])
+    account.save()
+    return account
+
+
+@db_transaction.atomic
+def account_update(*, account: Account, data: dict[str, Any]) -> Account:
+    fields = [f for f in ("name", "kind", "opening_balance", "opening_date") if f in data]
+    if "name" in data and Account.objects.filter(owner=account.owner, name__iexact=data["name"].strip()).exclude(
+            pk=account.pk).exists():
+        raise ValidationError({"name": f"You already have an account called {data['name']!r}."})
+    for field in fields:
+        setattr(account, field, data[field].strip() if field == "name" else data[field])
+    account.full_clean(exclude=["owner"])
+    account.save(update_fields=fields)
+    return account
+
+
+# --- categories -----------------------------------------------------------------------------------
+
+def _category_check_parent(*, user: User, parent: Category | None) -> None:
+    if parent is None:
+        return
+    if parent.parent_id is not None:
+        raise ValidationError({"parent": "Categories have two levels: choose a top-level category as the parent."})
+    if parent.owner_id not in (None, user.pk):
+        raise ValidationError({"parent": "Unknown parent category."})
+
+
+def _category_check_name(*, user: User, name: str, parent: Category | None, exclude_pk: int | None = None) -> str:
+    name = _SPACES.sub(" ", name).strip()
+    if not name:
+        raise ValidationError({"name": "A category needs a name."})
+    clash = Category.objects.visible_to(user).filter(parent=parent, name__iexact=name)
+    if exclude_pk:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        where = f"under {parent.name}" if parent else "at the top level"
+        raise ValidationError({"name": f"There is already a category {name!r} {where}."})
+    return name
+
+
+@db_transaction.atomic
+def category_create(*, user: User, name: str, parent: Category | None = None, kind: str | None = None) -> Category:
+    _category_check_parent(user=user, parent=parent)
+    name = _category_check_name(user=user, name=name, parent=parent)
+    category = Category(owner=user, parent=parent, name=name, kind=parent.kind if parent else (kind or "expense"))
+    category.full_clean(exclude=["owner", "parent", "key"])
+    category.save()
+    return category
+
+
+def _own(category: Category, user: User) -> None:
+    if category.owner_id != user.pk:
+        raise ValidationError("Standard categories cannot be changed; create your own instead.")
+
+
+@db_transaction.atomic
+def category_rename(*, user: User, category: Category, name: str) -> Category:
+    _own(category, user)
+    category.name = _category_check_name(user=user, name=name, parent=category.parent, exclude_pk=category.pk)
+    category.save(update_fields=["name"])
+    return category
+
+
+def category_set_hidden(*, user: User, category: Category, hidden: bool) -> Category:
+    """Hide a category (standard or own) from this user's pickers; its transactions keep it."""
+    if hidden:
+        category.hidden_by.add(user)
+    else:
+        category.hidden_by.remove(user)
+    return category
+
+
+@db_transaction.atomic
+def category_merge(*, user: User, source: Category, target: Category) -> int:
+    """Move everything filed under ``source`` (and its sub-categories) to ``target``, then delete ``source``."""
+    _own(source, user)
+    if target.owner_id not in (None, user.pk):
+        raise ValidationError({"target": "Unknown category."})
+    if target.pk == source.pk or target.parent_id == source.pk:
+        raise ValidationError({"target": "A category cannot be merged into itself or one of its sub-categories."})
+    moving = [source.pk, *source.children.values_list("pk", flat=True)]
+    moved = Transaction.objects.filter(owner=user, category_id__in=moving).update(category=target)
+    TransactionSplit.objects.filter(transaction__owner=user, category_id__in=moving).update(category=target)
+    source.delete()
+    return moved
+
+
+# --- transactions ---------------------------------------------------------------------------------
+
+def description_normalise(text: str) -> str:
+    return _SPACES.sub(" ", text or "").strip().lower()
+
+
+def transaction_fingerprint(*, account_id: int, on: date, amount: Decimal, description: str, occurrence: int = 0,
+                            external_id: str | None = None) -> str:
+    """The bank's own id when there is one, else the row's content and its rank among identical rows."""
+    if external_id:
+        return "id:" + hashlib.sha256(f"{account_id}|{external_id.strip()}".encode()).hexdigest()[:60]
+    basis = f"{account_id}|{on.isoformat()}|{Decimal(amount).quantize(CENT)}|{description_normalise(description)}|{occurrence}"
+    return "row:" + hashlib.sha256(basis.encode()).hexdigest()[:60]
+
+
+def conversion_fields(*, user: User, amount: Decimal, currency: str, on: date) -> dict[str, Any]:
+    """The amount in the user's preferred currency, with the rate and its date."""
+    preferred = user.financial_profile.preferred_currency
+    try:
+        result = convert(amount, currency, preferred, on)
+    except (UnknownCurrency, NoRateForDate):
+        # No ECB rate for this pair: keep the original amount only; reports fall back to it.
+        return {"amount_converted": None, "converted_currency": "", "fx_rate": None, "fx_date": None}
+    return {"amount_converted": result.amount, "converted_currency": preferred, "fx_rate": result.rate,
+            "fx_date": result.rate_date}
+
+
+def _category_allowed(user: User, category: Category | None) -> None:
+    if category is not None and category.owner_id not in (None, user.pk):
+        raise ValidationError({"category": "Unknown category."})
+
+
+def tags_resolve(*, user: User, names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({_SPACES.sub(" ", n).strip()[:40] for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(owner=user, name__in=cleaned)}
+    missing = [Tag(owner=user, name=n) for n in cleaned if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(owner=user, name__in=cleaned)}
+    return [existing[n] for n in cleaned]
+
+
+@db_transaction.atomic
+def transaction_create(*, user: User, account: Account, on: date, amount: Decimal, description: str,
+                       merchant: str = "", category: Category | None = None, notes: str = "",
+                       tags: Iterable[str] = (), source: str = Source.MANUAL, currency: str | None = None) -> Transaction:
+    if account.owner_id != user.pk:
+        raise ValidationError({"account": "Unknown account."})
+    _category_allowed(user, category)
+    currency = (currency or account.currency).upper()
+    txn = Transaction(
+        owner=user, account=account, date=on, amount=Decimal(amount).quantize(CENT), currency=currency,
+        description=description.strip(), merchant=merchant.strip(), category=category,
+        category_source=CategorySource.USER if category else CategorySource.NONE,
+        category_confidence=Decimal(1) if category else None, needs_review=category is None,
+        notes=notes, source=source,
+        # Typed-in transactions are never duplicates of each other.
+        fingerprint="manual:" + uuid.uuid4().hex,
+        **conversion_fields(user=user, amount=amount, currency=currency, on=on),
+    )
+    txn.full_clean(exclude=["owner", "account", "category", "import_batch", "tags"])
+    txn.save()
+    if tags:
+        txn.tags.set(tags_resolve(user=user, names=tags))
+    return txn
+
+
+@db_transaction.atomic
+def transaction_update(*, user: User, txn: Transaction, data: dict[str, Any]) -> Transaction:
+    """Apply a person's edit. Choosing a category locks it: no rule or model changes it afterwards."""
+    if "account" in data and data["account"].owner_id != user.pk:
+        raise ValidationError({"account": "Unknown account."})
+    if "category" in data:
+        _category_allowed(user, data["category"])
+    simple = [f for f in ("account", "date", "amount", "description", "merchant", "notes") if f in data]
+    for field in simple:
+        setattr(txn, field, data[field])
+    if "amount" in data:
+        txn.amount = Decimal(data["amount"]).quantize(CENT)
+    if "category" in data:
+        txn.category = data["category"]
+        txn.category_source = CategorySource.USER if data["category"] else CategorySource.NONE
+        txn.category_confidence = Decimal(1) if data["category"] else None
+        txn.needs_review = data["category"] is None
+    if {"amount", "date"} & data.keys():
+        for field, value in conversion_fields(user=user, amount=txn.amount, currency=txn.currency,
+                                              on=txn.date).items():
+            setattr(txn, field, value)
+    txn.full_clean(exclude=["owner", "account", "category", "import_batch", "tags"])
+    txn.save()
+    if "tags" in data:
+        txn.tags.set(tags_resolve(user=user, names=data["tags"]))
+    if "amount" in data and txn.splits.exists():
+        txn.splits.all().delete()  # the old parts no longer add up
+    return txn
+
+
+def transaction_delete(*, user: User, txn: Transaction) -> None:
+    if txn.owner_id != user.pk:
+        raise ValidationError("Unknown transaction.")
+    txn.delete()
+
+
+@db_transaction.atomic
+def transaction_split_set(*, user: User, txn: Transaction, parts: list[tuple]) -> Transaction:
+    """File parts of one transaction under different categories; the parts must add up to its amount."""
+    txn.splits.all().delete()
+    if not parts:
+        return txn
+    if len(parts) < 2:
+        raise ValidationError({"splits": "A split needs at least two parts."})
+    total = Decimal(0)
+    rows = []
+    for index, (category, amount, *rest) in enumerate(parts, start=1):
+        notes = rest[0] if rest else ""
+        _category_allowed(user, category)
+        amount = Decimal(amount).quantize(CENT)
+        if amount == 0 or (amount > 0) != (txn.amount > 0):
+            raise ValidationError({"splits": f"Part {index}: each part must be non-zero with the same sign as "
+                                             f"the transaction ({txn.amount})."})
+        total += amount
+        rows.append(TransactionSplit(transaction=txn, category=category, amount=amount, notes=notes))
+    if total != txn.amount:
+        raise ValidationError({"splits": f"The parts add up to {total}, not to the transaction's {txn.amount}."})
+    TransactionSplit.objects.bulk_create(rows)
+    txn.category = None
+    txn.category_source = CategorySource.USER
+    txn.category_confidence = Decimal(1)
+    txn.needs_review = False
+    txn.save(update_fields=["category", "category_source", "category_confidence", "needs_review", "updated_at"])
+    return txn
+
+
+@db_transaction.atomic
+def transactions_recategorize(*, user: User, transactions: QuerySet[Transaction], category: Category | None) -> int:
+    """Bulk re-categorize as the user's own edit (locks the category)."""
+    _category_allowed(user, category)
+    return transactions.filter(owner=user).update(
+        category=category,
+        category_source=CategorySource.USER if category else CategorySource.NONE,
+        category_confidence=Decimal(1) if category else None,
+        needs_review=category is None,
+    )
+
+
+@db_transaction.atomic
+def transactions_delete(*, user: User, transactions: QuerySet[Transaction]) -> int:
+    _, per_model = transactions.filter(owner=user).delete()
+    return per_model.get(Transaction._meta.label, 0)
