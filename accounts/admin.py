@@ -12,14 +12,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import FinancialProfile, Role, User
 from accounts.selectors import user_list
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in a cell."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from config.csv_safe import csv_cell
 
 
 class _Echo:

@@ -4,10 +4,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from transactions.api import views as transactions_api
 
 app_name = "api"
 
 router = DefaultRouter()
+router.register("accounts", transactions_api.AccountViewSet, basename="account")
+router.register("categories", transactions_api.CategoryViewSet, basename="category")
+router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
+router.register("imports", transactions_api.ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("auth/signup/", accounts_api.SignupView.as_view(), name="auth-signup"),
@@ -20,5 +25,8 @@ urlpatterns = [
          name="auth-password-reset-confirm"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("me/avatar/", accounts_api.AvatarView.as_view(), name="me-avatar"),
+    # Before the router, whose transactions/<pk>.<format> route would read this as pk "export", format "csv".
+    path("transactions/export.csv", transactions_api.TransactionExportView.as_view(), name="transaction-export"),
+    path("currency/convert/", transactions_api.CurrencyConvertView.as_view(), name="currency-convert"),
     *router.urls,
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -15,12 +15,22 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 
 def account_list(*, user: User) -> QuerySet[Account]:
-    """The user's accounts with ``balance``: the opening balance plus every transaction since the opening date."""
+    """The user's accounts with ``balance``: the opening balance plus every transaction since the opening date.
+
+    Amounts count in the account's currency: a transaction recorded in another currency counts with its
+    converted amount when that conversion was into the account's currency (the usual case), else not at all.
+    """
+    in_account_currency = Case(
+        When(currency=OuterRef("currency"), then=F("amount")),
+        When(converted_currency=OuterRef("currency"), then=F("amount_converted")),
+        default=ZERO,
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
     movement = (
         Transaction.objects.filter(account_id=OuterRef("pk"), date__gte=OuterRef("opening_date"))
         .order_by()
         .values("account_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(in_account_currency))
         .values("total")
     )
     return Account.objects.filter(owner=user).annotate(
@@ -67,3 +77,9 @@ def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
 
 def import_batch_get(*, user: User, pk: int) -> ImportBatch:
     return get_object_or_404(import_batch_list(user=user), pk=pk)
+
+
+def category_transaction_count(*, user: User, category: Category) -> int:
+    """How many of the user's transactions are filed under this category or its sub-categories, whole or split."""
+    ids = category_with_children_ids(user=user, category=category)
+    return Transaction.objects.for_user(user).in_categories(ids).count()

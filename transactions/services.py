@@ -58,6 +58,15 @@ def account_update(*, account: Account, data: dict[str, Any]) -> Account:
     return account
 
 
+@db_transaction.atomic
+def account_delete(*, user: User, account: Account) -> int:
+    """Delete an account with its transactions and imports; returns how many transactions went with it."""
+    if account.owner_id != user.pk:
+        raise ValidationError("Unknown account.")
+    _, per_model = account.delete()
+    return per_model.get(Transaction._meta.label, 0)
+
+
 # --- categories -----------------------------------------------------------------------------------
 
 def _category_check_parent(*, user: User, parent: Category | None) -> None:
@@ -112,6 +121,17 @@ def category_set_hidden(*, user: User, category: Category, hidden: bool) -> Cate
     else:
         category.hidden_by.remove(user)
     return category
+
+
+@db_transaction.atomic
+def category_delete(*, user: User, category: Category) -> None:
+    """Delete an unused category of the user's own; a used one must be merged, so nothing is uncategorized silently."""
+    _own(category, user)
+    ids = [category.pk, *category.children.values_list("pk", flat=True)]
+    used = Transaction.objects.filter(owner=user).in_categories(ids).count()
+    if used:
+        raise ValidationError(f"{category} is used by {used} transaction(s): merge it into another category instead.")
+    category.delete()
 
 
 @db_transaction.atomic

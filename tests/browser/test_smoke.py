@@ -6,93 +6,19 @@ Screenshots of every main step land in artifacts/screenshots/ for a human to loo
 from __future__ import annotations
 
 import io
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from accounts.models import FinancialProfile, User
 from accounts.tests.factories import UserFactory
+from tests.browser.helpers import PASSWORD, assert_no_horizontal_overflow, log_in, shot
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-PASSWORD = "Quiet-Ledger-Morning-42"
-MOBILE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium for the browser tests.")
-        pytest.skip("Debian chromium not installed: apt-get install chromium")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls in the tests are still sync.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser, live_server, transactional_db) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def mobile_page(browser, live_server, transactional_db) -> Page:
-    context = browser.new_context(viewport=MOBILE, base_url=live_server.url, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def shot(page: Page, step: str) -> None:
-    # Full-page height is measured first: wait for the stylesheet, or unstyled icons make the capture huge.
-    page.wait_for_load_state("load")
-    page.screenshot(path=str(SCREENSHOTS / f"{step}.png"), full_page=True)
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-def assert_no_horizontal_overflow(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"page is {overflow}px wider than the viewport"
 
 
 def test_signup_financial_profile_logout_and_login_again(page: Page):

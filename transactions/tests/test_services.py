@@ -119,3 +119,10 @@ def test_fingerprint_uses_bank_id_or_content_and_occurrence():
     assert a == b != c
     assert services.transaction_fingerprint(account_id=1, on=date(2026, 1, 1), amount=Decimal("-5"), description="x",
                                             external_id="FITID123").startswith("id:")
+
+
+def test_balance_counts_a_foreign_currency_transaction_in_the_account_currency(owner, account):
+    txn = services.transaction_create(user=owner, account=account, on=date(2026, 2, 2), amount=Decimal("-100.00"),
+                                      description="HOTEL ZURICH", currency="CHF")
+    assert txn.converted_currency == "EUR"
+    assert selectors.account_get(user=owner, pk=account.pk).balance == Decimal("1000.00") + txn.amount_converted

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.currencies import currency_choices
+from transactions.models import Account, Category, CategoryKind, ImportBatch, Transaction, TransactionSplit
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class OwnAccountField(serializers.PrimaryKeyRelatedField):
+    """An account id among the requesting user's accounts; any other id is "does not exist"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Account.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(owner=self.context["request"].user)
+
+
+class VisibleCategoryField(serializers.PrimaryKeyRelatedField):
+    """A category id among the standard taxonomy and the requesting user's own categories."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Category.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+def currency_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in dict(currency_choices()):
+        raise serializers.ValidationError(f"Unknown currency {value!r}: use an ISO 4217 code such as EUR.")
+    return code
+
+
+class CurrencyCodeField(serializers.CharField):
+    """An ISO 4217 code. A plain string in the schema: the same choice set as the profile's preferred currency
+    under another field name would make a second enum component."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "ISO 4217 code, e.g. EUR.")
+        super().__init__(max_length=3, min_length=3, **kwargs)
+
+    def to_internal_value(self, data) -> str:
+        return currency_code(super().to_internal_value(data))
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+class AccountSerializer(serializers.ModelSerializer):
+    """One serializer both ways (the shapes are the same); the currency can only be set at creation."""
+
+    currency = CurrencyCodeField(help_text="ISO 4217 code, e.g. EUR; fixed once the account exists.")
+    balance = serializers.DecimalField(**MONEY, read_only=True,
+                                       help_text="Opening balance plus every transaction since the opening date.")
+
+    class Meta:
+        model = Account
+        fields = ["id", "name", "kind", "currency", "opening_balance", "opening_date", "balance", "created_at"]
+        read_only_fields = ["id", "balance", "created_at"]
+        # Uniqueness is checked, case-insensitively, by the service.
+        validators: list = []
+
+    def validate_currency(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.currency:
+            raise serializers.ValidationError("The currency of an existing account cannot change: its transactions "
+                                              "are recorded in it.")
+        return value
+
+
+# --- categories -----------------------------------------------------------------------------------
+
+class CategorySerializer(serializers.ModelSerializer):
+    """Create sets name, optional parent and kind; a later PATCH can only rename."""
+
+    full_name = serializers.CharField(source="__str__", read_only=True, help_text='"Parent > Child" or "Top".')
+    parent = VisibleCategoryField(required=False, allow_null=True,
+                                  help_text="A top-level category to nest under; null for a top-level category.")
+    kind = serializers.ChoiceField(choices=CategoryKind.choices, required=False,
+                                   help_text="For a top-level category; a sub-category takes its parent's kind.")
+    is_standard = serializers.BooleanField(read_only=True, help_text="Part of the standard taxonomy (read-only).")
+    is_hidden = serializers.BooleanField(read_only=True, help_text="Hidden from your category pickers.")
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "full_name", "parent", "kind", "key", "is_standard", "is_hidden"]
+        read_only_fields = ["id", "full_name", "key", "is_standard", "is_hidden"]
+        validators: list = []
+
+
+class CategoryMergeSerializer(serializers.Serializer):
+    into = VisibleCategoryField(help_text="The category that receives this one's transactions.")
+
+
+class CategoryMergeResultSerializer(serializers.Serializer):
+    moved = serializers.IntegerField(help_text="How many transactions were moved.")
+    into = CategorySerializer()
+
+
+# --- transactions ---------------------------------------------------------------------------------
+
+class SplitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TransactionSplit
+        fields = ["category", "amount", "notes"]
+        read_only_fields = fields
+
+
+class SplitPartSerializer(serializers.Serializer):
+    category = VisibleCategoryField()
+    amount = serializers.DecimalField(**MONEY, help_text="Same sign as the transaction; the parts add up to it.")
+    notes = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TransactionSerializer(serializers.ModelSerializer):
+    category_name = serializers.SerializerMethodField(help_text='"Parent > Child"; null when uncategorized or split.')
+    tags = serializers.SerializerMethodField()
+    splits = SplitSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Transaction
+        fields = [
+            "id", "account", "date", "amount", "currency", "amount_converted", "converted_currency", "fx_rate",
+            "fx_date", "description", "merchant", "category", "category_name", "category_source",
+            "category_confidence", "needs_review", "notes", "tags", "source", "import_batch", "splits", "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_category_name(self, txn: Transaction) -> str | None:
+        return str(txn.category) if txn.category else None
+
+    def get_tags(self, txn: Transaction) -> list[str]:
+        return [tag.name for tag in txn.tags.all()]  # prefetched by the selector
+
+
+class TransactionWriteSerializer(serializers.Serializer):
+    """Fields a person may set; the currency only at creation (it defaults to the account's)."""
+
+    account = OwnAccountField()
+    date = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY, help_text="Signed: negative is money out.")
+    description = serializers.CharField(max_length=500)
+    merchant = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    category = VisibleCategoryField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=50)
+
+
+class TransactionCreateSerializer(TransactionWriteSerializer):
+    currency = CurrencyCodeField(required=False, help_text="ISO 4217 code; defaults to the account's currency.")
+
+
+class BulkIdsSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=10_000,
+                                help_text="Transaction ids; ids that are not yours are ignored.")
+
+
+class BulkRecategorizeSerializer(BulkIdsSerializer):
+    category = VisibleCategoryField(allow_null=True, help_text="null to clear the category.")
+
+
+class BulkUpdatedSerializer(serializers.Serializer):
+    updated = serializers.IntegerField()
+
+
+class BulkDeletedSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+# --- currency -------------------------------------------------------------------------------------
+
+class CurrencyConvertQuerySerializer(serializers.Serializer):
+    """Query parameters; ``from`` is a Python keyword, hence the fields are built in get_fields()."""
+
+    def get_fields(self):
+        return {
+            "amount": serializers.DecimalField(max_digits=20, decimal_places=None, help_text="e.g. 100 or -12.50."),
+            "from": serializers.CharField(max_length=10, help_text="ISO 4217 code of the amount, e.g. USD."),
+            "to": serializers.CharField(max_length=10, help_text="ISO 4217 code to convert into, e.g. EUR."),
+            "date": serializers.DateField(required=False,
+                                          help_text="YYYY-MM-DD; defaults to today. The nearest earlier ECB rate "
+                                                    "applies."),
+        }
+
+
+class CurrencyConversionSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            # No decimal_places: each number keeps its own precision (the rate 10 places, JPY none).
+            "amount": serializers.DecimalField(max_digits=None, decimal_places=None, read_only=True),
+            "from": serializers.CharField(read_only=True),
+            "to": serializers.CharField(read_only=True),
+            "date": serializers.DateField(read_only=True, help_text="The date asked for."),
+            "rate": serializers.DecimalField(max_digits=None, decimal_places=None, read_only=True,
+                                             help_text="Units of `to` per unit of `from`."),
+            "rate_date": serializers.DateField(read_only=True, allow_null=True,
+                                               help_text="The ECB publication used; null for the same currency."),
+            "converted": serializers.DecimalField(max_digits=None, decimal_places=None, read_only=True,
+                                                  help_text="Rounded to the minor unit of `to`."),
+        }
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    progress_percent = serializers.IntegerField(read_only=True, help_text="0-100, for a progress bar.")
+    errors = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                   help_text='Why nothing was imported: [{"row", "column", "message"}].')
+    mapping = serializers.DictField(read_only=True, help_text="The column mapping used or proposed.")
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "account", "status", "filename", "file_format", "mapping", "rows_total", "rows_processed",
+                  "progress_percent", "created_count", "duplicate_count", "errors", "created_at", "finished_at"]
+        read_only_fields = fields
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    account = OwnAccountField()
+    file = serializers.FileField(help_text="A bank export: CSV, Excel (.xlsx, .xls) or OFX/QFX.")
+    mapping = serializers.JSONField(required=False, binary=True,
+                                    help_text="Optional column mapping as a JSON text, e.g. "
+                                              '{"date": 0, "amount": 2, "description": [1], "date_order": "dmy"}.')
+
+    def validate_mapping(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("The mapping must be a JSON object.")
+        return value
+
+
+class ImportMappingSerializer(serializers.Serializer):
+    mapping = serializers.DictField(help_text='Columns by 0-based index or header name, e.g. '
+                                              '{"date": 0, "amount": 2, "description": [1], "date_order": "mdy"}.')
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    file_format = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    sample_rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    mapping = serializers.DictField(help_text="The proposed (or saved) mapping to confirm or correct.")
+    confident = serializers.BooleanField(help_text="False when the importer needs a person to check the mapping.")
+    problems = serializers.ListField(child=serializers.CharField())
+    refused = serializers.BooleanField(help_text="Not a bank export at all; problems says why.")
+    encoding = serializers.CharField()
+    delimiter = serializers.CharField()
+    header_row = serializers.IntegerField()
+    sheet = serializers.CharField()
+    rows_estimate = serializers.IntegerField()

@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from config.converters import ID_REGEX
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.csv_safe import csv_cell, csv_lines
+from transactions import currency, import_services, selectors, services
+from transactions.api import serializers as s
+from transactions.filters import TransactionFilter
+from transactions.models import Account, Category, ImportBatch, ImportStatus, Source, Transaction
+
+NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
+BAD_REQUEST = OpenApiResponse(description="Invalid input: the body names each field (or `detail`) with its reason.")
+
+
+def _drf_error(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"detail": " ".join(error.messages)})
+
+
+class TransactionPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(summary="Your accounts with their current balance"),
+    retrieve=extend_schema(responses={200: s.AccountSerializer, 404: NOT_FOUND}),
+    create=extend_schema(responses={201: s.AccountSerializer, 400: BAD_REQUEST}),
+    update=extend_schema(responses={200: s.AccountSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    partial_update=extend_schema(responses={200: s.AccountSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    destroy=extend_schema(summary="Delete an account and every transaction in it",
+                          responses={204: None, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["accounts"])
+class AccountViewSet(viewsets.ModelViewSet):
+    """Bank accounts, cards and wallets. The balance is derived: opening balance plus transactions since."""
+
+    lookup_value_regex = ID_REGEX
+
+    queryset = Account.objects.none()
+    serializer_class = s.AccountSerializer
+    pagination_class = None  # a person has a handful of accounts
+
+    def get_queryset(self):
+        return selectors.account_list(user=self.request.user)
+
+    def _respond(self, account: Account, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.account_get(user=self.request.user, pk=account.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            account = services.account_create(user=request.user, **data.validated_data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(account, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        account = self.get_object()
+        data = self.get_serializer(account, data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        changes = {k: v for k, v in data.validated_data.items() if k != "currency"}
+        try:
+            services.account_update(account=account, data=changes)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(account)
+
+    def perform_destroy(self, instance: Account) -> None:
+        services.account_delete(user=self.request.user, account=instance)
+
+
+# --- categories -----------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(summary="The standard taxonomy plus your own categories, hidden ones included"),
+    retrieve=extend_schema(responses={200: s.CategorySerializer, 404: NOT_FOUND}),
+    create=extend_schema(summary="Create your own category, optionally under a top-level one",
+                         responses={201: s.CategorySerializer, 400: BAD_REQUEST}),
+    partial_update=extend_schema(summary="Rename your own category (only `name` can change)",
+                                 responses={200: s.CategorySerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    destroy=extend_schema(summary="Delete your own unused category (merge one that has transactions)",
+                          responses={204: None, 400: BAD_REQUEST, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["categories"])
+class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                      viewsets.GenericViewSet):
+    """Two-level categories. Standard ones can be hidden but not renamed, deleted or merged away."""
+
+    lookup_value_regex = ID_REGEX
+
+    queryset = Category.objects.none()
+    serializer_class = s.CategorySerializer
+    pagination_class = None  # the taxonomy is small and pickers want all of it
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.category_list(user=self.request.user)
+
+    def _respond(self, category: Category, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=category.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            category = services.category_create(user=request.user, **data.validated_data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(category, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        category = self.get_object()
+        data = self.get_serializer(category, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        moved = {"parent", "kind"} & data.validated_data.keys()
+        if moved:
+            raise ValidationError({field: "Only the name of a category can change." for field in moved})
+        if "name" not in data.validated_data:
+            raise ValidationError({"name": "This field is required."})
+        try:
+            services.category_rename(user=request.user, category=category, name=data.validated_data["name"])
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(category)
+
+    def perform_destroy(self, instance: Category) -> None:
+        if instance.is_standard:
+            raise ValidationError({"detail": "Standard categories cannot be deleted; hide it instead."})
+        try:
+            services.category_delete(user=self.request.user, category=instance)
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": f"{error.messages[0]} (POST /api/v1/categories/{instance.pk}/merge/)"}) \
+                from None
+
+    @extend_schema(summary="Hide a category from your pickers (its transactions keep it)", request=None,
+                   responses={200: s.CategorySerializer, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        category = services.category_set_hidden(user=request.user, category=self.get_object(), hidden=True)
+        return self._respond(category)
+
+    @extend_schema(summary="Show a hidden category again", request=None,
+                   responses={200: s.CategorySerializer, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        category = services.category_set_hidden(user=request.user, category=self.get_object(), hidden=False)
+        return self._respond(category)
+
+    @extend_schema(summary="Move this category's transactions (and its sub-categories') into another, then "
+                           "delete it", request=s.CategoryMergeSerializer,
+                   responses={200: s.CategoryMergeResultSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        source = self.get_object()
+        data = s.CategoryMergeSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        target = data.validated_data["into"]
+        try:
+            moved = services.category_merge(user=request.user, source=source, target=target)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        into = self.get_queryset().get(pk=target.pk)
+        return Response({"moved": moved, "into": self.get_serializer(into).data})
+
+
+# --- transactions ---------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(summary="Your transactions, filtered, ordered and paginated",
+                       description="The filters of the transactions page. `ordering` accepts date, amount, merchant "
+                                   "and created, with a leading - for descending; `page_size` goes up to 500."),
+    retrieve=extend_schema(responses={200: s.TransactionSerializer, 404: NOT_FOUND}),
+    create=extend_schema(request=s.TransactionCreateSerializer,
+                         responses={201: s.TransactionSerializer, 400: BAD_REQUEST}),
+    update=extend_schema(request=s.TransactionWriteSerializer,
+                         responses={200: s.TransactionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    partial_update=extend_schema(request=s.TransactionWriteSerializer,
+                                 responses={200: s.TransactionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    destroy=extend_schema(responses={204: None, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["transactions"])
+class TransactionViewSet(viewsets.ModelViewSet):
+    """Your transactions: amounts are signed (negative is money out) and written through the ledger services."""
+
+    lookup_value_regex = ID_REGEX
+
+    queryset = Transaction.objects.none()
+    serializer_class = s.TransactionSerializer
+    filterset_class = TransactionFilter
+    pagination_class = TransactionPagination
+
+    def get_queryset(self):
+        return selectors.transaction_list(user=self.request.user)
+
+    def _respond(self, txn: Transaction, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.transaction_get(user=self.request.user, pk=txn.pk)
+        return Response(s.TransactionSerializer(fresh).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = s.TransactionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        try:
+            txn = services.transaction_create(user=request.user, on=fields.pop("date"), source=Source.API, **fields)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(txn, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        txn = self.get_object()
+        data = s.TransactionWriteSerializer(data=request.data, partial=kwargs.get("partial", False),
+                                            context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        try:
+            services.transaction_update(user=request.user, txn=txn, data=dict(data.validated_data))
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(txn)
+
+    def perform_destroy(self, instance: Transaction) -> None:
+        services.transaction_delete(user=self.request.user, txn=instance)
+
+    @extend_schema(summary="Split a transaction across categories ([] removes the split)",
+                   request=s.SplitPartSerializer(many=True),
+                   responses={200: s.TransactionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["put", "post"], parser_classes=[JSONParser])
+    def splits(self, request, pk=None):
+        txn = self.get_object()
+        data = s.SplitPartSerializer(data=request.data, many=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        parts = [(part["category"], part["amount"], part["notes"]) for part in data.validated_data]
+        try:
+            services.transaction_split_set(user=request.user, txn=txn, parts=parts)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._respond(txn)
+
+    @extend_schema(summary="Re-categorize several transactions as your own choice",
+                   request=s.BulkRecategorizeSerializer, responses={200: s.BulkUpdatedSerializer, 400: BAD_REQUEST})
+    @action(detail=False, methods=["post"], url_path="bulk/recategorize", parser_classes=[JSONParser])
+    def bulk_recategorize(self, request):
+        data = s.BulkRecategorizeSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        chosen = Transaction.objects.for_user(request.user).filter(pk__in=data.validated_data["ids"])
+        try:
+            updated = services.transactions_recategorize(user=request.user, transactions=chosen,
+                                                         category=data.validated_data["category"])
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return Response({"updated": updated})
+
+    @extend_schema(summary="Delete several transactions", request=s.BulkIdsSerializer,
+                   responses={200: s.BulkDeletedSerializer, 400: BAD_REQUEST})
+    @action(detail=False, methods=["post"], url_path="bulk/delete", parser_classes=[JSONParser])
+    def bulk_delete(self, request):
+        data = s.BulkIdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = Transaction.objects.for_user(request.user).filter(pk__in=data.validated_data["ids"])
+        return Response({"deleted": services.transactions_delete(user=request.user, transactions=chosen)})
+
+
+EXPORT_HEADER = [
+    "id", "date", "account", "amount", "currency", "amount_converted", "converted_currency", "fx_rate", "fx_date",
+    "description", "merchant", "category", "category_source", "needs_review", "notes", "tags", "splits", "source",
+    "import_batch", "created_at",
+]
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
+
+
+class TransactionExportView(GenericAPIView):
+    """Streams the whole filtered set, whatever its size, with the filters of the list."""
+
+    queryset = Transaction.objects.none()
+    filterset_class = TransactionFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.transaction_list(user=self.request.user)
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is always CSV; an `Accept: text/csv` must not turn an error into a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        tags=["transactions"], filters=True, operation_id="transactions_export_csv",
+        summary="Every transaction matching the filters, as CSV (not paginated)",
+        responses={(200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR,
+                                                      description="A header row, then one row per transaction."),
+                   400: BAD_REQUEST},
+    )
+    def get(self, request):
+        transactions = (
+            self.filter_queryset(self.get_queryset())
+            # Category names come from one lookup table below; tags and split parts as plain lists, because a
+            # related manager per row costs more than the row itself (the export ran 40% slower with them).
+            .select_related(None).select_related("account")
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("tags", to_attr="tag_list"), Prefetch("splits", to_attr="split_list"))
+        )
+        names = {category.pk: str(category) for category in selectors.category_list(user=request.user)}
+
+        def rows():
+            for txn in transactions.iterator(chunk_size=2000):
+                splits = "; ".join(f"{names.get(part.category_id, '')}: {part.amount}" for part in txn.split_list)
+                # Numbers and dates are written as they are, so a refund "-12.50" stays a number a spreadsheet
+                # can sum; only free text (which the bank or a person wrote) can smuggle a formula, so only text
+                # cells go through csv_cell.
+                yield [
+                    txn.pk, txn.date.isoformat(), csv_cell(txn.account.name), _plain(txn.amount), txn.currency,
+                    _plain(txn.amount_converted), txn.converted_currency, _plain(txn.fx_rate),
+                    txn.fx_date.isoformat() if txn.fx_date else "",
+                    csv_cell(txn.description), csv_cell(txn.merchant), csv_cell(names.get(txn.category_id, "")),
+                    txn.category_source, "true" if txn.needs_review else "false", csv_cell(txn.notes),
+                    csv_cell("; ".join(tag.name for tag in txn.tag_list)), csv_cell(splits), txn.source,
+                    _plain(txn.import_batch_id), txn.created_at.isoformat(),
+                ]
+
+        response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, rows()), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="finsight-transactions-{stamp}.csv"'
+        return response
+
+
+# --- currency -------------------------------------------------------------------------------------
+
+def _user_today(user) -> date:
+    profile = getattr(user, "financial_profile", None)
+    try:
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(profile.timezone)) if profile else timezone.localdate()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.localdate()
+
+
+@extend_schema(tags=["currency"], parameters=[s.CurrencyConvertQuerySerializer],
+               responses={200: s.CurrencyConversionSerializer, 400: BAD_REQUEST})
+class CurrencyConvertView(APIView):
+    """Convert an amount with the ECB reference rates bundled offline; a date without a published rate (weekend,
+    holiday) uses the nearest earlier one, given as `rate_date`."""
+
+    def get(self, request):
+        query = s.CurrencyConvertQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        on = params.get("date") or _user_today(request.user)
+        codes = {"from": params["from"].strip().upper(), "to": params["to"].strip().upper()}
+        unknown = {name: str(currency.UnknownCurrency(code)) for name, code in codes.items()
+                   if not currency.is_known_currency(code)}
+        if unknown:
+            raise ValidationError(unknown)
+        try:
+            result = currency.convert(params["amount"], codes["from"], codes["to"], on)
+        except currency.NoRateForDate as error:
+            raise ValidationError({"date": str(error)}) from None
+        # The same currency comes back unrounded from convert(); every answer is in the target's minor unit.
+        converted = result.amount.quantize(Decimal(1).scaleb(-currency.minor_unit_exponent(codes["to"])),
+                                           rounding=ROUND_HALF_UP)
+        body = {"amount": params["amount"], "from": codes["from"], "to": codes["to"], "date": on,
+                "rate": result.rate, "rate_date": result.rate_date, "converted": converted}
+        return Response(s.CurrencyConversionSerializer(body).data)
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+# Created: rows are in the ledger. Accepted: queued, or waiting for a mapping. Refused: the batch says why.
+_IMPORT_STATUS_CODES = {
+    ImportStatus.DONE: status.HTTP_201_CREATED,
+    ImportStatus.FAILED: status.HTTP_400_BAD_REQUEST,
+}
+_IMPORT_RESPONSES = {
+    201: OpenApiResponse(s.ImportBatchSerializer, description="Imported: see created_count and duplicate_count."),
+    202: OpenApiResponse(s.ImportBatchSerializer,
+                         description="Queued (a big file: poll the batch), or needs_mapping: see preview/ "
+                                     "and mapping/."),
+    400: OpenApiResponse(s.ImportBatchSerializer,
+                         description="Refused, nothing imported: `errors` gives the row, column and reason. Invalid "
+                                     "form fields are named instead."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your imports, newest first"),
+    retrieve=extend_schema(summary="One import: poll it for status and progress",
+                           responses={200: s.ImportBatchSerializer, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["imports"])
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bank file imports. All rows of a file are imported or none; re-importing a file adds only what is new."""
+
+    lookup_value_regex = ID_REGEX
+
+    queryset = ImportBatch.objects.none()
+    serializer_class = s.ImportBatchSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return selectors.import_batch_list(user=self.request.user)
+
+    def _respond(self, batch: ImportBatch) -> Response:
+        code = _IMPORT_STATUS_CODES.get(batch.status, status.HTTP_202_ACCEPTED)
+        return Response(self.get_serializer(batch).data, status=code)
+
+    @extend_schema(summary="Upload a bank export into one of your accounts",
+                   request={"multipart/form-data": s.ImportCreateSerializer}, responses=_IMPORT_RESPONSES)
+    def create(self, request, *args, **kwargs):
+        data = s.ImportCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        batch = import_services.import_start(user=request.user, account=data.validated_data["account"],
+                                             upload=data.validated_data["file"],
+                                             mapping=data.validated_data.get("mapping"))
+        return self._respond(batch)
+
+    @extend_schema(summary="What the importer makes of this batch's file: columns, sample rows, proposed mapping",
+                   responses={200: s.ImportPreviewSerializer, 404: NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        preview = import_services.import_batch_preview(batch=self.get_object())
+        return Response(s.ImportPreviewSerializer(preview).data)
+
+    @extend_schema(summary="Confirm (or correct) the column mapping and run the import",
+                   request=s.ImportMappingSerializer,
+                   responses={200: _IMPORT_RESPONSES[201], 202: _IMPORT_RESPONSES[202], 400: _IMPORT_RESPONSES[400],
+                              404: NOT_FOUND})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def mapping(self, request, pk=None):
+        batch = self.get_object()
+        if batch.status not in (ImportStatus.NEEDS_MAPPING, ImportStatus.FAILED):
+            raise ValidationError({"detail": f"This import is {batch.get_status_display().lower()}; only an import "
+                                             f"that needs a mapping (or was refused) takes one."})
+        data = s.ImportMappingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = import_services.import_run(batch=batch, mapping=data.validated_data["mapping"], run_async=None)
+        response = self._respond(batch)
+        if batch.status == ImportStatus.DONE:
+            response.status_code = status.HTTP_200_OK  # the batch already existed
+        return response

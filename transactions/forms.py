@@ -1,0 +1,285 @@
+"""Forms for the ledger pages. They only parse and validate input; the services do the writing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from accounts.currencies import currency_choices
+from transactions import import_services
+from transactions.models import Account, AccountKind, Category, CategoryKind
+
+KIND_ORDER = {CategoryKind.EXPENSE: 0, CategoryKind.INCOME: 1, CategoryKind.TRANSFER: 2}
+
+
+def category_tree(categories: Iterable[Category]) -> list[tuple[Category, list[Category]]]:
+    """[(top category, [its sub-categories]), ...] ordered by kind, then name; from one list, no queries."""
+    categories = list(categories)
+    tops = {c.pk: c for c in categories if not c.parent_id}
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+            # A sub-category whose parent is hidden still shows, under its parent's name (loaded with it).
+            tops.setdefault(category.parent_id, category.parent)
+    ordered = sorted(tops.values(), key=lambda c: (KIND_ORDER.get(c.kind, 9), c.name.lower()))
+    return [(top, sorted(children.get(top.pk, []), key=lambda c: c.name.lower())) for top in ordered]
+
+
+class CategoryChoiceField(forms.ChoiceField):
+    """A category picker grouped by top category, built from an already loaded list (no query per option).
+
+    Cleans to a Category, or None when left empty.
+    """
+
+    def __init__(self, *, categories: Iterable[Category] = (), empty_label: str = "Uncategorized",
+                 top_label: str = "{name}", **kwargs):
+        self.empty_label = empty_label
+        self.top_label = top_label
+        super().__init__(**kwargs)
+        self.set_categories(categories)
+
+    def set_categories(self, categories: Iterable[Category]) -> None:
+        categories = list(categories)
+        self.by_pk = {str(c.pk): c for c in categories}
+        grouped: list = [("", self.empty_label)]
+        for top, subs in category_tree(categories):
+            options = [(str(top.pk), self.top_label.format(name=top.name))] if str(top.pk) in self.by_pk else []
+            options += [(str(sub.pk), sub.name) for sub in subs]
+            grouped.append((top.name, options))
+        self.choices = grouped
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        category = self.by_pk.get(str(value))
+        if category is None:
+            raise ValidationError("Choose one of the categories in the list.", code="invalid_choice")
+        return category
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def prepare_value(self, value):
+        return str(value.pk) if isinstance(value, Category) else value
+
+    def has_changed(self, initial, data):
+        initial = str(initial.pk) if isinstance(initial, Category) else (str(initial) if initial else "")
+        return initial != (data or "")
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _amount_input(**attrs) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", **attrs})
+
+
+class TransactionForm(forms.Form):
+    """One transaction typed in or edited on its row. Amount is signed: negative is money out."""
+
+    date = forms.DateField(widget=_date_input())
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), empty_label=None)
+    merchant = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "Merchant"}))
+    description = forms.CharField(
+        max_length=500, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Description, as on the statement"}),
+    )
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, widget=_amount_input(placeholder="-12.50"),
+                                help_text="Minus for money out.", error_messages={"required": "Enter the amount."})
+    currency = forms.ChoiceField(required=False)
+    category = CategoryChoiceField(required=False)
+    tags = forms.CharField(max_length=400, required=False, help_text="Separated by commas.",
+                           widget=forms.TextInput(attrs={"placeholder": "e.g. holiday, work"}))
+    notes = forms.CharField(max_length=2000, required=False, widget=forms.TextInput(attrs={"placeholder": "Notes"}))
+
+    def __init__(self, *args, accounts, categories, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+        self.fields["category"].set_categories(categories)
+        # Empty: the account's own currency.
+        self.fields["currency"].choices = [("", "As account"), *((code, code) for code, _ in currency_choices())]
+        if editing:
+            # A transaction keeps the currency it was recorded in.
+            del self.fields["currency"]
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        if amount == 0:
+            raise ValidationError("Enter an amount other than zero.")
+        return amount
+
+    def clean_tags(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        merchant, description = cleaned.get("merchant", ""), cleaned.get("description", "")
+        if not merchant and not description and "merchant" not in self.errors and "description" not in self.errors:
+            self.add_error("description", "Enter a merchant or a description.")
+        elif not description:
+            cleaned["description"] = merchant
+        return cleaned
+
+
+class AccountForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Main checking"}))
+    kind = forms.ChoiceField(choices=AccountKind.choices)
+    currency = forms.ChoiceField(choices=currency_choices, initial="EUR")
+    opening_balance = forms.DecimalField(max_digits=14, decimal_places=2, initial=Decimal("0.00"),
+                                         widget=_amount_input(),
+                                         help_text="What the account held on the opening date.")
+    opening_date = forms.DateField(widget=_date_input(), help_text="Transactions from this day on count towards the balance.")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            # Amounts already recorded are in this currency; changing it would silently relabel them.
+            del self.fields["currency"]
+
+
+class CategoryCreateForm(forms.Form):
+    name = forms.CharField(max_length=60, widget=forms.TextInput(attrs={"placeholder": "e.g. Pet care"}))
+    parent = CategoryChoiceField(required=False, empty_label="None: a new top-level category",
+                                 label="Inside")
+    kind = forms.ChoiceField(choices=CategoryKind.choices, initial=CategoryKind.EXPENSE,
+                             help_text="A sub-category takes the kind of its parent.")
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].set_categories(parents)
+
+
+class CategoryRenameForm(forms.Form):
+    name = forms.CharField(max_length=60, label="New name")
+
+
+class CategoryMergeForm(forms.Form):
+    target = CategoryChoiceField(required=True, empty_label="Choose a category", label="Merge into")
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].set_categories(targets)
+
+
+class BulkRecategorizeForm(forms.Form):
+    category = CategoryChoiceField(required=True, empty_label="Choose a category")
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].set_categories(categories)
+
+
+class SplitPartForm(forms.Form):
+    category = CategoryChoiceField(required=False, empty_label="Choose a category")
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, widget=_amount_input())
+    notes = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].set_categories(categories)
+
+    def clean(self):
+        cleaned = super().clean()
+        category, amount = cleaned.get("category"), cleaned.get("amount")
+        if (category is None) != (amount is None) and not self.errors:
+            raise ValidationError("Each part needs both a category and an amount.")
+        return cleaned
+
+    @property
+    def is_blank(self) -> bool:
+        return self.cleaned_data.get("category") is None and self.cleaned_data.get("amount") is None
+
+
+def split_formset_class(*, blank_rows: int):
+    """Split parts: the existing ones plus ``blank_rows`` empty rows to fill in."""
+    return forms.formset_factory(SplitPartForm, extra=blank_rows, max_num=20, absolute_max=20, validate_max=True)
+
+
+class ImportMappingForm(forms.Form):
+    """Which column of the file is which, for an import the importer could not map on its own.
+
+    Columns are chosen by their 0-based index; the result is the importer's mapping JSON.
+    """
+
+    date = forms.TypedChoiceField(coerce=int, label="Date column")
+    date_order = forms.ChoiceField(label="Dates are written", choices=[
+        ("dmy", "Day first (31/12/2026)"), ("mdy", "Month first (12/31/2026)"),
+    ])
+    amount = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Amount column",
+                                    help_text="One signed amount per row. Leave empty if the file has separate "
+                                              "debit and credit columns.")
+    debit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Money out (debit) column")
+    credit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Money in (credit) column")
+    flag = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Debit/credit marker column",
+                                  help_text="A column of D/C, Af/Bij or similar that gives the amount its sign.")
+    description = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Description columns",
+                                                 widget=forms.CheckboxSelectMultiple,
+                                                 help_text="Several columns are joined with spaces.")
+    merchant = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Payee / merchant column")
+    decimal = forms.ChoiceField(label="Decimal separator", choices=[
+        (".", "Point (1,234.56)"), (",", "Comma (1.234,56)"),
+    ])
+    negate = forms.BooleanField(required=False, label="Amounts are positive for money out",
+                                help_text="Common for credit card statements.")
+
+    COLUMN_FIELDS = ("date", "amount", "debit", "credit", "flag", "merchant")
+
+    def __init__(self, *args, columns: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [(str(index), name or f"Column {index + 1}") for index, name in enumerate(columns)]
+        for name in self.COLUMN_FIELDS:
+            field = self.fields[name]
+            field.choices = options if field.required else [("", "None"), *options]
+        self.fields["description"].choices = options
+
+    def clean(self):
+        cleaned = super().clean()
+        amount, debit, credit = cleaned.get("amount"), cleaned.get("debit"), cleaned.get("credit")
+        if amount is None and debit is None and credit is None and not self.has_error("amount"):
+            self.add_error("amount", "Choose the amount column, or the debit and credit columns.")
+        if amount is not None and (debit is not None or credit is not None):
+            self.add_error("amount", "Choose either one amount column or debit and credit columns, not both.")
+        if not cleaned.get("description") and cleaned.get("merchant") is None:
+            self.add_error("description", "Choose at least one column that describes the transaction.")
+        chosen = [cleaned.get(name) for name in ("date", "amount", "debit", "credit", "flag")]
+        chosen = [index for index in chosen if index is not None]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError("The same column is chosen for two different things.")
+        return cleaned
+
+    def mapping(self, base: dict) -> dict:
+        """The importer's mapping: the detected layout and options, with the person's choices on top."""
+        data = self.cleaned_data
+        return {**base, **{name: data[name] for name in self.COLUMN_FIELDS}, "description": data["description"],
+                "date_order": data["date_order"], "decimal": data["decimal"], "negate": data["negate"]}
+
+
+class ImportUploadForm(forms.Form):
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), empty_label=None,
+                                     help_text="The account this statement belongs to.")
+    file = forms.FileField(
+        label="Bank export",
+        help_text="CSV (any delimiter or encoding), Excel .xlsx / .xls, or OFX / QFX.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xls,.ofx,.qfx"}),
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = import_services.max_bytes()
+        if upload.size > limit:
+            raise ValidationError(f"This file is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
+                                  "Export a shorter date range and import it in parts.")
+        if upload.size == 0:
+            raise ValidationError("This file is empty.")
+        return upload

@@ -1,0 +1,109 @@
+"""/api/v1/accounts/: CRUD with the derived balance, and nobody else's accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from transactions.models import Account, Transaction
+from transactions.tests.factories import AccountFactory, TransactionFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/accounts/"
+
+
+def test_create_then_list_with_balance(owner_api, owner):
+    response = owner_api.post(URL, {"name": " Girokonto ", "kind": "checking", "currency": "eur",
+                                    "opening_balance": "1000.00", "opening_date": "2026-01-01"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["name"] == "Girokonto"
+    assert body["currency"] == "EUR"
+    assert body["balance"] == "1000.00"
+    account = Account.objects.get(pk=body["id"])
+    TransactionFactory(account=account, date=date(2026, 2, 1), amount=Decimal("-250.40"))
+    TransactionFactory(account=account, date=date(2025, 12, 31), amount=Decimal("-99.00"))  # before opening
+
+    listed = owner_api.get(URL).json()
+    assert [(a["name"], a["balance"]) for a in listed] == [("Girokonto", "749.60")]
+    assert owner_api.get(f"{URL}{account.pk}/").json()["balance"] == "749.60"
+
+
+def test_create_refuses_a_duplicate_name_and_an_unknown_currency(owner_api, owner):
+    AccountFactory(owner=owner, name="Cash")
+    response = owner_api.post(URL, {"name": "cash", "kind": "cash", "currency": "EUR"}, format="json")
+    assert response.status_code == 400
+    assert "already have an account" in response.json()["name"][0]
+    response = owner_api.post(URL, {"name": "Wallet", "kind": "cash", "currency": "EURO"}, format="json")
+    assert response.status_code == 400 and "currency" in response.json()
+    response = owner_api.post(URL, {"name": "Wallet", "kind": "piggy", "currency": "EUR"}, format="json")
+    assert response.status_code == 400 and "kind" in response.json()
+
+
+def test_update_and_partial_update(owner_api, owner):
+    account = AccountFactory(owner=owner, name="Main", currency="EUR", opening_balance=Decimal("10.00"))
+    response = owner_api.patch(f"{URL}{account.pk}/", {"name": "Main checking", "opening_balance": "20.50"},
+                               format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["name"], response.json()["balance"]) == ("Main checking", "20.50")
+
+    response = owner_api.put(f"{URL}{account.pk}/", {"name": "Joint", "kind": "savings", "currency": "EUR",
+                                                     "opening_balance": "0", "opening_date": "2025-05-01"},
+                             format="json")
+    assert response.status_code == 200, response.content
+    account.refresh_from_db()
+    assert (account.name, account.kind, account.opening_date) == ("Joint", "savings", date(2025, 5, 1))
+
+
+def test_the_currency_of_an_existing_account_cannot_change(owner_api, owner):
+    account = AccountFactory(owner=owner, currency="EUR")
+    response = owner_api.patch(f"{URL}{account.pk}/", {"currency": "USD"}, format="json")
+    assert response.status_code == 400
+    assert "cannot change" in response.json()["currency"][0]
+    assert owner_api.patch(f"{URL}{account.pk}/", {"currency": "EUR"}, format="json").status_code == 200
+
+
+def test_delete_removes_the_account_and_its_transactions(owner_api, owner):
+    account = AccountFactory(owner=owner)
+    TransactionFactory(account=account)
+    assert owner_api.delete(f"{URL}{account.pk}/").status_code == 204
+    assert not Account.objects.filter(pk=account.pk).exists()
+    assert not Transaction.objects.filter(owner=owner).exists()
+
+
+def test_another_users_account_is_not_found_anywhere(owner_api, other_user):
+    theirs = AccountFactory(owner=other_user, name="Secret savings")
+    assert owner_api.get(URL).json() == []
+    detail = f"{URL}{theirs.pk}/"
+    assert owner_api.get(detail).status_code == 404
+    assert owner_api.patch(detail, {"name": "Mine now"}, format="json").status_code == 404
+    assert owner_api.put(detail, {"name": "Mine", "kind": "cash", "currency": "EUR"}, format="json").status_code == 404
+    assert owner_api.delete(detail).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.name == "Secret savings"
+
+
+def test_anonymous_is_refused(api_client):
+    assert api_client.get(URL).status_code == 401
+
+
+def test_list_runs_a_constant_number_of_queries(owner_api, owner, django_assert_max_num_queries):
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_api.get(URL).status_code == 200
+        return len(captured)
+
+    for n in range(5):
+        TransactionFactory(account=AccountFactory(owner=owner, name=f"A{n}"))
+    with_five = queries_for_list()
+    for n in range(5, 50):
+        TransactionFactory(account=AccountFactory(owner=owner, name=f"A{n}"))
+    with django_assert_max_num_queries(with_five):
+        response = owner_api.get(URL)
+    assert len(response.json()) == 50
+    assert queries_for_list() == with_five

@@ -1,0 +1,29 @@
+from django.urls import path, register_converter
+
+from config.converters import IdConverter
+from transactions import views
+
+register_converter(IdConverter, "id")
+
+app_name = "transactions"
+
+urlpatterns = [
+    path("transactions/", views.TransactionListView.as_view(), name="list"),
+    path("transactions/new/", views.TransactionCreateView.as_view(), name="create"),
+    path("transactions/bulk/", views.TransactionBulkView.as_view(), name="bulk"),
+    path("transactions/summary/", views.HomeSummaryView.as_view(), name="home_summary"),
+    path("transactions/<id:pk>/", views.TransactionDetailView.as_view(), name="detail"),
+    path("transactions/<id:pk>/row/", views.TransactionRowView.as_view(), name="row"),
+    path("transactions/<id:pk>/edit/", views.TransactionEditView.as_view(), name="edit"),
+    path("transactions/<id:pk>/delete/", views.TransactionDeleteView.as_view(), name="delete"),
+    path("transactions/import/", views.ImportView.as_view(), name="import"),
+    path("transactions/import/<id:pk>/", views.ImportBatchView.as_view(), name="import_batch"),
+    path("transactions/import/<id:pk>/status/", views.ImportBatchStatusView.as_view(), name="import_status"),
+    path("money/accounts/", views.AccountListView.as_view(), name="accounts"),
+    path("money/accounts/<id:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
+    path("money/accounts/<id:pk>/delete/", views.AccountDeleteView.as_view(), name="account_delete"),
+    path("categories/", views.CategoryListView.as_view(), name="categories"),
+    path("categories/<id:pk>/rename/", views.CategoryRenameView.as_view(), name="category_rename"),
+    path("categories/<id:pk>/hide/", views.CategoryHideView.as_view(), name="category_hide"),
+    path("categories/<id:pk>/merge/", views.CategoryMergeView.as_view(), name="category_merge"),
+]

@@ -1,0 +1,662 @@
+"""The ledger pages: transactions (inline htmx editing, bulk actions, splits), accounts, categories, imports.
+
+Views stay thin: reads go through selectors with the signed-in user, writes through services, and an
+object that belongs to someone else is a 404.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from transactions import import_services, selectors, services
+from transactions.filters import TransactionFilter
+from transactions.forms import (
+    AccountForm,
+    BulkRecategorizeForm,
+    CategoryCreateForm,
+    CategoryMergeForm,
+    CategoryRenameForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    TransactionForm,
+    category_tree,
+    split_formset_class,
+)
+from transactions.models import (
+    Account,
+    Category,
+    ImportBatch,
+    ImportStatus,
+    Source,
+    Tag,
+    Transaction,
+    TransactionSplit,
+)
+
+PAGE_SIZE = 50
+# The first click on a column sorts the way people usually look at it: newest dates, biggest outflows, A to Z.
+SORTABLE = {"date": "-date", "amount": "amount", "merchant": "merchant"}
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def preferred_currency(user) -> str:
+    return user.financial_profile.preferred_currency
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+def picker_categories(user, *, keep: Iterable[Category | None] = ()) -> list[Category]:
+    """Categories offered in pickers: all visible to the user but those they hid, unless already in use here."""
+    kept = {category.pk for category in keep if category is not None}
+    return [c for c in selectors.category_list(user=user) if not c.is_hidden or c.pk in kept]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- transactions ---------------------------------------------------------------------------------
+
+def sort_links(current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the ordering its header link applies and the current direction, if any."""
+    links = {}
+    for column, first in SORTABLE.items():
+        if current in (column, f"-{column}") or (column == "date" and not current):
+            direction = "descending" if (current or "-date").startswith("-") else "ascending"
+            following = column if direction == "descending" else f"-{column}"
+        else:
+            direction, following = "", first
+        links[column] = {"next": following, "direction": direction}
+    return links
+
+
+ID_FILTERS = {"account": "Account", "category": "Category", "tag": "Tag", "import_batch": "Import"}
+MAX_ID = 2**63 - 1
+
+
+def without_unreadable_ids(query):
+    """The query string without ids that are not whole numbers a database can hold, and a note for each."""
+    query = query.copy()
+    ignored = []
+    for name, label in ID_FILTERS.items():
+        value = query.get(name, "")
+        if value and not (value.isdigit() and int(value) <= MAX_ID):
+            del query[name]
+            ignored.append(f"{label}: “{value[:40]}” is not one of yours.")
+    return query, ignored
+
+
+class TransactionListView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        currency = preferred_currency(user)
+        all_categories = list(selectors.category_list(user=user))
+        accounts = list(Account.objects.filter(owner=user).order_by("name"))
+        tags = list(Tag.objects.filter(owner=user).order_by("name"))
+
+        query, ignored = without_unreadable_ids(request.GET)
+        filterset = TransactionFilter(query or None, queryset=selectors.transaction_list(user=user), request=request)
+        # The template renders the pickers from the lists above; the filter form only validates the choice.
+        filterset.form.fields["category"].queryset = selectors.category_list(user=user)
+        rows = filterset.qs
+        if filterset.is_bound:
+            ignored += [f"{filterset.form.fields[name].label or name}: {' '.join(errors)}"
+                        for name, errors in filterset.errors.items()]
+
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        totals = rows.order_by().aggregate(
+            money_in=Sum("amount_converted", filter=Q(amount__gt=0, converted_currency=currency)),
+            money_out=Sum("amount_converted", filter=Q(amount__lt=0, converted_currency=currency)),
+            not_converted=Count("pk", filter=~Q(converted_currency=currency)),
+        )
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        batch_id = data.get("import_batch")
+        batch = selectors.import_batch_list(user=user).filter(pk=batch_id).first() if batch_id else None
+        active_filters = sum(1 for name, value in data.items() if name != "ordering" and value not in (None, "", []))
+        context = {
+            "page": page,
+            "preferred_currency": currency,
+            "filterset": filterset,
+            "values": request.GET,
+            "ignored_filters": ignored,
+            "accounts": accounts,
+            "tags": tags,
+            "category_tree": category_tree(all_categories),
+            "sources": Source.choices,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "sort": sort_links(request.GET.get("ordering", "") if "ordering" not in filterset.errors else ""),
+            "totals": totals,
+            "import_batch": batch,
+            "active_filters": active_filters,
+            "has_accounts": bool(accounts),
+        }
+        return render(request, "transactions/list.html", context)
+
+
+def render_row(request, txn: Transaction):
+    txn = selectors.transaction_get(user=request.user, pk=txn.pk)  # with tags, splits and names, as in the list
+    return render(request, "transactions/_row.html", {"txn": txn, "preferred_currency": preferred_currency(request.user)})
+
+
+def render_row_form(request, form, *, txn: Transaction | None = None):
+    context = {"form": form, "txn": txn, "preferred_currency": preferred_currency(request.user)}
+    if is_htmx(request):
+        return render(request, "transactions/_row_form.html", context)
+    return render(request, "transactions/edit.html", context)
+
+
+class TransactionCreateView(LoginRequiredMixin, View):
+    def form(self, request, data=None):
+        user = request.user
+        accounts = Account.objects.filter(owner=user).order_by("name")
+        initial = {"date": timezone.localdate()}
+        last_account = Transaction.objects.filter(owner=user).order_by("-created_at").values_list(
+            "account_id", flat=True).first()
+        if last_account:
+            initial["account"] = last_account
+        return TransactionForm(data, accounts=accounts, categories=picker_categories(user), initial=initial,
+                               auto_id="new_%s")
+
+    def get(self, request):
+        if not Account.objects.filter(owner=request.user).exists():
+            messages.info(request, "Add an account first: every transaction belongs to one.")
+            if is_htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("transactions:accounts")
+                return response
+            return redirect("transactions:accounts")
+        return render_row_form(request, self.form(request))
+
+    def post(self, request):
+        form = self.form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                txn = services.transaction_create(
+                    user=request.user, account=data["account"], on=data["date"], amount=data["amount"],
+                    description=data["description"], merchant=data["merchant"], category=data["category"],
+                    notes=data["notes"], tags=data["tags"], currency=data["currency"] or None,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if is_htmx(request):
+                    return render_row(request, txn)
+                messages.success(request, "Transaction added.")
+                return redirect("transactions:list")
+        return render_row_form(request, form)
+
+
+class TransactionRowView(LoginRequiredMixin, View):
+    """One row as the list shows it: what Cancel puts back after an inline edit."""
+
+    def get(self, request, pk: int):
+        return render_row(request, selectors.transaction_get(user=request.user, pk=pk))
+
+
+class TransactionEditView(LoginRequiredMixin, View):
+    def form(self, request, txn: Transaction, data=None):
+        user = request.user
+        initial = {
+            "date": txn.date, "account": txn.account_id, "merchant": txn.merchant, "description": txn.description,
+            "amount": txn.amount, "category": txn.category, "notes": txn.notes,
+            "tags": ", ".join(tag.name for tag in txn.tags.all()),
+        }
+        form = TransactionForm(data, accounts=Account.objects.filter(owner=user).order_by("name"),
+                               categories=picker_categories(user, keep=[txn.category]), initial=initial,
+                               editing=True, auto_id=f"txn{txn.pk}_%s")
+        if txn.is_split:
+            del form.fields["category"]  # the parts carry the categories; edited on the split page
+        return form
+
+    def get(self, request, pk: int):
+        txn = selectors.transaction_get(user=request.user, pk=pk)
+        return render_row_form(request, self.form(request, txn), txn=txn)
+
+    def post(self, request, pk: int):
+        txn = selectors.transaction_get(user=request.user, pk=pk)
+        form = self.form(request, txn, request.POST)
+        if form.is_valid():
+            try:
+                services.transaction_update(user=request.user, txn=txn, data=self.changes(txn, form))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if is_htmx(request):
+                    return render_row(request, txn)
+                messages.success(request, "Transaction saved.")
+                return redirect("transactions:list")
+        return render_row_form(request, form, txn=txn)
+
+    @staticmethod
+    def changes(txn: Transaction, form: TransactionForm) -> dict:
+        """Only what the person changed: an untouched category keeps its source, an untouched amount its split."""
+        data = form.cleaned_data
+        changed = {}
+        for field in ("date", "account", "merchant", "description", "amount", "notes"):
+            if data[field] != getattr(txn, field):
+                changed[field] = data[field]
+        if "category" in data and (data["category"] != txn.category or (txn.needs_review and data["category"])):
+            # Saving a row that needed review with a category on it confirms that category.
+            changed["category"] = data["category"]
+        if sorted(data["tags"]) != sorted(tag.name for tag in txn.tags.all()):
+            changed["tags"] = data["tags"]
+        return changed
+
+
+class TransactionDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        txn = selectors.transaction_get(user=request.user, pk=pk)
+        services.transaction_delete(user=request.user, txn=txn)
+        if is_htmx(request):
+            return HttpResponse("")
+        messages.success(request, "Transaction deleted.")
+        return redirect(safe_next(request, reverse("transactions:list")))
+
+
+class TransactionDetailView(LoginRequiredMixin, View):
+    """A transaction in full, with the editor that splits it across categories."""
+
+    def formset(self, request, txn: Transaction, categories, data=None):
+        parts = [{"category": s.category, "amount": s.amount, "notes": s.notes} for s in txn.splits.all()]
+        if not parts:
+            parts = [{"category": txn.category, "amount": None, "notes": ""}]
+        formset_class = split_formset_class(blank_rows=max(2, 4 - len(parts)))
+        return formset_class(data, initial=parts, prefix="part", form_kwargs={"categories": categories})
+
+    @staticmethod
+    def categories(request, txn: Transaction) -> list[Category]:
+        return picker_categories(request.user, keep=[txn.category, *(part.category for part in txn.splits.all())])
+
+    def render(self, request, txn, formset, split_error: list[str] | None = None):
+        return render(request, "transactions/detail.html", {
+            "txn": txn, "formset": formset, "split_error": split_error or [],
+            "preferred_currency": preferred_currency(request.user),
+            "back": safe_next(request, reverse("transactions:list")),
+        })
+
+    def get(self, request, pk: int):
+        txn = selectors.transaction_get(user=request.user, pk=pk)
+        return self.render(request, txn, self.formset(request, txn, self.categories(request, txn)))
+
+    def post(self, request, pk: int):
+        txn = selectors.transaction_get(user=request.user, pk=pk)
+        categories = self.categories(request, txn)
+        if request.POST.get("action") == "unsplit":
+            services.transaction_split_set(user=request.user, txn=txn, parts=[])
+            messages.success(request, "The split was removed. Choose a category for the whole transaction.")
+            return redirect(request.get_full_path())
+        formset = self.formset(request, txn, categories, request.POST)
+        if not formset.is_valid():
+            return self.render(request, txn, formset)
+        parts = [(f.cleaned_data["category"], f.cleaned_data["amount"], f.cleaned_data["notes"])
+                 for f in formset.forms if not f.is_blank]
+        if not parts:
+            return self.render(request, txn, formset, ["Enter at least two parts, each with a category and an amount."])
+        try:
+            services.transaction_split_set(user=request.user, txn=txn, parts=parts)
+        except ValidationError as error:
+            return self.render(request, txn, formset, error.messages)
+        messages.success(request, f"Split saved: {len(parts)} parts.")
+        return redirect(request.get_full_path())
+
+
+class TransactionBulkView(LoginRequiredMixin, View):
+    """Re-categorize or delete the selected rows; nothing changes until the confirmation page is submitted."""
+
+    def post(self, request):
+        user = request.user
+        back = safe_next(request, reverse("transactions:list"))
+        raw_ids = request.POST.getlist("ids")
+        if not raw_ids:
+            messages.error(request, "Select at least one transaction first.")
+            return redirect(back)
+        if not all(value.isdigit() and int(value) <= MAX_ID for value in raw_ids):
+            raise Http404("Unknown transaction")
+        ids = sorted({int(value) for value in raw_ids})
+        selected = selectors.transaction_list(user=user).filter(pk__in=ids)
+        if selected.count() != len(ids):
+            raise Http404("Unknown transaction")  # someone else's, or gone: never say which
+
+        action = request.POST.get("action")
+        category = None
+        form = None
+        if action == "recategorize":
+            form = BulkRecategorizeForm(request.POST, categories=picker_categories(user), auto_id="bulk_%s")
+            if not form.is_valid():
+                messages.error(request, "Choose the category to file the selected transactions under.")
+                return redirect(back)
+            category = form.cleaned_data["category"]
+        elif action != "delete":
+            messages.error(request, "Choose what to do with the selected transactions.")
+            return redirect(back)
+
+        if request.POST.get("confirmed") == "yes":
+            if action == "delete":
+                count = services.transactions_delete(user=user, transactions=selected)
+                messages.success(request, f"Deleted {count} transaction{'' if count == 1 else 's'}.")
+            else:
+                count = services.transactions_recategorize(user=user, transactions=selected, category=category)
+                messages.success(request, f"Filed {count} transaction{'' if count == 1 else 's'} under {category}.")
+            return redirect(back)
+
+        return render(request, "transactions/bulk_confirm.html", {
+            "action": action, "category": category, "ids": ids, "count": len(ids),
+            "sample": list(selected[:10]), "back": back, "preferred_currency": preferred_currency(user),
+        })
+
+
+class HomeSummaryView(LoginRequiredMixin, View):
+    """Accounts and recent transactions for the home page, loaded by htmx after the page."""
+
+    def get(self, request):
+        user = request.user
+        return render(request, "transactions/_home_summary.html", {
+            "accounts": list(selectors.account_list(user=user)[:6]),
+            "recent": list(selectors.transaction_list(user=user).order_by("-date", "-id")[:5]),
+            "preferred_currency": preferred_currency(user),
+        })
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+def account_transaction_counts(*, user) -> dict[int, int]:
+    rows = Transaction.objects.for_user(user).order_by().values("account_id").annotate(n=Count("pk"))
+    return {row["account_id"]: row["n"] for row in rows}
+
+
+class AccountListView(LoginRequiredMixin, View):
+    def render(self, request, form):
+        accounts = list(selectors.account_list(user=request.user))
+        counts = account_transaction_counts(user=request.user)
+        totals: dict[str, Decimal] = {}
+        for account in accounts:
+            account.transaction_count = counts.get(account.pk, 0)
+            totals[account.currency] = totals.get(account.currency, Decimal("0")) + account.balance
+        return render(request, "transactions/accounts.html", {
+            "accounts": accounts, "totals": sorted(totals.items()), "form": form,
+        })
+
+    def get(self, request):
+        currency = preferred_currency(request.user)
+        return self.render(request, AccountForm(initial={"currency": currency, "opening_date": timezone.localdate()}))
+
+    def post(self, request):
+        form = AccountForm(request.POST)
+        if form.is_valid():
+            try:
+                account = services.account_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Account “{account.name}” added.")
+                return redirect("transactions:accounts")
+        return self.render(request, form)
+
+
+class AccountEditView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        account = selectors.account_get(user=request.user, pk=pk)
+        form = AccountForm(editing=True, initial={
+            "name": account.name, "kind": account.kind, "opening_balance": account.opening_balance,
+            "opening_date": account.opening_date,
+        })
+        return render(request, "transactions/account_edit.html", {"account": account, "form": form})
+
+    def post(self, request, pk: int):
+        account = selectors.account_get(user=request.user, pk=pk)
+        form = AccountForm(request.POST, editing=True)
+        if form.is_valid():
+            try:
+                services.account_update(account=account, data=form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Account “{account.name}” saved.")
+                return redirect("transactions:accounts")
+        return render(request, "transactions/account_edit.html", {"account": account, "form": form})
+
+
+class AccountDeleteView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        account = selectors.account_get(user=request.user, pk=pk)
+        return render(request, "transactions/account_delete.html", {
+            "account": account, "transaction_count": account.transactions.count(),
+        })
+
+    def post(self, request, pk: int):
+        account = selectors.account_get(user=request.user, pk=pk)
+        name = account.name
+        count = services.account_delete(user=request.user, account=account)
+        messages.success(request, f"Account “{name}” deleted with its {count} transaction{'' if count == 1 else 's'}.")
+        return redirect("transactions:accounts")
+
+
+# --- categories -----------------------------------------------------------------------------------
+
+def category_transaction_counts(*, user) -> dict[int, int]:
+    """Transactions per category for this user: filed directly, plus split parts."""
+    counts: dict[int, int] = {}
+    direct = Transaction.objects.for_user(user).exclude(category=None).order_by().values("category_id")
+    for row in direct.annotate(n=Count("pk")):
+        counts[row["category_id"]] = row["n"]
+    parts = TransactionSplit.objects.filter(transaction__owner=user).order_by().values("category_id")
+    for row in parts.annotate(n=Count("transaction_id", distinct=True)):
+        counts[row["category_id"]] = counts.get(row["category_id"], 0) + row["n"]
+    return counts
+
+
+class CategoryListView(LoginRequiredMixin, View):
+    def render(self, request, form):
+        user = request.user
+        categories = list(selectors.category_list(user=user))
+        counts = category_transaction_counts(user=user)
+        for category in categories:
+            category.transaction_count = counts.get(category.pk, 0)
+        tree = category_tree(categories)
+        sections = []
+        for kind, label in (("expense", "Spending"), ("income", "Income"), ("transfer", "Transfers")):
+            groups = [(top, subs) for top, subs in tree if top.kind == kind]
+            if groups:
+                sections.append({"kind": kind, "label": label, "groups": groups})
+        return render(request, "transactions/categories.html", {
+            "sections": sections, "form": form, "own_count": sum(1 for c in categories if c.owner_id == user.pk),
+        })
+
+    def create_form(self, request, data=None):
+        parents = [c for c in picker_categories(request.user) if c.parent_id is None]
+        return CategoryCreateForm(data, parents=parents, initial={"parent": request.GET.get("parent", "")})
+
+    def get(self, request):
+        return self.render(request, self.create_form(request))
+
+    def post(self, request):
+        form = self.create_form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                category = services.category_create(user=request.user, name=data["name"], parent=data["parent"],
+                                                    kind=data["kind"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Category “{category}” added.")
+                return redirect("transactions:categories")
+        return self.render(request, form)
+
+
+class CategoryRenameView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        category = selectors.category_get(user=request.user, pk=pk)
+        form = CategoryRenameForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter the new name.")
+            return redirect("transactions:categories")
+        old = category.name
+        try:
+            services.category_rename(user=request.user, category=category, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Renamed “{old}” to “{category.name}”.")
+        return redirect("transactions:categories")
+
+
+class CategoryHideView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        category = selectors.category_get(user=request.user, pk=pk)
+        hidden = request.POST.get("hidden") != "no"
+        services.category_set_hidden(user=request.user, category=category, hidden=hidden)
+        if hidden:
+            messages.success(request, f"“{category}” is hidden from your pickers. Its transactions keep it.")
+        else:
+            messages.success(request, f"“{category}” is back in your pickers.")
+        return redirect(reverse("transactions:categories") + f"#category-{category.pk}")
+
+
+class CategoryMergeView(LoginRequiredMixin, View):
+    def prepare(self, request, pk: int):
+        source = selectors.category_get(user=request.user, pk=pk)
+        if source.owner_id != request.user.pk:
+            messages.error(request, "Standard categories cannot be merged; you can hide them instead.")
+            return source, None
+        return source, [c for c in picker_categories(request.user)
+                        if c.pk != source.pk and c.parent_id != source.pk]
+
+    def render(self, request, source, form):
+        return render(request, "transactions/category_merge.html", {
+            "source": source, "form": form,
+            "transaction_count": selectors.category_transaction_count(user=request.user, category=source),
+            "children": list(source.children.all()),
+        })
+
+    def get(self, request, pk: int):
+        source, targets = self.prepare(request, pk)
+        if targets is None:
+            return redirect("transactions:categories")
+        return self.render(request, source, CategoryMergeForm(targets=targets))
+
+    def post(self, request, pk: int):
+        source, targets = self.prepare(request, pk)
+        if targets is None:
+            return redirect("transactions:categories")
+        form = CategoryMergeForm(request.POST, targets=targets)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            name = str(source)
+            try:
+                moved = services.category_merge(user=request.user, source=source, target=target)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Merged “{name}” into “{target}”: "
+                                          f"{moved} transaction{'' if moved == 1 else 's'} moved.")
+                return redirect("transactions:categories")
+        return self.render(request, source, form)
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+class ImportView(LoginRequiredMixin, View):
+    def render(self, request, form):
+        return render(request, "transactions/import.html", {
+            "form": form, "has_accounts": Account.objects.filter(owner=request.user).exists(),
+            "batches": list(selectors.import_batch_list(user=request.user)[:10]),
+        })
+
+    def form(self, request, data=None, files=None):
+        accounts = Account.objects.filter(owner=request.user).order_by("name")
+        initial = {"account": request.GET.get("account")} if str(request.GET.get("account", "")).isdigit() else {}
+        return ImportUploadForm(data, files, accounts=accounts, initial=initial)
+
+    def get(self, request):
+        return self.render(request, self.form(request))
+
+    def post(self, request):
+        form = self.form(request, request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form)
+        try:
+            batch = import_services.import_start(user=request.user, account=form.cleaned_data["account"],
+                                                 upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.render(request, form)
+        return redirect("transactions:import_batch", pk=batch.pk)
+
+
+def can_remap(batch: ImportBatch) -> bool:
+    """A stored table file whose import waits for, or failed with, a column mapping can be mapped (again)."""
+    return bool(batch.stored_file) and batch.file_format != "ofx" and batch.status in (
+        ImportStatus.NEEDS_MAPPING, ImportStatus.FAILED)
+
+
+class ImportBatchView(LoginRequiredMixin, View):
+    """One import: the column mapping when it needs one, else its progress and result."""
+
+    def render(self, request, batch, form=None, preview=None):
+        return render(request, "transactions/import_batch.html", {
+            "batch": batch, "form": form, "preview": preview, "can_remap": can_remap(batch),
+        })
+
+    def mapping_form(self, batch, data=None):
+        preview = import_services.import_batch_preview(batch=batch)
+        if preview.refused or not preview.columns:
+            return None, preview
+        mapping = preview.mapping
+        initial = {name: mapping.get(name) for name in ImportMappingForm.COLUMN_FIELDS}
+        initial |= {"description": mapping.get("description") or [], "date_order": mapping.get("date_order") or "dmy",
+                    "decimal": mapping.get("decimal") or ".", "negate": bool(mapping.get("negate"))}
+        return ImportMappingForm(data, columns=preview.columns, initial=initial), preview
+
+    def get(self, request, pk: int):
+        batch = selectors.import_batch_get(user=request.user, pk=pk)
+        if batch.status == ImportStatus.NEEDS_MAPPING or (request.GET.get("remap") and can_remap(batch)):
+            form, preview = self.mapping_form(batch)
+            return self.render(request, batch, form, preview)
+        return self.render(request, batch)
+
+    def post(self, request, pk: int):
+        batch = selectors.import_batch_get(user=request.user, pk=pk)
+        if not can_remap(batch):
+            return redirect("transactions:import_batch", pk=batch.pk)
+        form, preview = self.mapping_form(batch, request.POST)
+        if form is None or not form.is_valid():
+            return self.render(request, batch, form, preview)
+        # Small files import now; big ones go to the worker and this page shows their progress.
+        import_services.import_run(batch=batch, mapping=form.mapping(preview.mapping), run_async=None)
+        return redirect("transactions:import_batch", pk=batch.pk)
+
+
+class ImportBatchStatusView(LoginRequiredMixin, View):
+    """The progress bar and, once finished, the result; polled by htmx every second while the import runs."""
+
+    def get(self, request, pk: int):
+        batch = selectors.import_batch_get(user=request.user, pk=pk)
+        return render(request, "transactions/_import_status.html", {"batch": batch, "can_remap": can_remap(batch)})
