@@ -163,8 +163,10 @@ class TransactionQuerySet(models.QuerySet):
 
 
 class Transaction(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transactions")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="transactions")
+    # No single-column indexes: the composite ones below lead with owner and account (fewer writes per import).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transactions",
+                              db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="transactions", db_index=False)
     date = models.DateField()
     amount = models.DecimalField(**MONEY, help_text="Signed: negative is money out.")
     currency = models.CharField(max_length=3)

@@ -152,7 +152,7 @@ def category_merge(*, user: User, source: Category, target: Category) -> int:
 # --- transactions ---------------------------------------------------------------------------------
 
 def description_normalise(text: str) -> str:
-    return _SPACES.sub(" ", text or "").strip().lower()
+    return " ".join((text or "").split()).lower()
 
 
 def transaction_fingerprint(*, account_id: int, on: date, amount: Decimal, description: str, occurrence: int = 0,

@@ -150,6 +150,12 @@ AVATAR_MAX_PIXELS = 4096
 AVATAR_STORED_SIZE = 512
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Bank file imports: the largest upload, and up to which size an import runs during the request
+# (larger ones run in the worker with a progress bar).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", 2000, minimum=0)
+IMPORT_SYNC_MAX_BYTES = 256 * 1024
+
 EMAIL_CONFIG = env.email("EMAIL_URL", "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Finsight <finsight@localhost>")

@@ -11,6 +11,7 @@ import queue
 import threading
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator
@@ -22,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from transactions.currency import minor_unit_exponent
 from transactions.importers.rows import ImportRow
+from transactions.merchants import merchant_clean
 from transactions.models import Account, CategorySource, ImportBatch, Transaction
 from transactions.services import conversion_fields, transaction_fingerprint
 
@@ -106,6 +108,16 @@ def rows_insert(*, user: User, account: Account, rows: list[ImportRow], batch: I
         return _insert_bulk(user=user, account=account, rows=rows, batch=batch, source=source)
 
 
+@lru_cache(maxsize=65536)
+def _merchant_from_description(description: str) -> str:
+    return merchant_clean(description)[:200]
+
+
+def _merchant(row: ImportRow) -> str:
+    """The file's payee when it has one, else a name cleaned from the description (statements repeat them)."""
+    return row.merchant[:200] if row.merchant else _merchant_from_description(row.description)
+
+
 def _insert_bulk(*, user: User, account: Account, rows: list[ImportRow], batch: ImportBatch | None,
                  source: str) -> int:
     before = Transaction.objects.filter(account=account).count()
@@ -115,7 +127,7 @@ def _insert_bulk(*, user: User, account: Account, rows: list[ImportRow], batch: 
         category_id, category_source, confidence, needs_review = _category_fields(row)
         objects.append(Transaction(
             owner=user, account=account, date=row.date, amount=item.amount, currency=item.currency,
-            description=row.description[:500], merchant=row.merchant[:200], category_id=category_id,
+            description=row.description[:500], merchant=_merchant(row), category_id=category_id,
             category_source=category_source, category_confidence=confidence, needs_review=needs_review,
             source=source, import_batch=batch, fingerprint=item.fingerprint, **item.conversion,
         ))
@@ -155,7 +167,7 @@ def _copy_chunks(prepared: Iterator[Prepared]) -> Iterator[str]:
             str(position), row.date.isoformat(), format(item.amount, "f"), item.currency,
             _copy_value(conversion["amount_converted"]), conversion["converted_currency"] or "",
             _copy_value(conversion["fx_rate"]), _copy_value(conversion["fx_date"]),
-            _copy_text(row.description[:500]), _copy_text(row.merchant[:200]), _copy_value(category_id),
+            _copy_text(row.description[:500]), _copy_text(_merchant(row)), _copy_value(category_id),
             category_source, _copy_value(confidence), "t" if needs_review else "f", item.fingerprint,
         )))
         if len(lines) == CHUNK_ROWS:
