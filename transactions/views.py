@@ -129,12 +129,15 @@ class TransactionListView(LoginRequiredMixin, View):
             ignored += [f"{filterset.form.fields[name].label or name}: {' '.join(errors)}"
                         for name, errors in filterset.errors.items()]
 
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         totals = rows.order_by().aggregate(
+            rows=Count("pk"),
             money_in=Sum("amount_converted", filter=Q(amount__gt=0, converted_currency=currency)),
             money_out=Sum("amount_converted", filter=Q(amount__lt=0, converted_currency=currency)),
             not_converted=Count("pk", filter=~Q(converted_currency=currency)),
         )
+        paginator = Paginator(rows, PAGE_SIZE)
+        paginator.count = totals["rows"]  # one pass over the matching rows for the totals and the page count
+        page = paginator.get_page(request.GET.get("page"))
         data = filterset.form.cleaned_data if filterset.is_bound else {}
         batch_id = data.get("import_batch")
         batch = selectors.import_batch_list(user=user).filter(pk=batch_id).first() if batch_id else None
