@@ -183,7 +183,7 @@ def _check_account(user: User, account: Account) -> None:
         raise ValidationError({"account": "Unknown account."})
 
 
-def _describe_skips(skipped: dict[str, int], rows: dict[str, list[int]]) -> list[str]:
+def _describe_skips(skipped: dict[str, int], rows: dict[str, list[int]], *, done: bool = False) -> list[str]:
     words = {"pending": ("pending (not yet booked) row", "pending (not yet booked) rows"),
              "balance line": ("balance or total line", "balance or total lines"),
              "footer": ("line after the last transaction", "lines after the last transaction"),
@@ -197,7 +197,8 @@ def _describe_skips(skipped: dict[str, int], rows: dict[str, list[int]]) -> list
         if rows.get(kind):
             shown = ", ".join(str(n) for n in rows[kind][:10])
             where = f" (row{'s' if count > 1 else ''} {shown}{', …' if count > 10 else ''})"
-        notes.append(f"{count} {words[kind][count > 1]}{where} will be skipped.")
+        verb = ("were" if count > 1 else "was") + " not imported" if done else "will be skipped"
+        notes.append(f"{count} {words[kind][count > 1]}{where} {verb}.")
     return notes
 
 
@@ -464,6 +465,7 @@ def _import(batch: ImportBatch, parsed: _Parsed | None) -> ImportBatch:
 
     if parsed.statement is not None:
         rows, errors = parsed.statement.rows, parsed.statement.errors
+        batch.notes = list(parsed.notes)
     else:
         total = parsed.rows_estimate
         written = [0.0]
@@ -483,6 +485,7 @@ def _import(batch: ImportBatch, parsed: _Parsed | None) -> ImportBatch:
         except ImportRefused as refusal:
             return _refuse(batch, str(refusal), keep_file=True)
         rows, errors = conversion.rows, conversion.errors
+        batch.notes = _describe_skips(conversion.skipped, conversion.skipped_rows, done=True)
         if conversion.skipped:
             logger.info("import skipped lines", extra={"batch": batch.pk, "skipped": dict(conversion.skipped)})
     if errors:

@@ -104,6 +104,8 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # What was deliberately left out (pending rows, balance lines, trades), said after the run.
+    notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -213,7 +213,8 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportBatch
         fields = ["id", "account", "status", "filename", "file_format", "mapping", "rows_total", "rows_processed",
-                  "progress_percent", "created_count", "duplicate_count", "errors", "created_at", "finished_at"]
+                  "progress_percent", "created_count", "duplicate_count", "errors", "notes", "created_at",
+                  "finished_at"]
         read_only_fields = fields
 
 

@@ -279,3 +279,14 @@ def test_damaged_files_never_raise(owner, account):
             if batch.status == ImportStatus.FAILED:
                 assert batch.errors and all(e["message"] for e in batch.errors)
                 assert "Something went wrong" not in batch.errors[0]["message"], (make.__name__, bytes(data))
+
+
+def test_skipped_lines_are_told_after_the_import(owner, account, owner_api, client):
+    batch = import_services.import_start(user=owner, account=account,
+                                         upload=SimpleUploadedFile("card.csv", samples.with_pending_and_cr_flag()))
+    assert batch.status == ImportStatus.DONE
+    assert batch.created_count == 3
+    assert any("pending" in note.lower() for note in batch.notes), batch.notes
+    assert owner_api.get(f"/api/v1/imports/{batch.pk}/").json()["notes"] == batch.notes
+    client.force_login(owner)
+    assert batch.notes[0] in client.get(f"/transactions/import/{batch.pk}/").content.decode()

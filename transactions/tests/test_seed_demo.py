@@ -11,10 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.management.commands.create_demo_user import DEMO_EMAIL, DEMO_PASSWORD
 from accounts.models import User
 from transactions import selectors, services
-from transactions.management.commands.seed_demo import demo_rows
+from transactions.management.commands.seed_demo import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    demo_rows,
+)
 from transactions.models import Tag, Transaction
 from transactions.tests.factories import category
 

@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from accounts.management.commands.create_demo_user import DEMO_EMAIL, DEMO_PASSWORD
 from accounts.models import User
 from accounts.services import profile_update
 from transactions import services
@@ -28,6 +27,9 @@ from transactions.importers.rows import ImportRow
 from transactions.models import Account, Category, ImportBatch, Source, Tag
 
 CENT = Decimal("0.01")
+
+DEMO_EMAIL = "demo@finsight.local"
+DEMO_PASSWORD = "finsight-demo-2026"
 
 
 @dataclass(frozen=True)
