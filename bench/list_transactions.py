@@ -37,6 +37,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -118,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    today = date.today()
+    today = timezone.localdate()
     user = User.objects.create_user(email=f"bench-{uuid.uuid4().hex[:12]}@finsight.local", password=None)
     try:
         started = time.perf_counter()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -68,5 +68,5 @@ def test_anonymous_is_refused(api_client):
 
 
 def test_the_ecb_data_covers_recent_dates(owner_api):
-    body = owner_api.get(URL, {"amount": "1", "from": "GBP", "to": "EUR", "date": date.today().isoformat()}).json()
+    body = owner_api.get(URL, {"amount": "1", "from": "GBP", "to": "EUR", "date": timezone.localdate().isoformat()}).json()
     assert body["rate_date"] is not None
