@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -83,3 +83,20 @@ def category_transaction_count(*, user: User, category: Category) -> int:
     """How many of the user's transactions are filed under this category or its sub-categories, whole or split."""
     ids = category_with_children_ids(user=user, category=category)
     return Transaction.objects.for_user(user).in_categories(ids).count()
+
+
+def account_transaction_counts(*, user) -> dict[int, int]:
+    rows = Transaction.objects.for_user(user).order_by().values("account_id").annotate(n=Count("pk"))
+    return {row["account_id"]: row["n"] for row in rows}
+
+
+def category_transaction_counts(*, user) -> dict[int, int]:
+    """Transactions per category for this user: filed directly, plus split parts."""
+    counts: dict[int, int] = {}
+    direct = Transaction.objects.for_user(user).exclude(category=None).order_by().values("category_id")
+    for row in direct.annotate(n=Count("pk")):
+        counts[row["category_id"]] = row["n"]
+    parts = TransactionSplit.objects.filter(transaction__owner=user).order_by().values("category_id")
+    for row in parts.annotate(n=Count("transaction_id", distinct=True)):
+        counts[row["category_id"]] = counts.get(row["category_id"], 0) + row["n"]
+    return counts

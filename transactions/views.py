@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from transactions import import_services, selectors, services
-from transactions.filters import TransactionFilter
+from transactions.filters import MAX_ID, TransactionFilter
 from transactions.forms import (
     AccountForm,
     BulkRecategorizeForm,
@@ -43,7 +43,6 @@ from transactions.models import (
     Source,
     Tag,
     Transaction,
-    TransactionSplit,
 )
 
 PAGE_SIZE = 50
@@ -96,22 +95,6 @@ def sort_links(current: str) -> dict[str, dict[str, str]]:
     return links
 
 
-ID_FILTERS = {"account": "Account", "category": "Category", "tag": "Tag", "import_batch": "Import"}
-MAX_ID = 2**63 - 1
-
-
-def without_unreadable_ids(query):
-    """The query string without ids that are not whole numbers a database can hold, and a note for each."""
-    query = query.copy()
-    ignored = []
-    for name, label in ID_FILTERS.items():
-        value = query.get(name, "")
-        if value and not (value.isdigit() and int(value) <= MAX_ID):
-            del query[name]
-            ignored.append(f"{label}: “{value[:40]}” is not one of yours.")
-    return query, ignored
-
-
 class TransactionListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
@@ -120,8 +103,8 @@ class TransactionListView(LoginRequiredMixin, View):
         accounts = list(Account.objects.filter(owner=user).order_by("name"))
         tags = list(Tag.objects.filter(owner=user).order_by("name"))
 
-        query, ignored = without_unreadable_ids(request.GET)
-        filterset = TransactionFilter(query or None, queryset=selectors.transaction_list(user=user), request=request)
+        ignored = []
+        filterset = TransactionFilter(request.GET or None, queryset=selectors.transaction_list(user=user), request=request)
         # The template renders the pickers from the lists above; the filter form only validates the choice.
         filterset.form.fields["category"].queryset = selectors.category_list(user=user)
         rows = filterset.qs
@@ -389,15 +372,10 @@ class HomeSummaryView(LoginRequiredMixin, View):
 
 # --- accounts -------------------------------------------------------------------------------------
 
-def account_transaction_counts(*, user) -> dict[int, int]:
-    rows = Transaction.objects.for_user(user).order_by().values("account_id").annotate(n=Count("pk"))
-    return {row["account_id"]: row["n"] for row in rows}
-
-
 class AccountListView(LoginRequiredMixin, View):
     def render(self, request, form):
         accounts = list(selectors.account_list(user=request.user))
-        counts = account_transaction_counts(user=request.user)
+        counts = selectors.account_transaction_counts(user=request.user)
         totals: dict[str, Decimal] = {}
         for account in accounts:
             account.transaction_count = counts.get(account.pk, 0)
@@ -463,23 +441,11 @@ class AccountDeleteView(LoginRequiredMixin, View):
 
 # --- categories -----------------------------------------------------------------------------------
 
-def category_transaction_counts(*, user) -> dict[int, int]:
-    """Transactions per category for this user: filed directly, plus split parts."""
-    counts: dict[int, int] = {}
-    direct = Transaction.objects.for_user(user).exclude(category=None).order_by().values("category_id")
-    for row in direct.annotate(n=Count("pk")):
-        counts[row["category_id"]] = row["n"]
-    parts = TransactionSplit.objects.filter(transaction__owner=user).order_by().values("category_id")
-    for row in parts.annotate(n=Count("transaction_id", distinct=True)):
-        counts[row["category_id"]] = counts.get(row["category_id"], 0) + row["n"]
-    return counts
-
-
 class CategoryListView(LoginRequiredMixin, View):
     def render(self, request, form):
         user = request.user
         categories = list(selectors.category_list(user=user))
-        counts = category_transaction_counts(user=user)
+        counts = selectors.category_transaction_counts(user=user)
         for category in categories:
             category.transaction_count = counts.get(category.pk, 0)
         tree = category_tree(categories)

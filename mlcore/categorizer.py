@@ -1,0 +1,449 @@
+"""The global categorizer: a bank descriptor (+ amount and account kind) -> a standard category key.
+
+Features, stacked into one sparse matrix:
+- words and word pairs of the whole descriptor (lowercased, digits dropped) through a fitted TF-IDF
+  vocabulary: words such as "pharmacy", "lastschrift" or "payroll" carry a category, and having their
+  names is what lets a prediction explain itself;
+- character n-grams (char_wb 2-5) of the merchant name that ``merchant_clean`` leaves once processor
+  prefixes, store numbers, dates and places are gone, through a HashingVectorizer: they carry unseen
+  merchant names ("apotheek", "taxi-zentrale") without a 100k-entry vocabulary in the artifact, and they
+  are never shown to a person, so they need no names;
+- amount sign, a log-size bucket, the account kind and sign x account kind, as one-hot tokens.
+
+A LinearSVC (one-vs-rest) is calibrated by CalibratedClassifierCV (sigmoid, ensemble=False: one final
+model, so prediction costs one matrix product). The calibration folds are grouped by merchant when
+merchants are known, so confidences are those of a merchant the model has not seen, not an overconfident
+in-sample score.
+
+Artifacts: ``<root>/<version>/{model.joblib, metadata.json}`` plus ``<root>/current`` naming the version.
+A version directory is written under a temporary name and renamed into place; ``current`` is replaced
+atomically only after that, so a reader sees either the old complete model or the new complete one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import platform
+import re
+import shutil
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from transactions.merchants import merchant_clean
+from transactions.taxonomy import TAXONOMY
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+CURRENT_FILE = "current"
+
+ACCOUNT_KINDS = ("checking", "savings", "credit_card", "cash", "investment", "")
+# Ten buckets of |amount| on a half-decade log scale: <1, 1-3, 3-10, 10-30, ... 3k-10k, 10k+.
+AMOUNT_BUCKETS = 10
+_DIGITS = re.compile(r"\d+")
+_WORD_TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"  # letters only: store numbers, dates and references never count
+
+
+class ArtifactError(Exception):
+    """The saved categorizer cannot be used; the caller retrains."""
+
+
+class ArtifactMissing(ArtifactError):
+    pass
+
+
+class ArtifactIncompatible(ArtifactError):
+    pass
+
+
+class ArtifactCorrupt(ArtifactError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    category_key: str
+    confidence: float  # calibrated probability of category_key, 0-1
+    explanation: str  # "Words 'pharmacy', 'cvs' suggest Pharmacy"
+    alternatives: tuple[tuple[str, float], ...] = ()  # the next best (key, probability), best first
+
+
+@dataclass(frozen=True, slots=True)
+class CategorizerRow:
+    description: str
+    amount: float | None = None  # signed: negative is money out
+    account_kind: str = ""
+    merchant: str = ""  # a cleaned merchant name if the caller has one; else merchant_clean(description)
+
+
+def category_names() -> dict[str, str]:
+    """Standard key -> the name a person reads ("health_wellness.pharmacy" -> "Pharmacy")."""
+    names = {}
+    for key, name, _kind, children in TAXONOMY:
+        names[key] = name
+        for child_key, child_name in children:
+            names[f"{key}.{child_key}"] = child_name
+    return names
+
+
+def row_coerce(row: Any) -> CategorizerRow:
+    """Accepts a CategorizerRow, a mapping (description, amount, account_kind, merchant), a Transaction
+    (description, amount, merchant, account.kind) or a bare description string."""
+    if isinstance(row, CategorizerRow):
+        return row
+    if isinstance(row, str):
+        return CategorizerRow(description=row)
+    if isinstance(row, Mapping):
+        get = row.get
+        account_kind = get("account_kind") or ""
+    else:
+        def get(name, default=None):
+            return getattr(row, name, default)
+        account = getattr(row, "account", None)
+        account_kind = getattr(account, "kind", "") or getattr(row, "account_kind", "") or ""
+    return CategorizerRow(description=str(get("description") or ""), amount=_amount_float(get("amount")),
+                          account_kind=str(account_kind), merchant=str(get("merchant") or ""))
+
+
+def _amount_float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _word_text(row: CategorizerRow) -> str:
+    return _DIGITS.sub(" ", row.description.lower())
+
+
+def _merchant_text(row: CategorizerRow) -> str:
+    return (row.merchant or merchant_clean(row.description)).lower()
+
+
+_META_INDEX: dict[str, int] = {}
+for _token in (["sign:none", "sign:neg", "sign:pos"] + [f"size:{i}" for i in range(AMOUNT_BUCKETS)]
+               + [f"account:{kind}" for kind in ACCOUNT_KINDS]
+               + [f"sign_account:{s}:{kind}" for s in ("none", "neg", "pos") for kind in ACCOUNT_KINDS]):
+    _META_INDEX[_token] = len(_META_INDEX)
+
+
+def _meta_matrix(rows: Sequence[CategorizerRow]) -> sp.csr_matrix:
+    cols = []
+    for row in rows:
+        amount = row.amount
+        if amount is None:
+            sign, tokens = "none", []
+        else:
+            sign = "neg" if amount < 0 else "pos"
+            size = abs(amount)
+            bucket = 0 if size < 1 else min(AMOUNT_BUCKETS - 1, 1 + int(2 * math.log10(size)))
+            tokens = [f"size:{bucket}"]
+        kind = row.account_kind if row.account_kind in ACCOUNT_KINDS else ""
+        tokens += [f"sign:{sign}", f"account:{kind}", f"sign_account:{sign}:{kind}"]
+        cols.append([_META_INDEX[t] for t in tokens])
+    indptr = np.cumsum([0] + [len(c) for c in cols])
+    indices = np.fromiter((i for c in cols for i in c), dtype=np.int32, count=int(indptr[-1]))
+    data = np.full(len(indices), 0.5, dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(_META_INDEX)))
+
+
+class GlobalCategorizer:
+    FORMAT_VERSION = 1
+    CHAR_FEATURES = 2**17
+
+    def __init__(self, *, C: float = 0.5, calibration_folds: int = 3, random_state: int = 0) -> None:  # noqa: N803
+        self.C = C
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+        self.word_vectorizer: TfidfVectorizer | None = None
+        self.char_vectorizer = HashingVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), n_features=self.CHAR_FEATURES, alternate_sign=False,
+            norm="l2", dtype=np.float32,
+        )
+        self.classifier: CalibratedClassifierCV | None = None
+        self.classes_: np.ndarray | None = None
+        self.metadata: dict[str, Any] = {}
+        self._explain_state: tuple[np.ndarray, np.ndarray] | None = None
+
+    # --- features ---------------------------------------------------------------------------------
+
+    def _features(self, rows: Sequence[CategorizerRow], *, fit: bool = False) -> sp.csr_matrix:
+        words = [_word_text(r) for r in rows]
+        merchants = [_merchant_text(r) for r in rows]
+        if fit:
+            self.word_vectorizer = TfidfVectorizer(
+                token_pattern=_WORD_TOKEN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32,
+            )
+            word_matrix = self.word_vectorizer.fit_transform(words)
+        else:
+            word_matrix = self.word_vectorizer.transform(words)
+        char_matrix = self.char_vectorizer.transform(merchants)
+        return sp.hstack([word_matrix, char_matrix, _meta_matrix(rows)], format="csr", dtype=np.float32)
+
+    # --- training ---------------------------------------------------------------------------------
+
+    def train(self, rows: Iterable[Any], labels: Sequence[str], *, merchants: Sequence[str] | None = None
+              ) -> GlobalCategorizer:
+        """Fit on rows (see ``row_coerce``) and their category keys. ``merchants`` (one per row) groups the
+        calibration folds so that confidences describe merchants the model has not seen."""
+        rows = [row_coerce(r) for r in rows]
+        labels = np.asarray(labels)
+        if len(rows) != len(labels):
+            raise ValueError(f"{len(rows)} rows but {len(labels)} labels")
+        started = time.perf_counter()
+        features = self._features(rows, fit=True)
+        folds = self._calibration_folds(labels, merchants)
+        self.classifier = CalibratedClassifierCV(
+            LinearSVC(C=self.C, random_state=self.random_state), method="sigmoid", cv=folds, ensemble=False,
+        )
+        self.classifier.fit(features, labels)
+        self.classes_ = self.classifier.classes_
+        self._explain_state = None
+        self.metadata = {
+            "format_version": self.FORMAT_VERSION,
+            "training_rows": len(rows),
+            "training_sha256": training_hash(rows, labels),
+            "classes": [str(c) for c in self.classes_],
+            "training_seconds": round(time.perf_counter() - started, 3),
+            "word_features": len(self.word_vectorizer.vocabulary_),
+            "char_features": self.CHAR_FEATURES,
+        }
+        return self
+
+    def _calibration_folds(self, labels: np.ndarray, merchants: Sequence[str] | None) -> list:
+        positions = np.arange(len(labels))
+        if merchants is not None:
+            groups = np.asarray([m.strip().lower() for m in merchants])
+            n_splits = min(self.calibration_folds, len(set(groups)))
+            folds = list(GroupKFold(n_splits=n_splits).split(positions, labels, groups))
+            # A fold whose training part lacks a class cannot calibrate it; fall back to stratified folds.
+            if all(len(set(labels[train])) == len(set(labels)) for train, _ in folds):
+                return folds
+        n_splits = max(2, min(self.calibration_folds, int(np.bincount(np.unique(labels, return_inverse=True)[1]).min())))
+        return list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
+                    .split(positions, labels))
+
+    def evaluate(self, rows: Iterable[Any], labels: Sequence[str]) -> dict[str, float]:
+        predicted = [p.category_key for p in self.predict(rows, explain=False)]
+        return {
+            "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+            "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
+            "rows": len(predicted),
+        }
+
+    # --- prediction -------------------------------------------------------------------------------
+
+    def predict(self, rows: Iterable[Any], *, explain: bool = True, alternatives: int = 2) -> list[Prediction]:
+        """One Prediction per row, in order; a batch costs one sparse matrix product."""
+        if self.classifier is None:
+            raise RuntimeError("The categorizer has not been trained or loaded.")
+        rows = [row_coerce(r) for r in rows]
+        if not rows:
+            return []
+        features = self._features(rows)
+        probabilities = self.classifier.predict_proba(features)
+        ranked = np.argsort(-probabilities, axis=1)[:, : alternatives + 1]
+        best = ranked[:, 0]
+        explanations = self._explanations(features, best) if explain else [""] * len(rows)
+        classes = [str(c) for c in self.classes_]
+        out = []
+        for i, order in enumerate(ranked.tolist()):
+            row_probs = probabilities[i]
+            out.append(Prediction(
+                category_key=classes[order[0]],
+                confidence=float(row_probs[order[0]]),
+                explanation=explanations[i],
+                alternatives=tuple((classes[j], float(row_probs[j])) for j in order[1:]),
+            ))
+        return out
+
+    def _explanations(self, features: sp.csr_matrix, best: np.ndarray) -> list[str]:
+        """The two word features that pushed most towards the predicted class (value x weight)."""
+        word_names, word_coef = self._explain_weights()
+        n_words = len(word_names)
+        words = features[:, :n_words].tocsr()
+        row_of_entry = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+        contribution = words.data * word_coef[best[row_of_entry], words.indices]
+        names = category_names()
+        out = []
+        for i in range(words.shape[0]):
+            start, end = words.indptr[i], words.indptr[i + 1]
+            label = str(self.classes_[best[i]])
+            category = names.get(label, label)
+            chosen: list[str] = []
+            for j in np.argsort(-contribution[start:end])[:4]:
+                if contribution[start + j] <= 0.05:
+                    break
+                word = word_names[words.indices[start + j]]
+                if not any(word in c or c in word for c in chosen):
+                    chosen.append(word)
+                if len(chosen) == 2:
+                    break
+            if len(chosen) == 2:
+                out.append(f"Words '{chosen[0]}', '{chosen[1]}' suggest {category}")
+            elif chosen:
+                out.append(f"Word '{chosen[0]}' suggests {category}")
+            else:
+                out.append(f"The merchant name resembles others filed under {category}")
+        return out
+
+    def _explain_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._explain_state is None:
+            svc = self.classifier.calibrated_classifiers_[0].estimator
+            names = self.word_vectorizer.get_feature_names_out()
+            self._explain_state = (names, np.asarray(svc.coef_[:, : len(names)], dtype=np.float32))
+        return self._explain_state
+
+    # --- persistence ------------------------------------------------------------------------------
+
+    def save(self, directory: Path | str, *, metrics: Mapping[str, Any] | None = None) -> Path:
+        """Write a new version under ``directory`` and point ``current`` at it; returns the version path."""
+        if self.classifier is None:
+            raise RuntimeError("Train the categorizer before saving it.")
+        root = Path(directory)
+        root.mkdir(parents=True, exist_ok=True)
+        created = datetime.now(UTC)
+        version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}"
+        staging = root / f".tmp-{version}-{os.getpid()}"
+        final = root / version
+        try:
+            staging.mkdir()
+            model_path = staging / MODEL_FILE
+            payload = {"word_vectorizer": self.word_vectorizer, "char_vectorizer": self.char_vectorizer,
+                       "classifier": self.classifier, "C": self.C, "calibration_folds": self.calibration_folds,
+                       "random_state": self.random_state}
+            joblib.dump(payload, model_path, compress=3)
+            _fsync(model_path)
+            metadata = {
+                **self.metadata,
+                "version": version,
+                "format_version": self.FORMAT_VERSION,
+                "created_at": created.isoformat(),
+                "sklearn_version": sklearn.__version__,
+                "numpy_version": np.__version__,
+                "scipy_version": scipy.__version__,
+                "python_version": platform.python_version(),
+                "model_sha256": _file_sha256(model_path),
+                "model_bytes": model_path.stat().st_size,
+                "metrics": dict(metrics or self.metadata.get("metrics") or {}),
+            }
+            _write_text(staging / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _write_text(root / CURRENT_FILE, version + "\n")
+        self.metadata = metadata
+        return final
+
+    @classmethod
+    def load(cls, directory: Path | str) -> GlobalCategorizer:
+        """Load the version ``current`` names under ``directory`` (or ``directory`` itself if it is a
+        version). Raises ArtifactMissing, ArtifactIncompatible or ArtifactCorrupt."""
+        version_dir = _version_dir(Path(directory))
+        metadata_path = version_dir / METADATA_FILE
+        model_path = version_dir / MODEL_FILE
+        if not metadata_path.exists() or not model_path.exists():
+            raise ArtifactMissing(f"Categorizer artifact {version_dir} lacks {METADATA_FILE} or {MODEL_FILE}.")
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+            if not isinstance(metadata, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ArtifactCorrupt(f"Categorizer metadata {metadata_path} is unreadable: {error}.") from error
+        found_format = metadata.get("format_version")
+        if found_format != cls.FORMAT_VERSION:
+            raise ArtifactIncompatible(
+                f"Categorizer artifact {version_dir.name} has format version {found_format}; "
+                f"this code reads format version {cls.FORMAT_VERSION}. Retrain it (manage.py train_categorizer)."
+            )
+        found_sklearn = metadata.get("sklearn_version")
+        if found_sklearn != sklearn.__version__:
+            raise ArtifactIncompatible(
+                f"Categorizer artifact {version_dir.name} was saved with scikit-learn {found_sklearn}; "
+                f"this process runs scikit-learn {sklearn.__version__}. Retrain it (manage.py train_categorizer)."
+            )
+        # Check the bytes before unpickling: a truncated or altered file is refused without running it.
+        if metadata.get("model_sha256") != _file_sha256(model_path):
+            raise ArtifactCorrupt(f"Categorizer model {model_path} does not match the checksum in its metadata.")
+        try:
+            payload = joblib.load(model_path)
+            model = cls(C=payload["C"], calibration_folds=payload["calibration_folds"],
+                        random_state=payload["random_state"])
+            model.word_vectorizer = payload["word_vectorizer"]
+            model.char_vectorizer = payload["char_vectorizer"]
+            model.classifier = payload["classifier"]
+            model.classes_ = model.classifier.classes_
+        except Exception as error:  # noqa: BLE001 - any unpickling failure means the file is unusable
+            raise ArtifactCorrupt(f"Categorizer model {model_path} cannot be loaded: {error!r}.") from error
+        model.metadata = metadata
+        return model
+
+
+def training_hash(rows: Sequence[CategorizerRow], labels: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for row, label in zip(rows, labels, strict=True):
+        digest.update(f"{row.description}\x1f{row.amount}\x1f{row.account_kind}\x1f{label}\x1e".encode())
+    return digest.hexdigest()
+
+
+def _version_dir(directory: Path) -> Path:
+    if (directory / METADATA_FILE).exists():
+        return directory
+    pointer = directory / CURRENT_FILE
+    if not pointer.exists():
+        raise ArtifactMissing(f"No categorizer artifact under {directory} (no '{CURRENT_FILE}' file).")
+    version = pointer.read_text(encoding="utf-8").strip()
+    if not version or "/" in version or version.startswith("."):
+        raise ArtifactCorrupt(f"{pointer} names no valid version ({version!r}).")
+    return directory / version
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Temporary file in the same directory, fsync, rename: readers see the old or the new file, whole."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
