@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import role_grant
 from accounts.tests.factories import PASSWORD, UserFactory
+from transactions.tests.factories import AccountFactory
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +70,14 @@ def owner_api(owner) -> APIClient:
 @pytest.fixture
 def other_api(other_user) -> APIClient:
     return _token_client(other_user)
+
+
+@pytest.fixture
+def account(owner):
+    return AccountFactory(owner=owner, name="Main checking", currency="EUR", opening_balance=Decimal("1000.00"),
+                          opening_date=date(2026, 1, 1))
+
+
+@pytest.fixture
+def other_account(other_user):
+    return AccountFactory(owner=other_user, name="Oscar's checking", currency="EUR")

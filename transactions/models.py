@@ -183,6 +183,11 @@ class Transaction(models.Model):
                                  related_name="transactions")
     category_source = models.CharField(max_length=10, choices=CategorySource.choices, blank=True, default="")
     category_confidence = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    # A person-readable reason for the category or the suggestion ("You filed 4 earlier 'ENGEN' payments under Fuel").
+    category_explanation = models.CharField(max_length=200, blank=True)
+    # Below the confidence threshold the category stays empty and the best guess waits here for review.
+    suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
+                                           related_name="+")
     needs_review = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="transactions")

@@ -1,0 +1,44 @@
+"""Accepting or correcting a category: the person's decision is applied (and locked) and recorded for the learner."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction as db_transaction
+
+from accounts.models import User
+from mlcore.models import FeedbackEvent, FeedbackKind
+from transactions import services as ledger
+from transactions.models import Category, CategorySource, Transaction
+
+
+def suggestion_of(txn: Transaction) -> Category | None:
+    """What automation proposed: the category it set, or the suggestion it left for review."""
+    if txn.category_id and txn.category_source != CategorySource.USER:
+        return txn.category
+    return txn.suggested_category
+
+
+@db_transaction.atomic
+def category_accept(*, user: User, txn: Transaction) -> Transaction:
+    """Take the proposed category as the person's own choice."""
+    suggestion = suggestion_of(txn)
+    if suggestion is None:
+        raise ValidationError("There is no suggestion to accept; choose a category.")
+    return _decide(user=user, txn=txn, category=suggestion, suggestion=suggestion)
+
+
+@db_transaction.atomic
+def category_correct(*, user: User, txn: Transaction, category: Category) -> Transaction:
+    return _decide(user=user, txn=txn, category=category, suggestion=suggestion_of(txn))
+
+
+def _decide(*, user: User, txn: Transaction, category: Category, suggestion: Category | None) -> Transaction:
+    if txn.owner_id != user.pk:
+        raise ValidationError("Unknown transaction.")
+    txn = ledger.transaction_update(user=user, txn=txn, data={"category": category})
+    Transaction.objects.filter(pk=txn.pk).update(suggested_category=None, category_explanation="")
+    txn.suggested_category, txn.category_explanation = None, ""
+    kind = FeedbackKind.ACCEPT if suggestion is not None and suggestion.pk == category.pk else FeedbackKind.CORRECT
+    FeedbackEvent.objects.create(user=user, transaction=txn, kind=kind, suggested_category=suggestion,
+                                 chosen_category=category, description=txn.description, merchant=txn.merchant)
+    return txn

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class FeedbackKind(models.TextChoices):
+    ACCEPT = "accept", "Accepted the suggestion"
+    CORRECT = "correct", "Chose another category"
+
+
+class FeedbackEvent(models.Model):
+    """A person confirming or correcting a category: what the learner trains on, and what it is measured by."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_feedback")
+    transaction = models.ForeignKey("transactions.Transaction", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="feedback_events")
+    kind = models.CharField(max_length=10, choices=FeedbackKind.choices)
+    suggested_category = models.ForeignKey("transactions.Category", on_delete=models.SET_NULL, null=True,
+                                           blank=True, related_name="+")
+    chosen_category = models.ForeignKey("transactions.Category", on_delete=models.CASCADE, related_name="+")
+    # The text as it was, so the event stays useful if the transaction is later edited or deleted.
+    description = models.CharField(max_length=500)
+    merchant = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:40]}"

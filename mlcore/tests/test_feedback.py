@@ -1,0 +1,45 @@
+"""Accept and correct: the person's choice is locked in and remembered as feedback."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mlcore.feedback import category_accept, category_correct
+from mlcore.models import FeedbackEvent
+from transactions.models import Transaction
+from transactions.tests.factories import TransactionFactory, category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accepting_a_suggestion_locks_it_and_records_an_accept(owner, account):
+    txn = TransactionFactory(account=account, description="SHELL 0042", suggested_category=category(
+        "transportation.gas_fuel"), category_confidence=Decimal("0.41"), category_explanation="Word 'shell'")
+    category_accept(user=owner, txn=txn)
+    txn.refresh_from_db()
+    assert txn.category == category("transportation.gas_fuel")
+    assert (txn.category_source, txn.needs_review, txn.suggested_category) == ("user", False, None)
+    event = FeedbackEvent.objects.get()
+    assert (event.kind, event.chosen_category, event.description) == ("accept", txn.category, "SHELL 0042")
+
+
+def test_correcting_records_what_was_suggested_and_what_was_chosen(owner, account):
+    txn = TransactionFactory(account=account, category=category("food_drink.restaurants"), category_source="model",
+                             category_confidence=Decimal("0.8"), needs_review=False)
+    category_correct(user=owner, txn=txn, category=category("food_drink.coffee_shops"))
+    event = FeedbackEvent.objects.get()
+    assert event.kind == "correct"
+    assert event.suggested_category == category("food_drink.restaurants")
+    assert Transaction.objects.get(pk=txn.pk).category_source == "user"
+
+
+def test_nothing_to_accept_and_other_users_transactions_are_refused(owner, account, other_account):
+    with pytest.raises(ValidationError, match="no suggestion"):
+        category_accept(user=owner, txn=TransactionFactory(account=account))
+    theirs = TransactionFactory(account=other_account, suggested_category=category("taxes"))
+    with pytest.raises(ValidationError, match="Unknown"):
+        category_accept(user=owner, txn=theirs)
+    assert not FeedbackEvent.objects.exists()
