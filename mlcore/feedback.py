@@ -7,6 +7,7 @@ from django.db import transaction as db_transaction
 
 from accounts.models import User
 from mlcore.models import FeedbackEvent, FeedbackKind
+from mlcore.tasks import user_model_retrain_soon
 from transactions import services as ledger
 from transactions.models import Category, CategorySource, Transaction
 
@@ -41,4 +42,5 @@ def _decide(*, user: User, txn: Transaction, category: Category, suggestion: Cat
     kind = FeedbackKind.ACCEPT if suggestion is not None and suggestion.pk == category.pk else FeedbackKind.CORRECT
     FeedbackEvent.objects.create(user=user, transaction=txn, kind=kind, suggested_category=suggestion,
                                  chosen_category=category, description=txn.description, merchant=txn.merchant)
+    user_model_retrain_soon(user_id=user.pk)
     return txn

@@ -30,3 +30,22 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description[:40]}"
+
+
+class UserCategorizerModel(models.Model):
+    """A user's own classifier, trained in the background from the categories they chose.
+
+    Kept in the database (not on a worker's disk) so that every web process and worker machine sees it.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="categorizer_model")
+    format_version = models.PositiveIntegerField()
+    sklearn_version = models.CharField(max_length=20)
+    labels_count = models.PositiveIntegerField()
+    classes_count = models.PositiveIntegerField()
+    trained_at = models.DateTimeField()
+    blob = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Categorizer of user {self.user_id} ({self.labels_count} labels)"

@@ -243,6 +243,8 @@ def transaction_update(*, user: User, txn: Transaction, data: dict[str, Any]) ->
         txn.tags.set(tags_resolve(user=user, names=data["tags"]))
     if "amount" in data and txn.splits.exists():
         txn.splits.all().delete()  # the old parts no longer add up
+    if data.get("category") is not None:
+        _learn_from(user)
     return txn
 
 
@@ -286,12 +288,21 @@ def transaction_split_set(*, user: User, txn: Transaction, parts: list[tuple]) -
 def transactions_recategorize(*, user: User, transactions: QuerySet[Transaction], category: Category | None) -> int:
     """Bulk re-categorize as the user's own edit (locks the category)."""
     _category_allowed(user, category)
+    if category is not None:
+        _learn_from(user)
     return transactions.filter(owner=user).update(
         category=category,
         category_source=CategorySource.USER if category else CategorySource.NONE,
         category_confidence=Decimal(1) if category else None,
         needs_review=category is None,
     )
+
+
+def _learn_from(user: User) -> None:
+    """A person chose a category: the user's own model learns it in the background."""
+    from mlcore.tasks import user_model_retrain_soon
+
+    user_model_retrain_soon(user_id=user.pk)
 
 
 @db_transaction.atomic
