@@ -32,7 +32,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -64,6 +64,18 @@ ACCOUNT_KINDS = ("checking", "savings", "credit_card", "cash", "investment", "")
 # Ten buckets of |amount| on a half-decade log scale: <1, 1-3, 3-10, 10-30, ... 3k-10k, 10k+.
 AMOUNT_BUCKETS = 10
 _DIGITS = re.compile(r"\d+")
+# Payment mechanics, processors, connectives and places: real features, but not a reason a person accepts.
+_NOT_A_REASON = frozenset("""
+    pos purchase purchases debit card payment payments to visa mastercard maestro contactless kartenzahlung girocard ec
+    karte bea gea cb paiement par carte compra pago sq sqr tst sumup iz zettle paypal pp amzn mktp google apple bill
+    com www de us nl uk eu sepa lastschrift folgelastschrift incasso prlv vir recu dd ach direct standing order
+    dauerauftrag ueberweisung überweisung online banking web pmt authorized on von van an the of and und at fuer
+    for from in mandat ref end id kd nr inv no gutschrift bacs credit xxxx
+    new york san francisco oakland chicago austin seattle boston denver miami portland atlanta phoenix brooklyn
+    los angeles dallas berlin muenchen hamburg koeln frankfurt amsterdam utrecht rotterdam paris lyon london
+    manchester leeds zuerich basel wien madrid barcelona milano dublin bruxelles lisboa luxembourg gatos
+    ny ca il tx wa ma co fl or ga az dc gb fr ch at es it ie be pt
+""".split())
 _WORD_TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"  # letters only: store numbers, dates and references never count
 
 
@@ -126,6 +138,10 @@ def row_coerce(row: Any) -> CategorizerRow:
         account_kind = getattr(account, "kind", "") or getattr(row, "account_kind", "") or ""
     return CategorizerRow(description=str(get("description") or ""), amount=_amount_float(get("amount")),
                           account_kind=str(account_kind), merchant=str(get("merchant") or ""))
+
+
+def _without_merchant(row: CategorizerRow) -> CategorizerRow:
+    return replace(row, merchant="") if row.merchant else row
 
 
 def _amount_float(value: Any) -> float | None:
@@ -211,7 +227,12 @@ class GlobalCategorizer:
             # The same numbers as the vectorizers' transform(), without sklearn's per-call validation,
             # which costs ~0.6 ms: most of a single prediction's budget.
             word_matrix = self._word_matrix(words)
-            char_matrix = self._char_matrix(merchants)
+            # A statement repeats its merchants; their character n-grams are the costliest part, so once each.
+            first_seen: dict[str, int] = {}
+            positions = [first_seen.setdefault(text, len(first_seen)) for text in merchants]
+            char_matrix = self._char_matrix(list(first_seen))
+            if len(first_seen) < len(merchants):
+                char_matrix = char_matrix[np.asarray(positions, dtype=np.int64)]
         return sp.hstack([word_matrix, char_matrix, _meta_matrix(rows)], format="csr", dtype=np.float32)
 
     def _word_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -256,7 +277,9 @@ class GlobalCategorizer:
               ) -> GlobalCategorizer:
         """Fit on rows (see ``row_coerce``) and their category keys. ``merchants`` (one per row) groups the
         calibration folds so that confidences describe merchants the model has not seen."""
-        rows = [row_coerce(r) for r in rows]
+        # Features come from the descriptor as a bank prints it, as at import; a corpus's canonical merchant
+        # name would be cleaner than anything merchant_clean produces in use.
+        rows = [_without_merchant(row_coerce(r)) for r in rows]
         labels = np.asarray(labels)
         if len(rows) != len(labels):
             raise ValueError(f"{len(rows)} rows but {len(labels)} labels")
@@ -296,6 +319,7 @@ class GlobalCategorizer:
                     .split(positions, labels))
 
     def evaluate(self, rows: Iterable[Any], labels: Sequence[str]) -> dict[str, float]:
+        rows = [_without_merchant(row_coerce(r)) for r in rows]
         predicted = [p.category_key for p in self.predict(rows, explain=False)]
         return {
             "accuracy": round(float(accuracy_score(labels, predicted)), 4),
@@ -355,27 +379,26 @@ class GlobalCategorizer:
         return self._linear
 
     def _explanations(self, features: sp.csr_matrix, best: np.ndarray) -> list[str]:
-        """The two word features that pushed most towards the predicted class (value x weight)."""
-        word_names, word_coef = self._explain_weights()
-        n_words = len(word_names)
-        words = features[:, :n_words].tocsr()
-        row_of_entry = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
-        contribution = words.data * word_coef[best[row_of_entry], words.indices]
+        """The two words (or word pairs) that pushed most towards the predicted class (value x weight)."""
+        word_names, word_coef, can_explain = self._explain_weights()
+        words = features[:, : len(word_names)].tocsr()
+        entry_row = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+        contribution = words.data * word_coef[best[entry_row], words.indices]
+        keep = (contribution > 0.05) & can_explain[words.indices]
+        entry_row, contribution, feature = entry_row[keep], contribution[keep], words.indices[keep]
+        order = np.lexsort((-contribution, entry_row))
+        reasons: dict[int, list[str]] = {}
+        for row, index in zip(entry_row[order].tolist(), feature[order].tolist(), strict=True):
+            chosen = reasons.setdefault(row, [])
+            word = word_names[index]
+            if len(chosen) < 2 and not any(word in c or c in word for c in chosen):
+                chosen.append(word)
         names = category_names()
+        labels = [names.get(str(c), str(c)) for c in self.classes_]
         out = []
-        for i in range(words.shape[0]):
-            start, end = words.indptr[i], words.indptr[i + 1]
-            label = str(self.classes_[best[i]])
-            category = names.get(label, label)
-            chosen: list[str] = []
-            for j in np.argsort(-contribution[start:end])[:4]:
-                if contribution[start + j] <= 0.05:
-                    break
-                word = word_names[words.indices[start + j]]
-                if not any(word in c or c in word for c in chosen):
-                    chosen.append(word)
-                if len(chosen) == 2:
-                    break
+        for i, class_index in enumerate(best.tolist()):
+            category = labels[class_index]
+            chosen = reasons.get(i, ())
             if len(chosen) == 2:
                 out.append(f"Words '{chosen[0]}', '{chosen[1]}' suggest {category}")
             elif chosen:
@@ -384,11 +407,12 @@ class GlobalCategorizer:
                 out.append(f"The merchant name resembles others filed under {category}")
         return out
 
-    def _explain_weights(self) -> tuple[np.ndarray, np.ndarray]:
+    def _explain_weights(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         if self._explain_state is None:
             svc = self.classifier.calibrated_classifiers_[0].estimator
-            names = self.word_vectorizer.get_feature_names_out()
-            self._explain_state = (names, np.asarray(svc.coef_[:, : len(names)], dtype=np.float32))
+            names = self.word_vectorizer.get_feature_names_out().tolist()
+            can_explain = np.array([not any(p in _NOT_A_REASON for p in n.split()) for n in names], dtype=bool)
+            self._explain_state = (names, np.asarray(svc.coef_[:, : len(names)], dtype=np.float32), can_explain)
         return self._explain_state
 
     # --- persistence ------------------------------------------------------------------------------
@@ -409,7 +433,7 @@ class GlobalCategorizer:
             payload = {"word_vectorizer": self.word_vectorizer, "char_vectorizer": self.char_vectorizer,
                        "classifier": self.classifier, "C": self.C, "calibration_folds": self.calibration_folds,
                        "random_state": self.random_state}
-            joblib.dump(payload, model_path, compress=3)
+            joblib.dump(payload, model_path, compress=("zlib", 1))  # the weights are mostly zeros
             _fsync(model_path)
             metadata = {
                 **self.metadata,
