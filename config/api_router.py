@@ -4,6 +4,8 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from mlcore import api as review_api
+from transactions.api import rules as rules_api
 from transactions.api import views as transactions_api
 
 app_name = "api"
@@ -13,6 +15,8 @@ router.register("accounts", transactions_api.AccountViewSet, basename="account")
 router.register("categories", transactions_api.CategoryViewSet, basename="category")
 router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
 router.register("imports", transactions_api.ImportBatchViewSet, basename="import")
+router.register("rules", rules_api.RuleViewSet, basename="rule")
+router.register("review", review_api.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("auth/signup/", accounts_api.SignupView.as_view(), name="auth-signup"),

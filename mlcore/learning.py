@@ -37,6 +37,7 @@ from accounts.models import User
 from mlcore.models import UserCategorizerModel
 from transactions.merchants import merchant_clean
 from transactions.models import Category, CategorySource, Transaction
+from transactions.rules import rules_apply
 
 log = structlog.get_logger(__name__)
 
@@ -135,18 +136,28 @@ def user_model_is_stale(*, user: User) -> bool:
     return labelled.exists() if stored is None else labelled.filter(updated_at__gt=stored).exists()
 
 
+_loaded: dict[int, tuple] = {}  # user id -> (trained_at, pipeline): unpickled once per process and version
+
+
 def user_model_load(*, user: User) -> Pipeline | None:
-    stored = UserCategorizerModel.objects.filter(user=user).first()
+    stored = UserCategorizerModel.objects.filter(user=user).defer("blob").first()
     if stored is None:
         return None
+    cached = _loaded.get(user.pk)
+    if cached and cached[0] == stored.trained_at:
+        return cached[1]
     if stored.format_version != USER_MODEL_FORMAT or stored.sklearn_version != sklearn.__version__:
         log.info("user_model_stale", user_id=user.pk, format=stored.format_version, sklearn=stored.sklearn_version)
         return None
     try:
-        return joblib.load(io.BytesIO(bytes(stored.blob)))
+        pipeline = joblib.load(io.BytesIO(bytes(stored.blob)))
     except Exception:  # noqa: BLE001 - a damaged blob means "retrain", never an error page
         log.warning("user_model_unreadable", user_id=user.pk)
         return None
+    if len(_loaded) > 256:
+        _loaded.clear()
+    _loaded[user.pk] = (stored.trained_at, pipeline)
+    return pipeline
 
 
 # --- deciding ---------------------------------------------------------------------------------------
@@ -191,8 +202,8 @@ def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> 
             best = int(np.argmax(user_probabilities[n]))
             probability = float(user_probabilities[n][best])
             category = categories.get(int(user_classes[best]))
-            # The user's model wins when it is at least as sure as the global model.
-            if category is not None and probability >= min(prediction.confidence, review_threshold()):
+            # The user's model already weighs the global guess (a feature); it speaks the user's categories.
+            if category is not None:
                 count = label_counts[category.pk]
                 decision = Decision(
                     category, probability,
@@ -222,13 +233,8 @@ def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) 
     """
     candidates = transactions.filter(owner=user).exclude(category_source=CategorySource.USER).filter(
         splits__isnull=True)
-    try:
-        from transactions.rules import rules_apply
-    except ImportError:  # rules arrive in their own module
-        rules_apply = None
-    if rules_apply is not None:
-        rules_apply(user=user, transactions=candidates)
-        candidates = candidates.exclude(category_source=CategorySource.RULE)
+    rules_apply(user=user, transactions=candidates)
+    candidates = candidates.exclude(category_source=CategorySource.RULE)
     txns = list(candidates.select_related("account").only(
         "id", "description", "merchant", "amount", "account__kind", "category_source"))
     if not txns:

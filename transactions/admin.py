@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from transactions.models import Account, Category, ImportBatch, Tag, Transaction, TransactionSplit
+from transactions.models import Account, Category, ImportBatch, Rule, Tag, Transaction, TransactionSplit
 
 
 @admin.register(Account)
@@ -57,3 +57,13 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "owner"]
     search_fields = ["name", "owner__email"]
     raw_id_fields = ["owner"]
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "position", "is_active", "match_field", "match_operator", "match_value",
+                    "set_category"]
+    list_filter = ["is_active", "match_operator"]
+    search_fields = ["name", "match_value", "owner__email"]
+    list_select_related = ["owner", "set_category", "set_category__parent"]
+    raw_id_fields = ["owner", "account", "set_category"]

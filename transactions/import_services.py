@@ -19,6 +19,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 
 from accounts.models import User
+from mlcore.learning import transactions_categorize
 from transactions.importers import saving
 from transactions.importers.csv_format import read_csv
 from transactions.importers.detect import file_format as detect_format
@@ -37,7 +38,7 @@ from transactions.importers.pipeline import (
     resolve_mapping,
 )
 from transactions.importers.rows import ImportRefused, ImportRow, RowError, Table
-from transactions.models import Account, ImportBatch, ImportStatus, Source
+from transactions.models import Account, ImportBatch, ImportStatus, Source, Transaction
 
 __all__ = ["ImportPreview", "ImportRow", "import_batch_preview", "import_preview", "import_run", "import_start",
            "transactions_import_rows"]
@@ -502,6 +503,8 @@ def _import(batch: ImportBatch, parsed: _Parsed | None) -> ImportBatch:
         created, duplicates = transactions_import_rows(user=user, account=account, rows=rows, batch=batch,
                                                        source=SOURCES[parsed.file_format])
         batch.created_count, batch.duplicate_count = created, duplicates
+        # Rules, the user's history and models file the new rows in bulk (mlcore.learning's precedence).
+        transactions_categorize(user=user, transactions=Transaction.objects.filter(import_batch=batch))
         batch.rows_processed = len(rows)
         batch.status = ImportStatus.DONE
         batch.finished_at = timezone.now()

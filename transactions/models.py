@@ -184,7 +184,7 @@ class Transaction(models.Model):
     category_source = models.CharField(max_length=10, choices=CategorySource.choices, blank=True, default="")
     category_confidence = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
     # A person-readable reason for the category or the suggestion ("You filed 4 earlier 'ENGEN' payments under Fuel").
-    category_explanation = models.CharField(max_length=200, blank=True)
+    category_explanation = models.CharField(max_length=200, blank=True, default="", db_default="")
     # Below the confidence threshold the category stays empty and the best guess waits here for review.
     suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
                                            related_name="+")
@@ -232,3 +232,54 @@ class TransactionSplit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.category}"
+
+
+class RuleField(models.TextChoices):
+    DESCRIPTION = "description", "Description"
+    MERCHANT = "merchant", "Merchant"
+    EITHER = "either", "Description or merchant"
+
+
+class RuleOperator(models.TextChoices):
+    CONTAINS = "contains", "contains"
+    EQUALS = "equals", "equals"
+    STARTS_WITH = "starts_with", "starts with"
+    REGEX = "regex", "matches regex"
+
+
+class RuleSign(models.TextChoices):
+    ANY = "any", "Money in or out"
+    OUT = "out", "Money out"
+    IN = "in", "Money in"
+
+
+class Rule(models.Model):
+    """A user's "when a transaction looks like this, file it like that"; applied in position order."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    stop_processing = models.BooleanField(default=False, help_text="Later rules are skipped for a match.")
+    # Conditions: every one that is set must hold. Text matches ignore case.
+    match_field = models.CharField(max_length=12, choices=RuleField.choices, default=RuleField.EITHER)
+    match_operator = models.CharField(max_length=12, choices=RuleOperator.choices, default=RuleOperator.CONTAINS)
+    match_value = models.CharField(max_length=200, blank=True)
+    # Compared with the amount without its sign; the sign is a condition of its own.
+    amount_min = models.DecimalField(**MONEY, null=True, blank=True)
+    amount_max = models.DecimalField(**MONEY, null=True, blank=True)
+    sign = models.CharField(max_length=3, choices=RuleSign.choices, default=RuleSign.ANY)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, null=True, blank=True, related_name="rules")
+    # Actions.
+    set_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="rules")
+    add_tags = models.JSONField(default=list, blank=True)
+    set_merchant = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["owner", "position"])]
+
+    def __str__(self) -> str:
+        return self.name

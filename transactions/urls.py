@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from config.converters import IdConverter
-from transactions import views
+from transactions import rules_views, views
 
 register_converter(IdConverter, "id")
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("transactions/<id:pk>/row/", views.TransactionRowView.as_view(), name="row"),
     path("transactions/<id:pk>/edit/", views.TransactionEditView.as_view(), name="edit"),
     path("transactions/<id:pk>/delete/", views.TransactionDeleteView.as_view(), name="delete"),
+    path("transactions/<id:pk>/always/", rules_views.RuleFromTransactionView.as_view(), name="rule_from_transaction"),
     path("transactions/import/", views.ImportView.as_view(), name="import"),
     path("transactions/import/<id:pk>/", views.ImportBatchView.as_view(), name="import_batch"),
     path("transactions/import/<id:pk>/status/", views.ImportBatchStatusView.as_view(), name="import_status"),
@@ -26,4 +27,12 @@ urlpatterns = [
     path("categories/<id:pk>/rename/", views.CategoryRenameView.as_view(), name="category_rename"),
     path("categories/<id:pk>/hide/", views.CategoryHideView.as_view(), name="category_hide"),
     path("categories/<id:pk>/merge/", views.CategoryMergeView.as_view(), name="category_merge"),
+    path("rules/", rules_views.RuleListView.as_view(), name="rules"),
+    path("rules/new/", rules_views.RuleFormView.as_view(), name="rule_create"),
+    path("rules/preview/", rules_views.RulePreviewView.as_view(), name="rule_preview"),
+    path("rules/<id:pk>/edit/", rules_views.RuleFormView.as_view(), name="rule_edit"),
+    path("rules/<id:pk>/delete/", rules_views.RuleDeleteView.as_view(), name="rule_delete"),
+    path("rules/<id:pk>/apply/", rules_views.RuleApplyView.as_view(), name="rule_apply"),
+    path("rules/<id:pk>/toggle/", rules_views.RuleToggleView.as_view(), name="rule_toggle"),
+    path("rules/<id:pk>/move/", rules_views.RuleMoveView.as_view(), name="rule_move"),
 ]

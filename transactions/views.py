@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from transactions import import_services, selectors, services
+from transactions import import_services, rules, selectors, services
 from transactions.filters import MAX_ID, TransactionFilter
 from transactions.forms import (
     AccountForm,
@@ -145,9 +145,17 @@ class TransactionListView(LoginRequiredMixin, View):
         return render(request, "transactions/list.html", context)
 
 
-def render_row(request, txn: Transaction):
+def render_row(request, txn: Transaction, *, offer: dict | None = None):
     txn = selectors.transaction_get(user=request.user, pk=txn.pk)  # with tags, splits and names, as in the list
-    return render(request, "transactions/_row.html", {"txn": txn, "preferred_currency": preferred_currency(request.user)})
+    return render(request, "transactions/_row.html", {"txn": txn, "preferred_currency": preferred_currency(request.user),
+                                                      "offer": offer})
+
+
+def rule_offer(request, txn: Transaction, changes: dict) -> dict | None:
+    """After the user corrects a category: "Always file MERCHANT under CATEGORY?", unless such a rule exists."""
+    if not changes.get("category") or rules.correction_rule_exists(user=request.user, txn=txn):
+        return None
+    return {"label": rules.correction_label(txn), "category": txn.category}
 
 
 def render_row_form(request, form, *, txn: Transaction | None = None):
@@ -230,12 +238,13 @@ class TransactionEditView(LoginRequiredMixin, View):
         form = self.form(request, txn, request.POST)
         if form.is_valid():
             try:
-                services.transaction_update(user=request.user, txn=txn, data=self.changes(txn, form))
+                changes = self.changes(txn, form)
+                services.transaction_update(user=request.user, txn=txn, data=changes)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 if is_htmx(request):
-                    return render_row(request, txn)
+                    return render_row(request, txn, offer=rule_offer(request, txn, changes))
                 messages.success(request, "Transaction saved.")
                 return redirect("transactions:list")
         return render_row_form(request, form, txn=txn)

@@ -57,7 +57,11 @@ def test_bank_layouts_import_with_the_right_dates_signs_amounts_and_descriptions
     assert batch.created_count == batch.rows_total == len(samples.EXPECTED[sample])
     assert batch.progress_percent == 100
     assert set(Transaction.objects.filter(import_batch=batch).values_list("source", flat=True)) == {source}
-    assert all(t.needs_review and t.owner == owner for t in Transaction.objects.filter(import_batch=batch))
+    # Every imported row is categorized on the way in: filed by the model, or waiting for review with a guess.
+    for txn in Transaction.objects.filter(import_batch=batch):
+        assert txn.owner == owner
+        assert (txn.category_source, txn.needs_review) in {("model", False), ("", True)}
+        assert txn.category_explanation
     assert not batch.stored_file  # the upload is deleted once imported
 
 

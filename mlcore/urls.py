@@ -1,0 +1,18 @@
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
+
+from config.converters import IdConverter
+from mlcore import views
+
+if "id" not in get_converters():  # the ledger's urls usually registered it already
+    register_converter(IdConverter, "id")
+
+app_name = "mlcore"
+
+urlpatterns = [
+    path("review/", views.ReviewListView.as_view(), name="review"),
+    path("review/count/", views.ReviewCountView.as_view(), name="review_count"),
+    path("review/accept/", views.ReviewBulkAcceptView.as_view(), name="review_bulk_accept"),
+    path("review/<id:pk>/accept/", views.ReviewAcceptView.as_view(), name="review_accept"),
+    path("review/<id:pk>/correct/", views.ReviewCorrectView.as_view(), name="review_correct"),
+]
