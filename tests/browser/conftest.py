@@ -69,3 +69,12 @@ def mobile_page(browser, live_server, transactional_db) -> Page:
 def _standard_categories(transactional_db):
     # A live-server test flushes the tables afterwards, the migration's standard taxonomy with them.
     taxonomy_sync(Category)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _categorizer_trained(django_db_blocker):
+    # Imports categorize their rows: train the global model before a live server has to, mid-request.
+    from mlcore.services import categorizer_get
+
+    with django_db_blocker.unblock():
+        categorizer_get()
