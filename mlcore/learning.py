@@ -30,8 +30,9 @@ from django.db import transaction as db_transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
 
 from accounts.models import User
 from mlcore.models import UserCategorizerModel
@@ -41,7 +42,7 @@ from transactions.rules import rules_apply
 
 log = structlog.get_logger(__name__)
 
-USER_MODEL_FORMAT = 1
+USER_MODEL_FORMAT = 2
 USER_MODEL_MIN_LABELS = 5
 HISTORY_LIMIT = 20_000  # the newest labelled transactions a user's history and model learn from
 
@@ -92,20 +93,44 @@ def history_confidence(count: int) -> float:
 
 # --- the user's own model -------------------------------------------------------------------------
 
+_PART = " ||| "
+
+
 def _model_text(description: str, merchant: str, amount, account_kind: str, global_key: str) -> str:
+    """The cleaned merchant name (for character n-grams), then the words and facts (for tokens)."""
     sign = "out" if amount is not None and Decimal(amount) < 0 else "in"
     size = int(math.log10(abs(float(amount)) + 1)) if amount is not None else 0
-    return (f"{description} {merchant} __g={global_key} __g={global_key.split('.')[0]} "
+    name = (merchant or merchant_clean(description)).lower()
+    return (f"{name}{_PART}{description} {merchant} __g={global_key} __g={global_key.split('.')[0]} "
             f"__sign={sign} __size={sign}{size} __kind={account_kind}")
 
 
+def merchant_part(texts):
+    return [text.split(_PART, 1)[0] for text in texts]
+
+
+def detail_part(texts):
+    return [text.split(_PART, 1)[-1] for text in texts]
+
+
 def _user_pipeline() -> Pipeline:
+    # A linear SVM: as accurate as logistic regression here and ten times faster to retrain (bench: za-bank).
     features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True,
-                                  min_df=1)),
-        ("tokens", TfidfVectorizer(token_pattern=r"\S+", lowercase=True, sublinear_tf=True)),
+        ("chars", Pipeline([("pick", FunctionTransformer(merchant_part)),
+                            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))])),
+        ("tokens", Pipeline([("pick", FunctionTransformer(detail_part)),
+                             ("tfidf", TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True))])),
     ])
-    return Pipeline([("features", features), ("classifier", LogisticRegression(C=20.0, max_iter=2000))])
+    return Pipeline([("features", features), ("classifier", LinearSVC(C=1.0))])
+
+
+def user_model_scores(model: Pipeline, texts: list[str]) -> np.ndarray:
+    """Class probabilities from the SVM's margins (a softmax): good enough to rank and to threshold."""
+    margins = model.decision_function(texts)
+    if margins.ndim == 1:  # two classes: one margin for the second
+        margins = np.column_stack([-margins, margins])
+    scaled = np.exp(3.0 * (margins - margins.max(axis=1, keepdims=True)))
+    return scaled / scaled.sum(axis=1, keepdims=True)
 
 
 def user_model_train(*, user: User) -> UserCategorizerModel | None:
@@ -189,7 +214,7 @@ def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> 
     user_probabilities = None
     if model is not None:
         texts = [_model_text(*rows[i], global_predictions[n][0].category_key) for n, i in enumerate(remaining)]
-        user_probabilities = model.predict_proba(texts)
+        user_probabilities = user_model_scores(model, texts)
         user_classes = model.classes_
         missing = {int(c) for c in user_classes} - categories.keys()
         if missing:
