@@ -248,6 +248,38 @@ def _global_predictions(rows):
     return [(p, by_key.get(p.category_key)) for p in predictions]
 
 
+def _decided(decision: Decision) -> dict:
+    """The Transaction fields for a decision: filed when sure enough, else left as a suggestion for review."""
+    confident = decision.category is not None and decision.confidence >= review_threshold()
+    return {
+        "category": decision.category if confident else None,
+        "suggested_category": None if confident else decision.category,
+        "category_source": CategorySource.MODEL if confident else CategorySource.NONE,
+        "category_confidence": Decimal(str(round(decision.confidence, 3))),
+        "category_explanation": decision.explanation[:200],
+        "needs_review": not confident,
+    }
+
+
+def import_rows_categorize(*, user: User, account_kind: str, rows: list) -> None:
+    """Decide the rows of an import before they are inserted, so the decision is written with them.
+
+    Rows that already carry a category (the file's, or the demo seeder's) keep it. The user's rules run
+    after the insert, on the new transactions, and take precedence over these decisions.
+    """
+    open_rows = [row for row in rows if row.category is None]
+    if not open_rows:
+        return
+    decisions = categorize_rows(user=user, rows=[(r.description, r.merchant, r.amount, account_kind)
+                                                 for r in open_rows])
+    for row, decision in zip(open_rows, decisions, strict=True):
+        fields = _decided(decision)
+        row.category, row.suggested_category = fields["category"], fields["suggested_category"]
+        row.decided, row.category_source = True, fields["category_source"]
+        row.category_confidence = fields["category_confidence"]
+        row.category_explanation = fields["category_explanation"]
+
+
 @db_transaction.atomic
 def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) -> int:
     """Categorize the user's transactions that no person has categorized; returns how many were decided.
@@ -265,15 +297,9 @@ def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) 
     if not txns:
         return 0
     decisions = categorize_rows(user=user, rows=[(t.description, t.merchant, t.amount, t.account.kind) for t in txns])
-    threshold = review_threshold()
     for txn, decision in zip(txns, decisions, strict=True):
-        confident = decision.category is not None and decision.confidence >= threshold
-        txn.category = decision.category if confident else None
-        txn.suggested_category = None if confident else decision.category
-        txn.category_source = CategorySource.MODEL if confident else CategorySource.NONE
-        txn.category_confidence = Decimal(str(round(decision.confidence, 3)))
-        txn.category_explanation = decision.explanation[:200]
-        txn.needs_review = not confident
+        for field, value in _decided(decision).items():
+            setattr(txn, field, value)
     Transaction.objects.bulk_update(
         txns, ["category", "suggested_category", "category_source", "category_confidence", "category_explanation",
                "needs_review"], batch_size=1000)

@@ -19,7 +19,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 
 from accounts.models import User
-from mlcore.learning import transactions_categorize
+from mlcore.learning import import_rows_categorize
 from transactions.importers import saving
 from transactions.importers.csv_format import read_csv
 from transactions.importers.detect import file_format as detect_format
@@ -39,6 +39,7 @@ from transactions.importers.pipeline import (
 )
 from transactions.importers.rows import ImportRefused, ImportRow, RowError, Table
 from transactions.models import Account, ImportBatch, ImportStatus, Source, Transaction
+from transactions.rules import rules_apply
 
 __all__ = ["ImportPreview", "ImportRow", "import_batch_preview", "import_preview", "import_run", "import_start",
            "transactions_import_rows"]
@@ -499,12 +500,14 @@ def _import(batch: ImportBatch, parsed: _Parsed | None) -> ImportBatch:
 
     batch.rows_total = len(rows)
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=len(rows), rows_processed=len(rows) // 2)
+    # The categorizer decides before the insert, so its decisions are written with the rows in bulk.
+    import_rows_categorize(user=user, account_kind=account.kind, rows=rows)
     with db_transaction.atomic():
         created, duplicates = transactions_import_rows(user=user, account=account, rows=rows, batch=batch,
                                                        source=SOURCES[parsed.file_format])
         batch.created_count, batch.duplicate_count = created, duplicates
-        # Rules, the user's history and models file the new rows in bulk (mlcore.learning's precedence).
-        transactions_categorize(user=user, transactions=Transaction.objects.filter(import_batch=batch))
+        # The user's rules come before any model: they re-file the new rows they match, in bulk.
+        rules_apply(user=user, transactions=Transaction.objects.filter(import_batch=batch))
         batch.rows_processed = len(rows)
         batch.status = ImportStatus.DONE
         batch.finished_at = timezone.now()

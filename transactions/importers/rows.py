@@ -22,6 +22,12 @@ class ImportRow:
     external_id: str = ""  # the bank's own id (OFX FITID), used for de-duplication when present
     category: Category | None = None
     row_number: int = 0  # where the user finds it in the file
+    # The categorizer's decision, made before the insert so that it is written with the row.
+    decided: bool = False  # False: the category (if any) comes from the file or the seeder ("import")
+    category_source: str = ""
+    category_confidence: Decimal | None = None
+    category_explanation: str = ""
+    suggested_category: Category | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,9 @@ import queue
 import threading
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Iterator
 
 from django.db import connection
@@ -93,6 +93,9 @@ def prepared_rows(*, user: User, account: Account, rows: list[ImportRow]) -> Ite
 
 
 def _category_fields(row: ImportRow) -> tuple[int | None, str, Decimal | None, bool]:
+    if row.decided:  # by the categorizer (mlcore.learning.import_rows_categorize)
+        return (row.category.pk if row.category else None, row.category_source, row.category_confidence,
+                row.category is None)
     if row.category is None:
         return None, CategorySource.NONE, None, True
     return row.category.pk, CategorySource.IMPORT, Decimal("1.000"), False
@@ -129,6 +132,7 @@ def _insert_bulk(*, user: User, account: Account, rows: list[ImportRow], batch: 
             owner=user, account=account, date=row.date, amount=item.amount, currency=item.currency,
             description=row.description[:500], merchant=_merchant(row), category_id=category_id,
             category_source=category_source, category_confidence=confidence, needs_review=needs_review,
+            category_explanation=row.category_explanation[:200], suggested_category=row.suggested_category,
             source=source, import_batch=batch, fingerprint=item.fingerprint, **item.conversion,
         ))
     Transaction.objects.bulk_create(objects, batch_size=500, ignore_conflicts=True)
@@ -138,7 +142,7 @@ def _insert_bulk(*, user: User, account: Account, rows: list[ImportRow], batch: 
 _COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None})
 _STAGED = ["date", "amount", "currency", "amount_converted", "converted_currency", "fx_rate", "fx_date",
            "description", "merchant", "category", "category_source", "category_confidence", "needs_review",
-           "fingerprint"]
+           "fingerprint", "category_explanation", "suggested_category"]
 
 
 def _copy_text(value: str) -> str:
@@ -169,6 +173,8 @@ def _copy_chunks(prepared: Iterator[Prepared]) -> Iterator[str]:
             _copy_value(conversion["fx_rate"]), _copy_value(conversion["fx_date"]),
             _copy_text(row.description[:500]), _copy_text(_merchant(row)), _copy_value(category_id),
             category_source, _copy_value(confidence), "t" if needs_review else "f", item.fingerprint,
+            _copy_text(row.category_explanation[:200]),
+            _copy_value(row.suggested_category.pk if row.suggested_category else None),
         )))
         if len(lines) == CHUNK_ROWS:
             yield "\n".join(lines) + "\n"
@@ -235,7 +241,7 @@ def _insert_copy(*, user: User, account: Account, rows: list[ImportRow], batch: 
         f"{column['import_batch']}, {column['created_at']}, {column['updated_at']}) "
         f"SELECT %s, %s, date, amount, currency, amount_converted, converted_currency, fx_rate, fx_date, "
         f"description, merchant, category, category_source, category_confidence, needs_review, fingerprint, "
-        f"'', %s, %s, %s, %s FROM {stage} ORDER BY position "
+        f"category_explanation, suggested_category, '', %s, %s, %s, %s FROM {stage} ORDER BY position "
         f"ON CONFLICT ({column['account']}, {column['fingerprint']}) DO NOTHING RETURNING 1"
         f") SELECT count(*) FROM inserted"
     )
@@ -247,7 +253,8 @@ def _insert_copy(*, user: User, account: Account, rows: list[ImportRow], batch: 
             "currency varchar(3), amount_converted numeric(14, 2), converted_currency varchar(3), "
             "fx_rate numeric(20, 10), fx_date date, description varchar(500), merchant varchar(200), "
             "category bigint, category_source varchar(10), category_confidence numeric(4, 3), "
-            "needs_review boolean, fingerprint varchar(80)) ON COMMIT DROP"
+            "needs_review boolean, fingerprint varchar(80), category_explanation varchar(200), "
+            "suggested_category bigint) ON COMMIT DROP"
         )
         chunks = _copy_chunks(prepared_rows(user=user, account=account, rows=rows))
         if len(rows) > CHUNK_ROWS:
