@@ -13,8 +13,10 @@ class FeedbackEvent(models.Model):
     """A person confirming or correcting a category: what the learner trains on, and what it is measured by."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_feedback")
-    transaction = models.ForeignKey("transactions.Transaction", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="feedback_events")
+    # No database constraint and no cascade: deleting 100k transactions must not touch (or wait on) their
+    # feedback, which keeps its own copy of the text below; a deleted transaction's id simply points nowhere.
+    transaction = models.ForeignKey("transactions.Transaction", on_delete=models.DO_NOTHING, db_constraint=False,
+                                    null=True, blank=True, related_name="feedback_events")
     kind = models.CharField(max_length=10, choices=FeedbackKind.choices)
     suggested_category = models.ForeignKey("transactions.Category", on_delete=models.SET_NULL, null=True,
                                            blank=True, related_name="+")

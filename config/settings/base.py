@@ -156,6 +156,10 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", 2000, minimum=0)
 IMPORT_SYNC_MAX_BYTES = 256 * 1024
 
+# Categorization: below this confidence (0-1) a guess waits in the review queue instead of being filed.
+CATEGORIZER_REVIEW_THRESHOLD = env.int("CATEGORIZER_REVIEW_PERCENT", 60, minimum=0) / 100
+MLCORE_ARTIFACT_DIR = env.path("MLCORE_ARTIFACT_DIR", DATA_DIR / "models")
+
 EMAIL_CONFIG = env.email("EMAIL_URL", "consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Finsight <finsight@localhost>")
