@@ -4,7 +4,10 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from insights.api import urls as insights_api_urls
 from mlcore import api as review_api
+from notifications.api import urls as notifications_api_urls
+from payments.api import urls as payments_api_urls
 from transactions.api import rules as rules_api
 from transactions.api import views as transactions_api
 
@@ -32,5 +35,9 @@ urlpatterns = [
     # Before the router, whose transactions/<pk>.<format> route would read this as pk "export", format "csv".
     path("transactions/export.csv", transactions_api.TransactionExportView.as_view(), name="transaction-export"),
     path("currency/convert/", transactions_api.CurrencyConvertView.as_view(), name="currency-convert"),
+    # Each app keeps its own routes (bills, notifications, jobs) in <app>/api/urls.py.
+    *payments_api_urls.urlpatterns,
+    *notifications_api_urls.urlpatterns,
+    *insights_api_urls.urlpatterns,
     *router.urls,
 ]

@@ -48,7 +48,8 @@ class Env:
             return False
         raise self._fail(name, value, "true or false")  # type: ignore[arg-type]
 
-    def int(self, name: str, default: object = _NOT_SET, *, minimum: int | None = None) -> int:
+    def int(self, name: str, default: object = _NOT_SET, *, minimum: int | None = None,
+            maximum: int | None = None) -> int:
         value = self._raw(name, default)
         if isinstance(value, int):
             return value
@@ -58,6 +59,8 @@ class Env:
             raise self._fail(name, value, "a whole number") from None  # type: ignore[arg-type]
         if minimum is not None and number < minimum:
             raise self._fail(name, value, f"a whole number of at least {minimum}")  # type: ignore[arg-type]
+        if maximum is not None and number > maximum:
+            raise self._fail(name, value, f"a whole number of at most {maximum}")  # type: ignore[arg-type]
         return number
 
     def list(self, name: str, default: object = _NOT_SET) -> list[str]:

@@ -165,6 +165,14 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Finsight <finsight@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
+# Links in emails point here (scheme and host of the site as users reach it).
+SITE_URL = env.url("SITE_URL", ("http", "https"), "http://localhost:8000")
+
+# Bills and notifications: reminders go out from this local hour (in each user's timezone) on their day,
+# read notifications are deleted after the retention period, and the weekly digest leaves on Monday morning.
+BILL_REMINDER_HOUR = env.int("BILL_REMINDER_HOUR", 8, minimum=0, maximum=23)
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 90, minimum=1)
+JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
 
 TAILWIND_APP_NAME = "theme"
 
