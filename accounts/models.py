@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -108,6 +110,13 @@ class FinancialProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Financial profile of {self.user_id}"
+
+    def local_now(self, now: datetime.datetime | None = None) -> datetime.datetime:
+        """The current time on the user's clock (their profile timezone)."""
+        return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(self.timezone or "UTC"))
+
+    def local_today(self, now: datetime.datetime | None = None) -> datetime.date:
+        return self.local_now(now).date()
 
     @property
     def monthly_savings_goal(self) -> Decimal | None:

@@ -1,4 +1,6 @@
-from django.urls import path, register_converter  # noqa: F401
+"""Bills pages (payments/bill_urls.py) and subscription suggestions (payments/suggestion_urls.py)."""
+
+from django.urls import register_converter
 from django.urls.converters import get_converters
 
 from config.converters import IdConverter
@@ -6,6 +8,8 @@ from config.converters import IdConverter
 if "id" not in get_converters():
     register_converter(IdConverter, "id")
 
+from payments import bill_urls, suggestion_urls  # noqa: E402 - after the converter they use
+
 app_name = "payments"
 
-urlpatterns: list = []
+urlpatterns = [*suggestion_urls.urlpatterns, *bill_urls.urlpatterns]

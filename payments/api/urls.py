@@ -1,3 +1,5 @@
-"""This app's API routes, included by config/api_router.py under /api/v1/."""
+"""Bills API routes under /api/v1/: recurring payments and upcoming bills, and subscription suggestions."""
 
-urlpatterns: list = []
+from payments.api import bill_urls, suggestion_urls
+
+urlpatterns = [*suggestion_urls.urlpatterns, *bill_urls.urlpatterns]
