@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_task, lock_task
 from huey.exceptions import TaskLockedException
 
 from accounts.models import User
@@ -27,9 +26,3 @@ def user_model_retrain(user_id: int) -> None:
 def user_model_retrain_soon(*, user_id: int) -> None:
     """After the current transaction commits, retrain the user's model a little later."""
     transaction.on_commit(lambda: user_model_retrain.schedule(args=(user_id,), delay=RETRAIN_DELAY_SECONDS))
-
-
-@db_periodic_task(crontab(minute="40", hour="2"))
-def user_models_retrain_nightly() -> None:
-    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator():
-        user_model_retrain(user_id)
