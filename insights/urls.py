@@ -1,11 +1,9 @@
-from django.urls import path, register_converter  # noqa: F401
-from django.urls.converters import get_converters
+from django.urls import path
 
-from config.converters import IdConverter
-
-if "id" not in get_converters():
-    register_converter(IdConverter, "id")
+from insights import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("staff/jobs/", views.JobRunListView.as_view(), name="jobs"),
+]

@@ -38,6 +38,7 @@ from transactions.importers.pipeline import (
     resolve_mapping,
 )
 from transactions.importers.rows import ImportRefused, ImportRow, RowError, Table
+from transactions.signals import transactions_added
 from transactions.models import Account, ImportBatch, ImportStatus, Source, Transaction
 from transactions.rules import rules_apply
 
@@ -515,6 +516,8 @@ def _import(batch: ImportBatch, parsed: _Parsed | None) -> ImportBatch:
     # Only once the rows are committed: a failed commit leaves the upload there to try again.
     _forget_file(batch)
     batch.save(update_fields=["stored_file"])
+    if created:
+        db_transaction.on_commit(lambda: transactions_added.send(sender=Transaction, user=user, count=created))
     return batch
 
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
+from transactions.signals import transactions_added
 from transactions.models import (
     Account,
     Category,
@@ -213,6 +214,7 @@ def transaction_create(*, user: User, account: Account, on: date, amount: Decima
     txn.save()
     if tags:
         txn.tags.set(tags_resolve(user=user, names=tags))
+    db_transaction.on_commit(lambda: transactions_added.send(sender=Transaction, user=user, count=1))
     return txn
 
 

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from insights.models import JobRun
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "status", "user_id", "started_at", "duration_ms")
+    list_filter = ("status", "name")
+    search_fields = ("name", "error")
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in JobRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
