@@ -1,11 +1,20 @@
-from django.urls import path, register_converter  # noqa: F401
+from django.urls import path, register_converter
 from django.urls.converters import get_converters
 
 from config.converters import IdConverter
+from notifications import views
 
 if "id" not in get_converters():
     register_converter(IdConverter, "id")
 
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.NotificationListView.as_view(), name="list"),
+    path("notifications/badge/", views.NotificationBadgeView.as_view(), name="badge"),
+    path("notifications/preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("notifications/read-all/", views.NotificationMarkAllReadView.as_view(), name="mark_all_read"),
+    path("notifications/<id:pk>/read/", views.NotificationMarkReadView.as_view(), name="mark_read"),
+    path("notifications/<id:pk>/delete/", views.NotificationDeleteView.as_view(), name="delete"),
+    path("notifications/<id:pk>/open/", views.NotificationOpenView.as_view(), name="open"),
+]
