@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -58,7 +58,7 @@ def recurring_payment_list(*, user: User, active: bool | None = None) -> QuerySe
     if active is not None:
         payments = payments.filter(is_active=active)
     # Bills whose schedule ended (no next due date) go last.
-    return payments.order_by(Q(next_due_date__isnull=True).asc(), "next_due_date", "name", "id")
+    return payments.order_by(F("next_due_date").asc(nulls_last=True), "name", "id")
 
 
 def recurring_payment_get(*, user: User, pk: int) -> RecurringPayment:
