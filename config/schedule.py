@@ -111,9 +111,9 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
     # Deleting an outstanding token deletes its blacklist entry too (what flushexpiredtokens does).
-    tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+    _, deleted = OutstandingToken.objects.filter(expires_at__lte=now).delete()
     return {
-        "expired_tokens": tokens,
+        "expired_tokens": deleted.get(OutstandingToken._meta.label, 0),
         "read_notifications": notifications_purge_read(
             older_than=dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS), now=now),
         "job_runs": job_runs_purge(older_than=dt.timedelta(days=settings.JOB_RUN_RETENTION_DAYS), now=now),
