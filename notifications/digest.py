@@ -70,7 +70,7 @@ def weekly_digest_build(*, user: User, week_start: dt.date) -> dict:
     context["upcoming_bills"] = [
         {"bill": item.payment.name, "amount": str(item.amount), "currency": item.currency,
          "due_date": item.due_date.isoformat()}
-        for item in bills
+        for item in bills if item.is_open
     ]
     return context
 
