@@ -19,7 +19,7 @@ class PreferencesForm(forms.Form):
                         "max_value": f"Choose a number of days from 0 to {MAX_LEAD_DAYS}.",
                         "invalid": f"Enter a whole number of days from 0 to {MAX_LEAD_DAYS}.",
                         "required": "Say how many days before a bill is due to remind you (0 is the day itself)."},
-        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_LEAD_DAYS, "class": "w-24"}),
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_LEAD_DAYS, "class": "w-20"}),
         help_text="Days before a bill is due, unless the bill sets its own. 0 reminds you on the day.")
     weekly_digest = forms.BooleanField(
         label="Weekly digest email", required=False,

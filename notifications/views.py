@@ -4,13 +4,17 @@ user's notification is a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 
 from notifications import selectors
@@ -34,19 +38,30 @@ def list_context(request, *, show: str, page_number) -> dict:
         "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "show": SHOW_UNREAD if unread_only else "all",
         "unread": unread,
-        "return_to": request.get_full_path() if request.method == "GET" else list_url(request),
+        "recent_since": timezone.now() - dt.timedelta(minutes=1),
+        "return_to": reverse("notifications:list") + list_query(unread_only=unread_only, page_number=page.number),
     }
+
+
+def list_query(*, unread_only: bool, page_number: int) -> str:
+    query = urlencode({key: value for key, value in [("show", SHOW_UNREAD if unread_only else None),
+                                                     ("page", page_number if page_number > 1 else None)] if value})
+    return f"?{query}" if query else ""
+
+
+def list_swap(request, **extra) -> HttpResponse:
+    """After an htmx action: the inbox card as the page shows it (same tab and page), and the nav bell."""
+    show, page_number = request.POST.get("show", ""), request.POST.get("page")
+    # The pagination partial builds its links from request.GET; give it the tab the rows came from.
+    request.GET = QueryDict(f"show={SHOW_UNREAD}" if show == SHOW_UNREAD else "")
+    context = list_context(request, show=show, page_number=page_number) | extra
+    listing = render(request, "notifications/_list.html", context).content.decode()
+    badge = render(request, "notifications/_badge.html", {"unread": context["unread"], "oob": True}).content.decode()
+    return HttpResponse(listing + badge)
 
 
 def list_url(request) -> str:
     return safe_next(request, reverse("notifications:list"))
-
-
-def badge_oob(request, unread: int | None = None) -> str:
-    """The nav bell, swapped out of band so that its count follows a mark-read or delete on the page."""
-    if unread is None:
-        unread = selectors.notification_unread_count(user=request.user)
-    return render(request, "notifications/_badge.html", {"unread": unread, "oob": True}).content.decode()
 
 
 class NotificationListView(LoginRequiredMixin, View):
@@ -60,10 +75,7 @@ class NotificationMarkReadView(LoginRequiredMixin, View):
         notification = selectors.notification_get(user=request.user, pk=pk)
         notifications_mark_read(user=request.user, ids=[notification.pk])
         if is_htmx(request):
-            notification.refresh_from_db(fields=["read_at"])
-            row = render(request, "notifications/_row.html",
-                         {"notification": notification, "return_to": list_url(request)}).content.decode()
-            return HttpResponse(row + badge_oob(request))
+            return list_swap(request)
         messages.success(request, f"Marked “{notification.title}” as read.")
         return redirect(list_url(request))
 
@@ -72,10 +84,7 @@ class NotificationMarkAllReadView(LoginRequiredMixin, View):
     def post(self, request):
         marked = notifications_mark_read(user=request.user)
         if is_htmx(request):
-            context = list_context(request, show=request.POST.get("show", ""), page_number=request.POST.get("page"))
-            context["marked"] = marked
-            listing = render(request, "notifications/_list.html", context).content.decode()
-            return HttpResponse(listing + badge_oob(request, unread=0))
+            return list_swap(request, marked=marked)
         if marked:
             messages.success(request, f"Marked {marked} notification{'' if marked == 1 else 's'} as read.")
         else:
@@ -89,7 +98,7 @@ class NotificationDeleteView(LoginRequiredMixin, View):
         title = notification.title
         notification.delete()  # its deliveries go with it
         if is_htmx(request):
-            return HttpResponse(badge_oob(request))
+            return list_swap(request)
         messages.success(request, f"Deleted “{title}”.")
         return redirect(list_url(request))
 

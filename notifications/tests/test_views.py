@@ -61,7 +61,8 @@ def test_list_shows_my_notifications_newest_first_with_their_actions(signed_in, 
     assert html.index("Netflix due tomorrow") < html.index("Rent is overdue") < html.index("Spotify went up")
     assert "EUR 15.99 from Main checking." in html
     assert "1\xa0hour, 30\xa0minutes ago" in html
-    assert "bg-rose-500" in html  # the critical one is red
+    assert "just now" in html
+    assert 'text-rose-600" title="Critical"' in html  # the critical one is red
     assert html.count(">Mark read</button>") == 2  # not on the read one
     assert html.count(">Open</a>") == 2  # the price rise has no link
     assert html.count(">Delete</button>") == 3
@@ -116,18 +117,33 @@ def test_mark_read_without_htmx_redirects_back_with_a_message(signed_in, owner):
     assert "Marked “Netflix due tomorrow” as read." in response.content.decode()
 
 
-def test_mark_read_with_htmx_swaps_the_row_and_the_badge(signed_in, owner):
+def test_mark_read_with_htmx_swaps_the_list_and_the_badge(signed_in, owner):
     mine = note(owner, "Netflix due tomorrow")
     note(owner, "Rent due soon")
 
-    response = signed_in.post(reverse("notifications:mark_read", args=[mine.pk]), **HTMX)
+    response = signed_in.post(reverse("notifications:mark_read", args=[mine.pk]), {"show": "all", "page": "1"},
+                              **HTMX)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="notification-{mine.pk}"' in html
-    assert "Mark read" not in html
+    assert html.lstrip().startswith('<section id="notification-list"')
+    assert html.count(">Mark read</button>") == 1  # only Rent is still unread
+    assert 'aria-label="Mark “Netflix due tomorrow” as read"' not in html
     assert 'id="nav-notifications" href="/notifications/" hx-swap-oob="true"' in html
     assert 'aria-label="Notifications: 1 unread"' in html
+
+
+def test_mark_read_with_htmx_on_the_unread_tab_keeps_the_tab(signed_in, owner):
+    for n in range(25):
+        note(owner, f"Bill {n}")
+    mine = note(owner, "Netflix due tomorrow")
+
+    html = signed_in.post(reverse("notifications:mark_read", args=[mine.pk]), {"show": "unread", "page": "1"},
+                          **HTMX).content.decode()
+
+    assert "Netflix due tomorrow" not in html
+    assert "1–20 of 25" in html
+    assert 'href="?show=unread&amp;page=2"' in html
 
 
 def test_mark_all_read_marks_only_mine(signed_in, owner, other_user):
@@ -168,13 +184,15 @@ def test_delete_removes_the_notification(signed_in, owner):
     assert not Notification.objects.filter(pk=mine.pk).exists()
 
 
-def test_delete_with_htmx_returns_no_row(signed_in, owner):
+def test_delete_with_htmx_returns_the_list_without_it(signed_in, owner):
     mine = note(owner, "Netflix due tomorrow")
+    note(owner, "Rent due soon")
 
     html = signed_in.post(reverse("notifications:delete", args=[mine.pk]), **HTMX).content.decode()
 
     assert "Netflix due tomorrow" not in html
-    assert 'id="nav-notifications"' in html
+    assert "Rent due soon" in html
+    assert 'aria-label="Notifications: 1 unread"' in html
     assert not Notification.objects.filter(pk=mine.pk).exists()
 
 
