@@ -148,3 +148,31 @@ def test_paused_and_inactive_users_get_nothing(owner, other_user, django_capture
     other_user.save()
     sweep(at(2026, 12, 1, 12), django_capture_on_commit_callbacks)
     assert not Notification.objects.exists() and mail.outbox == []
+
+
+def test_a_sweep_killed_half_way_is_finished_by_the_next_one_without_repeats(
+        owner, monkeypatch, django_capture_on_commit_callbacks):
+    from payments import reminders as module
+
+    for name, day in (("Rent", 3), ("Phone", 4), ("Gym", 4)):
+        services.recurring_payment_create(
+            user=owner, name=name, payee=name, amount=Decimal("10"), currency="EUR", frequency=Frequency.MONTHLY,
+            day_of_month=day, start_date=dt.date(2026, 12, day), reminder_lead_days=3, today=dt.date(2026, 11, 20))
+    real_send, calls = module._send_due, []
+
+    def dies_on_the_second(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise SystemExit("SIGTERM")     # the consumer is stopped mid-sweep
+        return real_send(*args)
+
+    monkeypatch.setattr(module, "_send_due", dies_on_the_second)
+    with pytest.raises(SystemExit):
+        sweep(at(2026, 12, 1, 9), django_capture_on_commit_callbacks)
+    monkeypatch.setattr(module, "_send_due", real_send)
+    assert len(reminders(owner)) == 1
+
+    outcome = sweep(at(2026, 12, 1, 9, 15), django_capture_on_commit_callbacks)
+    assert (outcome.due_sent, outcome.already_sent) == (2, 1)
+    assert sorted(n.context["bill"] for n in reminders(owner)) == ["Gym", "Phone", "Rent"]
+    assert len(mail.outbox) == 3
