@@ -224,6 +224,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every currency field (bills, accounts, the profile's preferred currency) shares one enum.
+    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "accounts.currencies.currency_choices"},
 }
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
