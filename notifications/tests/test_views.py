@@ -297,3 +297,51 @@ def test_preferences_refuse_bad_input_and_change_nothing(signed_in, owner, data,
     prefs = NotificationPreferences.objects.filter(user=owner).first()
     assert prefs is None or (prefs.reminder_lead_days == 3 and "bill_overdue" in prefs.in_app_kinds)
     assert 'name="in_app_kinds" value="bill_due" id="in_app_bill_due" checked' in response.content.decode()
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from accounts.models import Role
+    from accounts.services import role_grant
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(role_grant(user=UserFactory(email="ada@example.com"), role=Role.ADMIN))
+    return client
+
+
+def test_admin_lists_notifications_with_their_deliveries(admin_client, owner):
+    from notifications.models import Delivery
+
+    mine = note(owner, "Rent is overdue")
+    Delivery.objects.create(notification=mine, channel="email", status="failed", attempts=6, last_error="SMTP down")
+
+    listing = admin_client.get("/admin/notifications/notification/", {"q": "owner@example"}).content.decode()
+    assert "Rent is overdue" in listing
+    assert "Rent is overdue" in admin_client.get("/admin/notifications/notification/", {"read": "no"}).content.decode()
+    assert "Rent is overdue" not in admin_client.get("/admin/notifications/notification/",
+                                                     {"read": "yes"}).content.decode()
+    detail = admin_client.get(f"/admin/notifications/notification/{mine.pk}/change/").content.decode()
+    assert "SMTP down" in detail
+    assert admin_client.get("/admin/notifications/notificationpreferences/").status_code == 200
+
+
+def test_admin_retry_now_puts_failed_deliveries_back_in_the_queue(admin_client, owner, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from notifications.models import Delivery, DeliveryStatus
+
+    failed = Delivery.objects.create(notification=note(owner, "Rent is overdue"), channel="email",
+                                     status=DeliveryStatus.FAILED, attempts=6, last_error="SMTP down",
+                                     next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+    sent = Delivery.objects.create(notification=note(owner, "Paid"), channel="email", status=DeliveryStatus.SENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/notifications/delivery/", {
+            "action": "retry_now", "_selected_action": [failed.pk, sent.pk]}, follow=True)
+
+    assert "1 delivery queued to send again. 1 already sent or sending, left alone." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.SENT and failed.last_error == ""
+    assert [message.subject for message in mail.outbox] == ["Rent is overdue"]
+    sent.refresh_from_db()
+    assert sent.status == DeliveryStatus.SENT
