@@ -50,6 +50,7 @@ BILL = {"bill": "Netflix", "payee": "Netflix Intl", "amount": "15.99", "amount_m
 
 @pytest.mark.parametrize(("days_left", "subject"), [
     (0, "Netflix: EUR 15.99 due today"),
+    (-1, "Netflix: EUR 15.99 due today"),  # a sweep catching up after downtime
     (1, "Netflix: EUR 15.99 due tomorrow"),
     (3, "Netflix: EUR 15.99 due in 3 days (Tue 1 Dec 2026)"),
 ])
