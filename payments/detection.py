@@ -250,7 +250,12 @@ def _alive_groups(frame: pd.DataFrame, *, today: dt.date, min_count: int):
     """Groups worth a closer look: enough rows and a charge within the longest rhythm's window."""
     grouped = frame.groupby(["key", "currency"], sort=False)["date"]
     latest_allowed = pd.Timestamp(today - dt.timedelta(days=int(1.5 * 365.25 + 10)))
-    wanted = (grouped.transform("size") >= min_count) & (grouped.transform("max") >= latest_allowed)
+    # The median gap of each series, computed for all of them at once: most noise has no rhythm at all.
+    median_gap = grouped.diff().dt.days.groupby([frame["key"], frame["currency"]], sort=False).transform("median")
+    has_rhythm = np.zeros(len(frame), dtype=bool)
+    for rhythm in RHYTHMS:
+        has_rhythm |= ((median_gap - rhythm.nominal).abs() <= rhythm.tolerance).to_numpy()
+    wanted = (grouped.transform("size") >= min_count) & (grouped.transform("max") >= latest_allowed) & has_rhythm
     for (key, currency), group in frame[wanted].groupby(["key", "currency"], sort=False):
         yield key, currency, group
 

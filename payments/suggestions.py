@@ -174,7 +174,7 @@ def subscription_suggestions_refresh(*, user: User, today: dt.date) -> dict[str,
 
 def _locked(*, user: User, suggestion: SubscriptionSuggestion, expected: str) -> SubscriptionSuggestion:
     """The suggestion re-read under a row lock, so two clicks cannot both decide it."""
-    locked = (SubscriptionSuggestion.objects.select_for_update().select_related("account", "category")
+    locked = (SubscriptionSuggestion.objects.select_for_update(of=("self",)).select_related("account", "category")
               .filter(user=user, pk=suggestion.pk).first())
     if locked is None:
         raise ValidationError("This suggestion no longer exists.")
