@@ -309,3 +309,22 @@ class TestIsolation:
     def test_another_users_account_elsewhere_is_not_offered(self, owner_client, other_user):
         AccountFactory(owner=other_user, name="Oscar's secret account")
         assert "Oscar's secret account" not in owner_client.get(reverse("payments:bill_create")).content.decode()
+
+
+class TestAdmin:
+    def test_admins_see_bills_occurrences_and_suggestions(self, client, owner):
+        from accounts.models import Role
+        from accounts.services import role_grant
+        from accounts.tests.factories import UserFactory
+
+        payment = bill(owner, name="Rent", day_of_month=1, start=date(2026, 12, 1))
+        services.occurrence_pay(payment=payment, due_date=date(2026, 12, 1), paid_on=TODAY)
+        client.force_login(role_grant(user=UserFactory(email="admin@example.com"), role=Role.ADMIN))
+        page = client.get("/admin/payments/recurringpayment/", {"q": "owner@example.com"}).content.decode()
+        assert "Rent" in page
+        assert client.get(f"/admin/payments/recurringpayment/{payment.pk}/change/").status_code == 200
+        assert client.get("/admin/payments/billoccurrence/", {"status__exact": "paid"}).status_code == 200
+        assert client.get("/admin/payments/subscriptionsuggestion/", {"status__exact": "pending"}).status_code == 200
+
+    def test_not_for_users(self, owner_client):
+        assert owner_client.get("/admin/payments/recurringpayment/").status_code == 302
