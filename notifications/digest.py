@@ -54,7 +54,7 @@ def weekly_summary(*, user: User, week_start: dt.date) -> dict:
            .exclude(total=None).order_by("total")[:3])
     return {
         "week_start_date": week_start.isoformat(), "week_end_date": week_end.isoformat(), "currency": currency,
-        "total_spent": str(-(totals["spent"] or ZERO)), "total_income": str(totals["income"] or ZERO),
+        "total_spent": str(ZERO - (totals["spent"] or ZERO)), "total_income": str(totals["income"] or ZERO),
         "transaction_count": totals["count"],
         "top_categories": [{"name": row["category__name"] or "Uncategorized", "amount": str(-row["total"])}
                            for row in top],

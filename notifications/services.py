@@ -157,6 +157,22 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None, now: dt
     return queryset.update(read_at=now or timezone.now())
 
 
+def notification_delete(*, user: User, notification: Notification, now: dt.datetime | None = None) -> None:
+    """Remove a notification from the user's inbox.
+
+    A claimed one (a reminder, a digest) keeps its row, out of the inbox and read, because the row is the
+    claim: deleting it would let the next sweep send the same reminder again. The retention cleanup
+    deletes it later with the other read notifications.
+    """
+    if notification.user_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.dedupe_key:
+        Notification.objects.filter(pk=notification.pk).update(in_app=False, read_at=notification.read_at or now
+                                                               or timezone.now())
+    else:
+        notification.delete()
+
+
 def notifications_purge_read(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Delete notifications read longer ago than the retention period (their deliveries go with them)."""
     cutoff = (now or timezone.now()) - older_than

@@ -20,7 +20,7 @@ from django.views import View
 from notifications import selectors
 from notifications.forms import PreferencesForm
 from notifications.preferences import preferences_update
-from notifications.services import notifications_mark_read, preferences_get
+from notifications.services import notification_delete, notifications_mark_read, preferences_get
 from transactions.views import is_htmx, safe_next
 
 PAGE_SIZE = 20
@@ -96,7 +96,7 @@ class NotificationDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         notification = selectors.notification_get(user=request.user, pk=pk)
         title = notification.title
-        notification.delete()  # its deliveries go with it
+        notification_delete(user=request.user, notification=notification)
         if is_htmx(request):
             return list_swap(request)
         messages.success(request, f"Deleted “{title}”.")

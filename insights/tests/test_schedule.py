@@ -122,3 +122,14 @@ def test_staff_see_job_runs_and_failures_users_do_not(client, owner, staff_user)
     failed_only = client.get("/staff/jobs/?status=failed").content.decode()
     assert "connection lost" in failed_only and "due_sent=3" not in failed_only
     assert client.get("/staff/jobs/?status=bogus&page=999").status_code == 200
+
+
+def test_staff_can_look_at_bills_notifications_and_job_runs_in_the_admin(client, django_user_model):
+    from django.core.management import call_command
+
+    staff = django_user_model.objects.create_user(email="support@example.com", password="x" * 12)
+    call_command("grant_role", staff.email, "staff", stdout=__import__("io").StringIO())
+    client.force_login(staff)
+    for path in ("/admin/payments/recurringpayment/", "/admin/notifications/delivery/", "/admin/insights/jobrun/"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/admin/payments/recurringpayment/add/").status_code == 403

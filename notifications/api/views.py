@@ -18,7 +18,7 @@ from notifications import selectors
 from notifications.api import serializers as s
 from notifications.models import Notification
 from notifications.preferences import preferences_update
-from notifications.services import notifications_mark_read, preferences_get
+from notifications.services import notification_delete, notifications_mark_read, preferences_get
 from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -59,6 +59,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_queryset(self):
         unread = unread_param(self.request) if self.action == "list" else None
         return selectors.notification_list(user=self.request.user, unread=unread)
+
+    def perform_destroy(self, instance):
+        notification_delete(user=self.request.user, notification=instance)
 
     @extend_schema(summary="Mark one notification as read", request=None,
                    responses={200: s.NotificationSerializer, 404: NOT_FOUND})

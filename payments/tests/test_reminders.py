@@ -176,3 +176,15 @@ def test_a_sweep_killed_half_way_is_finished_by_the_next_one_without_repeats(
     assert (outcome.due_sent, outcome.already_sent) == (2, 1)
     assert sorted(n.context["bill"] for n in reminders(owner)) == ["Gym", "Phone", "Rent"]
     assert len(mail.outbox) == 3
+
+
+def test_deleting_a_reminder_does_not_bring_it_back(owner, client, django_capture_on_commit_callbacks):
+    netflix(owner, due=dt.date(2026, 12, 4), lead=3)
+    sweep(at(2026, 12, 1, 9), django_capture_on_commit_callbacks)
+    [reminder] = reminders(owner)
+    client.force_login(owner)
+    assert client.post(f"/notifications/{reminder.pk}/delete/").status_code == 302
+    assert Notification.objects.for_user(owner).in_inbox().count() == 0
+    sweep(at(2026, 12, 1, 9, 15), django_capture_on_commit_callbacks)
+    assert Notification.objects.for_user(owner).in_inbox().count() == 0
+    assert len(mail.outbox) == 1
