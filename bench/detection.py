@@ -1,12 +1,12 @@
 """Subscription and payday detection time per user.
 
-    .venv/bin/python bench/detection.py [--users 5] [--months 24] [--runs 20]
+    .venv/bin/python bench/detection.py [--users 5] [--months 24] [--runs 20] [--per-month 100]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsight_dev .venv/bin/python bench/detection.py
     .venv/bin/python bench/detection.py --email demo@finsight.local     # an existing user's history, read only
 
 Creates USERS throwaway users, each with the demo ledger's MONTHS months of history (salary, rent, bills,
-subscriptions with a price rise, groceries several times a week, coffee, fuel, trips, refunds...: about 100
-transactions a month), then times ``subscriptions_detect`` and ``salary_detect`` RUNS times per user and
+subscriptions with a price rise, groceries several times a week, coffee, fuel, trips, refunds; padded with
+one-off card purchases to PER_MONTH, 100 by default), then times ``subscriptions_detect`` and ``salary_detect`` RUNS times per user and
 prints the median and p95 in milliseconds, with what was found. The users are deleted afterwards. With
 --email it times that user's own history instead and creates nothing.
 """
@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,18 +41,34 @@ from transactions.management.commands.seed_demo import ACCOUNTS, demo_rows  # no
 from transactions.models import Account, Category, Transaction  # noqa: E402
 
 
-def user_with_history(*, months: int, today: date, seed: int) -> User:
+# Extra one-off card purchases, so a month has about --per-month transactions (the demo ledger has ~57).
+PADDING = ["CARD PAYMENT {shop} {n} BERLIN".replace("{shop}", shop) for shop in (
+    "MEDIAMARKT", "DM DROGERIE", "ROSSMANN", "IKEA", "DECATHLON", "H&M", "ZARA", "LIDL", "NETTO", "PENNY",
+    "BURGER KING", "DUNKIN", "KAISERS", "TEDI", "APOTHEKE AM MARKT", "KIOSK 24", "BIOCOMPANY", "THALIA",
+    "SATURN", "OBI BAUMARKT")]
+
+
+def user_with_history(*, months: int, today: date, seed: int, per_month: int) -> User:
     user = User.objects.create_user(email=f"bench-detect-{uuid.uuid4().hex[:10]}@example.com", password=None)
     accounts = {a.key: Account.objects.create(owner=user, name=a.name, kind=a.kind, currency="EUR",
                                               opening_balance=a.opening_balance, opening_date=date(2000, 1, 1))
                 for a in ACCOUNTS}
     categories = dict(Category.objects.filter(owner__isnull=True).values_list("key", "pk"))
-    Transaction.objects.bulk_create([
+    rows = [
         Transaction(owner=user, account=accounts[row.account], date=row.date, amount=row.amount, currency="EUR",
                     description=row.description, merchant=row.merchant, category_id=categories.get(row.category),
                     fingerprint=f"bench:{uuid.uuid4().hex}")
         for row in demo_rows(seed=seed, months=months, today=today)
-    ], batch_size=2000)
+    ]
+    rng = random.Random(seed)
+    days = months * 30
+    for _ in range(max(per_month * months - len(rows), 0)):
+        rows.append(Transaction(
+            owner=user, account=accounts["card"], date=today - timedelta(days=rng.randrange(days)),
+            amount=-Decimal(rng.randint(150, 15000)) / 100, currency="EUR",
+            description=rng.choice(PADDING).replace("{n}", str(rng.randint(1000, 9999))),
+            fingerprint=f"bench:{uuid.uuid4().hex}"))
+    Transaction.objects.bulk_create(rows, batch_size=2000)
     return user
 
 
@@ -68,6 +86,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--per-month", type=int, default=100, help="Transactions a month (one-offs pad the demo).")
     parser.add_argument("--email", help="Time this existing user's history instead of generated ones.")
     args = parser.parse_args()
     today = timezone.localdate()
@@ -75,7 +94,8 @@ def main() -> None:
     if args.email:
         users = [User.objects.get(email=args.email)]
     else:
-        created = users = [user_with_history(months=args.months, today=today, seed=n) for n in range(args.users)]
+        created = users = [user_with_history(months=args.months, today=today, seed=n,
+                                                      per_month=args.per_month) for n in range(args.users)]
     try:
         detect_all, salary_all = [], []
         for user in users:

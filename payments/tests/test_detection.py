@@ -321,3 +321,23 @@ def test_fortnightly_wages_are_a_payday_too(owner, account):
     assert pay.interval_days == 14
     assert pay.last_date < pay.next_date == pay.last_date + timedelta(days=14)
     assert pay.next_date > TODAY
+
+
+def test_transfers_between_own_accounts_are_not_subscriptions(owner, account):
+    h = History(account)
+    for day in months(START, TODAY, 28):
+        h.add(day, "-400.00", "DAUERAUFTRAG UEBERTRAG AUF TAGESGELD", "Savings transfer", "transfers.savings_transfer")
+    h.save()
+
+    assert subscriptions_detect(user=owner, today=TODAY) == []
+
+
+def test_references_in_descriptions_do_not_split_a_series(owner, account):
+    h = History(account)
+    for n, day in enumerate(months(START, TODAY, 7)):
+        h.add(day, "-5.99", f"SEPA-LASTSCHRIFT ZEIT ONLINE ABO KD-{4711 + n} REF {n * 37 + 100}")
+    h.save()
+
+    [found] = subscriptions_detect(user=owner, today=TODAY)
+    assert found.merchant_key.startswith("zeit online abo")
+    assert found.charge_count == 24
