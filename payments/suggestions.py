@@ -103,7 +103,7 @@ def _notify_found(*, user: User, suggestion: SubscriptionSuggestion) -> None:
               f"{suggestion.next_date:%-d %b %Y}. Add it to your bills or dismiss it."),
         link=SUGGESTIONS_LINK, dedupe_key=f"subscription_found:{suggestion.pk}",
         context={"merchant": suggestion.merchant, "amount": str(suggestion.amount), "currency": suggestion.currency,
-                 "frequency": suggestion.frequency, "next_date": suggestion.next_date.isoformat(),
+                 "frequency": words, "next_date": suggestion.next_date.isoformat(),
                  "charge_count": suggestion.charge_count},
     )
 
