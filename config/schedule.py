@@ -9,6 +9,7 @@ consumer comes back). Claims in the database make a second consumer or a rerun h
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from django.conf import settings
 from django.utils import timezone
@@ -140,10 +141,18 @@ def user_models_retrain_nightly() -> None:
         pass
 
 
+_caught_up = threading.Event()
+
+
 @HUEY.on_startup()
 def catch_up_on_start() -> None:
-    """When a consumer starts, sweep at once instead of waiting for the next quarter hour."""
-    catch_up()
+    """When a consumer starts, sweep at once instead of waiting for the next quarter hour.
+
+    Huey runs start-up hooks in every worker; one catch-up per consumer process is enough.
+    """
+    if not _caught_up.is_set():
+        _caught_up.set()
+        catch_up()
 
 
 @db_task()
