@@ -30,3 +30,50 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.status} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ForecastKind(models.TextChoices):
+    DAILY_SPENDING = "daily_spending", "Daily spending"
+    DAILY_INCOME = "daily_income", "Daily income"
+    BALANCE = "balance", "Balance"
+
+
+class ForecastMethod(models.TextChoices):
+    PROPHET = "prophet", "Prophet"
+    HEURISTIC = "heuristic", "Heuristic"
+
+
+class Forecast(models.Model):
+    """The latest stored forecast of one series for one user (computed by the nightly job, never by a request).
+
+    ``account`` empty with kind balance is the total of all accounts. ``points`` are daily
+    [{"date", "yhat", "lower", "upper"}] as strings of Decimals; ``summary`` holds what pages show
+    (month-end values with their interval, the lowest balance before the next income, ...).
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="forecasts")
+    kind = models.CharField(max_length=20, choices=ForecastKind.choices)
+    account = models.ForeignKey("transactions.Account", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="forecasts")
+    method = models.CharField(max_length=10, choices=ForecastMethod.choices)
+    method_note = models.CharField(max_length=300, blank=True, help_text="Why this method, e.g. too little history.")
+    currency = models.CharField(max_length=3)
+    start_date = models.DateField(help_text="The first forecast day.")
+    horizon_days = models.PositiveSmallIntegerField()
+    interval_width = models.DecimalField(max_digits=3, decimal_places=2, default=0.80)
+    history_days = models.PositiveIntegerField(default=0)
+    points = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    fit_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id", "kind", "account_id"]
+        constraints = [
+            models.UniqueConstraint("user", "kind", "account", name="insights_forecast_one_per_series"),
+            models.UniqueConstraint("user", "kind", condition=models.Q(account__isnull=True),
+                                    name="insights_forecast_one_total_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} forecast for {self.user_id} ({self.method}, {self.start_date})"

@@ -14,6 +14,9 @@ class NotificationKind(models.TextChoices):
     SUBSCRIPTION_FOUND = "subscription_found", "Subscription found"
     PRICE_RISE = "price_rise", "Subscription price rise"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+    BUDGET_WARNING = "budget_warning", "Budget at 80%"
+    BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
+    LOW_BALANCE = "low_balance", "Low balance ahead"
 
 
 class Severity(models.TextChoices):
@@ -112,7 +115,8 @@ class Delivery(models.Model):
 
 
 def default_email_kinds() -> list[str]:
-    return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE, NotificationKind.PRICE_RISE]
+    return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE, NotificationKind.PRICE_RISE,
+            NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE]
 
 
 def default_in_app_kinds() -> list[str]:
