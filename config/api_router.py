@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from budgets.api import urls as budgets_api_urls
 from insights.api import urls as insights_api_urls
 from mlcore import api as review_api
 from notifications.api import urls as notifications_api_urls
@@ -39,5 +40,6 @@ urlpatterns = [
     *payments_api_urls.urlpatterns,
     *notifications_api_urls.urlpatterns,
     *insights_api_urls.urlpatterns,
+    *budgets_api_urls.urlpatterns,
     *router.urls,
 ]

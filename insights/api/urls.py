@@ -1,3 +1,5 @@
-"""This app's API routes, included by config/api_router.py under /api/v1/."""
+"""Insights API routes under /api/v1/: spending and savings analytics, and forecasts."""
 
-urlpatterns: list = []
+from insights.api import analytics_urls, forecast_urls
+
+urlpatterns = [*analytics_urls.urlpatterns, *forecast_urls.urlpatterns]
