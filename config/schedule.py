@@ -22,11 +22,15 @@ from insights.jobs import job_due, job_run, job_runs_purge
 from insights.services import user_insights_refresh
 from notifications.digest import weekly_digests_send
 from notifications.services import deliveries_retry, notifications_purge_read
-from payments.reminders import bill_reminders_send
+from payments.reminders import bill_reminders_send, reminder_candidates
 
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
 CLEANUP_HOUR = 3
 RETRAIN_HOUR = 4
+
+
+# A sweep with more users than this is split into jobs of this many users, shared by every consumer.
+REMINDER_BATCH = 500
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -34,9 +38,23 @@ def bill_reminders() -> None:
     """Bill reminders and overdue notices due by now (each user's reminder hour) and not yet sent."""
     try:
         with lock_task("bill-reminders"), job_run("bill_reminders") as outcome:
-            outcome.update(bill_reminders_send().as_dict())
+            now = timezone.now()
+            users = reminder_candidates(now=now)
+            if len(users) <= REMINDER_BATCH:
+                outcome.update(bill_reminders_send(now=now, user_ids=users).as_dict())
+                return
+            batches = [users[i:i + REMINDER_BATCH] for i in range(0, len(users), REMINDER_BATCH)]
+            for batch in batches:
+                bill_reminders_batch(batch)
+            outcome.update(users=len(users), batches=len(batches))
     except TaskLockedException:
         pass  # another consumer is sweeping right now
+
+
+@db_task()
+def bill_reminders_batch(user_ids: list[int]) -> None:
+    with job_run("bill_reminders_batch") as outcome:
+        outcome.update(bill_reminders_send(user_ids=user_ids).as_dict())
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -115,19 +115,36 @@ def _send_overdue(occurrence: BillOccurrence, local_today: dt.date) -> bool:
     return notification is not None
 
 
-def bill_reminders_send(*, now: dt.datetime | None = None, user_ids: list[int] | None = None) -> SweepOutcome:
-    """Send every bill reminder and overdue notice that is due by now and not sent yet."""
-    now = now or timezone.now()
-    outcome = SweepOutcome()
+def _horizon(now: dt.datetime) -> dt.date:
     # Users' clocks are at most a day and a bit apart; the widest lead bounds what can be due.
     max_lead = max(
         RecurringPayment.objects.active().aggregate(m=Max("reminder_lead_days"))["m"] or 0,
         NotificationPreferences.objects.aggregate(m=Max("reminder_lead_days"))["m"] or 0,
         DEFAULT_LEAD_DAYS,
     )
-    horizon = now.date() + dt.timedelta(days=max_lead + 2)
+    return now.date() + dt.timedelta(days=max_lead + 2)
+
+
+def reminder_candidates(*, now: dt.datetime | None = None) -> list[int]:
+    """Users who may have a reminder or overdue notice due: bills due soon, or overdue occurrences."""
+    now = now or timezone.now()
+    soon = (RecurringPayment.objects.active().filter(next_due_date__isnull=False, next_due_date__lte=_horizon(now),
+                                                     user__is_active=True)
+            .values_list("user_id", flat=True).distinct())
+    overdue = (BillOccurrence.objects.filter(status=OccurrenceStatus.OVERDUE, due_date__gte=now.date()
+                                             - OVERDUE_NOTICE_WINDOW, recurring_payment__is_active=True,
+                                             user__is_active=True)
+               .values_list("user_id", flat=True).distinct())
+    return sorted(set(soon) | set(overdue))
+
+
+def bill_reminders_send(*, now: dt.datetime | None = None, user_ids: list[int] | None = None) -> SweepOutcome:
+    """Send every bill reminder and overdue notice that is due by now and not sent yet (for ``user_ids``,
+    or everyone; the schedule splits a large sweep into batches of users)."""
+    now = now or timezone.now()
+    outcome = SweepOutcome()
     payments = (
-        RecurringPayment.objects.active().filter(next_due_date__isnull=False, next_due_date__lte=horizon)
+        RecurringPayment.objects.active().filter(next_due_date__isnull=False, next_due_date__lte=_horizon(now))
         .select_related("user__financial_profile", "user__notification_preferences", "account")
         .filter(user__is_active=True).order_by("user_id", "next_due_date", "pk")
     )

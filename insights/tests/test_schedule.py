@@ -136,3 +136,18 @@ def test_staff_can_look_at_bills_notifications_and_job_runs_in_the_admin(client,
     for path in ("/admin/payments/recurringpayment/", "/admin/notifications/delivery/", "/admin/insights/jobrun/"):
         assert client.get(path).status_code == 200, path
     assert client.get("/admin/payments/recurringpayment/add/").status_code == 403
+
+
+def test_a_large_reminder_sweep_is_split_into_batches_of_users(owner, other_user, monkeypatch,
+                                                                django_capture_on_commit_callbacks):
+    monkeypatch.setattr(schedule, "REMINDER_BATCH", 1)
+    for user in (owner, other_user):
+        services.recurring_payment_create(
+            user=user, name="Phone", payee="Telekom", amount=Decimal("39.95"), currency="EUR",
+            frequency=Frequency.MONTHLY, day_of_month=5, start_date=dt.date(2026, 11, 5), reminder_lead_days=3,
+            today=dt.date(2026, 11, 1))
+    with time_machine.travel(at(2026, 11, 3, 12), tick=False), django_capture_on_commit_callbacks(execute=True):
+        schedule.bill_reminders.call_local()
+    assert JobRun.objects.get(name="bill_reminders").outcome == {"users": 2, "batches": 2}
+    assert JobRun.objects.filter(name="bill_reminders_batch", status=JobStatus.OK).count() == 2
+    assert Notification.objects.filter(kind=NotificationKind.BILL_DUE).count() == 2
