@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import structlog
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Notification, NotificationKind, NotificationPreferences
 from notifications.services import notification_create
 from transactions.models import Transaction
+from transactions.selectors import amount_in_preferred
 
 log = structlog.get_logger(__name__)
 
@@ -41,12 +42,7 @@ def weekly_summary(*, user: User, week_start: dt.date) -> dict:
     """Spending and income of the seven days from ``week_start`` in the preferred currency, top categories."""
     currency = user.financial_profile.preferred_currency
     week_end = week_start + dt.timedelta(days=6)
-    # Amounts in the preferred currency: the converted amount when there is one, else the amount itself.
-    in_currency = Case(
-        When(converted_currency=currency, amount_converted__isnull=False, then=F("amount_converted")),
-        When(currency=currency, then=F("amount")),
-        default=None, output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
+    in_currency = amount_in_preferred(currency)
     rows = Transaction.objects.for_user(user).filter(date__gte=week_start, date__lte=week_end)
     totals = rows.aggregate(spent=Sum(in_currency, filter=Q(amount__lt=0)), income=Sum(in_currency, filter=Q(amount__gt=0)),
                             count=Count("pk"))

@@ -14,6 +14,16 @@ from transactions.models import Account, Category, ImportBatch, Transaction, Tra
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+def amount_in_preferred(currency: str) -> Case:
+    """A transaction's amount in ``currency`` (the user's preferred one): the converted amount when it was
+    converted into it, else the amount itself when recorded in it, else NULL (left out of sums)."""
+    return Case(
+        When(converted_currency=currency, amount_converted__isnull=False, then=F("amount_converted")),
+        When(currency=currency, then=F("amount")),
+        default=None, output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
 def account_list(*, user: User) -> QuerySet[Account]:
     """The user's accounts with ``balance``: the opening balance plus every transaction since the opening date.
 
