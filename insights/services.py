@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.models import User
+from insights.forecasts import forecasts_refresh
 from payments.services import bills_match
 
 
@@ -15,5 +16,8 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None) -> dict[s
     today = today or user.financial_profile.local_today()
     detected = subscription_suggestions_refresh(user=user, today=today)
     matched = bills_match(user=user, today=today)
+    forecast = forecasts_refresh(user=user, today=today)  # after matching: paid bills leave the everyday series
     return {**{f"suggestions_{key}": value for key, value in detected.items()},
-            "bills_paid": len(matched.paid), "bills_overdue": len(matched.overdue)}
+            "bills_paid": len(matched.paid), "bills_overdue": len(matched.overdue),
+            "forecasts": forecast["forecasts"], "forecast_fit_ms": forecast["fit_ms"],
+            "low_balance_alerts": forecast["low_balance_alerts"]}

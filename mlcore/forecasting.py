@@ -1,0 +1,149 @@
+"""Daily forecasts of one series: Prophet when there is enough history, else a documented heuristic.
+
+Pure: a daily series in (a pandas Series of floats indexed by date, one value per day, zeros included),
+an ``EverydayForecast`` out. Nothing here reads the database; insights.forecasts builds the series (with
+known bills and salary taken out), calls ``everyday_forecast`` and adds the scheduled flows back.
+
+Both methods return, besides the point forecast and its 80% interval, ``samples``: simulated paths
+(days x paths) of the series. A balance interval is the quantiles of the cumulative sum of those paths,
+which keeps the day-to-day dependence a per-day interval would lose.
+
+- Prophet: weekly seasonality, plus yearly with at least a year of history; ``interval_width`` 0.8;
+  the paths are Prophet's ``predictive_samples`` (trend and observation noise). The daily point and lower
+  bound are clipped at zero (money out, or in, is never negative); the paths are not, so that their sums
+  over a month or a balance stay centred on the point forecast instead of drifting up by the clipped tail.
+- Heuristic (less than ``MIN_PROPHET_DAYS`` of history, an all-zero series, or Prophet failing): the mean
+  by weekday of the last eight weeks (or of all the history when shorter); the interval is the 10% and
+  90% empirical quantiles of that weekday's days; the paths draw each day from that weekday's days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PROPHET = "prophet"
+HEURISTIC = "heuristic"
+MIN_PROPHET_DAYS = 60
+YEARLY_SEASONALITY_DAYS = 365
+HEURISTIC_WINDOW_DAYS = 56
+INTERVAL_WIDTH = 0.8
+SAMPLES = 200
+
+# Prophet fits in this process; tests read it to prove that a page view never fits a model.
+PROPHET_FITS = 0
+
+
+@dataclass(frozen=True)
+class EverydayForecast:
+    method: str  # PROPHET or HEURISTIC
+    note: str  # why the heuristic, or what Prophet used
+    dates: list[dt.date]
+    yhat: np.ndarray  # per day, >= 0
+    lower: np.ndarray
+    upper: np.ndarray
+    samples: np.ndarray  # days x paths; Prophet's may dip below zero on a day (see the module docstring)
+    history_days: int
+    fit_ms: int
+
+
+def _quiet_prophet():
+    """Import Prophet with its chatter off (cmdstanpy's progress lines, the missing-plotly notice)."""
+    logging.getLogger("prophet.plot").disabled = True
+    logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+    # Prophet warns about yearly seasonality on 1-2 years of history: we enable it knowingly from one year.
+    logging.getLogger("prophet").setLevel(logging.ERROR)
+    from prophet import Prophet
+
+    return Prophet
+
+
+def daily_frame(values: pd.Series, *, until: dt.date | None = None) -> pd.Series:
+    """One float per calendar day from the first day to ``until`` (or the last day), missing days as 0."""
+    if values.empty:
+        return pd.Series(dtype=float)
+    values = values.astype(float)
+    values.index = pd.to_datetime(values.index)
+    values = values.groupby(level=0).sum()
+    end = pd.Timestamp(until) if until is not None else values.index.max()
+    days = pd.date_range(values.index.min(), end, freq="D")
+    return values.reindex(days, fill_value=0.0)
+
+
+def _future_dates(start: dt.date, horizon_days: int) -> list[dt.date]:
+    return [start + dt.timedelta(days=n) for n in range(horizon_days)]
+
+
+def heuristic_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, note: str,
+                       samples: int = SAMPLES, seed: int = 0) -> EverydayForecast:
+    """Mean by weekday of the last eight weeks, 10%/90% quantiles of that weekday, paths drawn from its days."""
+    began = time.perf_counter()
+    dates = _future_dates(start, horizon_days)
+    window = history.iloc[-HEURISTIC_WINDOW_DAYS:] if len(history) else history
+    rng = np.random.default_rng(seed)
+    quantiles = ((1 - INTERVAL_WIDTH) / 2, 1 - (1 - INTERVAL_WIDTH) / 2)
+    by_weekday: dict[int, np.ndarray] = {}
+    for weekday in range(7):
+        picked = window[window.index.dayofweek == weekday].to_numpy(dtype=float) if len(window) else np.array([])
+        by_weekday[weekday] = picked if len(picked) else (window.to_numpy(dtype=float) if len(window) else
+                                                           np.zeros(1))
+    yhat = np.array([by_weekday[d.weekday()].mean() for d in dates]) if dates else np.zeros(0)
+    lower = np.array([np.quantile(by_weekday[d.weekday()], quantiles[0]) for d in dates]) if dates else np.zeros(0)
+    upper = np.array([np.quantile(by_weekday[d.weekday()], quantiles[1]) for d in dates]) if dates else np.zeros(0)
+    paths = np.vstack([rng.choice(by_weekday[d.weekday()], size=samples) for d in dates]) if dates else \
+        np.zeros((0, samples))
+    return EverydayForecast(method=HEURISTIC, note=note, dates=dates, yhat=yhat, lower=lower, upper=upper,
+                            samples=paths, history_days=len(history),
+                            fit_ms=round((time.perf_counter() - began) * 1000))
+
+
+def prophet_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
+                     samples: int = SAMPLES) -> EverydayForecast:
+    """Fit Prophet on the daily history and predict ``horizon_days`` days from ``start``. Raises on failure."""
+    global PROPHET_FITS
+    Prophet = _quiet_prophet()
+    began = time.perf_counter()
+    yearly = len(history) >= YEARLY_SEASONALITY_DAYS
+    model = Prophet(interval_width=INTERVAL_WIDTH, uncertainty_samples=samples, weekly_seasonality=True,
+                    yearly_seasonality=yearly, daily_seasonality=False)
+    model.fit(pd.DataFrame({"ds": history.index, "y": history.to_numpy(dtype=float)}))
+    PROPHET_FITS += 1
+    dates = _future_dates(start, horizon_days)
+    future = pd.DataFrame({"ds": pd.to_datetime(dates)})
+    # The point forecast without sampling, then the paths once: predict() would sample a second time.
+    model.uncertainty_samples = 0
+    yhat = model.predict(future)["yhat"].to_numpy()
+    model.uncertainty_samples = samples
+    paths = model.predictive_samples(future)["yhat"]
+    if not np.isfinite(yhat).all() or not np.isfinite(paths).all():
+        raise ValueError("Prophet returned non-finite values")
+    quantiles = ((1 - INTERVAL_WIDTH) / 2, 1 - (1 - INTERVAL_WIDTH) / 2)
+    yhat = np.clip(yhat, 0, None)
+    lower = np.minimum(np.clip(np.quantile(paths, quantiles[0], axis=1), 0, None), yhat)
+    upper = np.maximum(np.quantile(paths, quantiles[1], axis=1), yhat)
+    note = "Weekly and yearly seasonality" if yearly else "Weekly seasonality (under a year of history)"
+    return EverydayForecast(method=PROPHET, note=note, dates=dates, yhat=yhat, lower=lower, upper=upper,
+                            samples=paths, history_days=len(history),
+                            fit_ms=round((time.perf_counter() - began) * 1000))
+
+
+def everyday_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, what: str = "spending",
+                      min_history_days: int = MIN_PROPHET_DAYS, samples: int = SAMPLES) -> EverydayForecast:
+    """Prophet when the history allows it, else the heuristic with a note saying why."""
+    days = len(history)
+    if days < min_history_days:
+        note = f"Only {days} days of history; Prophet needs about {min_history_days}"
+        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples)
+    if not (history.to_numpy(dtype=float) != 0).any():
+        return heuristic_forecast(history, start=start, horizon_days=horizon_days, samples=samples,
+                                  note=f"No everyday {what} recorded to learn from")
+    try:
+        return prophet_forecast(history, start=start, horizon_days=horizon_days, samples=samples)
+    except Exception as error:  # noqa: BLE001 - any failure of the fit falls back, and says so
+        note = f"Prophet failed ({type(error).__name__}); mean by weekday of the last 8 weeks"
+        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples)
