@@ -1,4 +1,4 @@
-from django.urls import path, register_converter  # noqa: F401
+from django.urls import path, register_converter
 from django.urls.converters import get_converters
 
 from config.converters import IdConverter
@@ -6,6 +6,16 @@ from config.converters import IdConverter
 if "id" not in get_converters():
     register_converter(IdConverter, "id")
 
+from budgets import views  # noqa: E402 - after the converter its routes use
+
 app_name = "budgets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("budgets/", views.BudgetListView.as_view(), name="list"),
+    path("budgets/add/", views.BudgetCreateView.as_view(), name="create"),
+    path("budgets/history/", views.BudgetHistoryView.as_view(), name="history"),
+    path("budgets/suggestions/accept/", views.SuggestionAcceptView.as_view(), name="suggestion_accept"),
+    path("budgets/suggestions/accept-all/", views.SuggestionAcceptAllView.as_view(), name="suggestions_accept_all"),
+    path("budgets/<id:pk>/edit/", views.BudgetEditView.as_view(), name="edit"),
+    path("budgets/<id:pk>/delete/", views.BudgetDeleteView.as_view(), name="delete"),
+]

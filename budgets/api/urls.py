@@ -1,3 +1,10 @@
 """This app's API routes, included by config/api_router.py under /api/v1/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from budgets.api.views import BudgetViewSet
+
+router = SimpleRouter()
+router.register("budgets", BudgetViewSet, basename="budget")
+
+urlpatterns = router.urls
