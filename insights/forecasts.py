@@ -433,5 +433,23 @@ def forecast_page(*, user: User) -> dict:
         chart = {"currency": total.currency,
                  "history": [{"date": p["date"], "balance": p["balance"]} for p in total.summary.get("history", [])],
                  "forecast": total.points}
-    return {"total": total, "accounts": accounts, "spending": spending, "chart": chart,
-            "has_any": bool(rows)}
+    return {"total": total, "summary": _with_dates(total.summary) if total else {},
+            "accounts": [(row, _with_dates(row.summary)) for row in accounts], "spending": spending,
+            "chart": chart}
+
+
+def _with_dates(value):
+    """A stored summary with its ISO dates ("date", "*_date") as dates, for the template's date filter."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if isinstance(item, str) and (key == "date" or key.endswith("_date")):
+                try:
+                    item = dt.date.fromisoformat(item)
+                except ValueError:
+                    pass
+            out[key] = _with_dates(item)
+        return out
+    if isinstance(value, list):
+        return [_with_dates(item) for item in value]
+    return value

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from insights.api import forecasts
+
+urlpatterns = [
+    path("insights/forecast/", forecasts.ForecastListView.as_view(), name="insights-forecast-list"),
+    path("insights/forecast/refresh/", forecasts.ForecastRefreshView.as_view(), name="insights-forecast-refresh"),
+]
