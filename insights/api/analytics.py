@@ -1,0 +1,288 @@
+"""The analytics API for mobile: the same selectors, and so the same numbers, as the spending and savings pages.
+
+Query parameters are checked by input serializers; a bad one is a 400 that names it. Dates default to the
+current month in the user's own time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from insights import analytics
+from insights.analytics_views import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
+from transactions.api.views import BAD_REQUEST
+
+MAX_CALENDAR_DAYS = 400
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 6, "decimal_places": 1}
+
+
+# --- input ---------------------------------------------------------------------------------------------
+
+class PeriodInput(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD); default: the 1st of this month.")
+    end = serializers.DateField(required=False, help_text="Last day, inclusive (YYYY-MM-DD); default: today.")
+    max_days = MAX_PERIOD_DAYS
+
+    def validate_start(self, value: dt.date) -> dt.date:
+        return _in_range(value)
+
+    def validate_end(self, value: dt.date) -> dt.date:
+        return _in_range(value)
+
+    def validate(self, data: dict) -> dict:
+        today = self.context["today"]
+        start = data.get("start") or analytics.month_start(data.get("end") or today)
+        end = data.get("end") or max(today, start)
+        if start > end:
+            raise serializers.ValidationError({"end": "The end date is before the start date."})
+        if (end - start).days >= self.max_days:
+            raise serializers.ValidationError({"end": f"Choose a period of at most {self.max_days} days."})
+        return {**data, "start": start, "end": end}
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise serializers.ValidationError(f"Enter a date between {MIN_DATE:%Y} and {MAX_DATE:%Y}.")
+    return value
+
+
+class CategoryInput(PeriodInput):
+    level = serializers.ChoiceField(choices=["top", "sub"], default="top",
+                                    help_text="top: sub-categories add into their parent; sub: each on its own.")
+
+
+class MerchantInput(PeriodInput):
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+
+class CalendarInput(PeriodInput):
+    max_days = MAX_CALENDAR_DAYS
+
+
+class MonthInput(serializers.Serializer):
+    month = serializers.CharField(required=False, help_text="YYYY-MM; default: this month.")
+
+    def validate_month(self, value: str) -> dt.date:
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise serializers.ValidationError("Enter a month as YYYY-MM, e.g. 2026-10.")
+        return _in_range(dt.date(int(match[1]), int(match[2]), 1))
+
+
+class HistoryInput(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=120, default=12)
+
+
+class GoalInput(serializers.Serializer):
+    goal = serializers.DecimalField(required=False, min_value=Decimal("0.01"), **MONEY,
+                                    help_text="A savings goal in the preferred currency; default: the next round number.")
+
+
+# --- output --------------------------------------------------------------------------------------------
+
+class CategorySpendingSerializer(serializers.Serializer):
+    category_id = serializers.IntegerField(allow_null=True, help_text="null for uncategorized.")
+    name = serializers.CharField()
+    parent_name = serializers.CharField(allow_null=True)
+    total = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField()
+    share = serializers.DecimalField(**PERCENT, help_text="Percent of all spending in the period.")
+
+
+class MerchantSpendingSerializer(serializers.Serializer):
+    merchant = serializers.CharField()
+    total = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField()
+    share = serializers.DecimalField(**PERCENT)
+
+
+class CategoryChangeSerializer(serializers.Serializer):
+    category_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    this_month = serializers.DecimalField(**MONEY)
+    last_month = serializers.DecimalField(**MONEY)
+    average = serializers.DecimalField(**MONEY, help_text="Average of the three months before.")
+    change = serializers.DecimalField(**MONEY)
+    change_percent = serializers.DecimalField(**PERCENT, allow_null=True)
+    change_vs_average = serializers.DecimalField(**MONEY)
+    change_vs_average_percent = serializers.DecimalField(**PERCENT, allow_null=True)
+    text = serializers.CharField()
+
+
+class MonthOverMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    previous_month = serializers.DateField()
+    currency = serializers.CharField()
+    total_this_month = serializers.DecimalField(**MONEY)
+    total_last_month = serializers.DecimalField(**MONEY)
+    rows = CategoryChangeSerializer(many=True)
+    movers_up = CategoryChangeSerializer(many=True)
+    movers_down = CategoryChangeSerializer(many=True)
+
+
+class WeekdaySpendingSerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="0 is Monday.")
+    name = serializers.CharField()
+    total = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField()
+    days = serializers.IntegerField()
+    average = serializers.DecimalField(**MONEY)
+
+
+class DaySpendingSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    total = serializers.DecimalField(**MONEY)
+    level = serializers.IntegerField(help_text="0 (nothing) to 4 (the top quarter of spending days).")
+
+
+class SavingsMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    income = serializers.DecimalField(**MONEY)
+    spending = serializers.DecimalField(**MONEY)
+    savings = serializers.DecimalField(**MONEY)
+    savings_rate = serializers.DecimalField(**PERCENT, allow_null=True)
+    target_rate = serializers.DecimalField(max_digits=5, decimal_places=2)
+    on_target = serializers.BooleanField()
+    is_partial = serializers.BooleanField()
+
+
+class SavingsProjectionSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    months_considered = serializers.IntegerField()
+    months_negative = serializers.IntegerField()
+    average_monthly_savings = serializers.DecimalField(**MONEY)
+    savings_balance = serializers.DecimalField(**MONEY)
+    total_balance = serializers.DecimalField(**MONEY)
+    basis = serializers.CharField()
+    milestone = serializers.DecimalField(**MONEY, allow_null=True)
+    milestone_date = serializers.DateField(allow_null=True)
+    goal_reached = serializers.BooleanField()
+    sentence = serializers.CharField()
+
+
+def _envelope(many: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """A period's list: {"currency", "start", "end", "results": [...]} (for the schema)."""
+    return type(name, (serializers.Serializer,), {
+        "currency": serializers.CharField(), "start": serializers.DateField(), "end": serializers.DateField(),
+        "results": many(many=True),
+    })
+
+
+# --- views ---------------------------------------------------------------------------------------------
+
+class AnalyticsView(APIView):
+    input_class: type[serializers.Serializer]
+
+    def params(self, request: Request) -> dict:
+        today = request.user.financial_profile.local_today()
+        serializer = self.input_class(data=request.query_params, context={"today": today})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def period_response(self, request: Request, data: dict, rows, serializer) -> Response:
+        return Response({
+            "currency": request.user.financial_profile.preferred_currency,
+            "start": data["start"].isoformat(), "end": data["end"].isoformat(),
+            "results": serializer(rows, many=True).data,
+        })
+
+
+@extend_schema(tags=["insights"], parameters=[CategoryInput],
+               responses={200: _envelope(CategorySpendingSerializer, "CategorySpendingList"), 400: BAD_REQUEST})
+class SpendingCategoriesView(AnalyticsView):
+    """Spending per category for a period, largest first; uncategorized is its own row (category_id null)."""
+
+    input_class = CategoryInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        rows = analytics.spending_by_category(user=request.user, start=data["start"], end=data["end"],
+                                              level=data["level"])
+        return self.period_response(request, data, rows, CategorySpendingSerializer)
+
+
+@extend_schema(tags=["insights"], parameters=[MerchantInput],
+               responses={200: _envelope(MerchantSpendingSerializer, "MerchantSpendingList"), 400: BAD_REQUEST})
+class SpendingMerchantsView(AnalyticsView):
+    """The merchants spent most with in a period (the stored merchant, else the cleaned description)."""
+
+    input_class = MerchantInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        rows = analytics.spending_by_merchant(user=request.user, start=data["start"], end=data["end"],
+                                              limit=data["limit"])
+        return self.period_response(request, data, rows, MerchantSpendingSerializer)
+
+
+@extend_schema(tags=["insights"], parameters=[MonthInput], responses={200: MonthOverMonthSerializer, 400: BAD_REQUEST})
+class SpendingMonthOverMonthView(AnalyticsView):
+    """A month's spending per top-level category against the month before and the 3 before, with the movers."""
+
+    input_class = MonthInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        month = data.get("month") or request.user.financial_profile.local_today()
+        return Response(MonthOverMonthSerializer(analytics.month_over_month(user=request.user, month=month)).data)
+
+
+@extend_schema(tags=["insights"], parameters=[PeriodInput],
+               responses={200: _envelope(WeekdaySpendingSerializer, "WeekdaySpendingList"), 400: BAD_REQUEST})
+class SpendingWeekdaysView(AnalyticsView):
+    """Seven rows, Monday first: spending per weekday in the period and the average per such day."""
+
+    input_class = PeriodInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        rows = analytics.spending_by_weekday(user=request.user, start=data["start"], end=data["end"])
+        return self.period_response(request, data, rows, WeekdaySpendingSerializer)
+
+
+@extend_schema(tags=["insights"], parameters=[CalendarInput],
+               responses={200: _envelope(DaySpendingSerializer, "DaySpendingList"), 400: BAD_REQUEST})
+class SpendingCalendarView(AnalyticsView):
+    """One row per day (at most 400) with its spending and a heatmap level from 0 to 4."""
+
+    input_class = CalendarInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        rows = analytics.spending_calendar(user=request.user, start=data["start"], end=data["end"])
+        return self.period_response(request, data, rows, DaySpendingSerializer)
+
+
+@extend_schema(tags=["insights"], parameters=[HistoryInput], responses={200: SavingsMonthSerializer(many=True),
+                                                                        400: BAD_REQUEST})
+class SavingsHistoryView(AnalyticsView):
+    """Income, spending, savings and savings rate per month, oldest first; the last is this month so far."""
+
+    input_class = HistoryInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        rows = analytics.savings_history(user=request.user, months=data["months"])
+        return Response(SavingsMonthSerializer(rows, many=True).data)
+
+
+@extend_schema(tags=["insights"], parameters=[GoalInput], responses={200: SavingsProjectionSerializer,
+                                                                     400: BAD_REQUEST})
+class SavingsProjectionView(AnalyticsView):
+    """Where saving at the last six full months' average takes your savings: the goal, or the next round number."""
+
+    input_class = GoalInput
+
+    def get(self, request: Request) -> Response:
+        data = self.params(request)
+        projection = analytics.savings_projection(user=request.user, goal=data.get("goal"))
+        return Response(SavingsProjectionSerializer(projection).data)
