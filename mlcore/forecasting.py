@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +93,7 @@ def heuristic_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
     quantiles = ((1 - INTERVAL_WIDTH) / 2, 1 - (1 - INTERVAL_WIDTH) / 2)
     by_weekday: dict[int, np.ndarray] = {}
     for weekday in range(7):
-        picked = window[window.index.dayofweek == weekday].to_numpy(dtype=float) if len(window) else np.array([])
+        picked = window[window.index.day_of_week == weekday].to_numpy(dtype=float) if len(window) else np.array([])
         by_weekday[weekday] = picked if len(picked) else (window.to_numpy(dtype=float) if len(window) else
                                                            np.zeros(1))
     yhat = np.array([by_weekday[d.weekday()].mean() for d in dates]) if dates else np.zeros(0)
@@ -114,15 +115,19 @@ def prophet_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
     yearly = len(history) >= YEARLY_SEASONALITY_DAYS
     model = Prophet(interval_width=INTERVAL_WIDTH, uncertainty_samples=samples, weekly_seasonality=True,
                     yearly_seasonality=yearly, daily_seasonality=False)
-    model.fit(pd.DataFrame({"ds": history.index, "y": history.to_numpy(dtype=float)}))
-    PROPHET_FITS += 1
     dates = _future_dates(start, horizon_days)
     future = pd.DataFrame({"ds": pd.to_datetime(dates)})
-    # The point forecast without sampling, then the paths once: predict() would sample a second time.
-    model.uncertainty_samples = 0
-    yhat = model.predict(future)["yhat"].to_numpy()
-    model.uncertainty_samples = samples
-    paths = model.predictive_samples(future)["yhat"]
+    with warnings.catch_warnings():
+        # Prophet 1.1's own pandas deprecation warnings: not ours to fix, and noise in every nightly log.
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        warnings.simplefilter("ignore", category=FutureWarning)
+        model.fit(pd.DataFrame({"ds": history.index, "y": history.to_numpy(dtype=float)}))
+        PROPHET_FITS += 1
+        # The point forecast without sampling, then the paths once: predict() would sample a second time.
+        model.uncertainty_samples = 0
+        yhat = model.predict(future)["yhat"].to_numpy()
+        model.uncertainty_samples = samples
+        paths = model.predictive_samples(future)["yhat"]
     if not np.isfinite(yhat).all() or not np.isfinite(paths).all():
         raise ValueError("Prophet returned non-finite values")
     quantiles = ((1 - INTERVAL_WIDTH) / 2, 1 - (1 - INTERVAL_WIDTH) / 2)
