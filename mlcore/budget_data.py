@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from decimal import Decimal
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, 
 from django.db.models.functions import Coalesce, TruncMonth
 
 from transactions.models import CategoryKind, Transaction, TransactionSplit
+from transactions.taxonomy import TAXONOMY
 
 SPEND_COLUMNS = ["user_id", "category_id", "month", "spend", "count"]
 INCOME_COLUMNS = ["user_id", "month", "income"]
@@ -138,6 +139,157 @@ def spend_matrix(spend: pd.DataFrame, *, starts: dict[int, dt.date], until: dt.d
     return table.mask(mask)
 
 
+# --- the panel the model reads ------------------------------------------------------------------------
+
+TOP_KEYS = [key for key, _name, kind, _children in TAXONOMY if kind == "expense"]
+CUSTOM_CODE = len(TOP_KEYS)  # a user's own top-level category
+
+
+def category_code(key: str | None) -> int:
+    """The standard top-level category's position (a categorical feature), or CUSTOM_CODE."""
+    top = (key or "").split(".")[0]
+    return TOP_KEYS.index(top) if top in TOP_KEYS else CUSTOM_CODE
+
+
+@dataclass(slots=True)
+class MonthlyPanel:
+    """Dense per-(user, category) x month arrays; column j is month ``first + j``.
+
+    spend is NaN before a user's first month and from ``known_until`` on (not yet known); counts and bills
+    are zero where nothing happened; income is the user's observed income that month (NaN unknown).
+    """
+
+    first: dt.date
+    user_ids: np.ndarray  # (R,)
+    category_ids: np.ndarray  # (R,)
+    category_codes: np.ndarray  # (R,)
+    spend: np.ndarray  # (R, N) float
+    counts: np.ndarray  # (R, N)
+    bills: np.ndarray  # (R, N): expected amounts of recurring bills of that category due that month
+    income: np.ndarray  # (R, N): the user's income that month (same for all the user's rows)
+    profile_income: np.ndarray  # (R,): the stated monthly net income, NaN when not given
+    savings_target: np.ndarray  # (R,): savings-rate target in percent
+
+    @property
+    def months(self) -> int:
+        return self.spend.shape[1]
+
+    def column(self, month: dt.date) -> int:
+        return month_index(month) - month_index(self.first)
+
+    def month_at(self, column: int) -> dt.date:
+        return month_add(self.first, column)
+
+    def rows(self) -> int:
+        return self.spend.shape[0]
+
+
+def panel_from_frames(*, spend: pd.DataFrame, income: pd.DataFrame, starts: dict[int, dt.date],
+                      until: dt.date, known_until: dt.date, category_codes: dict[int, int],
+                      bills: pd.DataFrame | None = None, profile_income: dict[int, float] | None = None,
+                      savings_target: dict[int, float] | None = None) -> MonthlyPanel:
+    """Months from the earliest start to ``until`` inclusive; spend known before ``known_until``."""
+    first = min(starts.values())
+    n = month_index(until) - month_index(first) + 1
+    keys = (sorted({(int(u), int(c)) for u, c in zip(spend["user_id"], spend["category_id"], strict=True)
+                    if int(u) in starts}) if len(spend) else [])
+    row_of = {key: i for i, key in enumerate(keys)}
+    r = len(keys)
+    spend_arr = np.zeros((r, n))
+    counts = np.zeros((r, n))
+    bill_arr = np.zeros((r, n))
+    base = month_index(first)
+
+    def _fill(frame: pd.DataFrame, target: np.ndarray, value: str) -> None:
+        if frame is None or frame.empty:
+            return
+        cols = frame["month"].map(month_index).to_numpy() - base
+        idx = np.array([row_of.get((int(u), int(c)), -1) for u, c in zip(frame["user_id"], frame["category_id"],
+                                                                           strict=True)])
+        ok = (idx >= 0) & (cols >= 0) & (cols < n)
+        np.add.at(target, (idx[ok], cols[ok]), frame[value].to_numpy(dtype=float)[ok])
+
+    _fill(spend, spend_arr, "spend")
+    _fill(spend, counts, "count")
+    _fill(bills, bill_arr, "bills")
+    user_ids = np.array([k[0] for k in keys], dtype=np.int64)
+    category_ids = np.array([k[1] for k in keys], dtype=np.int64)
+    starts_col = np.array([month_index(starts[u]) - base for u in user_ids], dtype=np.int64)
+    known_col = month_index(known_until) - base
+    columns = np.arange(n)[None, :]
+    spend_arr[(columns < starts_col[:, None]) | (columns >= known_col)] = np.nan
+
+    income_arr = np.full((r, n), np.nan)
+    if len(income) and r:
+        by_user = {int(u): i for i, u in enumerate(np.unique(user_ids))}
+        user_income = np.full((len(by_user), n), np.nan)
+        cols = income["month"].map(month_index).to_numpy() - base
+        uidx = np.array([by_user.get(int(u), -1) for u in income["user_id"]])
+        ok = (uidx >= 0) & (cols >= 0) & (cols < n)
+        user_income[uidx[ok], cols[ok]] = income["income"].to_numpy(dtype=float)[ok]
+        income_arr = user_income[[by_user[int(u)] for u in user_ids]]
+        income_arr[:, known_col:] = np.nan
+    profile_income = profile_income or {}
+    savings_target = savings_target or {}
+    return MonthlyPanel(
+        first=first, user_ids=user_ids, category_ids=category_ids,
+        category_codes=np.array([category_codes.get(int(c), CUSTOM_CODE) for c in category_ids], dtype=np.int64),
+        spend=spend_arr, counts=counts, bills=bill_arr, income=income_arr,
+        profile_income=np.array([profile_income.get(int(u), np.nan) for u in user_ids], dtype=float),
+        savings_target=np.array([savings_target.get(int(u), 20.0) for u in user_ids], dtype=float),
+    )
+
+
+def bills_frame(*, user_ids: Iterable[int], first: dt.date, until: dt.date) -> pd.DataFrame:
+    """Expected amounts of the users' active recurring bills per top-level category and month (first to
+    ``until`` inclusive), only bills in the user's preferred currency."""
+    from payments.models import RecurringPayment
+    from payments.schedule import due_dates
+
+    last_day = month_add(until, 1) - dt.timedelta(days=1)
+    payments = (RecurringPayment.objects.filter(user_id__in=list(user_ids), is_active=True, category__isnull=False,
+                                                category__kind=CategoryKind.EXPENSE)
+                .filter(currency=F("user__financial_profile__preferred_currency"))
+                .select_related("category"))
+    rows = []
+    for payment in payments:
+        top = payment.category.parent_id or payment.category_id
+        for due in due_dates(payment, after=first, until=last_day):
+            rows.append((payment.user_id, top, month_start(due), float(payment.amount)))
+    frame = pd.DataFrame(rows, columns=["user_id", "category_id", "month", "bills"])
+    return frame.groupby(["user_id", "category_id", "month"], as_index=False)["bills"].sum() if rows else frame
+
+
+def panel_for_users(*, user_ids: Iterable[int], until: dt.date, known_until: dt.date | None = None,
+                    history_months: int | None = None) -> MonthlyPanel | None:
+    """The panel of these users from the database, spend known before ``known_until`` (default ``until``);
+    None when none of them has a transaction."""
+    from accounts.models import FinancialProfile
+    from transactions.models import Category
+
+    user_ids = list(user_ids)
+    known_until = known_until or until
+    starts = first_months(user_ids=user_ids)
+    if history_months is not None:
+        floor = month_add(known_until, -history_months)
+        starts = {u: max(m, floor) for u, m in starts.items()}
+    starts = {u: m for u, m in starts.items() if m <= until}
+    if not starts:
+        return None
+    first = min(starts.values())
+    spend, income = monthly_ledger(user_ids=list(starts), since=first, before=known_until)
+    codes = {pk: category_code(key) for pk, key in
+             Category.objects.filter(pk__in=set(spend["category_id"].tolist())).values_list("pk", "key")}
+    profiles = FinancialProfile.objects.filter(user_id__in=list(starts)).values_list(
+        "user_id", "monthly_net_income", "savings_rate_target")
+    return panel_from_frames(
+        spend=spend, income=income, starts=starts, until=until, known_until=known_until, category_codes=codes,
+        bills=bills_frame(user_ids=list(starts), first=first, until=until),
+        profile_income={u: float(i) for u, i, _ in profiles if i is not None and i > 0},
+        savings_target={u: float(t) for u, _, t in profiles if t is not None},
+    )
+
+
 # --- synthetic population -------------------------------------------------------------------------------
 
 # Category keys as in the standard taxonomy, with a typical monthly spend (EUR) of a middle household,
@@ -168,27 +320,31 @@ _PROFILE = [
 
 
 def synthetic_population(*, users: int = 60, months: int = 30, seed: int = 0,
-                         end: dt.date = dt.date(2026, 10, 1)) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(spend, income, profiles) frames for ``users`` varied households over ``months`` months ending before
-    ``end``, shaped like the demo ledger: a German household's categories and levels, scaled per household
-    (income 0.5x-2.5x), with persistent habits, slow trends up or down, seasonality (December gifts, summer
-    travel, winter heating), a yearly insurance bill, noise, and occasional big one-off purchases.
-
-    Category ids are the index of the category in ``_PROFILE`` (the evaluation does not need real rows).
-    profiles: user_id, income, savings_rate_target, start (first month).
+                         end: dt.date = dt.date(2026, 10, 1)) -> MonthlyPanel:
+    """A panel of ``users`` varied households over ``months`` months ending before ``end``, shaped like the
+    demo ledger (seed_demo): a German household's categories and levels, scaled per household (income about
+    0.5x-2.5x), persistent habits, slow trends up or down, seasonality (December gifts, summer travel, winter
+    heating), a yearly household insurance, a rent increase, noise, empty months and occasional big one-off
+    purchases (a laptop, a car repair). Some users joined later; about 60% entered their bills, about half
+    stated their income. Category ids are positions in ``_PROFILE`` (no database rows needed).
     """
     rng = np.random.default_rng(seed)
     first = month_add(end, -months)
     spend_rows: list[tuple] = []
+    bill_rows: list[tuple] = []
     income_rows: list[tuple] = []
-    profile_rows: list[tuple] = []
+    starts: dict[int, dt.date] = {}
+    stated: dict[int, float] = {}
+    targets: dict[int, float] = {}
     for user in range(1, users + 1):
         scale = float(np.exp(rng.normal(0.0, 0.35)))  # household size and income level
-        income = round(3400.0 * scale * float(rng.uniform(0.9, 1.3)), 2)
-        # Shorter histories too: users join at different times.
-        start_offset = int(rng.choice([0, 0, 0, 3, 6, 12])) if months > 18 else 0
-        start = month_add(first, start_offset)
-        profile_rows.append((user, income, float(rng.choice([10, 15, 20, 25])), start))
+        income = 3400.0 * scale * float(rng.uniform(0.9, 1.3))
+        start_offset = int(rng.choice([0, 0, 0, 3, 6, 12])) if months > 18 else 0  # users join at different times
+        start = starts[user] = month_add(first, start_offset)
+        if rng.random() < 0.5:
+            stated[user] = round(income, -1)
+        targets[user] = float(rng.choice([10, 15, 20, 25]))
+        has_bills = rng.random() < 0.6
         insurance_month = int(rng.integers(1, 13))
         for cat_index, (key, base, cv, empty_p, season, fixed) in enumerate(_PROFILE):
             if not fixed and rng.random() < 0.12:
@@ -196,42 +352,49 @@ def synthetic_population(*, users: int = 60, months: int = 30, seed: int = 0,
             level = base * scale * float(np.exp(rng.normal(0.0, 0.3)))
             trend = 0.0 if fixed else float(rng.choice([0.0, 0.0, rng.normal(0.0, 0.02)]))  # per month
             habit_cv = cv * float(rng.uniform(0.6, 1.4))
-            persist = float(rng.uniform(0.2, 0.6))  # autocorrelation of a household's deviations
+            persist = float(rng.uniform(0.2, 0.6))  # how long a household's deviations last
             deviation = 0.0
-            rent_change = int(rng.integers(6, months + 6))  # housing costs step up once in a while
+            rent_change = int(rng.integers(6, months + 6))  # housing costs step up once
             for offset in range(months - start_offset):
                 month = month_add(start, offset)
                 t = offset + start_offset
                 seasonal = _SEASONS[season][month.month - 1]
                 deviation = persist * deviation + math.sqrt(1 - persist**2) * float(rng.normal(0.0, habit_cv))
-                value = level * math.exp(trend * t) * seasonal * max(0.05, 1.0 + deviation)
+                bill = 0.0
                 if key == "housing":
-                    value *= 1.0 + (0.06 if t >= rent_change else 0.0)
+                    rent = level * (1.06 if t >= rent_change else 1.0)
+                    value = rent * (0.75 + 0.25 * seasonal) * (1.0 + float(rng.normal(0.0, cv)))  # rent + energy
+                    bill = rent * 0.75
                     if month.month == insurance_month:
-                        value += 380.0 * scale  # yearly household insurance
-                if fixed and key != "housing":
-                    value = level * (1.0 + float(rng.normal(0.0, 0.01)))
-                if not fixed and rng.random() < empty_p * (1.0 / max(seasonal, 0.3)):
-                    value = 0.0
+                        value += 380.0 * scale  # yearly household and liability insurance
+                        bill += 380.0 * scale
+                elif fixed:
+                    value = bill = level * (1.0 + float(rng.normal(0.0, 0.01)))
+                else:
+                    value = level * math.exp(trend * t) * seasonal * max(0.05, 1.0 + deviation)
+                    if rng.random() < empty_p / max(seasonal, 0.3):
+                        value = 0.0
                 if key in ("shopping", "transportation", "health_wellness") and rng.random() < 0.04:
-                    value += float(rng.uniform(300, 1500)) * scale  # a laptop, car repair, dentist bill
+                    value += float(rng.uniform(300, 1500)) * scale
+                if has_bills and bill > 0:
+                    bill_rows.append((user, cat_index, month, round(bill, 2)))
                 if value <= 0:
                     continue
-                n = max(1, int(rng.poisson(max(1.0, value / (25.0 if not fixed else 200.0)))))
+                n = max(1, int(rng.poisson(max(1.0, value / (200.0 if fixed else 25.0)))))
                 spend_rows.append((user, cat_index, month, round(value, 2), n))
         for offset in range(months - start_offset):
             month = month_add(start, offset)
             bonus = income * 0.8 if month.month in (6, 11) and rng.random() < 0.4 else 0.0
             income_rows.append((user, month, round(income * float(rng.normal(1.0, 0.02)) + bonus, 2)))
-    spend = pd.DataFrame(spend_rows, columns=SPEND_COLUMNS)
-    income_frame = pd.DataFrame(income_rows, columns=INCOME_COLUMNS)
-    profiles = pd.DataFrame(profile_rows, columns=["user_id", "income", "savings_rate_target", "start"])
-    return spend, income_frame, profiles
+    return panel_from_frames(
+        spend=pd.DataFrame(spend_rows, columns=SPEND_COLUMNS),
+        income=pd.DataFrame(income_rows, columns=INCOME_COLUMNS),
+        bills=pd.DataFrame(bill_rows, columns=["user_id", "category_id", "month", "bills"]),
+        starts=starts, until=month_add(end, -1), known_until=end,
+        category_codes={i: category_code(row[0]) for i, row in enumerate(_PROFILE)},
+        profile_income=stated, savings_target=targets,
+    )
 
 
 def synthetic_category_keys() -> list[str]:
     return [row[0] for row in _PROFILE]
-
-
-def decimal_or_none(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))

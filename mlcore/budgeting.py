@@ -1,26 +1,68 @@
 """Budget suggestions: next month's spend per top-level expense category, and overall.
 
-A suggestion is the median of the last 3 months when there is too little history (or no model yet),
-adjusted down toward the user's savings-rate target, with one line saying how it was made.
+A LightGBM model trained across all users of the instance predicts next month's spend per user and
+category from the last months' spend (lags, level, trend, volatility), the user's income, the month of
+year, the recurring bills of that category due in the month and the number of transactions. The
+suggestion is a quantile of that prediction (BUDGET_QUANTILE), trimmed toward the user's savings-rate
+target, with one line saying how it was made. With fewer than MIN_HISTORY_MONTHS months of history, or
+without a usable model, it is the median of the last 3 months, and the line says so.
+
+Artifacts: ``<MLCORE_ARTIFACT_DIR>/budget/<version>/{model.joblib, metadata.json}`` plus ``current``,
+written like the categorizer's (temporary directory renamed into place).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+import platform
+import shutil
 import statistics
+import threading
+import time
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
 
+import joblib
+import lightgbm
 import numpy as np
+import pandas as pd
+import sklearn
+from django.conf import settings
 
 from accounts.models import User
-from mlcore.budget_data import first_months, month_add, month_index, month_start, monthly_ledger, spend_matrix
+from mlcore.budget_data import CUSTOM_CODE, TOP_KEYS, MonthlyPanel, month_add, month_start, panel_for_users
+from mlcore.categorizer import (
+    CURRENT_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    ArtifactCorrupt,
+    ArtifactError,
+    ArtifactIncompatible,
+    ArtifactMissing,
+    _file_sha256,
+    _fsync,
+    _write_text,
+)
 from transactions.models import Category
+
+logger = logging.getLogger(__name__)
 
 # Categories with less than this spent over the last 3 months get no suggestion (a one-off coffee).
 MIN_SPEND_3_MONTHS = 15.0
 # The model needs this many months of a user's history; fewer and the median of the last 3 months is used.
 MIN_HISTORY_MONTHS = 4
+# Months of history read for a suggestion: 12 for last year's same month, plus the 6 before it.
+HISTORY_MONTHS = 24
 # Bills and obligations: never trimmed toward the savings target.
 ESSENTIAL_KEYS = frozenset({"housing", "taxes"})
 ESSENTIAL_WORDS = ("rent", "mortgage", "utilit", "insurance", "loan", "tax", "miete", "versicherung", "kredit")
@@ -74,43 +116,62 @@ class _Draft:
 
 
 def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
-    """One suggestion per top-level expense category the user spent in over the last 3 months, plus the
-    overall one (category None, the sum of the others) last. Only this user's transactions count."""
+    """One suggestion per top-level expense category the user spent in over the last 3 months (largest
+    first), plus the overall one (category None, the sum of the others) last. Only this user's
+    transactions count."""
     target = month_start(month)
     profile = user.financial_profile
     currency = profile.preferred_currency
-    since = month_add(target, -12)
-    spend, income = monthly_ledger(user_ids=[user.pk], since=since, before=target)
-    if spend.empty:
+    panel = panel_for_users(user_ids=[user.pk], until=target, history_months=HISTORY_MONTHS)
+    if panel is None or not panel.rows():
         return []
-    starts = first_months(user_ids=[user.pk])
-    starts = {u: max(m, since) for u, m in starts.items()}
-    matrix = spend_matrix(spend, starts=starts, until=target)
-    last = month_index(target) - 1
-    known_months = int(np.count_nonzero(~np.isnan(matrix.loc[user.pk].to_numpy()[0])))
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=list(matrix.index.get_level_values(1)))}
+    column = panel.column(target)
+    three = panel.spend[:, max(0, column - 3):column]
+    candidates = np.flatnonzero(np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS)
+    categories = Category.objects.in_bulk([int(panel.category_ids[i]) for i in candidates])
+    history = np.count_nonzero(~np.isnan(panel.spend[:, :column]), axis=1)
+    model, model_problem = None, "no trained model yet"
+    if len(candidates) and history.max(initial=0) >= MIN_HISTORY_MONTHS:
+        try:
+            model = budget_model_get()
+        except ArtifactMissing:
+            pass
+        except ArtifactError as error:
+            logger.warning("Budget suggestions without the model: %s", error)
+            model_problem = "the model could not be loaded"
+    modelled = np.array([i for i in candidates if model is not None and history[i] >= MIN_HISTORY_MONTHS], dtype=int)
+    predictions: dict[int, tuple[float, float]] = {}
+    if len(modelled):
+        point, upper = model.predict(panel, column, modelled)
+        predictions = {int(i): (float(p), float(u)) for i, p, u in zip(modelled, point, upper, strict=True)}
 
     drafts: list[_Draft] = []
-    for (_, category_id), row in matrix.iterrows():
-        category = categories.get(category_id)
+    for i in candidates:
+        category = categories.get(int(panel.category_ids[i]))
         if category is None:
             continue
-        last3 = [float(row[m]) for m in range(last - 2, last + 1) if m in row.index and not np.isnan(row[m])]
-        if sum(last3) < MIN_SPEND_3_MONTHS:
-            continue
+        last3 = [float(v) for v in three[i] if not np.isnan(v)]
         median = statistics.median(last3)
-        figures = ", ".join(_whole(v) for v in last3)
-        if known_months < MIN_HISTORY_MONTHS:
-            reason = f"only {known_months} month{'s' if known_months != 1 else ''} of history, too little for the model"
+        if int(i) in predictions:
+            point, upper = predictions[int(i)]
+            drafts.append(_Draft(category=category, last3=last3, median=median, value=upper, predicted=point,
+                                 method="model", explanation=_model_explanation(
+                                     panel=panel, row=int(i), column=column, point=point, upper=upper,
+                                     currency=currency)))
+            continue
+        if history[i] < MIN_HISTORY_MONTHS:
+            months = int(history[i])
+            reason = f"only {months} month{'s' if months != 1 else ''} of history, too little for the model"
         else:
-            reason = "no trained model yet"
+            reason = model_problem
+        figures = ", ".join(_whole(v) for v in last3)
         drafts.append(_Draft(
             category=category, last3=last3, median=median, value=median, predicted=median, method="heuristic",
             explanation=f"Median of your last {len(last3)} months ({currency} {figures}); {reason}",
         ))
 
-    _savings_trim(drafts, income=_monthly_income(profile=profile, income=income, target=target),
-                  target_rate=float(profile.savings_rate_target or 0), currency=currency)
+    _savings_trim(drafts, income=_monthly_income(profile=profile, panel=panel, column=column),
+                  target_rate=float(profile.savings_rate_target or 0))
     drafts.sort(key=lambda d: -d.value)
     suggestions = [
         BudgetSuggestion(category=d.category, amount=budget_amount_round(d.value), currency=currency,
@@ -120,26 +181,43 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
     if suggestions:
         total = sum((s.amount for s in suggestions), Decimal("0"))
         methods = {s.method for s in suggestions}
+        count = len(suggestions)
         suggestions.append(BudgetSuggestion(
             category=None, amount=total, currency=currency, method="model" if methods == {"model"} else "heuristic",
-            explanation=f"The sum of your {len(drafts)} category suggestions",
+            explanation=f"The sum of your {count} category suggestion{'s' if count != 1 else ''}",
             predicted=_money(sum(d.predicted for d in drafts)),
         ))
     return suggestions
 
 
-def _monthly_income(*, profile, income, target: dt.date) -> float | None:
+def _model_explanation(*, panel: MonthlyPanel, row: int, column: int, point: float, upper: float,
+                       currency: str) -> str:
+    six = panel.spend[row, max(0, column - 6):column]
+    known = six[~np.isnan(six)]
+    mean = float(known.mean()) if len(known) else 0.0
+    trend = ""
+    if len(known) >= 3 and mean > 0:
+        slope = float(np.polyfit(np.arange(len(known)), known, 1)[0])
+        percent = round(100 * slope / mean)
+        trend = (f", trending {'up' if percent > 0 else 'down'} {abs(percent)}%/month" if abs(percent) >= 2
+                 else ", steady")
+    bills = float(panel.bills[row, column])
+    bill_note = f", {currency} {_whole(bills)} of bills due" if bills >= 1 else ""
+    return (f"Predicted {currency} {_whole(point)} from your last {len(known)} months "
+            f"(average {currency} {_whole(mean)}{trend}{bill_note}); "
+            f"{round(BUDGET_QUANTILE * 100)}th percentile {currency} {_whole(upper)}")
+
+
+def _monthly_income(*, profile, panel: MonthlyPanel, column: int) -> float | None:
     """The profile's monthly net income, else the median income of the last 3 months seen in the ledger."""
     if profile.monthly_net_income is not None and profile.monthly_net_income > 0:
         return float(profile.monthly_net_income)
-    if income.empty:
-        return None
-    recent = income[income["month"] >= month_add(target, -3)]["income"]
-    recent = recent[recent > 0]
-    return float(recent.median()) if len(recent) else None
+    recent = panel.income[0, max(0, column - 3):column]
+    recent = recent[~np.isnan(recent) & (recent > 0)]
+    return float(np.median(recent)) if len(recent) else None
 
 
-def _savings_trim(drafts: list[_Draft], *, income: float | None, target_rate: float, currency: str) -> None:
+def _savings_trim(drafts: list[_Draft], *, income: float | None, target_rate: float) -> None:
     """Scale the discretionary suggestions down so the total fits income x (1 - target), never below 80% of
     their 3-month median; bills (housing, taxes, insurance, loans) are left as they are."""
     if not income or not drafts:
@@ -160,3 +238,364 @@ def _savings_trim(drafts: list[_Draft], *, income: float | None, target_rate: fl
             share = round(100 * (1 - trimmed / d.value))
             d.explanation += f"; trimmed {share}% toward your {target_rate:g}% savings target"
             d.value = trimmed
+
+
+# --- features and the model --------------------------------------------------------------------------
+
+# The suggestion is the 60th percentile of next month's spend: a budget a little above the typical month,
+# so it is met in most months (not a target missed half the time), yet not padded for the rare big month.
+BUDGET_QUANTILE = 0.6
+FEATURES = [
+    "lag1", "lag2", "lag3", "lag4", "lag5", "lag6", "lag12", "mean3", "median3", "median6", "std6", "min6", "max6",
+    "slope6", "bills", "bills_last", "log_scale", "history", "share", "count1", "income_ratio", "month_sin",
+    "month_cos", "month", "category",
+]
+CATEGORICAL = ["category"]
+
+
+def _nan_stat(function, values: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        return function(values, axis=1)
+
+
+def _window(values: np.ndarray, column: int, size: int) -> np.ndarray:
+    lo = max(0, column - size)
+    window = values[:, lo:column]
+    if window.shape[1] < size:
+        window = np.hstack([np.full((values.shape[0], size - window.shape[1]), np.nan), window])
+    return window
+
+
+def budget_features(panel: MonthlyPanel, column: int, rows: np.ndarray | None = None
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Features for predicting month ``column`` of the panel from the months before it, and each row's
+    scale (the mean of its last 6 known months, at least 5): amounts are divided by it, so one tree fits a
+    student and a family of five; predictions are multiplied back."""
+    rows = np.arange(panel.rows()) if rows is None else rows
+    spend = panel.spend[rows]
+    six = _window(spend, column, 6)
+    three = six[:, 3:]
+    mean6 = _nan_stat(np.nanmean, six)
+    scale = np.maximum(np.nan_to_num(mean6, nan=0.0), 5.0)
+    known = ~np.isnan(six)
+    # Least-squares slope over the known months of the last six, per month.
+    x = np.where(known, np.arange(6)[None, :], np.nan)
+    x_mean = _nan_stat(np.nanmean, x)
+    y_mean = mean6
+    cov = _nan_stat(np.nansum, (x - x_mean[:, None]) * (six - y_mean[:, None]))
+    var = _nan_stat(np.nansum, (x - x_mean[:, None]) ** 2)
+    slope = np.where(var > 0, cov / np.where(var > 0, var, 1.0), 0.0)
+    # Each user's total over their categories, for the share of this category.
+    user_totals = pd.Series(np.nan_to_num(mean6)).groupby(panel.user_ids[rows]).transform("sum").to_numpy()
+    income = np.where(np.isnan(panel.profile_income[rows]), _nan_stat(np.nanmedian, _window(panel.income[rows],
+                                                                                              column, 3)),
+                      panel.profile_income[rows])
+    month = panel.month_at(column).month
+    lag = (lambda k: spend[:, column - k] / scale if column - k >= 0 else np.full(len(rows), np.nan))
+    frame = pd.DataFrame({
+        "lag1": lag(1), "lag2": lag(2), "lag3": lag(3), "lag4": lag(4), "lag5": lag(5), "lag6": lag(6),
+        "lag12": lag(12),
+        "mean3": _nan_stat(np.nanmean, three) / scale, "median3": _nan_stat(np.nanmedian, three) / scale,
+        "median6": _nan_stat(np.nanmedian, six) / scale, "std6": _nan_stat(np.nanstd, six) / scale,
+        "min6": _nan_stat(np.nanmin, six) / scale, "max6": _nan_stat(np.nanmax, six) / scale,
+        "slope6": slope / scale,
+        "bills": panel.bills[rows, column] / scale,
+        "bills_last": (panel.bills[rows, column - 1] / scale) if column >= 1 else np.zeros(len(rows)),
+        "log_scale": np.log(scale),
+        "history": np.minimum(np.count_nonzero(~np.isnan(spend[:, :column]), axis=1), 36).astype(float),
+        "share": np.nan_to_num(mean6) / np.maximum(user_totals, 1.0),
+        "count1": np.log1p(panel.counts[rows, column - 1]) if column >= 1 else np.zeros(len(rows)),
+        "income_ratio": scale / np.where(income > 0, income, np.nan),
+        "month_sin": np.full(len(rows), math.sin(2 * math.pi * month / 12)),
+        "month_cos": np.full(len(rows), math.cos(2 * math.pi * month / 12)),
+        "month": np.full(len(rows), month, dtype=float),
+        "category": pd.Categorical(panel.category_codes[rows], categories=range(CUSTOM_CODE + 1)),
+    })
+    return frame[FEATURES], scale
+
+
+def _history(panel: MonthlyPanel, column: int) -> np.ndarray:
+    return np.count_nonzero(~np.isnan(panel.spend[:, :column]), axis=1)
+
+
+def training_rows(panel: MonthlyPanel, columns: Iterable[int]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """(features, target in scale units, scale) for every row with a known target and enough history."""
+    parts, targets, scales = [], [], []
+    for column in columns:
+        target = panel.spend[:, column]
+        rows = np.flatnonzero(~np.isnan(target) & (_history(panel, column) >= MIN_HISTORY_MONTHS))
+        if not len(rows):
+            continue
+        features, scale = budget_features(panel, column, rows)
+        parts.append(features)
+        targets.append(target[rows] / scale)
+        scales.append(scale)
+    if not parts:
+        return pd.DataFrame(columns=FEATURES), np.zeros(0), np.zeros(0)
+    return (pd.concat(parts, ignore_index=True), np.concatenate(targets), np.concatenate(scales))
+
+
+class BudgetModel:
+    """Two LightGBM models on the same features: a point model (objective l1, the median, which is what
+    minimizes MAE: the evaluation scores it) and a quantile model at BUDGET_QUANTILE (the suggestion).
+    Targets are next month's spend divided by the row's scale, weighted by the scale, so the losses are
+    those of the amounts themselves."""
+
+    FORMAT_VERSION = 1
+    PARAMS = {"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 20,
+              "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8, "reg_lambda": 1.0,
+              "max_bin": 63, "random_state": 0, "deterministic": True, "force_col_wise": True, "n_jobs": 1,
+              "verbose": -1}
+
+    def __init__(self, *, quantile: float = BUDGET_QUANTILE) -> None:
+        self.quantile = quantile
+        self.point: lightgbm.LGBMRegressor | None = None
+        self.upper: lightgbm.LGBMRegressor | None = None
+        self.metadata: dict[str, Any] = {}
+
+    def train(self, panel: MonthlyPanel, *, columns: Iterable[int] | None = None) -> BudgetModel:
+        columns = list(range(panel.months)) if columns is None else list(columns)
+        features, target, scale = training_rows(panel, columns)
+        if len(target) < 50:
+            raise ValueError(f"Too little history to train the budget model ({len(target)} category-months).")
+        self.point = lightgbm.LGBMRegressor(objective="l1", **self.PARAMS)
+        self.point.fit(features, target, sample_weight=scale, categorical_feature=CATEGORICAL)
+        self.upper = lightgbm.LGBMRegressor(objective="quantile", alpha=self.quantile, **self.PARAMS)
+        self.upper.fit(features, target, sample_weight=scale, categorical_feature=CATEGORICAL)
+        self.metadata = {
+            "training_rows": int(len(target)),
+            "training_users": int(len(np.unique(panel.user_ids))),
+            "training_months": [panel.month_at(min(columns)).isoformat(), panel.month_at(max(columns)).isoformat()],
+            "training_data_sha256": hashlib.sha256(
+                np.ascontiguousarray(np.nan_to_num(target * scale, nan=-1.0)).tobytes()
+                + pd.util.hash_pandas_object(features, index=False).to_numpy().tobytes()).hexdigest(),
+            "quantile": self.quantile,
+        }
+        return self
+
+    def predict(self, panel: MonthlyPanel, column: int, rows: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """(point, quantile) predictions of month ``column``'s spend, in money."""
+        if self.point is None or self.upper is None:
+            raise RuntimeError("Train or load the budget model first.")
+        features, scale = budget_features(panel, column, rows)
+        point = np.maximum(self.point.predict(features) * scale, 0.0)
+        upper = np.maximum(self.upper.predict(features) * scale, point)  # quantiles never below the median
+        return point, upper
+
+    def save(self, directory: Path | str, *, metrics: Mapping[str, Any] | None = None) -> Path:
+        """Write a new version under ``directory`` and point ``current`` at it; returns the version path."""
+        if self.point is None:
+            raise RuntimeError("Train the budget model before saving it.")
+        root = Path(directory)
+        root.mkdir(parents=True, exist_ok=True)
+        created = datetime.now(UTC)
+        version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}"
+        staging = root / f".tmp-{version}-{os.getpid()}"
+        final = root / version
+        try:
+            staging.mkdir()
+            model_path = staging / MODEL_FILE
+            joblib.dump({"point": self.point, "upper": self.upper, "quantile": self.quantile}, model_path)
+            _fsync(model_path)
+            metadata = {
+                **self.metadata,
+                "version": version,
+                "format_version": self.FORMAT_VERSION,
+                "created_at": created.isoformat(),
+                "lightgbm_version": lightgbm.__version__,
+                "sklearn_version": sklearn.__version__,
+                "numpy_version": np.__version__,
+                "python_version": platform.python_version(),
+                "features": FEATURES,
+                "model_sha256": _file_sha256(model_path),
+                "model_bytes": model_path.stat().st_size,
+                "metrics": dict(metrics or self.metadata.get("metrics") or {}),
+            }
+            _write_text(staging / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _write_text(root / CURRENT_FILE, version + "\n")
+        self.metadata = metadata
+        return final
+
+    @classmethod
+    def load(cls, directory: Path | str) -> BudgetModel:
+        """Load the version ``current`` names under ``directory``. Raises ArtifactMissing,
+        ArtifactIncompatible (another format, LightGBM or scikit-learn version) or ArtifactCorrupt."""
+        version_dir = _version_dir(Path(directory))
+        metadata_path = version_dir / METADATA_FILE
+        model_path = version_dir / MODEL_FILE
+        if not metadata_path.exists() or not model_path.exists():
+            raise ArtifactMissing(f"Budget model artifact {version_dir} lacks {METADATA_FILE} or {MODEL_FILE}.")
+        try:
+            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+            if not isinstance(metadata, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ArtifactCorrupt(f"Budget model metadata {metadata_path} is unreadable: {error}.") from error
+        retrain = "Retrain it (manage.py train_budget_model)."
+        if metadata.get("format_version") != cls.FORMAT_VERSION:
+            raise ArtifactIncompatible(
+                f"Budget model artifact {version_dir.name} has format version {metadata.get('format_version')}; "
+                f"this code reads format version {cls.FORMAT_VERSION}. {retrain}")
+        for library, running in (("lightgbm", lightgbm.__version__), ("sklearn", sklearn.__version__)):
+            found = metadata.get(f"{library}_version")
+            if found != running:
+                raise ArtifactIncompatible(
+                    f"Budget model artifact {version_dir.name} was saved with {library} {found}; "
+                    f"this process runs {library} {running}. {retrain}")
+        if metadata.get("features") != FEATURES:
+            raise ArtifactIncompatible(f"Budget model artifact {version_dir.name} has other features. {retrain}")
+        if metadata.get("model_sha256") != _file_sha256(model_path):
+            raise ArtifactCorrupt(f"Budget model {model_path} does not match the checksum in its metadata.")
+        try:
+            payload = joblib.load(model_path)
+            model = cls(quantile=payload["quantile"])
+            model.point, model.upper = payload["point"], payload["upper"]
+        except Exception as error:  # noqa: BLE001 - any unpickling failure means the file is unusable
+            raise ArtifactCorrupt(f"Budget model {model_path} cannot be loaded: {error!r}.") from error
+        model.metadata = metadata
+        return model
+
+
+def _version_dir(directory: Path) -> Path:
+    if (directory / METADATA_FILE).exists():
+        return directory
+    pointer = directory / CURRENT_FILE
+    if not pointer.exists():
+        raise ArtifactMissing(f"No budget model artifact under {directory} (no '{CURRENT_FILE}' file).")
+    version = pointer.read_text(encoding="utf-8").strip()
+    if not version or "/" in version or version.startswith("."):
+        raise ArtifactCorrupt(f"{pointer} names no valid version ({version!r}).")
+    return directory / version
+
+
+# --- evaluation --------------------------------------------------------------------------------------
+
+def _mae(errors: np.ndarray) -> float | None:
+    return round(float(np.mean(np.abs(errors))), 2) if len(errors) else None
+
+
+def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
+                          category_names: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """Rolling-origin evaluation: for each of the last ``holdout_months`` months, train on the months before
+    it and predict it. Scored on what would get a suggestion (enough history, spent in the last 3 months):
+    MAE of the model's point prediction against the actual spend, next to the baselines "last month" and
+    "mean of the last 3 months"; the share of months at or under the suggested (quantile) amount."""
+    last = panel.months - 1
+    while last >= 0 and np.all(np.isnan(panel.spend[:, last])):
+        last -= 1
+    records = []
+    seconds = []
+    for column in range(last - holdout_months + 1, last + 1):
+        if column < MIN_HISTORY_MONTHS + 1:
+            continue
+        started = time.perf_counter()
+        model = BudgetModel().train(panel, columns=range(column))
+        seconds.append(time.perf_counter() - started)
+        actual = panel.spend[:, column]
+        three = _window(panel.spend, column, 3)
+        rows = np.flatnonzero(~np.isnan(actual) & (_history(panel, column) >= MIN_HISTORY_MONTHS)
+                              & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS))
+        if not len(rows):
+            continue
+        point, upper = model.predict(panel, column, rows)
+        records.append(pd.DataFrame({
+            "month": panel.month_at(column).isoformat(), "category": panel.category_codes[rows],
+            "actual": actual[rows], "model": point, "suggested": upper,
+            "last_month": panel.spend[rows, column - 1], "mean_3_months": _nan_stat(np.nanmean, three[rows]),
+        }))
+    if not records:
+        raise ValueError("Too little history to evaluate the budget model.")
+    frame = pd.concat(records, ignore_index=True)
+    names = category_names or {i: key for i, key in enumerate(TOP_KEYS)}
+
+    def scores(part: pd.DataFrame) -> dict[str, Any]:
+        return {
+            "n": int(len(part)),
+            "mae_model": _mae(part["model"] - part["actual"]),
+            "mae_last_month": _mae(part["last_month"] - part["actual"]),
+            "mae_mean_3_months": _mae(part["mean_3_months"] - part["actual"]),
+            "within_suggestion": round(float(np.mean(part["actual"] <= part["suggested"])), 3),
+            "mean_actual": round(float(part["actual"].mean()), 2),
+        }
+
+    overall = scores(frame)
+    overall["beats_last_month"] = overall["mae_model"] < overall["mae_last_month"]
+    overall["beats_mean_3_months"] = overall["mae_model"] < overall["mae_mean_3_months"]
+    return {
+        "holdout_months": sorted(frame["month"].unique().tolist()),
+        "users": int(len(np.unique(panel.user_ids))),
+        "quantile": BUDGET_QUANTILE,
+        "overall": overall,
+        "per_category": {names.get(int(code), "custom"): scores(part)
+                         for code, part in frame.groupby("category", observed=True)},
+        "per_month": {month: scores(part) for month, part in frame.groupby("month")},
+        "training_seconds_mean": round(float(np.mean(seconds)), 3),
+    }
+
+
+# --- the process's model, training -----------------------------------------------------------------------
+
+_lock = threading.Lock()
+_loaded: tuple[str, BudgetModel] | None = None
+
+
+def budget_artifact_dir() -> Path:
+    return Path(getattr(settings, "MLCORE_ARTIFACT_DIR", settings.DATA_DIR / "models")) / "budget"
+
+
+def budget_model_get() -> BudgetModel:
+    """The saved budget model, loaded once per process and again only when ``current`` names a new version
+    (the nightly training runs in a worker, suggestions in the web process). Raises ArtifactError."""
+    global _loaded
+    pointer = budget_artifact_dir() / CURRENT_FILE
+    try:
+        version = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise ArtifactMissing(f"No budget model artifact under {pointer.parent} (no '{CURRENT_FILE}' file).") from None
+    loaded = _loaded
+    if loaded is not None and loaded[0] == version:
+        return loaded[1]
+    with _lock:
+        if _loaded is None or _loaded[0] != version:
+            _loaded = (version, BudgetModel.load(budget_artifact_dir()))
+        return _loaded[1]
+
+
+def budget_model_reset() -> None:
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+def budget_model_train(*, today: dt.date, user_ids: Iterable[int] | None = None,
+                       panel: MonthlyPanel | None = None) -> dict[str, Any]:
+    """Train on every complete month of all active users (or the given panel), score a model trained without
+    the last month on that month, save a new version and return its metadata. ValueError: too little data."""
+    if panel is None:
+        if user_ids is None:
+            user_ids = User.objects.filter(is_active=True).values_list("pk", flat=True)
+        current = month_start(today)
+        panel = panel_for_users(user_ids=list(user_ids), until=month_add(current, -1), known_until=current,
+                                history_months=HISTORY_MONTHS + 12)
+        if panel is None:
+            raise ValueError("No transactions to train the budget model on.")
+    metrics: dict[str, Any] = {}
+    try:
+        held_out = budget_model_evaluate(panel, holdout_months=1)
+        metrics = {"held_out_month": held_out["holdout_months"][0], **{
+            key: held_out["overall"][key] for key in ("n", "mae_model", "mae_last_month", "mae_mean_3_months",
+                                                      "within_suggestion")}}
+    except ValueError as error:
+        logger.info("No held-out month for the budget model: %s", error)
+    started = time.perf_counter()
+    model = BudgetModel().train(panel)
+    metrics["training_seconds"] = round(time.perf_counter() - started, 3)
+    model.save(budget_artifact_dir(), metrics=metrics)
+    budget_model_reset()
+    return model.metadata
