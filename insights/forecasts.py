@@ -298,16 +298,19 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
                      "points": _interval_points(dates, fit.yhat + extra, fit.lower + extra, fit.upper + extra),
                      "summary": flow_summary(fit, extra)})
 
-    method = ForecastMethod.PROPHET if spending.method == income.method == forecasting.PROPHET \
-        else ForecastMethod.HEURISTIC
-    heuristic_notes = list(dict.fromkeys(f.note for f in (spending, income) if f.method == forecasting.HEURISTIC))
-    if method == ForecastMethod.PROPHET:
-        balance_note = spending.note
-    elif len(heuristic_notes) == 1 and spending.method == income.method:
-        balance_note = heuristic_notes[0]
+    # The balance is "Prophet" unless a series fell back for lack of history or a failed fit; an all-zero
+    # series (no everyday income besides the salary, say) has nothing to learn, and zero is its forecast.
+    degraded = [(label, fit) for label, fit in (("Spending", spending), ("Income", income))
+                if fit.fallback in ("short_history", "failed")]
+    fitted = any(fit.method == forecasting.PROPHET for fit in (spending, income))
+    method = ForecastMethod.PROPHET if fitted and not degraded else ForecastMethod.HEURISTIC
+    if not degraded:
+        balance_note = next((fit.note for fit in (spending, income) if fit.method == forecasting.PROPHET),
+                            spending.note)
+    elif len({fit.note for _label, fit in degraded}) == 1:
+        balance_note = degraded[0][1].note
     else:
-        balance_note = "; ".join(f"{label}: {fit.note}" for label, fit in (("Spending", spending), ("Income", income))
-                                 if fit.method == forecasting.HEURISTIC)
+        balance_note = "; ".join(f"{label}: {fit.note}" for label, fit in degraded)
 
     alerts = 0
     if accounts:

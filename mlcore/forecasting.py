@@ -53,6 +53,8 @@ class EverydayForecast:
     samples: np.ndarray  # days x paths; Prophet's may dip below zero on a day (see the module docstring)
     history_days: int
     fit_ms: int
+    # Why the heuristic: "short_history", "failed", "all_zero" (nothing to learn: zero is the forecast), or "".
+    fallback: str = ""
 
 
 def _quiet_prophet():
@@ -84,7 +86,7 @@ def _future_dates(start: dt.date, horizon_days: int) -> list[dt.date]:
 
 
 def heuristic_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, note: str,
-                       samples: int = SAMPLES, seed: int = 0) -> EverydayForecast:
+                       samples: int = SAMPLES, seed: int = 0, fallback: str = "") -> EverydayForecast:
     """Mean by weekday of the last eight weeks, 10%/90% quantiles of that weekday, paths drawn from its days."""
     began = time.perf_counter()
     dates = _future_dates(start, horizon_days)
@@ -102,7 +104,7 @@ def heuristic_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
     paths = np.vstack([rng.choice(by_weekday[d.weekday()], size=samples) for d in dates]) if dates else \
         np.zeros((0, samples))
     return EverydayForecast(method=HEURISTIC, note=note, dates=dates, yhat=yhat, lower=lower, upper=upper,
-                            samples=paths, history_days=len(history),
+                            samples=paths, history_days=len(history), fallback=fallback,
                             fit_ms=round((time.perf_counter() - began) * 1000))
 
 
@@ -146,12 +148,14 @@ def everyday_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, 
     days = len(history)
     if days < min_history_days:
         note = f"Only {days} days of history; Prophet needs about {min_history_days}"
-        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples)
+        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples,
+                                  fallback="short_history")
     if not (history.to_numpy(dtype=float) != 0).any():
         return heuristic_forecast(history, start=start, horizon_days=horizon_days, samples=samples,
-                                  note=f"No everyday {what} recorded to learn from")
+                                  note=f"No everyday {what} recorded to learn from", fallback="all_zero")
     try:
         return prophet_forecast(history, start=start, horizon_days=horizon_days, samples=samples)
     except Exception as error:  # noqa: BLE001 - any failure of the fit falls back, and says so
         note = f"Prophet failed ({type(error).__name__}); mean by weekday of the last 8 weeks"
-        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples)
+        return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples,
+                                  fallback="failed")
