@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 # Categories with less than this spent over the last 3 months get no suggestion (a one-off coffee).
 MIN_SPEND_3_MONTHS = 15.0
-# The model needs this many months of a user's history; fewer and the median of the last 3 months is used.
+# The model needs this many months since a category's first spending; fewer and the 3-month median is used.
 MIN_HISTORY_MONTHS = 4
 # Months of history read for a suggestion: 12 for last year's same month, plus the 6 before it.
 HISTORY_MONTHS = 24
@@ -129,7 +129,7 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
     three = panel.spend[:, max(0, column - 3):column]
     candidates = np.flatnonzero(np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS)
     categories = Category.objects.in_bulk([int(panel.category_ids[i]) for i in candidates])
-    history = np.count_nonzero(~np.isnan(panel.spend[:, :column]), axis=1)
+    history = category_history(panel, column)
     model, model_problem = None, "no trained model yet"
     if len(candidates) and history.max(initial=0) >= MIN_HISTORY_MONTHS:
         try:
@@ -161,7 +161,8 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
             continue
         if history[i] < MIN_HISTORY_MONTHS:
             months = int(history[i])
-            reason = f"only {months} month{'s' if months != 1 else ''} of history, too little for the model"
+            reason = (f"only {months} month{'s' if months != 1 else ''} of history in this category, "
+                      "too little for the model")
         else:
             reason = model_problem
         figures = ", ".join(_whole(v) for v in last3)
@@ -303,7 +304,7 @@ def budget_features(panel: MonthlyPanel, column: int, rows: np.ndarray | None = 
         "bills": panel.bills[rows, column] / scale,
         "bills_last": (panel.bills[rows, column - 1] / scale) if column >= 1 else np.zeros(len(rows)),
         "log_scale": np.log(scale),
-        "history": np.minimum(np.count_nonzero(~np.isnan(spend[:, :column]), axis=1), 36).astype(float),
+        "history": np.minimum(category_history(panel, column)[rows], 36).astype(float),
         "share": np.nan_to_num(mean6) / np.maximum(user_totals, 1.0),
         "count1": np.log1p(panel.counts[rows, column - 1]) if column >= 1 else np.zeros(len(rows)),
         "income_ratio": scale / np.where(income > 0, income, np.nan),
@@ -315,8 +316,12 @@ def budget_features(panel: MonthlyPanel, column: int, rows: np.ndarray | None = 
     return frame[FEATURES], scale
 
 
-def _history(panel: MonthlyPanel, column: int) -> np.ndarray:
-    return np.count_nonzero(~np.isnan(panel.spend[:, :column]), axis=1)
+def category_history(panel: MonthlyPanel, column: int) -> np.ndarray:
+    """Months from each row's first spending in its category up to (not including) month ``column``."""
+    spent = np.nan_to_num(panel.spend[:, :column]) > 0
+    if not column:
+        return np.zeros(panel.rows(), dtype=np.int64)
+    return np.where(spent.any(axis=1), column - np.argmax(spent, axis=1), 0)
 
 
 def training_rows(panel: MonthlyPanel, columns: Iterable[int]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -324,7 +329,7 @@ def training_rows(panel: MonthlyPanel, columns: Iterable[int]) -> tuple[pd.DataF
     parts, targets, scales = [], [], []
     for column in columns:
         target = panel.spend[:, column]
-        rows = np.flatnonzero(~np.isnan(target) & (_history(panel, column) >= MIN_HISTORY_MONTHS))
+        rows = np.flatnonzero(~np.isnan(target) & (category_history(panel, column) >= MIN_HISTORY_MONTHS))
         if not len(rows):
             continue
         features, scale = budget_features(panel, column, rows)
@@ -499,7 +504,7 @@ def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
         seconds.append(time.perf_counter() - started)
         actual = panel.spend[:, column]
         three = _window(panel.spend, column, 3)
-        rows = np.flatnonzero(~np.isnan(actual) & (_history(panel, column) >= MIN_HISTORY_MONTHS)
+        rows = np.flatnonzero(~np.isnan(actual) & (category_history(panel, column) >= MIN_HISTORY_MONTHS)
                               & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS))
         if not len(rows):
             continue
