@@ -177,3 +177,28 @@ def catch_up_on_start() -> None:
 def catch_up() -> None:
     for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup):
         job.call_local()
+
+
+BUDGET_MODEL_HOUR = 5  # UTC: after the per-user retrains; trains on the complete months of all users
+
+
+@db_periodic_task(crontab(minute="55"))
+def budget_model_train() -> None:
+    """Nightly: retrain the budget suggestion model across all users (mlcore.budgeting does the work)."""
+    from mlcore.budgeting import budget_model_train as train
+
+    try:
+        with lock_task("budget-model-train"):
+            now = timezone.now()
+            if not job_due("budget_model_train", now=now, hour=BUDGET_MODEL_HOUR):
+                return
+            with job_run("budget_model_train") as outcome:
+                try:
+                    metadata = train(today=now.date())
+                except ValueError as error:  # too little data yet: suggestions use the 3-month median
+                    outcome["skipped"] = str(error)
+                    return
+                outcome.update({"rows": metadata["training_rows"], "users": metadata["training_users"],
+                                "seconds": metadata["metrics"].get("training_seconds")})
+    except TaskLockedException:
+        pass
