@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from budgets.forms import month_parse
 from transactions.api.serializers import VisibleCategoryField
 
 
-class MonthField(serializers.CharField):
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthField(serializers.Field):
     default_error_messages = {"invalid_month": "Enter a month as YYYY-MM, e.g. 2026-11."}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "A month as YYYY-MM.")
-        super().__init__(max_length=7, **kwargs)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        month = month_parse(str(data))
+        month = month_parse(data) if isinstance(data, str) else None
         if month is None:
             self.fail("invalid_month")
         return month
@@ -59,7 +61,7 @@ class BudgetOutputSerializer(serializers.Serializer):
     pace = serializers.ChoiceField(choices=["on track", "ahead of pace"])
 
 
-class SuggestionSerializer(serializers.Serializer):
+class BudgetSuggestionSerializer(serializers.Serializer):
     category = serializers.SerializerMethodField(help_text="Category id, or null for the overall budget.")
     category_name = serializers.SerializerMethodField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -79,16 +81,16 @@ class SuggestionSerializer(serializers.Serializer):
         return str(current) if current is not None else None
 
 
-class SuggestionAcceptSerializer(serializers.Serializer):
+class BudgetSuggestionAcceptSerializer(serializers.Serializer):
     month = MonthField()
     category = VisibleCategoryField(allow_null=True, help_text="Category id, or null for the overall budget.")
 
 
-class SuggestionAcceptAllSerializer(serializers.Serializer):
+class BudgetSuggestionAcceptAllSerializer(serializers.Serializer):
     month = MonthField()
 
 
-class HistoryBudgetSerializer(serializers.Serializer):
+class BudgetHistoryEntrySerializer(serializers.Serializer):
     category = serializers.IntegerField(source="category_id", allow_null=True)
     category_name = serializers.CharField(source="name")
     available = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -96,6 +98,6 @@ class HistoryBudgetSerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
-class HistoryMonthSerializer(serializers.Serializer):
+class BudgetHistoryMonthSerializer(serializers.Serializer):
     month = MonthField()
-    budgets = HistoryBudgetSerializer(many=True)
+    budgets = BudgetHistoryEntrySerializer(many=True)

@@ -14,11 +14,11 @@ from budgets.api.serializers import (
     BudgetInputSerializer,
     BudgetOutputSerializer,
     BudgetUpdateSerializer,
-    HistoryMonthSerializer,
+    BudgetHistoryMonthSerializer,
     MonthField,
-    SuggestionAcceptAllSerializer,
-    SuggestionAcceptSerializer,
-    SuggestionSerializer,
+    BudgetSuggestionAcceptAllSerializer,
+    BudgetSuggestionAcceptSerializer,
+    BudgetSuggestionSerializer,
 )
 from budgets.models import Budget
 from config.converters import ID_REGEX
@@ -113,19 +113,19 @@ class BudgetViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Suggested budgets for a month (model or heuristic), with the current budget if any",
-                   parameters=[MONTH_PARAM], responses={200: SuggestionSerializer(many=True), 400: BAD_REQUEST})
+                   parameters=[MONTH_PARAM], responses={200: BudgetSuggestionSerializer(many=True), 400: BAD_REQUEST})
     @action(detail=False, methods=["get"], url_path="suggestions", url_name="suggestions")
     def suggestions(self, request):
         month = _month_param(request)
         current = {b.category_id: b.amount for b in selectors.budget_list(user=request.user, month=month)}
         suggestions = selectors.suggestion_list(user=request.user, month=month)
-        return Response(SuggestionSerializer(suggestions, many=True, context={"current": current}).data)
+        return Response(BudgetSuggestionSerializer(suggestions, many=True, context={"current": current}).data)
 
     @extend_schema(summary="Accept one suggestion: set that month's budget for the category to it",
-                   request=SuggestionAcceptSerializer, responses={200: BudgetOutputSerializer, 400: BAD_REQUEST})
+                   request=BudgetSuggestionAcceptSerializer, responses={200: BudgetOutputSerializer, 400: BAD_REQUEST})
     @action(detail=False, methods=["post"], url_path="suggestions/accept", url_name="suggestions-accept")
     def suggestion_accept(self, request):
-        data = SuggestionAcceptSerializer(data=request.data, context={"request": request})
+        data = BudgetSuggestionAcceptSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             budget = services.suggestion_accept(user=request.user, month=data.validated_data["month"],
@@ -135,11 +135,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
         return Response(BudgetOutputSerializer(_progress_of(request.user, budget)).data)
 
     @extend_schema(summary="Accept every suggestion for a month",
-                   request=SuggestionAcceptAllSerializer,
+                   request=BudgetSuggestionAcceptAllSerializer,
                    responses={200: BudgetOutputSerializer(many=True), 400: BAD_REQUEST})
     @action(detail=False, methods=["post"], url_path="suggestions/accept-all", url_name="suggestions-accept-all")
     def suggestions_accept_all(self, request):
-        data = SuggestionAcceptAllSerializer(data=request.data)
+        data = BudgetSuggestionAcceptAllSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         month = data.validated_data["month"]
         try:
@@ -151,11 +151,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Budget and spending per month, oldest first",
                    parameters=[OpenApiParameter("months", int, description="How many months, 1 to 36 (12).")],
-                   responses={200: HistoryMonthSerializer(many=True), 400: BAD_REQUEST})
+                   responses={200: BudgetHistoryMonthSerializer(many=True), 400: BAD_REQUEST})
     @action(detail=False, methods=["get"], url_path="history", url_name="history")
     def history(self, request):
         value = request.query_params.get("months", "12")
         if not value.isdigit() or len(value) > 2 or not 1 <= int(value) <= 36:
             raise serializers.ValidationError({"months": "Enter a number of months from 1 to 36."})
         history = selectors.budget_history(user=request.user, months=int(value))
-        return Response(HistoryMonthSerializer(history, many=True).data)
+        return Response(BudgetHistoryMonthSerializer(history, many=True).data)
