@@ -37,6 +37,7 @@ UNCATEGORIZED = "Uncategorized"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SPENDING, INCOME = "spending", "income"
 PROJECTION_MONTHS = 6
+MAX_PROJECTION_MONTHS = 1200  # beyond a hundred years a date means nothing (and could overflow)
 _DIGITS_TO_ZERO = str.maketrans("0123456789", "0000000000")
 
 # A transaction filed directly (not split) counts as spending or income by its category's kind; when it has
@@ -472,8 +473,10 @@ def savings_projection(*, user: User, goal: Decimal | None = None, today: dt.dat
         else:
             sentence = f"Your income and spending balanced out over the last {considered} months: your savings " \
                        "are not growing at this rate."
+    elif (needed := math.ceil((milestone - balance) / average)) > MAX_PROJECTION_MONTHS:
+        sentence = (f"At this rate ({money(average)} a month) your savings would take more than "
+                    f"{MAX_PROJECTION_MONTHS // 12} years to reach {money(milestone)}.")
     else:
-        needed = math.ceil((milestone - balance) / average)
         when = month_add(month_start(today), needed)
         sentence = (f"At this rate ({money(average)} a month) your savings reach {money(milestone)} "
                     f"by {when:%B %Y}.")

@@ -75,7 +75,9 @@ class MonthInput(serializers.Serializer):
         match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
         if not match or not 1 <= int(match[2]) <= 12:
             raise serializers.ValidationError("Enter a month as YYYY-MM, e.g. 2026-10.")
-        return _in_range(dt.date(int(match[1]), int(match[2]), 1))
+        if not MIN_DATE.year <= int(match[1]) <= MAX_DATE.year:
+            raise serializers.ValidationError(f"Enter a month between {MIN_DATE:%Y} and {MAX_DATE:%Y}.")
+        return dt.date(int(match[1]), int(match[2]), 1)
 
 
 class HistoryInput(serializers.Serializer):

@@ -272,6 +272,14 @@ def test_savings_projection_to_a_goal(ledger):
                                    "by October 2027.")  # 19,500 / 1,866.67 = 10.4 -> 11 months after November
 
 
+def test_savings_projection_to_a_goal_too_far_to_date(ledger):
+    projection = analytics.savings_projection(user=ledger, goal=D("999999999999.99"), today=TODAY)
+
+    assert projection.milestone_date is None
+    assert projection.sentence == ("At this rate (EUR 1,866.67 a month) your savings would take more than 100 years "
+                                   "to reach EUR 999,999,999,999.99.")
+
+
 def test_savings_projection_goal_already_reached(ledger):
     projection = analytics.savings_projection(user=ledger, goal=D("5000"), today=TODAY)
 
