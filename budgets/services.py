@@ -58,7 +58,9 @@ def budget_set(*, user: User, category: Category | None, month: dt.date, amount,
     _check_category(user, category)
     amount = _clean_amount(amount)
     month = selectors.month_start(month)
-    budget = (Budget.objects.select_for_update().for_user(user).for_month(month).filter(category=category).first())
+    # Lock only the budget row: the default ordering joins the (nullable) category, which PostgreSQL won't lock.
+    budget = (Budget.objects.select_for_update(of=("self",)).for_user(user).for_month(month)
+              .filter(category=category).order_by("pk").first())
     turning_on = rollover and (budget is None or not budget.rollover)
     if budget is None:
         budget = Budget(user=user, category=category, month=month,
