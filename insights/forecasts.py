@@ -132,15 +132,18 @@ def _salary_ids(*, frame: pd.DataFrame, payer: str) -> pd.DataFrame:
 
 
 def _salary_dates(*, salary, until: dt.date) -> list[dt.date]:
-    """The detected salary's paydays from its next date to ``until``: monthly on that day, else every N days."""
+    """The detected salary's paydays from its next date to ``until``: monthly on that day (the Friday before
+    when it falls on a weekend, as payments.detection predicts the next one), else every N days."""
     from dateutil.relativedelta import relativedelta
 
+    monthly = 27 <= salary.interval_days <= 32
     days, day, n = [], salary.next_date, 0
     while day <= until and n < 60:
         days.append(day)
         n += 1
-        if 27 <= salary.interval_days <= 32:
-            day = salary.next_date + relativedelta(months=n)
+        if monthly:
+            day = salary.next_date + relativedelta(months=n, day=salary.next_date.day)
+            day -= dt.timedelta(days=max(day.weekday() - 4, 0))
         else:
             day = salary.next_date + dt.timedelta(days=salary.interval_days * n)
     return days

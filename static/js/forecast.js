@@ -35,7 +35,10 @@
     upper.push(Number(p.upper));
   });
 
+  var shortDate = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
   var money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency });
+  var axisMoney = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency,
+                                                     maximumFractionDigits: 0 });
   new Chart(canvas, {
     type: "line",
     data: {
@@ -43,7 +46,7 @@
       datasets: [
         { label: "80% range (low)", data: lower, borderWidth: 0, pointRadius: 0, fill: false,
           backgroundColor: "rgba(99, 102, 241, 0.15)" },
-        { label: "80% range (high)", data: upper, borderWidth: 0, pointRadius: 0, fill: "-1",
+        { label: "80% range", data: upper, borderWidth: 0, pointRadius: 0, fill: "-1",
           backgroundColor: "rgba(99, 102, 241, 0.15)" },
         { label: "Balance", data: history, borderColor: "#0f172a", borderWidth: 2, pointRadius: 0 },
         { label: "Forecast", data: forecast, borderColor: "#4f46e5", borderWidth: 2, borderDash: [6, 4],
@@ -56,11 +59,13 @@
       animation: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } },
-        y: { ticks: { callback: function (value) { return money.format(value); } } }
+        x: { ticks: { maxTicksLimit: 8, maxRotation: 0, callback: function (value) {
+          return shortDate.format(new Date(this.getLabelForValue(value) + "T00:00:00"));
+        } } },
+        y: { ticks: { callback: function (value) { return axisMoney.format(value); } } }
       },
       plugins: {
-        legend: { labels: { filter: function (item) { return item.text !== "80% range (low)"; } } },
+        legend: { labels: { boxWidth: 24, filter: function (item) { return item.text !== "80% range (low)"; } } },
         tooltip: { callbacks: { label: function (ctx) {
           return ctx.parsed.y === null ? null : ctx.dataset.label + ": " + money.format(ctx.parsed.y);
         } } }
