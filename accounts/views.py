@@ -9,16 +9,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.generic import FormView, TemplateView, UpdateView, View
+from django.views.generic import FormView, UpdateView, View
 
 from accounts import services
 from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from accounts.models import FinancialProfile
 from accounts.throttling import ThrottledPostMixin
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
 
 
 class SignupView(ThrottledPostMixin, FormView):

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import HomeView
 from config.health import healthz
+from insights.dashboard_views import HomeView
 
 admin.site.site_header = "Finsight administration"
 admin.site.site_title = "Finsight admin"
