@@ -43,6 +43,10 @@ class BudgetProgress:
         return budget_name(self.budget)
 
     @property
+    def overspent(self) -> Decimal:
+        return max(-self.remaining, ZERO)
+
+    @property
     def bar_percent(self) -> int:
         return min(self.percent, 100)
 
@@ -243,11 +247,15 @@ def budget_spent(*, user: User, budget: Budget) -> Decimal:
 
 
 def suggestion_list(*, user: User, month: dt.date) -> list:
-    """Budget suggestions for ``month`` from mlcore (model or heuristic), or none while that is unavailable."""
+    """Budget suggestions for ``month`` from mlcore (model or heuristic), or none while that is unavailable.
+
+    A suggestion of nothing (a category spent in once in three months) is left out: as a budget it would only
+    say "exceeded" at the first purchase.
+    """
     try:
         from mlcore.budgeting import budget_suggestions
     except ModuleNotFoundError as error:
         if error.name != "mlcore.budgeting":
             raise
         return []
-    return list(budget_suggestions(user=user, month=month_start(month)))
+    return [s for s in budget_suggestions(user=user, month=month_start(month)) if s.amount > 0]
