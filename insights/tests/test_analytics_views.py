@@ -114,7 +114,7 @@ def test_savings_page_shows_history_and_projection(owner_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert len(response.context["history"]) == 6
-    assert 'data-month="2026-10"' in html and "EUR 1,800.00" in html and "90%" in html
+    assert 'data-month="2026-10"' in html and ">1,800.00<" in html and "90%" in html
     assert "(so far)" in html
     assert ("At this rate (EUR 1,866.67 a month) your savings reach EUR 10,000.00 by February 2027."
             in html)
