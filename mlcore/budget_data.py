@@ -1,12 +1,13 @@
 """Monthly spend per user and top-level expense category: the table budget suggestions learn from.
 
-``monthly_spend_frame`` aggregates the ledger in the database (TruncMonth), one query for plain
-transactions and one for split parts, for one user or a batch of users; pandas does the rest.
+``monthly_ledger`` aggregates the ledger in the database (TruncMonth), one query for plain transactions
+and one for split parts, for one user or a batch of users; ``panel_for_users`` turns it (with recurring
+bills and profile incomes) into the dense ``MonthlyPanel`` the heuristic and the model read.
 Spend is money out minus refunds in the user's preferred currency (the converted amount when the
 conversion was into that currency, else the amount when it already is in it; anything else is left
 out, as in the weekly digest). Income and transfer categories are not spending.
 
-``synthetic_population`` builds a realistic multi-household monthly table for evaluation and tests.
+``synthetic_population`` builds a realistic multi-household panel for evaluation and tests.
 """
 
 from __future__ import annotations
@@ -118,25 +119,6 @@ def first_months(*, user_ids: Iterable[int]) -> dict[int, dt.date]:
     rows = (Transaction.objects.filter(owner_id__in=list(user_ids)).values("owner_id")
             .annotate(first=Min("date")).order_by())
     return {r["owner_id"]: month_start(r["first"]) for r in rows}
-
-
-def spend_matrix(spend: pd.DataFrame, *, starts: dict[int, dt.date], until: dt.date) -> pd.DataFrame:
-    """Dense spend per (user, category) and month from each user's first month up to ``until`` (exclusive),
-    zeros where nothing was spent: rows (user_id, category_id), columns month indexes."""
-    if spend.empty:
-        return pd.DataFrame()
-    last = month_index(until) - 1
-    firsts = {u: month_index(m) for u, m in starts.items()}
-    frame = spend.assign(m=spend["month"].map(month_index))
-    frame = frame[frame["m"] <= last]
-    table = frame.pivot_table(index=["user_id", "category_id"], columns="m", values="spend", aggfunc="sum",
-                              fill_value=0.0)
-    lo = min(firsts.values()) if firsts else int(table.columns.min())
-    table = table.reindex(columns=range(lo, last + 1), fill_value=0.0)
-    # Months before a user's first transaction are unknown, not zero.
-    user_first = np.array([firsts.get(u, lo) for u in table.index.get_level_values(0)])
-    mask = np.asarray(table.columns)[None, :] < user_first[:, None]
-    return table.mask(mask)
 
 
 # --- the panel the model reads ------------------------------------------------------------------------
@@ -394,7 +376,3 @@ def synthetic_population(*, users: int = 60, months: int = 30, seed: int = 0,
         category_codes={i: category_code(row[0]) for i, row in enumerate(_PROFILE)},
         profile_income=stated, savings_target=targets,
     )
-
-
-def synthetic_category_keys() -> list[str]:
-    return [row[0] for row in _PROFILE]

@@ -268,3 +268,26 @@ def test_the_model_beats_both_baselines_on_held_out_months(population):
     # The suggestion (60th percentile) covers more months than not.
     assert 0.5 <= overall["within_suggestion"] <= 0.75
     assert report["holdout_months"] == ["2026-07-01", "2026-08-01", "2026-09-01"]
+
+
+@pytest.mark.django_db
+def test_split_parts_count_in_their_own_categories(owner, account):
+    from transactions.models import TransactionSplit
+
+    for month in (date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)):
+        receipt = _spend(account, "food_drink.groceries", month, "-150.00")
+        TransactionSplit.objects.create(transaction=receipt, category=category("food_drink.groceries"),
+                                        amount=Decimal("-100.00"))
+        TransactionSplit.objects.create(transaction=receipt, category=category("shopping.home_goods"),
+                                        amount=Decimal("-50.00"))
+    suggestions = _by_key(budget_suggestions(user=owner, month=OCTOBER))
+    assert suggestions["food_drink"].amount == Decimal("100")
+    assert suggestions["shopping"].amount == Decimal("50")
+
+
+@pytest.mark.django_db
+def test_suggestions_take_a_constant_number_of_queries(owner, account, trained, django_assert_max_num_queries):
+    trained.save(budget_artifact_dir())
+    _history(account, 14, {"food_drink": "-300.00", "housing": "-900.00", "travel": "-80.00", "shopping": "-60.00"})
+    with django_assert_max_num_queries(8):
+        assert len(budget_suggestions(user=owner, month=OCTOBER)) == 5
