@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, F, Func, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Replace
 
 from accounts.models import User
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
@@ -38,7 +38,6 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 SPENDING, INCOME = "spending", "income"
 PROJECTION_MONTHS = 6
 MAX_PROJECTION_MONTHS = 1200  # beyond a hundred years a date means nothing (and could overflow)
-_DIGITS_TO_ZERO = str.maketrans("0123456789", "0000000000")
 
 # A transaction filed directly (not split) counts as spending or income by its category's kind; when it has
 # no category, by its sign. A split part counts by its own category's kind.
@@ -59,6 +58,21 @@ _PART_BUCKET = Case(
 )
 
 Fields = Callable[[str], dict]
+
+
+class YearMonth(Func):
+    """A date's "YYYY-MM": TO_CHAR on PostgreSQL, a substring of the stored text on SQLite (where TruncMonth
+    is a Python function called per row and cost more than the rest of the query)."""
+
+    template = "TO_CHAR(%(expressions)s, 'YYYY-MM')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="SUBSTR(%(expressions)s, 1, 7)", **extra)
+
+
+def _month_of(key: str) -> dt.date:
+    return dt.date(int(key[:4]), int(key[5:7]), 1)
 
 
 # --- results -------------------------------------------------------------------------------------------
@@ -181,25 +195,26 @@ def _part_in_preferred(row: dict, currency: str) -> Decimal | None:
     return None
 
 
-def _flows(*, user: User, start: dt.date, end: dt.date, fields: Fields,
-           buckets: tuple[str, ...] = (SPENDING,)) -> dict[tuple, tuple[Decimal, int]]:
-    """Signed totals and transaction counts per (bucket, *field values): two grouped queries.
+def _flows(*, user: User, start: dt.date, end: dt.date, fields: Fields, buckets: tuple[str, ...] = (SPENDING,),
+           sample: str | None = None) -> dict[tuple, tuple[Decimal, int, str | None]]:
+    """Signed totals, transaction counts and a sample of the ``sample`` field per (bucket, *field values).
 
-    ``fields(prefix)`` names the grouping expressions; ``prefix`` reaches the transaction from a split part
-    ("transaction__"), while category paths are the same on both (a part has its own category).
+    Two grouped queries. ``fields(prefix)`` names the grouping expressions; ``prefix`` reaches the transaction
+    from a split part ("transaction__"), while category paths are the same on both (a part has its own category).
     """
     currency = user.financial_profile.preferred_currency
     amount = amount_in_preferred(currency)
     keys = list(fields(""))
     totals: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[tuple, int] = defaultdict(int)
+    samples: dict[tuple, str | None] = {}
     # Grouped by category kind and sign, labelled in Python: a CASE per row costs more than the whole scan.
     whole = (
         Transaction.objects.filter(owner=user, date__gte=start, date__lte=end, splits=None)
         .filter(_bucket_filter(buckets)).order_by()
         .values(k_kind=F("category__kind"), k_out=ExpressionWrapper(Q(amount__lt=0), output_field=BooleanField()),
                 **fields(""))
-        .annotate(total=Sum(amount), n=Count(amount))
+        .annotate(total=Sum(amount), n=Count(amount), **({"k_sample": Min(sample)} if sample else {}))
     )
     for row in whole:
         if row["k_kind"] is None:
@@ -210,13 +225,15 @@ def _flows(*, user: User, start: dt.date, end: dt.date, fields: Fields,
         # SQLite sums decimals as floats: back to cents.
         totals[key] += (row["total"] or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
         counts[key] += row["n"]
+        samples.setdefault(key, row.get("k_sample"))
     parts = (
         TransactionSplit.objects.filter(transaction__owner=user, transaction__date__gte=start,
                                         transaction__date__lte=end)
         .annotate(bucket=_PART_BUCKET).filter(bucket__in=buckets).order_by()
         .values("bucket", "amount", "transaction_id", t_amount=F("transaction__amount"),
                 t_currency=F("transaction__currency"), t_amount_converted=F("transaction__amount_converted"),
-                t_converted_currency=F("transaction__converted_currency"), **fields("transaction__"))
+                t_converted_currency=F("transaction__converted_currency"), **fields("transaction__"),
+                **({"k_sample": F(f"transaction__{sample}")} if sample else {}))
     )
     seen: dict[tuple, set[int]] = defaultdict(set)
     for row in parts:
@@ -225,10 +242,11 @@ def _flows(*, user: User, start: dt.date, end: dt.date, fields: Fields,
             continue
         key = (row["bucket"], *(row[name] for name in keys))
         totals[key] += value
+        samples.setdefault(key, row.get("k_sample"))
         if row["transaction_id"] not in seen[key]:
             seen[key].add(row["transaction_id"])
             counts[key] += 1
-    return {key: (totals[key], counts[key]) for key in totals.keys() | counts.keys()}
+    return {key: (totals[key], counts[key], samples.get(key)) for key in totals.keys() | counts.keys()}
 
 
 def _category_fields(level: str) -> Fields:
@@ -246,7 +264,7 @@ def _day_fields(prefix: str) -> dict:
 def _daily_spending(*, user: User, start: dt.date, end: dt.date) -> dict[dt.date, tuple[Decimal, int]]:
     """Spending (positive) and transaction count per day that has any."""
     days: dict[dt.date, tuple[Decimal, int]] = {}
-    for (_, day), (total, count) in _flows(user=user, start=start, end=end, fields=_day_fields).items():
+    for (_, day), (total, count, _) in _flows(user=user, start=start, end=end, fields=_day_fields).items():
         days[day] = (-total, count)
     return days
 
@@ -259,9 +277,9 @@ def spending_by_category(*, user: User, start: dt.date, end: dt.date, level: str
     ``level`` "top" adds sub-categories into their top-level category; "sub" keeps each category apart.
     """
     flows = _flows(user=user, start=start, end=end, fields=_category_fields(level))
-    grand = -sum((total for total, _ in flows.values()), ZERO)
+    grand = -sum((total for total, *_ in flows.values()), ZERO)
     rows = []
-    for key, (total, count) in flows.items():
+    for key, (total, count, _) in flows.items():
         category_id, name = key[1], key[2]
         parent = key[3] if level == "sub" else None
         rows.append(CategorySpending(category_id=category_id, name=name or UNCATEGORIZED, parent_name=parent,
@@ -272,25 +290,34 @@ def spending_by_category(*, user: User, start: dt.date, end: dt.date, level: str
 
 @lru_cache(maxsize=4096)
 def _merchant_of(description_shape: str, description: str) -> str:
-    return merchant_clean(description)
+    return merchant_clean(description) or "Unknown"
 
 
-def merchant_name(merchant: str, description: str) -> str:
-    """The stored merchant, else the cleaned description (cleaned once per digit shape: references vary)."""
-    if merchant.strip():
-        return merchant.strip()
-    return _merchant_of(description.translate(_DIGITS_TO_ZERO), description) or "Unknown"
+def _without_digits(field: str):
+    expression = F(field)
+    for digit in "0123456789":
+        expression = Replace(expression, Value(digit), Value(""))
+    return expression
+
+
+def _merchant_fields(prefix: str) -> dict:
+    # Without a stored merchant, descriptions that differ only in their digits (references, dates) are one
+    # group, cleaned once from a sample: a few dozen groups rather than one per transaction.
+    return {"k_merchant": F(f"{prefix}merchant"),
+            "k_shape": Case(When(**{f"{prefix}merchant": ""}, then=_without_digits(f"{prefix}description")),
+                            default=Value(""), output_field=CharField())}
 
 
 def spending_by_merchant(*, user: User, start: dt.date, end: dt.date, limit: int = 20) -> list[MerchantSpending]:
-    """The ``limit`` merchants the user spent most with from ``start`` to ``end``; share of all spending."""
-    flows = _flows(user=user, start=start, end=end,
-                   fields=lambda prefix: {"k_merchant": F(f"{prefix}merchant"),
-                                          "k_description": F(f"{prefix}description")})
+    """The ``limit`` merchants the user spent most with from ``start`` to ``end``; share of all spending.
+
+    The merchant is the stored one, else the cleaned description (``transactions.merchants.merchant_clean``).
+    """
+    flows = _flows(user=user, start=start, end=end, fields=_merchant_fields, sample="description")
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     counts: dict[str, int] = defaultdict(int)
-    for (_, merchant, description), (total, count) in flows.items():
-        name = merchant_name(merchant, description)
+    for (_, merchant, shape), (total, count, description) in flows.items():
+        name = merchant.strip() or _merchant_of(shape, description or "")
         totals[name] -= total
         counts[name] += count
     grand = sum(totals.values(), ZERO)
@@ -313,12 +340,11 @@ def month_over_month(*, user: User, month: dt.date) -> MonthOverMonth:
     first = month_add(this, -3)
     currency = user.financial_profile.preferred_currency
     flows = _flows(user=user, start=first, end=month_end(this),
-                   fields=lambda prefix: {"k_month": TruncMonth(f"{prefix}date"),
-                                          **_category_fields("top")(prefix)})
+                   fields=lambda prefix: {"k_month": YearMonth(f"{prefix}date"), **_category_fields("top")(prefix)})
     by_category: dict[int | None, dict] = {}
-    for (_, when, category_id, name), (total, _count) in flows.items():
+    for (_, when, category_id, name), (total, *_) in flows.items():
         entry = by_category.setdefault(category_id, {"name": name or UNCATEGORIZED, "months": defaultdict(lambda: ZERO)})
-        entry["months"][month_start(when)] -= total
+        entry["months"][_month_of(when)] -= total
     rows = []
     for category_id, entry in by_category.items():
         months = entry["months"]
@@ -388,14 +414,14 @@ def savings_history(*, user: User, months: int = 12, today: dt.date | None = Non
     this = month_start(today or profile.local_today())
     first = month_add(this, -(months - 1))
     flows = _flows(user=user, start=first, end=month_end(this), buckets=(SPENDING, INCOME),
-                   fields=lambda prefix: {"k_month": TruncMonth(f"{prefix}date")})
+                   fields=lambda prefix: {"k_month": YearMonth(f"{prefix}date")})
     income: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
     spending: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
-    for (bucket, when), (total, _count) in flows.items():
+    for (bucket, when), (total, *_) in flows.items():
         if bucket == INCOME:
-            income[month_start(when)] += total
+            income[_month_of(when)] += total
         else:
-            spending[month_start(when)] -= total
+            spending[_month_of(when)] -= total
     target = Decimal(profile.savings_rate_target)
     rows = []
     for index in range(months):
