@@ -83,8 +83,10 @@ def main() -> None:
     model = budgeting.BudgetModel().train(panel)
     train_seconds = time.perf_counter() - started
     print(f"training: {args.users} households x {args.months} months, {panel.rows()} category series, "
-          f"{len(y)} training rows (generated in {generated:.1f} s)")
-    print(f"  features {feature_seconds:.2f} s; features + two LightGBM fits {train_seconds:.2f} s")
+          f"{len(y)} category-months with enough history (generated in {generated:.1f} s)")
+    print(f"  features for all of them {feature_seconds:.2f} s; train() on the last "
+          f"{budgeting.TRAINING_MONTHS} target months ({model.metadata['training_rows']} rows, at most "
+          f"{budgeting.MAX_TRAINING_ROWS}): features + two LightGBM fits {train_seconds:.2f} s")
 
     with tempfile.TemporaryDirectory() as directory:
         settings.MLCORE_ARTIFACT_DIR = Path(directory)
