@@ -118,10 +118,12 @@ class _Draft:
 def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
     """One suggestion per top-level expense category the user spent in over the last 3 months (largest
     first), plus the overall one (category None, the sum of the others) last. Only this user's
-    transactions count."""
-    target = month_start(month)
+    transactions count. For a month after the current one, the suggestion is made from the months
+    before the current one (the same as for the current month)."""
     profile = user.financial_profile
     currency = profile.preferred_currency
+    # Planning a month ahead reads the complete months only: this month's first days are not a month's spend.
+    target = min(month_start(month), month_start(profile.local_today()))
     panel = panel_for_users(user_ids=[user.pk], until=target, history_months=HISTORY_MONTHS)
     if panel is None or not panel.rows():
         return []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import numpy as np
 import pytest
+import time_machine
 
 from mlcore.budget_data import month_add, synthetic_population
 from mlcore.budgeting import (
@@ -30,7 +31,8 @@ OCTOBER = date(2026, 10, 1)
 def _artifacts(settings, tmp_path):
     settings.MLCORE_ARTIFACT_DIR = tmp_path / "models"
     budget_model_reset()
-    yield
+    with time_machine.travel(datetime(2026, 10, 20, 12, 0, tzinfo=UTC), tick=False):
+        yield
     budget_model_reset()
 
 
@@ -291,3 +293,13 @@ def test_suggestions_take_a_constant_number_of_queries(owner, account, trained, 
     _history(account, 14, {"food_drink": "-300.00", "housing": "-900.00", "travel": "-80.00", "shopping": "-60.00"})
     with django_assert_max_num_queries(8):
         assert len(budget_suggestions(user=owner, month=OCTOBER)) == 5
+
+
+@pytest.mark.django_db
+def test_planning_next_month_ignores_this_months_first_days(owner, account):
+    _history(account, 3, {"food_drink": "-300.00"})
+    _spend(account, "food_drink", OCTOBER, "-20.00", day=2)
+    with time_machine.travel(datetime(2026, 10, 5, 12, 0, tzinfo=UTC), tick=False):
+        food = _by_key(budget_suggestions(user=owner, month=date(2026, 11, 1)))["food_drink"]
+    assert food.amount == Decimal("300")
+    assert "(EUR 300, 300, 300)" in food.explanation
