@@ -79,7 +79,7 @@ def weekly_digests() -> None:
 
 @db_periodic_task(crontab(minute="10"))
 def nightly_insights() -> None:
-    """Fan out one insight job per active user, once per night."""
+    """Fan out one insight job per active user, once per night (insights.services.user_insights_refresh)."""
     try:
         with lock_task("nightly-insights"):
             if not job_due("nightly_insights", now=timezone.now(), hour=NIGHTLY_HOUR):
@@ -100,7 +100,7 @@ def nightly_insights_enqueue() -> int:
 
 @db_task()
 def user_insights_nightly(user_id: int) -> None:
-    """One user's nightly work: subscription detection and bill matching (forecasts and budgets later)."""
+    """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast."""
     try:
         with lock_task(f"user-insights-{user_id}"):
             user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()

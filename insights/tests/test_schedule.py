@@ -29,7 +29,7 @@ def at(*args) -> dt.datetime:
 def test_every_periodic_job_is_declared_in_config_schedule():
     periodic = {task.__name__ for task in HUEY._registry._periodic_tasks}
     assert periodic == {"bill_reminders", "email_retries", "weekly_digests", "nightly_insights", "cleanup",
-                        "user_models_retrain_nightly"}
+                        "user_models_retrain_nightly", "budget_model_train"}
     assert all(task.__module__ == "config.schedule" for task in HUEY._registry._periodic_tasks)
 
 
@@ -151,3 +151,23 @@ def test_a_large_reminder_sweep_is_split_into_batches_of_users(owner, other_user
     assert JobRun.objects.get(name="bill_reminders").outcome == {"users": 2, "batches": 2}
     assert JobRun.objects.filter(name="bill_reminders_batch", status=JobStatus.OK).count() == 2
     assert Notification.objects.filter(kind=NotificationKind.BILL_DUE).count() == 2
+
+
+def test_the_nightly_job_refits_a_forecast_only_when_something_changed(owner, account):
+    from insights.models import Forecast
+    from insights.services import user_insights_refresh
+
+    for day in range(1, 21):
+        TransactionFactory(owner=owner, account=account, date=dt.date(2026, 11, day), amount=Decimal("-12.00"),
+                           currency="EUR", description="BAKERY")
+    first = user_insights_refresh(user=owner, today=dt.date(2026, 11, 21))
+    assert first["forecasts"] >= 1
+    made = Forecast.objects.get(user=owner, kind="balance", account=None).created_at
+    quiet = user_insights_refresh(user=owner, today=dt.date(2026, 11, 22))
+    assert quiet.get("forecast_skipped") == 1
+    assert Forecast.objects.get(user=owner, kind="balance", account=None).created_at == made
+    TransactionFactory(owner=owner, account=account, date=dt.date(2026, 11, 22), amount=Decimal("-30.00"),
+                       currency="EUR", description="BOOKSHOP")
+    assert user_insights_refresh(user=owner, today=dt.date(2026, 11, 22))["forecasts"] >= 1
+    # However quiet the account, a forecast is refitted when it is three days old.
+    assert "forecasts" in user_insights_refresh(user=owner, today=dt.date(2026, 11, 25))
