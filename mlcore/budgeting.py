@@ -412,6 +412,10 @@ class BudgetModel:
         root.mkdir(parents=True, exist_ok=True)
         created = datetime.now(UTC)
         version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}"
+        suffix = 1
+        while (root / version).exists():  # two saves within one clock tick
+            suffix += 1
+            version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}-{suffix}"
         staging = root / f".tmp-{version}-{os.getpid()}"
         final = root / version
         try:
