@@ -137,6 +137,15 @@ class DaySpending:
     total: Decimal
     level: int  # 0 (nothing) to 4 (the top quarter of spending days)
 
+    @property
+    def label(self) -> str:
+        """"Mon 3 Nov 2026": the heatmap shows 90+ days twice; strftime is far cheaper than |date per cell."""
+        return f"{self.date:%a} {self.date.day} {self.date:%b %Y}"
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
 
 @dataclass(frozen=True)
 class SavingsMonth:
