@@ -303,3 +303,10 @@ def test_planning_next_month_ignores_this_months_first_days(owner, account):
         food = _by_key(budget_suggestions(user=owner, month=date(2026, 11, 1)))["food_drink"]
     assert food.amount == Decimal("300")
     assert "(EUR 300, 300, 300)" in food.explanation
+
+
+@pytest.mark.django_db
+def test_a_user_with_only_income_gets_no_suggestions(owner, account, trained):
+    trained.save(budget_artifact_dir())
+    _history(account, 6, {"income.salary": "2500.00"})
+    assert budget_suggestions(user=owner, month=OCTOBER) == []
