@@ -175,7 +175,7 @@ def catch_up_on_start() -> None:
 
 @db_task()
 def catch_up() -> None:
-    for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup):
+    for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup, budget_model_train):
         job.call_local()
 
 
