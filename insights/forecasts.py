@@ -35,6 +35,7 @@ from django.db.models import Case, DecimalField, F, When
 from accounts.models import User
 from insights.models import Forecast, ForecastKind, ForecastMethod
 from mlcore import forecasting
+from transactions.selectors import amount_in_preferred
 from transactions.models import CategoryKind, Transaction
 
 CENT = Decimal("0.01")
@@ -78,9 +79,7 @@ class History:
 
 def _history_load(*, user: User, today: dt.date, currency: str) -> pd.DataFrame:
     """Every transaction up to today in one query: amount in the preferred and in the account's currency."""
-    in_preferred = Case(
-        When(converted_currency=currency, amount_converted__isnull=False, then=F("amount_converted")),
-        When(currency=currency, then=F("amount")), default=None, output_field=MONEY)
+    in_preferred = amount_in_preferred(currency)
     in_account = Case(
         When(currency=F("account__currency"), then=F("amount")),
         When(converted_currency=F("account__currency"), amount_converted__isnull=False, then=F("amount_converted")),

@@ -22,6 +22,7 @@ import pandas as pd
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 
+from transactions.selectors import amount_in_preferred
 from transactions.models import CategoryKind, Transaction, TransactionSplit
 from transactions.taxonomy import TAXONOMY
 
@@ -45,13 +46,7 @@ def month_index(month: dt.date) -> int:
 
 
 def _in_preferred_currency(prefix: str = "") -> Case:
-    preferred = F(f"{prefix}owner__financial_profile__preferred_currency")
-    return Case(
-        When(**{f"{prefix}converted_currency": preferred, f"{prefix}amount_converted__isnull": False},
-             then=F(f"{prefix}amount_converted")),
-        When(**{f"{prefix}currency": preferred}, then=F(f"{prefix}amount")),
-        default=None, output_field=_MONEY,
-    )
+    return amount_in_preferred(F(f"{prefix}owner__financial_profile__preferred_currency"), prefix=prefix)
 
 
 def monthly_ledger(*, user_ids: Iterable[int], since: dt.date | None = None, before: dt.date | None = None

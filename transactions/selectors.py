@@ -14,12 +14,15 @@ from transactions.models import Account, Category, ImportBatch, Transaction, Tra
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def amount_in_preferred(currency: str) -> Case:
-    """A transaction's amount in ``currency`` (the user's preferred one): the converted amount when it was
-    converted into it, else the amount itself when recorded in it, else NULL (left out of sums)."""
+def amount_in_preferred(currency: str | F, *, prefix: str = "") -> Case:
+    """A transaction's amount in ``currency`` (the user's preferred one, a code or an expression such as
+    ``F("owner__financial_profile__preferred_currency")``): the converted amount when it was converted into
+    it, else the amount itself when recorded in it, else NULL (left out of sums). ``prefix`` reaches the
+    transaction through a relation (e.g. "transaction__" from a split part)."""
     return Case(
-        When(converted_currency=currency, amount_converted__isnull=False, then=F("amount_converted")),
-        When(currency=currency, then=F("amount")),
+        When(**{f"{prefix}converted_currency": currency, f"{prefix}amount_converted__isnull": False},
+             then=F(f"{prefix}amount_converted")),
+        When(**{f"{prefix}currency": currency}, then=F(f"{prefix}amount")),
         default=None, output_field=DecimalField(max_digits=14, decimal_places=2),
     )
 
