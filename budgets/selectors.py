@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from budgets.models import Budget
+from transactions.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
 from transactions.models import Category, CategoryKind, Transaction, TransactionSplit
 from transactions.selectors import amount_in_preferred, category_list
 
@@ -63,19 +64,6 @@ class BudgetHistoryEntry:
 
 def budget_name(budget: Budget) -> str:
     return budget.category.name if budget.category_id else "Overall"
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_add(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def budget_list(*, user: User, month: dt.date | None = None) -> QuerySet[Budget]:

@@ -11,7 +11,6 @@ Each selector runs a small constant number of grouped aggregate queries, whateve
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from bisect import bisect_right
@@ -25,6 +24,7 @@ from django.db.models import BooleanField, Case, CharField, Count, ExpressionWra
 from django.db.models.functions import Coalesce, Replace
 
 from accounts.models import User
+from transactions.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.merchants import merchant_clean
 from transactions.models import AccountKind, CategoryKind, Transaction, TransactionSplit
@@ -175,18 +175,6 @@ class SavingsProjection:
 
 
 # --- shared ----------------------------------------------------------------------------------------------
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_add(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -410,6 +398,15 @@ def spending_calendar(*, user: User, start: dt.date, end: dt.date) -> list[DaySp
         rows.append(DaySpending(date=day, total=total, level=level))
         day += dt.timedelta(days=1)
     return rows
+
+
+def calendar_weeks(days: list[DaySpending]) -> list[list[DaySpending | None]]:
+    """The days as rows of seven, Monday first, padded with None before the first and after the last day."""
+    if not days:
+        return []
+    cells: list[DaySpending | None] = [None] * days[0].date.weekday() + list(days)
+    cells += [None] * (-len(cells) % 7)
+    return [cells[index:index + 7] for index in range(0, len(cells), 7)]
 
 
 # --- savings ---------------------------------------------------------------------------------------------

@@ -59,15 +59,6 @@ class GoalForm(forms.Form):
                                     empty_value=12)
 
 
-def calendar_weeks(days: list[analytics.DaySpending]) -> list[list[analytics.DaySpending | None]]:
-    """The days as rows of seven, Monday first, padded with None before the first and after the last day."""
-    if not days:
-        return []
-    cells: list[analytics.DaySpending | None] = [None] * days[0].date.weekday() + list(days)
-    cells += [None] * (-len(cells) % 7)
-    return [cells[index:index + 7] for index in range(0, len(cells), 7)]
-
-
 class SpendingView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
@@ -100,7 +91,7 @@ class SpendingView(LoginRequiredMixin, View):
             "currency": currency, "categories": categories, "total_spent": sum((row.total for row in categories),
                                                                                 analytics.ZERO),
             "merchants": merchants, "weekdays": weekdays, "calendar": calendar,
-            "calendar_weeks": calendar_weeks(calendar), "calendar_start": calendar_start,
+            "calendar_weeks": analytics.calendar_weeks(calendar), "calendar_start": calendar_start,
             "calendar_is_partial": calendar_start > start, "movers": movers, "chart": chart,
             "has_spending": any(row.count for row in categories),
         })

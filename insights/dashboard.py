@@ -11,7 +11,6 @@ from typing import Any
 from accounts.models import User
 from budgets.selectors import budget_progress
 from insights import analytics
-from insights.analytics_views import calendar_weeks
 from insights.forecasts import forecast_page
 from mlcore.selectors import review_count
 from payments.selectors import upcoming_bills
@@ -92,7 +91,7 @@ def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]
         "categories": categories[:TOP_CATEGORIES],
         "total_spent": sum((row.total for row in categories), ZERO),
         "level": "top", "start": month, "end": today,
-        "calendar": calendar, "calendar_weeks": calendar_weeks(calendar), "calendar_start": calendar_start,
+        "calendar": calendar, "calendar_weeks": analytics.calendar_weeks(calendar), "calendar_start": calendar_start,
         "calendar_is_partial": False,
         "trend": history,
         "charts": {

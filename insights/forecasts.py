@@ -21,7 +21,6 @@ How (see mlcore.forecasting for the two fitting methods):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import time
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from django.db.models import Case, DecimalField, F, When
 from accounts.models import User
 from insights.models import Forecast, ForecastKind, ForecastMethod
 from mlcore import forecasting
+from transactions.months import month_end  # noqa: F401 - also read as <module>.month_end
 from transactions.selectors import amount_in_preferred
 from transactions.models import CategoryKind, Transaction
 
@@ -49,10 +49,6 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 def money(value: float | Decimal) -> str:
     """A float from the model as a string of Decimal cents ("-0.00" becomes "0.00")."""
     return str(Decimal(str(round(float(value), 2))).quantize(CENT) + Decimal("0.00"))
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def forecast_horizon(*, today: dt.date) -> tuple[dt.date, int]:

@@ -22,6 +22,7 @@ import pandas as pd
 from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 
+from transactions.months import month_add, month_start  # noqa: F401 - also read as <module>.month_*
 from transactions.selectors import amount_in_preferred
 from transactions.models import CategoryKind, Transaction, TransactionSplit
 from transactions.taxonomy import TAXONOMY
@@ -29,15 +30,6 @@ from transactions.taxonomy import TAXONOMY
 SPEND_COLUMNS = ["user_id", "category_id", "month", "spend", "count"]
 INCOME_COLUMNS = ["user_id", "month", "income"]
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_add(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_index(month: dt.date) -> int:
