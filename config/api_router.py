@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
 from budgets.api import urls as budgets_api_urls
+from groups.api import urls as groups_api_urls
 from insights.api import urls as insights_api_urls
 from mlcore import api as review_api
 from notifications.api import urls as notifications_api_urls
@@ -41,5 +42,6 @@ urlpatterns = [
     *notifications_api_urls.urlpatterns,
     *insights_api_urls.urlpatterns,
     *budgets_api_urls.urlpatterns,
+    *groups_api_urls.urlpatterns,
     *router.urls,
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("insights.urls")),
     path("", include("budgets.urls")),
+    path("", include("groups.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

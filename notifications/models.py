@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     BUDGET_WARNING = "budget_warning", "Budget at 80%"
     BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
     LOW_BALANCE = "low_balance", "Low balance ahead"
+    GROUP_INVITE = "group_invite", "Group invitation"
 
 
 class Severity(models.TextChoices):
@@ -116,7 +117,7 @@ class Delivery(models.Model):
 
 def default_email_kinds() -> list[str]:
     return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE, NotificationKind.PRICE_RISE,
-            NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE]
+            NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE, NotificationKind.GROUP_INVITE]
 
 
 def default_in_app_kinds() -> list[str]:

@@ -1,0 +1,162 @@
+"""Reads for shared expenses. Every read takes the user: a group you are not in is a 404."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from accounts.models import User
+from groups.models import (
+    ExpensePayer,
+    ExpenseShare,
+    Group,
+    GroupActivity,
+    GroupExpense,
+    Invite,
+    InviteStatus,
+    Membership,
+    MemberRole,
+    Settlement,
+)
+
+
+def group_list(*, user: User) -> QuerySet[Group]:
+    return Group.objects.for_member(user).distinct()
+
+
+def group_get(*, user: User, pk: int) -> Group:
+    group = group_list(user=user).filter(pk=pk).first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def is_owner(*, group: Group, user: User) -> bool:
+    return group.memberships.filter(user=user, role=MemberRole.OWNER, left_at__isnull=True).exists()
+
+
+def member_list(*, group: Group, include_former: bool = False) -> list[Membership]:
+    memberships = group.memberships.select_related("user").order_by("user_id")
+    if not include_former:
+        memberships = memberships.filter(left_at__isnull=True)
+    return list(memberships)
+
+
+def expense_list(*, group: Group, member_id: int | None = None, category_id: int | None = None,
+                 start=None, end=None, search: str = "") -> QuerySet[GroupExpense]:
+    expenses = (group.expenses.select_related("category", "created_by")
+                .prefetch_related(Prefetch("payers", queryset=ExpensePayer.objects.select_related("user")),
+                                  Prefetch("shares", queryset=ExpenseShare.objects.select_related("user"))))
+    if member_id:
+        expenses = expenses.filter(shares__user_id=member_id) | expenses.filter(payers__user_id=member_id)
+        expenses = expenses.distinct()
+    if category_id:
+        expenses = expenses.filter(category_id=category_id)
+    if start:
+        expenses = expenses.filter(date__gte=start)
+    if end:
+        expenses = expenses.filter(date__lte=end)
+    if search:
+        expenses = expenses.filter(description__icontains=search)
+    return expenses.order_by("-date", "-id")
+
+
+def expense_get(*, group: Group, pk: int) -> GroupExpense:
+    expense = group.expenses.filter(pk=pk).first()
+    if expense is None:
+        raise Http404("No such expense.")
+    return expense
+
+
+def settlement_list(*, group: Group) -> QuerySet[Settlement]:
+    return group.settlements.select_related("payer", "payee").order_by("-date", "-id")
+
+
+def activity_list(*, group: Group) -> QuerySet[GroupActivity]:
+    return group.activity.select_related("actor").order_by("-created_at", "-id")
+
+
+def invite_list(*, group: Group) -> QuerySet[Invite]:
+    return group.invites.filter(status=InviteStatus.PENDING).select_related("invited_by")
+
+
+def invite_by_token(*, token: str) -> Invite:
+    invite = Invite.objects.select_related("group", "invited_by").filter(token=token).first()
+    if invite is None:
+        raise Http404("No such invitation.")
+    return invite
+
+
+def group_balances(*, group: Group) -> dict[int, int]:
+    """What the group owes each person, in cents (negative: they owe). Four aggregate queries; sums to zero."""
+    balances: dict[int, int] = defaultdict(int)
+    for row in ExpensePayer.objects.filter(expense__group=group).values("user_id").annotate(s=Sum("paid_cents")):
+        balances[row["user_id"]] += row["s"]
+    for row in ExpenseShare.objects.filter(expense__group=group).values("user_id").annotate(s=Sum("owed_cents")):
+        balances[row["user_id"]] -= row["s"]
+    for row in group.settlements.values("payer_id").annotate(s=Sum("amount_cents")):
+        balances[row["payer_id"]] += row["s"]
+    for row in group.settlements.values("payee_id").annotate(s=Sum("amount_cents")):
+        balances[row["payee_id"]] -= row["s"]
+    return dict(balances)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    payer_id: int
+    payee_id: int
+    cents: int
+
+
+def settle_up_plan(balances: dict[int, int]) -> list[Transfer]:
+    """Who pays whom to bring every balance to zero.
+
+    Debtors and creditors are each taken in user-id order and matched front to front, each transfer as
+    large as the smaller of the two remaining amounts. That is at most (debtors + creditors - 1) <= n - 1
+    transfers, and it is stable: laying the debts and the credits out on one line, each transfer is where
+    a debtor's stretch overlaps a creditor's; recording any one suggested transfer removes that overlap
+    from both sides alike, so the plan for the new balances is the old plan without it.
+    """
+    debtors = [[user, -cents] for user, cents in sorted(balances.items()) if cents < 0]
+    creditors = [[user, cents] for user, cents in sorted(balances.items()) if cents > 0]
+    plan: list[Transfer] = []
+    d = c = 0
+    while d < len(debtors) and c < len(creditors):
+        amount = min(debtors[d][1], creditors[c][1])
+        plan.append(Transfer(payer_id=debtors[d][0], payee_id=creditors[c][0], cents=amount))
+        debtors[d][1] -= amount
+        creditors[c][1] -= amount
+        if debtors[d][1] == 0:
+            d += 1
+        if creditors[c][1] == 0:
+            c += 1
+    return plan
+
+
+def group_summary(*, group: Group) -> dict:
+    """Balances per member (with the people) and the settle-up plan; six queries whatever the group's size."""
+    balances = group_balances(group=group)
+    people = {m.user_id: m for m in member_list(group=group, include_former=True)}
+    rows = [{"membership": m, "user": m.user, "cents": balances.get(uid, 0)}
+            for uid, m in sorted(people.items()) if m.left_at is None or balances.get(uid, 0)]
+    plan = settle_up_plan(balances)
+    return {"balances": rows, "plan": [{"payer": people[t.payer_id].user, "payee": people[t.payee_id].user,
+                                        "cents": t.cents} for t in plan]}
+
+
+def group_stats(*, group: Group) -> dict:
+    """Spending per member (their shares) and per category, by month, for the group dashboard."""
+    by_member: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (ExpenseShare.objects.filter(expense__group=group)
+                .values("expense__date__year", "expense__date__month", "user_id").annotate(s=Sum("owed_cents"))):
+        by_member[f"{row['expense__date__year']}-{row['expense__date__month']:02d}"][row["user_id"]] += row["s"]
+    by_category: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (group.expenses.values("date__year", "date__month", "category__name")
+                .annotate(s=Sum("total_cents"))):
+        key = f"{row['date__year']}-{row['date__month']:02d}"
+        by_category[key][row["category__name"] or "Uncategorized"] += row["s"]
+    return {"by_member": {k: dict(v) for k, v in sorted(by_member.items())},
+            "by_category": {k: dict(v) for k, v in sorted(by_category.items())}}
