@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, UpdateView, View
 
 from accounts import services
@@ -27,6 +28,23 @@ class SignupView(ThrottledPostMixin, FormView):
         if request.user.is_authenticated:
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        # An invitation link sends the visitor here with the invited address filled in.
+        return {**super().get_initial(), "email": self.request.GET.get("email", "")[:254]}
+
+    def next_url(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+                                                      require_https=self.request.is_secure()):
+            return target
+        return ""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": self.next_url()}
+
+    def get_success_url(self):
+        return self.next_url() or super().get_success_url()
 
     def form_valid(self, form):
         try:
