@@ -31,7 +31,7 @@ def member_name(user) -> str:
 
 
 class GroupCreateForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Flat share"}))
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Summer trip"}))
     currency = forms.ChoiceField(choices=currency_choices)
 
 
