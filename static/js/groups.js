@@ -159,6 +159,7 @@
         options: {
           responsive: true,
           maintainAspectRatio: false,
+          animation: false,
           scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: format } } },
           plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y); } } } }
         }
