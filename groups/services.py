@@ -258,7 +258,8 @@ def _build(group: Group, *, amount: Decimal, currency: str, on: dt.date, mode: s
             owed = splits.split(total, mode, [s.value for s in shares])
     except ValidationError as error:
         raise ValidationError({"shares": error.messages}) from None
-    weights = [Decimal(1) if mode == SplitMode.EQUAL else Decimal(str(s.value)) for s in shares]
+    weights = [Decimal(1) if mode == SplitMode.EQUAL else Decimal(str(s.value if s.value is not None else 0))
+               for s in shares]
     return total, rate, list(zip([p.user_id for p in payers], paid_cents, strict=True)), \
         list(zip([s.user_id for s in shares], weights, owed, strict=True))
 

@@ -280,6 +280,17 @@ def test_add_an_expense_split_by_shares_and_read_it_back(bea_api, group, owner, 
     assert bea_api.get(f"{API}{group.pk}/expenses/{data['id']}/").json() == data
 
 
+def test_a_member_without_a_value_in_a_shares_split_owes_nothing(owner_api, group, owner, bea):
+    body = _expense_body(owner, [], split_mode="shares",
+                         shares=[{"user": owner.pk, "value": "2"}, {"user": bea.pk, "value": None}])
+
+    response = owner_api.post(f"{API}{group.pk}/expenses/", body, format="json")
+
+    assert response.status_code == 201
+    assert [(s["user"], s["weight"], s["owed"]) for s in response.json()["shares"]] == [
+        (owner.pk, "2.0000", "100.00"), (bea.pk, "0.0000", "0.00")]
+
+
 def test_a_dollar_expense_shows_the_rate_and_the_converted_total(owner_api, group, owner, bea):
     body = _expense_body(owner, [owner, bea], currency="USD", date="2024-03-15")
 
