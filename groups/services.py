@@ -95,7 +95,8 @@ def member_leave(*, group: Group, user: User) -> None:
     membership = group.memberships.select_for_update().get(user=user, left_at__isnull=True)
     balance = group_balances(group=group).get(user.pk, 0)
     if balance != 0:
-        raise ValidationError(f"You can leave once your balance is zero; it is {_money(balance, group.currency)}.")
+        owes = "you owe" if balance < 0 else "you are owed"
+        raise ValidationError(f"You can leave once you are settled up; {owes} {_money(abs(balance), group.currency)}.")
     others = group.memberships.filter(left_at__isnull=True).exclude(user=user)
     if membership.role == MemberRole.OWNER and others.exists():
         if not others.filter(role=MemberRole.OWNER).exists():
@@ -119,8 +120,8 @@ def member_remove(*, group: Group, owner: User, member: User) -> None:
         raise ValidationError("That person is not a member of this group.")
     balance = group_balances(group=group).get(member.pk, 0)
     if balance != 0:
-        raise ValidationError(f"{_name(member)} still has a balance of {_money(balance, group.currency)}; "
-                              f"settle up first.")
+        owes = "owes" if balance < 0 else "is owed"
+        raise ValidationError(f"{_name(member)} still {owes} {_money(abs(balance), group.currency)}; settle up first.")
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
     _log(group, owner, ActivityVerb.REMOVED, f"{_name(owner)} removed {_name(member)}")

@@ -169,7 +169,7 @@ def test_the_owner_removes_a_member_only_when_their_balance_is_zero(owner_api, b
 
     response = owner_api.delete(url)
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bea still has a balance of EUR -45.00; settle up first."}
+    assert response.json() == {"detail": "Bea still owes EUR 45.00; settle up first."}
 
     assert bea_api.delete(f"{API}{group.pk}/members/{owner.pk}/").status_code == 403
 
@@ -182,7 +182,7 @@ def test_the_owner_removes_a_member_only_when_their_balance_is_zero(owner_api, b
 def test_leaving_needs_a_zero_balance(bea_api, group, expense, owner, bea):
     response = bea_api.post(f"{API}{group.pk}/leave/")
     assert response.status_code == 400
-    assert response.json() == {"detail": "You can leave once your balance is zero; it is EUR -45.00."}
+    assert response.json() == {"detail": "You can leave once you are settled up; you owe EUR 45.00."}
 
     services.settlement_create(group=group, user=bea, payer_id=bea.pk, payee_id=owner.pk, amount="45")
     assert bea_api.post(f"{API}{group.pk}/leave/").status_code == 204

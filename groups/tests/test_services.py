@@ -167,9 +167,9 @@ def test_a_member_with_a_balance_cannot_leave_or_be_removed(flat):
     group, olivia, bea, _ = flat
     _add(group, olivia, shares=[Part(olivia.pk), Part(bea.pk)])
 
-    with pytest.raises(ValidationError, match=r"once your balance is zero; it is EUR -50\.00"):
+    with pytest.raises(ValidationError, match=r"once you are settled up; you owe EUR 50\.00"):
         services.member_leave(group=group, user=bea)
-    with pytest.raises(ValidationError, match=r"Bea still has a balance of EUR -50\.00; settle up first"):
+    with pytest.raises(ValidationError, match=r"Bea still owes EUR 50\.00; settle up first"):
         services.member_remove(group=group, owner=olivia, member=bea)
 
     services.settlement_create(group=group, user=bea, payer_id=bea.pk, payee_id=olivia.pk, amount="50")

@@ -354,9 +354,9 @@ def test_leave_and_remove_are_refused_with_a_balance(owner_client, group, owner,
     dinner(group, owner, other_user)
     response = owner_client.post(reverse("groups:member_remove", kwargs={"pk": group.pk, "user_pk": other_user.pk}),
                                  follow=True)
-    assert "Oscar Other still has a balance of EUR -45.00; settle up first." in page_text(response)
+    assert "Oscar Other still owes EUR 45.00; settle up first." in page_text(response)
     response = owner_client.post(reverse("groups:leave", kwargs={"pk": group.pk}), follow=True)
-    assert "You can leave once your balance is zero; it is EUR 45.00." in page_text(response)
+    assert "You can leave once you are settled up; you are owed EUR 45.00." in page_text(response)
     assert len(selectors.member_list(group=group)) == 2
 
 
