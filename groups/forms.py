@@ -97,8 +97,8 @@ class ExpenseForm(forms.Form):
     notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     transaction = forms.TypedChoiceField(label="Link to my transaction", required=False, coerce=int,
                                          empty_value=None,
-                                         help_text="Your own payment in your ledger, so only your share counts "
-                                                   "in your insights.")
+                                         help_text="The payment in your own ledger that paid this expense; "
+                                                   "the group shows it beside your part.")
 
     def __init__(self, *args, user, group, members, categories, transactions=None, **kwargs):
         super().__init__(*args, **kwargs)
