@@ -97,8 +97,8 @@ class ExpenseForm(forms.Form):
     notes = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     transaction = forms.TypedChoiceField(label="Link to my transaction", required=False, coerce=int,
                                          empty_value=None,
-                                         help_text="The payment in your own ledger that paid this expense; "
-                                                   "the group shows it beside your part.")
+                                         help_text="The payment in your own ledger that paid this expense, "
+                                                   "kept with the expense for your records.")
 
     def __init__(self, *args, user, group, members, categories, transactions=None, **kwargs):
         super().__init__(*args, **kwargs)
