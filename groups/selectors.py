@@ -48,8 +48,10 @@ def member_list(*, group: Group, include_former: bool = False) -> list[Membershi
 def expense_list(*, group: Group, member_id: int | None = None, category_id: int | None = None,
                  start=None, end=None, search: str = "") -> QuerySet[GroupExpense]:
     expenses = (group.expenses.select_related("category", "created_by")
-                .prefetch_related(Prefetch("payers", queryset=ExpensePayer.objects.select_related("user")),
-                                  Prefetch("shares", queryset=ExpenseShare.objects.select_related("user"))))
+                .prefetch_related(Prefetch("payers", queryset=ExpensePayer.objects.select_related("user")
+                                           .order_by("user_id")),
+                                  Prefetch("shares", queryset=ExpenseShare.objects.select_related("user")
+                                           .order_by("user_id"))))
     if member_id:
         expenses = expenses.filter(shares__user_id=member_id) | expenses.filter(payers__user_id=member_id)
         expenses = expenses.distinct()
