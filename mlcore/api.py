@@ -11,8 +11,7 @@ from rest_framework.response import Response
 
 from config.converters import ID_REGEX
 from mlcore import selectors
-from mlcore.feedback import category_accept, category_correct, suggestion_of
-from mlcore.views import accept_suggestions
+from mlcore.feedback import categories_accept_bulk, category_accept, category_correct, suggestion_of
 from transactions.api.serializers import MONEY, VisibleCategoryField
 from transactions.api.views import BAD_REQUEST, _drf_error
 from transactions.filters import MAX_ID
@@ -127,8 +126,7 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def bulk_accept(self, request):
         data = ReviewBulkAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        chosen = self.get_queryset().filter(pk__in=data.validated_data["ids"])
-        accepted, skipped = accept_suggestions(user=request.user, transactions=chosen)
+        accepted, skipped = categories_accept_bulk(user=request.user, transaction_ids=data.validated_data["ids"])
         remaining = selectors.review_count(user=request.user)
         return Response(ReviewBulkAcceptedSerializer(
             {"accepted": accepted, "skipped": skipped, "remaining": remaining}).data)

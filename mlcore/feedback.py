@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 
 from accounts.models import User
+from mlcore import selectors
 from mlcore.models import FeedbackEvent, FeedbackKind
 from mlcore.tasks import user_model_retrain_soon
 from transactions import services as ledger
@@ -26,6 +27,20 @@ def category_accept(*, user: User, txn: Transaction) -> Transaction:
     if suggestion is None:
         raise ValidationError("There is no suggestion to accept; choose a category.")
     return _decide(user=user, txn=txn, category=suggestion, suggestion=suggestion)
+
+
+@db_transaction.atomic
+def categories_accept_bulk(*, user: User, transaction_ids: list[int]) -> tuple[int, int]:
+    """Accept the suggestion of each of the user's waiting transactions among the ids (others are ignored);
+    returns (accepted, skipped for lack of a suggestion)."""
+    accepted = skipped = 0
+    for txn in selectors.review_queue(user=user).filter(pk__in=transaction_ids):
+        if suggestion_of(txn) is None:
+            skipped += 1
+            continue
+        category_accept(user=user, txn=txn)
+        accepted += 1
+    return accepted, skipped
 
 
 @db_transaction.atomic

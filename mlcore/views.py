@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views import View
 
 from mlcore import selectors
-from mlcore.feedback import category_accept, category_correct, suggestion_of
+from mlcore.feedback import categories_accept_bulk, category_accept, category_correct, suggestion_of
 from transactions import selectors as ledger_selectors
 from transactions.filters import MAX_ID
 from transactions.models import Category, Transaction
@@ -36,18 +36,6 @@ def category_by_name(user, text: str) -> Category | None:
             return category
     by_name = [category for category in categories if category.name.casefold() == wanted]
     return by_name[0] if len(by_name) == 1 else None
-
-
-def accept_suggestions(*, user, transactions) -> tuple[int, int]:
-    """Accept each one that has a suggestion; returns (accepted, skipped for lack of one)."""
-    accepted = skipped = 0
-    for txn in transactions:
-        if suggestion_of(txn) is None:
-            skipped += 1
-            continue
-        category_accept(user=user, txn=txn)
-        accepted += 1
-    return accepted, skipped
 
 
 def with_suggestions(transactions) -> list[Transaction]:
@@ -140,8 +128,7 @@ class ReviewBulkAcceptView(LoginRequiredMixin, View):
         if not ids:
             messages.error(request, "Select at least one transaction first.")
             return redirect(back)
-        chosen = selectors.review_queue(user=request.user).filter(pk__in=ids)
-        accepted, skipped = accept_suggestions(user=request.user, transactions=chosen)
+        accepted, skipped = categories_accept_bulk(user=request.user, transaction_ids=ids)
         if accepted:
             messages.success(request, f"Accepted {accepted} suggestion{'s' if accepted != 1 else ''}.")
         if skipped:

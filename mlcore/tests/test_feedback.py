@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from mlcore.feedback import category_accept, category_correct
+from mlcore.feedback import categories_accept_bulk, category_accept, category_correct
 from mlcore.models import FeedbackEvent
 from transactions.models import Transaction
 from transactions.tests.factories import TransactionFactory, category
@@ -43,3 +43,15 @@ def test_nothing_to_accept_and_other_users_transactions_are_refused(owner, accou
     with pytest.raises(ValidationError, match="Unknown"):
         category_accept(user=owner, txn=theirs)
     assert not FeedbackEvent.objects.exists()
+
+
+def test_bulk_accept_files_waiting_suggestions_skips_the_rest_and_ignores_others(owner, account, other_account):
+    suggested = TransactionFactory(account=account, needs_review=True, suggested_category=category("taxes"))
+    bare = TransactionFactory(account=account, needs_review=True)
+    theirs = TransactionFactory(account=other_account, needs_review=True, suggested_category=category("taxes"))
+    ids = [suggested.pk, bare.pk, theirs.pk]
+    assert categories_accept_bulk(user=owner, transaction_ids=ids) == (1, 1)
+    suggested.refresh_from_db()
+    assert (suggested.category, suggested.category_source, suggested.needs_review) == (category("taxes"), "user", False)
+    assert Transaction.objects.get(pk=theirs.pk).category is None
+    assert FeedbackEvent.objects.get().transaction_id == suggested.pk

@@ -1,6 +1,6 @@
 // The review page: move between rows with j/k or the arrow keys, "a" accepts the focused row, "c" (or Enter) opens
 // its category type-ahead, where Enter saves and Escape cancels; "x" ticks the row for "Accept selected".
-// htmx does the requests and swaps; this only keeps focus and the selection count in step.
+// htmx does the requests and swaps; this only keeps focus in step (bulk_select.js keeps the selection count).
 (function () {
   "use strict";
 
@@ -25,19 +25,6 @@
 
   function typing(target) {
     return target.matches("input:not([type=checkbox]), textarea, select, [contenteditable]");
-  }
-
-  function refreshSelection() {
-    var boxes = Array.from(document.querySelectorAll("input[data-bulk-item]"));
-    var selected = boxes.filter(function (box) { return box.checked; }).length;
-    var count = document.querySelector("[data-bulk-count]");
-    if (count) count.textContent = selected ? selected + " selected" : "None selected";
-    document.querySelectorAll("[data-bulk-action]").forEach(function (button) { button.disabled = selected === 0; });
-    var all = document.querySelector("input[data-bulk-all]");
-    if (all) {
-      all.checked = boxes.length > 0 && selected === boxes.length;
-      all.indeterminate = selected > 0 && selected < boxes.length;
-    }
   }
 
   document.addEventListener("keydown", function (event) {
@@ -87,7 +74,7 @@
         event.preventDefault();
         var box = row.querySelector("input[data-bulk-item]");
         box.checked = !box.checked;
-        refreshSelection();
+        window.bulkSelect.refresh();
         break;
     }
   });
@@ -96,16 +83,8 @@
     if (event.target.closest("[data-accept]")) pendingFocus = currentIndex();
   });
 
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target.matches("input[data-bulk-all]")) {
-      document.querySelectorAll("input[data-bulk-item]").forEach(function (box) { box.checked = target.checked; });
-    }
-    if (target.matches("input[data-bulk-all], input[data-bulk-item]")) refreshSelection();
-  });
-
+  // bulk_select.js, loaded first, has already refreshed the selection count for the swapped rows.
   document.addEventListener("htmx:afterSettle", function () {
-    refreshSelection();
     if (!rows().length) {
       window.location.reload();  // the page is done: show the next page, or "Nothing to review"
       return;
@@ -117,7 +96,6 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    refreshSelection();
     focusRow(0);
   });
 })();

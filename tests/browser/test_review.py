@@ -128,3 +128,26 @@ def test_review_on_a_phone(mobile_page: Page):
     shot(mobile_page, "review-06-phone")
     rows(mobile_page).first.get_by_role("button", name="Accept").click()
     expect(rows(mobile_page)).to_have_count(4)
+
+
+def test_select_all_and_the_x_key_keep_the_count_and_the_button_in_step(page: Page):
+    user = review_user("sam@example.com")
+    log_in(page, user.email, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review").click()
+    expect(rows(page)).to_have_count(5)
+    accept_selected = page.get_by_role("button", name="Accept selected")
+    expect(page.get_by_text("None selected")).to_be_visible()
+    expect(accept_selected).to_be_disabled()
+    select_all = page.get_by_label("Select all transactions on this page")
+    select_all.check()
+    expect(page.get_by_text("5 selected")).to_be_visible()
+    expect(accept_selected).to_be_enabled()
+    rows(page).first.focus()
+    page.keyboard.press("x")  # unticks the focused row from script: no change event, the count still follows
+    expect(page.get_by_text("4 selected")).to_be_visible()
+    assert page.evaluate("document.querySelector('input[data-bulk-all]').indeterminate")
+    select_all.click()  # from part-ticked, a click ticks every row
+    expect(page.get_by_text("5 selected")).to_be_visible()
+    select_all.uncheck()
+    expect(page.get_by_text("None selected")).to_be_visible()
+    expect(accept_selected).to_be_disabled()
