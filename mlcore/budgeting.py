@@ -61,6 +61,9 @@ logger = logging.getLogger(__name__)
 MIN_SPEND_3_MONTHS = 15.0
 # The model needs this many months since a category's first spending; fewer and the 3-month median is used.
 MIN_HISTORY_MONTHS = 4
+# Trained "across all users of the instance": fewer households than this would make a model of a few people's
+# habits, so suggestions stay on the 3-month median until the instance has them.
+MIN_TRAINING_USERS = 5
 # Months of history read for a suggestion: 12 for last year's same month, plus the 6 before it.
 HISTORY_MONTHS = 24
 # Bills and obligations: never trimmed toward the savings target.
@@ -609,6 +612,10 @@ def budget_model_train(*, today: dt.date, user_ids: Iterable[int] | None = None,
                                 history_months=TRAINING_MONTHS + HISTORY_MONTHS)
         if panel is None:
             raise ValueError("No transactions to train the budget model on.")
+        users = len(np.unique(panel.user_ids))
+        if users < MIN_TRAINING_USERS:
+            raise ValueError(f"Too little history to train the budget model: {users} user(s) with spending, "
+                             f"at least {MIN_TRAINING_USERS} needed; suggestions use the 3-month median until then.")
     metrics: dict[str, Any] = {}
     try:
         held_out = budget_model_evaluate(panel, holdout_months=1)

@@ -125,7 +125,12 @@ def test_the_nightly_job_trains_once_and_records_a_skip_without_data():
     assert "Too little history" in run_.outcome["skipped"] or "No transactions" in run_.outcome["skipped"]
 
     JobRun.objects.all().delete()
-    _households(12)
+    _households(1)                    # one household is not "all users of the instance"
+    budget_model_train.call_local()
+    assert "at least 5 needed" in JobRun.objects.get(name="budget_model_train").outcome["skipped"]
+
+    JobRun.objects.all().delete()
+    _households(11)
     budget_model_train.call_local()
     budget_model_train.call_local()  # already done tonight: nothing more
     run_ = JobRun.objects.get(name="budget_model_train")
