@@ -15,24 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import math
-import os
-import platform
-import shutil
 import statistics
 import threading
 import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import joblib
 import lightgbm
 import numpy as np
 import pandas as pd
@@ -41,17 +35,14 @@ from django.conf import settings
 
 from accounts.models import User
 from mlcore.budget_data import CUSTOM_CODE, TOP_KEYS, MonthlyPanel, month_add, month_start, panel_for_users
-from mlcore.categorizer import (
+from mlcore.artifacts import (
     CURRENT_FILE,
-    METADATA_FILE,
-    MODEL_FILE,
-    ArtifactCorrupt,
     ArtifactError,
     ArtifactIncompatible,
+    ArtifactKind,
     ArtifactMissing,
-    _file_sha256,
-    _fsync,
-    _write_text,
+    artifact_read,
+    artifact_write,
 )
 from transactions.models import Category
 
@@ -411,94 +402,38 @@ class BudgetModel:
         """Write a new version under ``directory`` and point ``current`` at it; returns the version path."""
         if self.point is None:
             raise RuntimeError("Train the budget model before saving it.")
-        root = Path(directory)
-        root.mkdir(parents=True, exist_ok=True)
-        created = datetime.now(UTC)
-        version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}"
-        suffix = 1
-        while (root / version).exists():  # two saves within one clock tick
-            suffix += 1
-            version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}-{suffix}"
-        staging = root / f".tmp-{version}-{os.getpid()}"
-        final = root / version
-        try:
-            staging.mkdir()
-            model_path = staging / MODEL_FILE
-            joblib.dump({"point": self.point, "upper": self.upper, "quantile": self.quantile}, model_path)
-            _fsync(model_path)
-            metadata = {
-                **self.metadata,
-                "version": version,
-                "format_version": self.FORMAT_VERSION,
-                "created_at": created.isoformat(),
-                "lightgbm_version": lightgbm.__version__,
-                "sklearn_version": sklearn.__version__,
-                "numpy_version": np.__version__,
-                "python_version": platform.python_version(),
-                "features": FEATURES,
-                "model_sha256": _file_sha256(model_path),
-                "model_bytes": model_path.stat().st_size,
-                "metrics": dict(metrics or self.metadata.get("metrics") or {}),
-            }
-            _write_text(staging / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _write_text(root / CURRENT_FILE, version + "\n")
-        self.metadata = metadata
+        payload = {"point": self.point, "upper": self.upper, "quantile": self.quantile}
+        metadata = {**self.metadata, "features": FEATURES,
+                    "metrics": dict(metrics or self.metadata.get("metrics") or {})}
+        final, self.metadata = artifact_write(directory, ARTIFACT, payload=payload, metadata=metadata)
         return final
 
     @classmethod
     def load(cls, directory: Path | str) -> BudgetModel:
         """Load the version ``current`` names under ``directory``. Raises ArtifactMissing,
         ArtifactIncompatible (another format, LightGBM or scikit-learn version) or ArtifactCorrupt."""
-        version_dir = _version_dir(Path(directory))
-        metadata_path = version_dir / METADATA_FILE
-        model_path = version_dir / MODEL_FILE
-        if not metadata_path.exists() or not model_path.exists():
-            raise ArtifactMissing(f"Budget model artifact {version_dir} lacks {METADATA_FILE} or {MODEL_FILE}.")
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-            if not isinstance(metadata, dict):
-                raise ValueError("not a JSON object")
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ArtifactCorrupt(f"Budget model metadata {metadata_path} is unreadable: {error}.") from error
-        retrain = "Retrain it (manage.py train_budget_model)."
-        if metadata.get("format_version") != cls.FORMAT_VERSION:
-            raise ArtifactIncompatible(
-                f"Budget model artifact {version_dir.name} has format version {metadata.get('format_version')}; "
-                f"this code reads format version {cls.FORMAT_VERSION}. {retrain}")
-        for library, running in (("lightgbm", lightgbm.__version__), ("sklearn", sklearn.__version__)):
-            found = metadata.get(f"{library}_version")
-            if found != running:
+
+        def check(metadata: dict[str, Any], folder: Path) -> None:
+            if metadata.get("features") != FEATURES:
                 raise ArtifactIncompatible(
-                    f"Budget model artifact {version_dir.name} was saved with {library} {found}; "
-                    f"this process runs {library} {running}. {retrain}")
-        if metadata.get("features") != FEATURES:
-            raise ArtifactIncompatible(f"Budget model artifact {version_dir.name} has other features. {retrain}")
-        if metadata.get("model_sha256") != _file_sha256(model_path):
-            raise ArtifactCorrupt(f"Budget model {model_path} does not match the checksum in its metadata.")
-        try:
-            payload = joblib.load(model_path)
+                    f"Budget model artifact {folder.name} has other features. {ARTIFACT.retrain}")
+
+        def build(payload: dict[str, Any]) -> BudgetModel:
             model = cls(quantile=payload["quantile"])
             model.point, model.upper = payload["point"], payload["upper"]
-        except Exception as error:  # noqa: BLE001 - any unpickling failure means the file is unusable
-            raise ArtifactCorrupt(f"Budget model {model_path} cannot be loaded: {error!r}.") from error
+            return model
+
+        model, metadata = artifact_read(directory, ARTIFACT, build=build, check=check)
         model.metadata = metadata
         return model
 
 
-def _version_dir(directory: Path) -> Path:
-    if (directory / METADATA_FILE).exists():
-        return directory
-    pointer = directory / CURRENT_FILE
-    if not pointer.exists():
-        raise ArtifactMissing(f"No budget model artifact under {directory} (no '{CURRENT_FILE}' file).")
-    version = pointer.read_text(encoding="utf-8").strip()
-    if not version or "/" in version or version.startswith("."):
-        raise ArtifactCorrupt(f"{pointer} names no valid version ({version!r}).")
-    return directory / version
+ARTIFACT = ArtifactKind(
+    name="Budget model", lowercase="budget model", model_name="Budget model",
+    format_version=BudgetModel.FORMAT_VERSION, retrain="Retrain it (manage.py train_budget_model).",
+    libraries={"lightgbm_version": ("lightgbm", lightgbm.__version__),
+               "sklearn_version": ("sklearn", sklearn.__version__)},
+)
 
 
 # --- evaluation --------------------------------------------------------------------------------------

@@ -23,22 +23,16 @@ atomically only after that, so a reader sees either the old complete model or th
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
-import os
-import platform
 import re
-import shutil
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy
 import scipy.sparse as sp
@@ -51,14 +45,23 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from mlcore.artifacts import (  # noqa: F401 - the artifact names are imported from here too
+    CURRENT_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    ArtifactCorrupt,
+    ArtifactError,
+    ArtifactIncompatible,
+    ArtifactKind,
+    ArtifactMissing,
+    artifact_read,
+    artifact_write,
+)
 from transactions.merchants import merchant_clean
 from transactions.taxonomy import TAXONOMY
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "model.joblib"
-METADATA_FILE = "metadata.json"
-CURRENT_FILE = "current"
 
 ACCOUNT_KINDS = ("checking", "savings", "credit_card", "cash", "investment", "")
 # Ten buckets of |amount| on a half-decade log scale: <1, 1-3, 3-10, 10-30, ... 3k-10k, 10k+.
@@ -77,22 +80,6 @@ _NOT_A_REASON = frozenset("""
     ny ca il tx wa ma co fl or ga az dc gb fr ch at es it ie be pt
 """.split())
 _WORD_TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"  # letters only: store numbers, dates and references never count
-
-
-class ArtifactError(Exception):
-    """The saved categorizer cannot be used; the caller retrains."""
-
-
-class ArtifactMissing(ArtifactError):
-    pass
-
-
-class ArtifactIncompatible(ArtifactError):
-    pass
-
-
-class ArtifactCorrupt(ArtifactError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,85 +408,33 @@ class GlobalCategorizer:
         """Write a new version under ``directory`` and point ``current`` at it; returns the version path."""
         if self.classifier is None:
             raise RuntimeError("Train the categorizer before saving it.")
-        root = Path(directory)
-        root.mkdir(parents=True, exist_ok=True)
-        created = datetime.now(UTC)
-        version = f"v{self.FORMAT_VERSION}-{created:%Y%m%dT%H%M%S%fZ}"
-        staging = root / f".tmp-{version}-{os.getpid()}"
-        final = root / version
-        try:
-            staging.mkdir()
-            model_path = staging / MODEL_FILE
-            payload = {"word_vectorizer": self.word_vectorizer, "char_vectorizer": self.char_vectorizer,
-                       "classifier": self.classifier, "C": self.C, "calibration_folds": self.calibration_folds,
-                       "random_state": self.random_state}
-            joblib.dump(payload, model_path, compress=("zlib", 1))  # the weights are mostly zeros
-            _fsync(model_path)
-            metadata = {
-                **self.metadata,
-                "version": version,
-                "format_version": self.FORMAT_VERSION,
-                "created_at": created.isoformat(),
-                "sklearn_version": sklearn.__version__,
-                "numpy_version": np.__version__,
-                "scipy_version": scipy.__version__,
-                "python_version": platform.python_version(),
-                "model_sha256": _file_sha256(model_path),
-                "model_bytes": model_path.stat().st_size,
-                "metrics": dict(metrics or self.metadata.get("metrics") or {}),
-            }
-            _write_text(staging / METADATA_FILE, json.dumps(metadata, indent=2, sort_keys=True))
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _write_text(root / CURRENT_FILE, version + "\n")
-        self.metadata = metadata
+        payload = {"word_vectorizer": self.word_vectorizer, "char_vectorizer": self.char_vectorizer,
+                   "classifier": self.classifier, "C": self.C, "calibration_folds": self.calibration_folds,
+                   "random_state": self.random_state}
+        metadata = {**self.metadata, "scipy_version": scipy.__version__,
+                    "metrics": dict(metrics or self.metadata.get("metrics") or {})}
+        # zlib: the weights are mostly zeros
+        final, self.metadata = artifact_write(directory, ARTIFACT, payload=payload, metadata=metadata,
+                                              compress=("zlib", 1))
         return final
 
     @classmethod
     def load(cls, directory: Path | str) -> GlobalCategorizer:
         """Load the version ``current`` names under ``directory`` (or ``directory`` itself if it is a
         version). Raises ArtifactMissing, ArtifactIncompatible or ArtifactCorrupt."""
-        version_dir = _version_dir(Path(directory))
-        metadata_path = version_dir / METADATA_FILE
-        model_path = version_dir / MODEL_FILE
-        if not metadata_path.exists() or not model_path.exists():
-            raise ArtifactMissing(f"Categorizer artifact {version_dir} lacks {METADATA_FILE} or {MODEL_FILE}.")
-        try:
-            metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-            if not isinstance(metadata, dict):
-                raise ValueError("not a JSON object")
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ArtifactCorrupt(f"Categorizer metadata {metadata_path} is unreadable: {error}.") from error
-        found_format = metadata.get("format_version")
-        if found_format != cls.FORMAT_VERSION:
-            raise ArtifactIncompatible(
-                f"Categorizer artifact {version_dir.name} has format version {found_format}; "
-                f"this code reads format version {cls.FORMAT_VERSION}. Retrain it (manage.py train_categorizer)."
-            )
-        found_sklearn = metadata.get("sklearn_version")
-        if found_sklearn != sklearn.__version__:
-            raise ArtifactIncompatible(
-                f"Categorizer artifact {version_dir.name} was saved with scikit-learn {found_sklearn}; "
-                f"this process runs scikit-learn {sklearn.__version__}. Retrain it (manage.py train_categorizer)."
-            )
-        # Check the bytes before unpickling: a truncated or altered file is refused without running it.
-        if metadata.get("model_sha256") != _file_sha256(model_path):
-            raise ArtifactCorrupt(f"Categorizer model {model_path} does not match the checksum in its metadata.")
-        try:
-            payload = joblib.load(model_path)
+
+        def build(payload: dict[str, Any]) -> GlobalCategorizer:
             model = cls(C=payload["C"], calibration_folds=payload["calibration_folds"],
                         random_state=payload["random_state"])
             model.word_vectorizer = payload["word_vectorizer"]
             model.char_vectorizer = payload["char_vectorizer"]
             model.classifier = payload["classifier"]
             model.classes_ = model.classifier.classes_
-        except Exception as error:  # noqa: BLE001 - any unpickling failure means the file is unusable
-            raise ArtifactCorrupt(f"Categorizer model {model_path} cannot be loaded: {error!r}.") from error
+            return model
+
+        model, metadata = artifact_read(directory, ARTIFACT, build=build)
         model.metadata = metadata
         return model
-
 
 def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
@@ -516,40 +451,8 @@ def training_hash(rows: Sequence[CategorizerRow], labels: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def _version_dir(directory: Path) -> Path:
-    if (directory / METADATA_FILE).exists():
-        return directory
-    pointer = directory / CURRENT_FILE
-    if not pointer.exists():
-        raise ArtifactMissing(f"No categorizer artifact under {directory} (no '{CURRENT_FILE}' file).")
-    version = pointer.read_text(encoding="utf-8").strip()
-    if not version or "/" in version or version.startswith("."):
-        raise ArtifactCorrupt(f"{pointer} names no valid version ({version!r}).")
-    return directory / version
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Temporary file in the same directory, fsync, rename: readers see the old or the new file, whole."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+ARTIFACT = ArtifactKind(
+    name="Categorizer", lowercase="categorizer", model_name="Categorizer model",
+    format_version=GlobalCategorizer.FORMAT_VERSION, retrain="Retrain it (manage.py train_categorizer).",
+    libraries={"sklearn_version": ("scikit-learn", sklearn.__version__)},
+)

@@ -11,10 +11,8 @@ import pytest
 import time_machine
 
 from mlcore.budget_data import month_add, synthetic_population
+from mlcore.artifacts import ArtifactCorrupt, ArtifactIncompatible, ArtifactMissing
 from mlcore.budgeting import (
-    ArtifactCorrupt,
-    ArtifactIncompatible,
-    ArtifactMissing,
     BudgetModel,
     budget_artifact_dir,
     budget_model_evaluate,

@@ -197,7 +197,7 @@ def test_a_corrupt_model_file_is_refused(trained, tmp_path):
         GlobalCategorizer.load(tmp_path)
     # Garbage whose checksum was updated too still fails cleanly, when unpickled.
     model_path.write_bytes(b"not a pickle")
-    from mlcore.categorizer import _file_sha256
+    from mlcore.artifacts import file_sha256 as _file_sha256
 
     _edit_metadata(version_dir, model_sha256=_file_sha256(model_path))
     with pytest.raises(ArtifactCorrupt, match="cannot be loaded"):
