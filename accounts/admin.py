@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import FinancialProfile, Role, User
 from accounts.selectors import user_list
-from config.csv_safe import csv_cell
+from core.csv_safe import csv_cell
 
 
 class _Echo:

@@ -80,7 +80,7 @@ import insights.services  # noqa: E402
 import payments.suggestions  # noqa: E402
 from accounts.models import User  # noqa: E402
 from config.schedule import nightly_insights_enqueue, user_insights_nightly  # noqa: E402
-from insights.models import JobRun, JobStatus  # noqa: E402
+from core.models import JobRun, JobStatus  # noqa: E402
 from transactions.models import Category  # noqa: E402
 
 EMAIL = "nightly-bench-{:05d}@bench.invalid"

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from budgets.models import Budget
-from transactions.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
+from core.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
+from mlcore import services as mlcore
 from transactions.models import Category, CategoryKind, Transaction, TransactionSplit
 from transactions.selectors import amount_in_preferred, category_list
 
@@ -240,10 +241,4 @@ def suggestion_list(*, user: User, month: dt.date) -> list:
     A suggestion of nothing (a category spent in once in three months) is left out: as a budget it would only
     say "exceeded" at the first purchase.
     """
-    try:
-        from mlcore.budgeting import budget_suggestions
-    except ModuleNotFoundError as error:
-        if error.name != "mlcore.budgeting":
-            raise
-        return []
-    return [s for s in budget_suggestions(user=user, month=month_start(month)) if s.amount > 0]
+    return [s for s in mlcore.budget_suggestions(user=user, month=month_start(month)) if s.amount > 0]

@@ -1,26 +1,21 @@
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task, lock_task
-from huey.exceptions import TaskLockedException
+from typing import Any
+
+from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from budgets.alerts import budget_alerts_check
-from insights.jobs import job_run
+from core.jobs import locked_job
 
 
+# When another worker is checking this user, check once more after it, so these transactions are counted.
 @db_task()
-def budget_alerts_task(user_id: int) -> None:
+@locked_job("budget_alerts", lock="budget-alerts-{user_id}", retry_when_locked=30)
+def budget_alerts_task(user_id: int) -> dict[str, Any] | None:
     """Check the user's budgets after new transactions arrived."""
-    try:
-        with lock_task(f"budget-alerts-{user_id}"):
-            user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
-            if user is None:
-                return
-            with job_run("budget_alerts", user_id=user_id) as outcome:
-                outcome.update(budget_alerts_check(user=user))
-    except TaskLockedException:
-        # Another worker is checking this user; check once more after it, so these transactions are counted.
-        budget_alerts_task.schedule(args=(user_id,), delay=30)
+    user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
+    return None if user is None else budget_alerts_check(user=user)
 
 
 def on_transactions_added(sender, *, user: User, count: int, **kwargs) -> None:

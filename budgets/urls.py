@@ -1,12 +1,6 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from config.converters import IdConverter
-
-if "id" not in get_converters():
-    register_converter(IdConverter, "id")
-
-from budgets import views  # noqa: E402 - after the converter its routes use
+from budgets import views
 
 app_name = "budgets"
 

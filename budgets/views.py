@@ -16,7 +16,7 @@ from django.views import View
 
 from budgets import selectors, services
 from budgets.forms import BudgetEditForm, BudgetForm, SuggestionAcceptAllForm, SuggestionAcceptForm, month_parse
-from transactions.views import add_service_errors
+from core.pages import add_service_errors
 
 
 def _month_url(month: dt.date) -> str:

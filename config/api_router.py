@@ -7,7 +7,7 @@ from accounts.api import views as accounts_api
 from budgets.api import urls as budgets_api_urls
 from groups.api import urls as groups_api_urls
 from insights.api import urls as insights_api_urls
-from mlcore import api as review_api
+from mlcore.api import urls as mlcore_api_urls
 from notifications.api import urls as notifications_api_urls
 from payments.api import urls as payments_api_urls
 from transactions.api import rules as rules_api
@@ -21,7 +21,6 @@ router.register("categories", transactions_api.CategoryViewSet, basename="catego
 router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
 router.register("imports", transactions_api.ImportBatchViewSet, basename="import")
 router.register("rules", rules_api.RuleViewSet, basename="rule")
-router.register("review", review_api.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("auth/signup/", accounts_api.SignupView.as_view(), name="auth-signup"),
@@ -43,5 +42,6 @@ urlpatterns = [
     *insights_api_urls.urlpatterns,
     *budgets_api_urls.urlpatterns,
     *groups_api_urls.urlpatterns,
+    *mlcore_api_urls.urlpatterns,
     *router.urls,
 ]

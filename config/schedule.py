@@ -3,91 +3,78 @@
 Huey skips periodic runs that fall while no consumer is up, so nothing here is "do what is due today":
 the reminder and digest jobs sweep everything due and not yet sent, and the daily jobs run every hour
 but only do their work when no run has succeeded since their slot (a missed night is caught up when a
-consumer comes back). Claims in the database make a second consumer or a rerun harmless.
+consumer comes back). Claims in the database make a second consumer or a rerun harmless. Each job is a
+``@locked_job`` (core.jobs): one worker at a time, and a JobRun row for the staff page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
-from insights.jobs import job_due, job_run, job_runs_purge
+from core.jobs import job_runs_purge, locked_job
+from insights.digest import weekly_digests_send
 from insights.services import user_insights_refresh
-from notifications.digest import weekly_digests_send
+from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
 
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
 CLEANUP_HOUR = 3
 RETRAIN_HOUR = 4
-
+BUDGET_MODEL_HOUR = 5  # after the per-user retrains; trains on the complete months of all users
 
 # A sweep with more users than this is split into jobs of this many users, shared by every consumer.
 REMINDER_BATCH = 500
 
 
 @db_periodic_task(crontab(minute="*/15"))
-def bill_reminders() -> None:
+@locked_job("bill_reminders", lock="bill-reminders")
+def bill_reminders() -> dict[str, Any]:
     """Bill reminders and overdue notices due by now (each user's reminder hour) and not yet sent."""
-    try:
-        with lock_task("bill-reminders"), job_run("bill_reminders") as outcome:
-            now = timezone.now()
-            users = reminder_candidates(now=now)
-            if len(users) <= REMINDER_BATCH:
-                outcome.update(bill_reminders_send(now=now, user_ids=users).as_dict())
-                return
-            batches = [users[i:i + REMINDER_BATCH] for i in range(0, len(users), REMINDER_BATCH)]
-            for batch in batches:
-                bill_reminders_batch(batch)
-            outcome.update(users=len(users), batches=len(batches))
-    except TaskLockedException:
-        pass  # another consumer is sweeping right now
+    now = timezone.now()
+    users = reminder_candidates(now=now)
+    if len(users) <= REMINDER_BATCH:
+        return bill_reminders_send(now=now, user_ids=users).as_dict()
+    batches = [users[i:i + REMINDER_BATCH] for i in range(0, len(users), REMINDER_BATCH)]
+    for batch in batches:
+        bill_reminders_batch(batch)
+    return {"users": len(users), "batches": len(batches)}
 
 
 @db_task()
-def bill_reminders_batch(user_ids: list[int]) -> None:
-    with job_run("bill_reminders_batch") as outcome:
-        outcome.update(bill_reminders_send(user_ids=user_ids).as_dict())
+@locked_job("bill_reminders_batch", lock="bill-reminders-batch-{user_ids[0]}")
+def bill_reminders_batch(user_ids: list[int]) -> dict[str, Any]:
+    return bill_reminders_send(user_ids=user_ids).as_dict()
 
 
 @db_periodic_task(crontab(minute="*/5"))
-def email_retries() -> None:
+@locked_job("email_retries", lock="email-retries")
+def email_retries() -> dict[str, Any]:
     """Emails whose SMTP attempt failed (backoff elapsed) or whose worker died mid-send."""
-    try:
-        with lock_task("email-retries"), job_run("email_retries") as outcome:
-            outcome.update(deliveries_retry())
-    except TaskLockedException:
-        pass
+    return deliveries_retry()
 
 
 @db_periodic_task(crontab(minute="20"))
-def weekly_digests() -> None:
+@locked_job("weekly_digests", lock="weekly-digests")
+def weekly_digests() -> dict[str, Any]:
     """Monday-morning digests in each user's timezone, caught up until Wednesday if missed."""
-    try:
-        with lock_task("weekly-digests"), job_run("weekly_digests") as outcome:
-            outcome.update(weekly_digests_send())
-    except TaskLockedException:
-        pass
+    return weekly_digests_send()
 
 
 @db_periodic_task(crontab(minute="10"))
-def nightly_insights() -> None:
+@locked_job("nightly_insights", lock="nightly-insights", due_hour=NIGHTLY_HOUR)
+def nightly_insights() -> dict[str, Any]:
     """Fan out one insight job per active user, once per night (insights.services.user_insights_refresh)."""
-    try:
-        with lock_task("nightly-insights"):
-            if not job_due("nightly_insights", now=timezone.now(), hour=NIGHTLY_HOUR):
-                return
-            with job_run("nightly_insights") as outcome:
-                outcome["users"] = nightly_insights_enqueue()
-    except TaskLockedException:
-        pass
+    return {"users": nightly_insights_enqueue()}
 
 
 def nightly_insights_enqueue() -> int:
@@ -99,36 +86,21 @@ def nightly_insights_enqueue() -> int:
 
 
 @db_task()
-def user_insights_nightly(user_id: int) -> None:
+@locked_job("user_insights", lock="user-insights-{user_id}")
+def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
     """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast."""
-    try:
-        with lock_task(f"user-insights-{user_id}"):
-            user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
-            if user is None:
-                return
-            with job_run("user_insights", user_id=user_id) as outcome:
-                outcome.update(user_insights_refresh(user=user))
-    except TaskLockedException:
-        pass  # the same user's job is running in another worker
+    user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
+    return None if user is None else user_insights_refresh(user=user)
 
 
 @db_periodic_task(crontab(minute="40"))
-def cleanup() -> None:
+@locked_job("cleanup", due_hour=CLEANUP_HOUR)
+def cleanup() -> dict[str, int]:
     """Daily: expired JWT blacklist entries, read notifications past retention, old job runs."""
-    try:
-        with lock_task("cleanup"):
-            now = timezone.now()
-            if not job_due("cleanup", now=now, hour=CLEANUP_HOUR):
-                return
-            with job_run("cleanup") as outcome:
-                outcome.update(cleanup_run(now=now))
-    except TaskLockedException:
-        pass
+    return cleanup_run(now=timezone.now())
 
 
 def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
-    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-
     # Deleting an outstanding token deletes its blacklist entry too (what flushexpiredtokens does).
     _, deleted = OutstandingToken.objects.filter(expires_at__lte=now).delete()
     return {
@@ -140,23 +112,22 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
 
 
 @db_periodic_task(crontab(minute="50"))
-def user_models_retrain_nightly() -> None:
-    """Nightly: retrain the per-user categorizers that are stale (mlcore.tasks does the work)."""
-    from mlcore.tasks import user_model_retrain
+@locked_job("user_models_retrain", lock="user-models-retrain", due_hour=RETRAIN_HOUR)
+def user_models_retrain_nightly() -> dict[str, int]:
+    """Nightly: one retraining job per active user; each retrains only a stale model (mlcore does the work)."""
+    return {"users": mlcore.user_models_retrain_enqueue()}
 
+
+@db_periodic_task(crontab(minute="55"))
+@locked_job("budget_model_train", lock="budget-model-train", due_hour=BUDGET_MODEL_HOUR)
+def budget_model_train() -> dict[str, Any]:
+    """Nightly: retrain the budget suggestion model across all users (mlcore does the work)."""
     try:
-        with lock_task("user-models-retrain"):
-            if not job_due("user_models_retrain", now=timezone.now(), hour=RETRAIN_HOUR):
-                return
-            with job_run("user_models_retrain") as outcome:
-                users = User.objects.filter(is_active=True).values_list("pk", flat=True)
-                stale = 0
-                for user_id in users.iterator():
-                    user_model_retrain(user_id)
-                    stale += 1
-                outcome["users"] = stale
-    except TaskLockedException:
-        pass
+        metadata = mlcore.budget_model_train(today=timezone.now().date())
+    except ValueError as error:  # too little data yet: suggestions use the 3-month median
+        return {"skipped": str(error)}
+    return {"rows": metadata["training_rows"], "users": metadata["training_users"],
+            "seconds": metadata["metrics"].get("training_seconds")}
 
 
 _caught_up = threading.Event()
@@ -177,28 +148,3 @@ def catch_up_on_start() -> None:
 def catch_up() -> None:
     for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup, budget_model_train):
         job.call_local()
-
-
-BUDGET_MODEL_HOUR = 5  # UTC: after the per-user retrains; trains on the complete months of all users
-
-
-@db_periodic_task(crontab(minute="55"))
-def budget_model_train() -> None:
-    """Nightly: retrain the budget suggestion model across all users (mlcore.budgeting does the work)."""
-    from mlcore.budgeting import budget_model_train as train
-
-    try:
-        with lock_task("budget-model-train"):
-            now = timezone.now()
-            if not job_due("budget_model_train", now=now, hour=BUDGET_MODEL_HOUR):
-                return
-            with job_run("budget_model_train") as outcome:
-                try:
-                    metadata = train(today=now.date())
-                except ValueError as error:  # too little data yet: suggestions use the 3-month median
-                    outcome["skipped"] = str(error)
-                    return
-                outcome.update({"rows": metadata["training_rows"], "users": metadata["training_users"],
-                                "seconds": metadata["metrics"].get("training_seconds")})
-    except TaskLockedException:
-        pass

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
-from insights.dashboard_views import HomeView
+from insights.views import HomeView
 
 admin.site.site_header = "Finsight administration"
 admin.site.site_title = "Finsight admin"
@@ -11,6 +11,7 @@ admin.site.site_title = "Finsight admin"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("core.urls")),
     path("", include("transactions.urls")),
     path("", include("mlcore.urls")),
     path("", include("payments.urls")),

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from groups import splits
+from groups.invites import invite_send
 from groups.models import (
     ActivityVerb,
     ExpensePayer,
@@ -23,12 +25,13 @@ from groups.models import (
     GroupExpense,
     Invite,
     InviteStatus,
-    Membership,
     MemberRole,
+    Membership,
     Settlement,
     SplitMode,
     cents_to_decimal,
 )
+from groups.selectors import group_balances
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.models import Category, Transaction
 
@@ -90,7 +93,6 @@ def _join(group: Group, user: User) -> Membership:
 @transaction.atomic
 def member_leave(*, group: Group, user: User) -> None:
     """Leave a group; only with a zero balance, and the owner hands ownership on first (or is the last)."""
-    from groups.selectors import group_balances
 
     membership = group.memberships.select_for_update().get(user=user, left_at__isnull=True)
     balance = group_balances(group=group).get(user.pk, 0)
@@ -110,8 +112,6 @@ def member_leave(*, group: Group, user: User) -> None:
 
 @transaction.atomic
 def member_remove(*, group: Group, owner: User, member: User) -> None:
-    from groups.selectors import group_balances
-
     _require_owner(group, owner)
     if member.pk == owner.pk:
         raise ValidationError("To leave the group yourself, use Leave.")
@@ -132,7 +132,6 @@ def member_remove(*, group: Group, owner: User, member: User) -> None:
 @transaction.atomic
 def invite_create(*, group: Group, inviter: User, email: str) -> Invite:
     """Invite someone by email (owner only). An existing user gets a notification; anyone gets the email."""
-    from django.core.validators import validate_email
 
     _require_owner(group, inviter)
     email = (email or "").strip()
@@ -150,7 +149,6 @@ def invite_create(*, group: Group, inviter: User, email: str) -> Invite:
     except IntegrityError:
         raise ValidationError({"email": f"{email} already has an invitation waiting."}) from None
     _log(group, inviter, ActivityVerb.INVITED, f"{_name(inviter)} invited {email}")
-    from groups.invites import invite_send
 
     invite_id = invite.pk
     transaction.on_commit(lambda: invite_send(invite_id=invite_id))

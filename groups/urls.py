@@ -1,11 +1,6 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from config.converters import IdConverter
 from groups import views
-
-if "id" not in get_converters():
-    register_converter(IdConverter, "id")
 
 app_name = "groups"
 

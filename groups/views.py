@@ -44,7 +44,8 @@ from groups.models import (
     cents_to_decimal,
 )
 from transactions.models import Category
-from transactions.views import add_service_errors, picker_categories
+from core.pages import add_service_errors
+from transactions.selectors import category_picker_list
 
 EXPENSES_PER_PAGE = 25
 ACTIVITY_ON_PAGE = 20
@@ -296,7 +297,7 @@ class ExpenseFormView(LoginRequiredMixin, View):
 
     def form(self, request, group, expense, data=None):
         members = selectors.member_list(group=group)
-        categories = picker_categories(request.user, keep=[expense.category if expense else None])
+        categories = category_picker_list(user=request.user, keep=[expense.category if expense else None])
         transactions = None
         if expense is None:
             around = local_today(request.user)

@@ -24,11 +24,15 @@ from django.db.models import BooleanField, Case, CharField, Count, ExpressionWra
 from django.db.models.functions import Coalesce, Replace
 
 from accounts.models import User
-from transactions.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
+from core.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.merchants import merchant_clean
 from transactions.models import AccountKind, CategoryKind, Transaction, TransactionSplit
 from transactions.selectors import account_list, amount_in_preferred
+
+# Dates outside these years are refused: month arithmetic near year 1 or 9999 would overflow.
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+MAX_PERIOD_DAYS = 3660  # a custom period of up to ten years
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -12,7 +12,7 @@ from accounts.models import User
 from budgets.selectors import budget_progress
 from insights import analytics
 from insights.forecasts import forecast_page
-from mlcore.selectors import review_count
+from mlcore.services import review_count
 from payments.selectors import upcoming_bills
 from transactions.models import Account, Transaction
 

@@ -28,15 +28,22 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, When
 
 from accounts.models import User
+from core.months import month_end  # noqa: F401 - also read as <module>.month_end
 from insights.models import Forecast, ForecastKind, ForecastMethod
-from mlcore import forecasting
-from transactions.months import month_end  # noqa: F401 - also read as <module>.month_end
-from transactions.selectors import amount_in_preferred
+from mlcore import services as mlcore
+from notifications.models import NotificationKind, Severity
+from notifications.services import notification_create
+from payments.detection import merchant_key, salary_detect
+from payments.models import BillOccurrence, OccurrenceStatus
+from payments.selectors import recurring_payment_list, upcoming_bills
+from transactions.merchants import merchant_clean
 from transactions.models import CategoryKind, Transaction
+from transactions.selectors import account_list, amount_in_preferred
 
 CENT = Decimal("0.01")
 SHARE_DAYS = 90
@@ -93,7 +100,6 @@ def _history_load(*, user: User, today: dt.date, currency: str) -> pd.DataFrame:
 
 def _bill_payment_ids(*, user: User, frame: pd.DataFrame, bills: list, currency: str) -> set[int]:
     """Transactions that paid a bill: matched occurrences, or money out naming the bill's payee."""
-    from payments.models import BillOccurrence
 
     ids = set(BillOccurrence.objects.filter(user=user, transaction__isnull=False)
               .values_list("transaction_id", flat=True))
@@ -110,8 +116,6 @@ def _bill_payment_ids(*, user: User, frame: pd.DataFrame, bills: list, currency:
 
 def _salary_ids(*, frame: pd.DataFrame, payer: str) -> pd.DataFrame:
     """The history's salary payments: money in whose cleaned merchant is the detected payer's."""
-    from payments.detection import merchant_key
-    from transactions.merchants import merchant_clean
 
     income = frame[(frame["pref"] > 0) & ~frame["is_transfer"]]
     if income.empty:
@@ -129,7 +133,6 @@ def _salary_ids(*, frame: pd.DataFrame, payer: str) -> pd.DataFrame:
 def _salary_dates(*, salary, until: dt.date) -> list[dt.date]:
     """The detected salary's paydays from its next date to ``until``: monthly on that day (the Friday before
     when it falls on a weekend, as payments.detection predicts the next one), else every N days."""
-    from dateutil.relativedelta import relativedelta
 
     monthly = 27 <= salary.interval_days <= 32
     days, day, n = [], salary.next_date, 0
@@ -188,10 +191,6 @@ def _next_income(*, salary, flows: list[ScheduledFlow], today: dt.date) -> tuple
 
 def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     """Compute and store all of the user's forecasts; return counts and the time spent fitting."""
-    from payments.detection import salary_detect
-    from payments.models import OccurrenceStatus
-    from payments.selectors import recurring_payment_list, upcoming_bills
-    from transactions.selectors import account_list
 
     began = time.perf_counter()
     profile = user.financial_profile
@@ -221,8 +220,8 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     spend_history = _daily(everyday, spend_values, first=first, today=today)
     income_history = _daily(everyday, income_values, first=first, today=today)
 
-    spending = forecasting.everyday_forecast(spend_history, start=start, horizon_days=horizon, what="spending")
-    income = forecasting.everyday_forecast(income_history, start=start, horizon_days=horizon, what="income")
+    spending = mlcore.everyday_forecast(spend_history, start=start, horizon_days=horizon, what="spending")
+    income = mlcore.everyday_forecast(income_history, start=start, horizon_days=horizon, what="income")
 
     accounts = [a for a in account_list(user=user) if a.currency == currency]
     left_out = [a.name for a in account_list(user=user) if a.currency != currency]
@@ -276,7 +275,7 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     month_left = [i for i, d in enumerate(dates) if d <= month_end(today)]
     next_month = [i for i, d in enumerate(dates) if d.month == month_end(end).month and d.year == end.year]
 
-    def flow_summary(fit: forecasting.EverydayForecast, extra: np.ndarray) -> dict:
+    def flow_summary(fit: mlcore.EverydayForecast, extra: np.ndarray) -> dict:
         paths = fit.samples + extra[:, None]
 
         def window(idx: list[int]) -> dict:
@@ -300,10 +299,10 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     # series (no everyday income besides the salary, say) has nothing to learn, and zero is its forecast.
     degraded = [(label, fit) for label, fit in (("Spending", spending), ("Income", income))
                 if fit.fallback in ("short_history", "failed")]
-    fitted = any(fit.method == forecasting.PROPHET for fit in (spending, income))
+    fitted = any(fit.method == mlcore.PROPHET for fit in (spending, income))
     method = ForecastMethod.PROPHET if fitted and not degraded else ForecastMethod.HEURISTIC
     if not degraded:
-        balance_note = next((fit.note for fit in (spending, income) if fit.method == forecasting.PROPHET),
+        balance_note = next((fit.note for fit in (spending, income) if fit.method == mlcore.PROPHET),
                             spending.note)
     elif len({fit.note for _label, fit in degraded}) == 1:
         balance_note = degraded[0][1].note
@@ -396,8 +395,6 @@ def _forecasts_store(*, user: User, rows: list[dict], currency: str, start: dt.d
 
 def low_balance_notify(*, user: User, lowest: dict, currency: str) -> int:
     """Once per next-income date, when the point forecast of the lowest balance before it is below zero."""
-    from notifications.models import NotificationKind, Severity
-    from notifications.services import notification_create
 
     amount = Decimal(lowest["amount"])
     if amount >= 0:

@@ -10,6 +10,7 @@ from budgets.services import budget_month_open
 from insights.forecasts import forecasts_refresh
 from insights.models import Forecast, ForecastKind
 from payments.services import bills_match
+from payments.suggestions import subscription_suggestions_refresh
 from transactions.models import Transaction
 
 # A forecast is refitted when transactions changed since it was made, or when it is this many days old
@@ -37,7 +38,6 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None, force: bo
     Order matters: detection first (a new price lets the bill match), matching before the forecast (paid
     bills leave the everyday series), this month's budgets opened before their alerts are checked.
     """
-    from payments.suggestions import subscription_suggestions_refresh
 
     today = today or user.financial_profile.local_today()
     last = _last_forecast(user)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task, lock_task
-from huey.exceptions import TaskLockedException
+from typing import Any
+
+from huey.contrib.djhuey import db_task
 
 from accounts.models import User
+from core.jobs import locked_job
+from insights.forecasts import forecasts_refresh
 
 
 @db_task()
-def forecast_refresh_task(user_id: int) -> None:
+@locked_job("forecast_refresh", lock="forecast-refresh-{user_id}")
+def forecast_refresh_task(user_id: int) -> dict[str, Any] | None:
     """Recompute one user's forecasts (the Refresh button); a second press while it runs is dropped."""
-    from insights.forecasts import forecasts_refresh
-
-    try:
-        with lock_task(f"forecast-refresh-{user_id}"):
-            user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
-            if user is not None:
-                forecasts_refresh(user=user)
-    except TaskLockedException:
-        pass
+    user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
+    return None if user is None else forecasts_refresh(user=user)

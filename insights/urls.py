@@ -1,17 +1,12 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from config.converters import IdConverter
-
-if "id" not in get_converters():
-    register_converter(IdConverter, "id")
-
-from insights import analytics_urls, forecast_urls, views  # noqa: E402 - after the converter they use
+from insights import views
 
 app_name = "insights"
 
 urlpatterns = [
-    path("staff/jobs/", views.JobRunListView.as_view(), name="jobs"),
-    *analytics_urls.urlpatterns,
-    *forecast_urls.urlpatterns,
+    path("insights/spending/", views.SpendingView.as_view(), name="spending"),
+    path("insights/savings/", views.SavingsView.as_view(), name="savings"),
+    path("insights/forecast/", views.ForecastView.as_view(), name="forecast"),
+    path("insights/forecast/refresh/", views.ForecastRefreshView.as_view(), name="forecast_refresh"),
 ]

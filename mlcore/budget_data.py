@@ -19,12 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, DecimalField, Exists, F, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 
-from transactions.months import month_add, month_start  # noqa: F401 - also read as <module>.month_*
+from accounts.models import FinancialProfile
+from core.months import month_add, month_start  # noqa: F401 - also read as <module>.month_*
+from payments.models import RecurringPayment
+from payments.schedule import due_dates
+from transactions.models import Category, CategoryKind, Transaction, TransactionSplit
 from transactions.selectors import amount_in_preferred
-from transactions.models import CategoryKind, Transaction, TransactionSplit
 from transactions.taxonomy import TAXONOMY
 
 SPEND_COLUMNS = ["user_id", "category_id", "month", "spend", "count"]
@@ -101,7 +104,6 @@ def _as_date(value) -> dt.date:
 
 def first_months(*, user_ids: Iterable[int]) -> dict[int, dt.date]:
     """The month of each user's first transaction (any kind): where their history starts."""
-    from django.db.models import Min
 
     rows = (Transaction.objects.filter(owner_id__in=list(user_ids)).values("owner_id")
             .annotate(first=Min("date")).order_by())
@@ -212,8 +214,6 @@ def panel_from_frames(*, spend: pd.DataFrame, income: pd.DataFrame, starts: dict
 def bills_frame(*, user_ids: Iterable[int], first: dt.date, until: dt.date) -> pd.DataFrame:
     """Expected amounts of the users' active recurring bills per top-level category and month (first to
     ``until`` inclusive), only bills in the user's preferred currency."""
-    from payments.models import RecurringPayment
-    from payments.schedule import due_dates
 
     last_day = month_add(until, 1) - dt.timedelta(days=1)
     payments = (RecurringPayment.objects.filter(user_id__in=list(user_ids), is_active=True, category__isnull=False,
@@ -233,8 +233,6 @@ def panel_for_users(*, user_ids: Iterable[int], until: dt.date, known_until: dt.
                     history_months: int | None = None) -> MonthlyPanel | None:
     """The panel of these users from the database, spend known before ``known_until`` (default ``until``);
     None when none of them has a transaction."""
-    from accounts.models import FinancialProfile
-    from transactions.models import Category
 
     user_ids = list(user_ids)
     known_until = known_until or until

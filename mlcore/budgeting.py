@@ -34,7 +34,6 @@ import sklearn
 from django.conf import settings
 
 from accounts.models import User
-from mlcore.budget_data import CUSTOM_CODE, TOP_KEYS, MonthlyPanel, month_add, month_start, panel_for_users
 from mlcore.artifacts import (
     CURRENT_FILE,
     ArtifactError,
@@ -44,6 +43,7 @@ from mlcore.artifacts import (
     artifact_read,
     artifact_write,
 )
+from mlcore.budget_data import CUSTOM_CODE, TOP_KEYS, MonthlyPanel, month_add, month_start, panel_for_users
 from transactions.models import Category
 
 logger = logging.getLogger(__name__)

@@ -37,8 +37,8 @@ import numpy as np
 import scipy
 import scipy.sparse as sp
 import sklearn
-from sklearn.calibration import CalibratedClassifierCV
 from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score

@@ -35,6 +35,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from accounts.models import User
+from mlcore.global_categorizer import categories_predict
 from mlcore.models import UserCategorizerModel
 from transactions.merchants import merchant_clean
 from transactions.models import Category, CategorySource, Transaction
@@ -239,8 +240,6 @@ def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> 
 
 
 def _global_predictions(rows):
-    from mlcore.services import categories_predict
-
     predictions = categories_predict(rows=[
         {"description": d, "merchant": m, "amount": a, "account_kind": k} for d, m, a, k in rows
     ])

@@ -1,116 +1,27 @@
-"""The categorizer behind small functions: other apps call these, never sklearn.
+"""What other apps may use of mlcore; they import this module, never sklearn nor mlcore's other modules.
 
-The global model is loaded once per process on first use (never at import), and trained from the shipped
-seed corpus when no usable artifact exists, so a fresh install categorizes without a manual step.
+Categorization follows one precedence, owned here: a person's own edit (never overwritten), their rules,
+their history with the merchant, their own model, then the global model. Budget suggestions and the
+everyday spending and income forecasts are learned here too; training runs in workers, never in a request.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from mlcore.budgeting import BudgetSuggestion, budget_model_train, budget_suggestions
+from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
+from mlcore.global_categorizer import categories_predict, categorizer_get, categorizer_train, category_predict
+from mlcore.learning import import_rows_categorize, review_threshold, transactions_categorize
+from mlcore.selectors import review_count
+from mlcore.tasks import user_model_retrain_soon, user_models_retrain_enqueue
 
-from django.conf import settings
-
-from mlcore.categorizer import ArtifactError, ArtifactMissing, GlobalCategorizer, Prediction
-from mlcore.corpus.generate import DEFAULT_PATH, corpus_read, merchant_is_held_out
-
-logger = logging.getLogger(__name__)
-
-_lock = threading.Lock()
-_categorizer: GlobalCategorizer | None = None
-
-
-def categorizer_artifact_dir() -> Path:
-    return Path(getattr(settings, "MLCORE_ARTIFACT_DIR", settings.DATA_DIR / "models")) / "categorizer"
-
-
-def categorizer_get() -> GlobalCategorizer:
-    """The process's global categorizer: loaded once; trained and saved first if no usable artifact exists."""
-    global _categorizer
-    model = _categorizer
-    if model is not None:
-        return model
-    with _lock:
-        if _categorizer is None:
-            directory = categorizer_artifact_dir()
-            try:
-                _categorizer = GlobalCategorizer.load(directory)
-            except ArtifactMissing as error:
-                logger.info("Training the global categorizer: %s", error)
-            except ArtifactError as error:
-                logger.warning("Retraining the global categorizer: %s", error)
-            if _categorizer is None:
-                # On first use nobody should wait for the extra held-out fit; the command reports metrics.
-                _categorizer = _train_and_save(evaluate=False)[0]
-        return _categorizer
-
-
-def categorizer_reset() -> None:
-    """Forget the loaded model (tests; after a new artifact was saved by another process)."""
-    global _categorizer
-    with _lock:
-        _categorizer = None
-
-
-def categories_predict(*, rows: Iterable[Any]) -> list[Prediction]:
-    """One Prediction per row, in order. Rows: Transactions, mappings with description / amount /
-    account_kind / merchant, or CategorizerRow. One matrix product for the whole batch."""
-    return categorizer_get().predict(rows)
-
-
-def category_predict(*, row: Any) -> Prediction:
-    return categories_predict(rows=[row])[0]
-
-
-def categorizer_train(*, corpus_path: Path | str | None = None, evaluate: bool = True) -> dict[str, Any]:
-    """Train on the seed corpus (or another CSV of the same columns), save a new version, use it in this
-    process, and return its metadata (with held-out-merchant metrics when ``evaluate``)."""
-    global _categorizer
-    with _lock:
-        model, metadata = _train_and_save(corpus_path, evaluate=evaluate)
-        _categorizer = model
-    return metadata
-
-
-def seed_corpus_path() -> Path:
-    return Path(getattr(settings, "MLCORE_SEED_CORPUS", DEFAULT_PATH))
-
-
-def _train_and_save(corpus_path: Path | str | None = None, *, evaluate: bool = True
-                    ) -> tuple[GlobalCategorizer, dict[str, Any]]:
-    rows = corpus_read(Path(corpus_path) if corpus_path else seed_corpus_path())
-    metrics = _held_out_merchant_metrics(rows) if evaluate else {}
-    started = time.perf_counter()
-    model = GlobalCategorizer().train(rows, [r["category_key"] for r in rows], merchants=_merchants(rows))
-    metrics["training_seconds"] = round(time.perf_counter() - started, 3)
-    version_dir = model.save(categorizer_artifact_dir(), metrics=metrics)
-    logger.info("Saved the global categorizer to %s", version_dir)
-    return model, model.metadata
-
-
-def _merchants(rows: list[dict[str, str]]) -> list[str] | None:
-    return [r["merchant"] for r in rows] if all(r.get("merchant") for r in rows) else None
-
-
-def _held_out_merchant_metrics(rows: list[dict[str, str]]) -> dict[str, Any]:
-    """Fit on the merchants outside the held-out set and score on the held-out ones: how the model does on
-    merchant names it has never seen. The saved model is then fitted on every row."""
-    if not all(r.get("merchant") for r in rows):
-        return {}
-    train = [r for r in rows if not merchant_is_held_out(r["merchant"])]
-    test = [r for r in rows if merchant_is_held_out(r["merchant"])]
-    if not train or not test or len({r["category_key"] for r in train}) < 2:
-        return {}
-    model = GlobalCategorizer().train(train, [r["category_key"] for r in train], merchants=_merchants(train))
-    scores = model.evaluate(test, [r["category_key"] for r in test])
-    return {
-        "held_out_merchant_accuracy": scores["accuracy"],
-        "held_out_merchant_macro_f1": scores["macro_f1"],
-        "held_out_rows": scores["rows"],
-        "held_out_merchants": len({r["merchant"] for r in test}),
-        "train_rows_for_evaluation": len(train),
-    }
+__all__ = [
+    # categorization
+    "categories_predict", "categorizer_get", "categorizer_train", "category_predict", "import_rows_categorize",
+    "review_count", "review_threshold", "transactions_categorize",
+    # learning from the user, in the worker
+    "user_model_retrain_soon", "user_models_retrain_enqueue",
+    # budget suggestions
+    "BudgetSuggestion", "budget_model_train", "budget_suggestions",
+    # everyday spending and income forecasts
+    "HEURISTIC", "PROPHET", "EverydayForecast", "everyday_forecast",
+]

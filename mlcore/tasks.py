@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
-from huey.contrib.djhuey import db_task, lock_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import db_task
 
 from accounts.models import User
+from core.jobs import locked_job
 from mlcore import learning
 
 RETRAIN_DELAY_SECONDS = 30  # a burst of corrections leads to one retraining
 
 
 @db_task()
-def user_model_retrain(user_id: int) -> None:
-    try:
-        with lock_task(f"user-model-{user_id}"):
-            user = User.objects.filter(pk=user_id, is_active=True).first()
-            if user is not None and learning.user_model_is_stale(user=user):
-                learning.user_model_train(user=user)
-    except TaskLockedException:
-        pass  # another worker is training this user's model right now
+@locked_job("user_model_retrain", lock="user-model-{user_id}")
+def user_model_retrain(user_id: int) -> dict[str, Any]:
+    """Retrain the user's own categorizer if it is stale; another worker training it meanwhile drops this one."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not learning.user_model_is_stale(user=user):
+        return {"trained": False}
+    model = learning.user_model_train(user=user)
+    return {"trained": model is not None}
 
 
 def user_model_retrain_soon(*, user_id: int) -> None:
     """After the current transaction commits, retrain the user's model a little later."""
     transaction.on_commit(lambda: user_model_retrain.schedule(args=(user_id,), delay=RETRAIN_DELAY_SECONDS))
+
+
+def user_models_retrain_enqueue() -> int:
+    """One retraining job per active user (each trains only a stale model); returns how many were queued."""
+    count = 0
+    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator(chunk_size=2000):
+        user_model_retrain(user_id)
+        count += 1
+    return count
+
+
+def on_category_chosen(sender: object, *, user: User, **kwargs: object) -> None:
+    """A person filed transactions themselves (transactions.signals.category_chosen): learn from it soon."""
+    user_model_retrain_soon(user_id=user.pk)

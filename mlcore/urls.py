@@ -1,11 +1,6 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 
-from config.converters import IdConverter
 from mlcore import views
-
-if "id" not in get_converters():  # the ledger's urls usually registered it already
-    register_converter(IdConverter, "id")
 
 app_name = "mlcore"
 

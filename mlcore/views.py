@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.pages import is_htmx, preferred_currency, safe_next
 from mlcore import selectors
 from mlcore.feedback import categories_accept_bulk, category_accept, category_correct, suggestion_of
 from transactions import selectors as ledger_selectors
 from transactions.filters import MAX_ID
 from transactions.models import Category, Transaction
-from transactions.views import is_htmx, picker_categories, preferred_currency, safe_next
+from transactions.selectors import category_picker_list
 
 PAGE_SIZE = 50
 
@@ -68,7 +69,7 @@ class ReviewListView(LoginRequiredMixin, View):
         return render(request, "mlcore/review.html", {
             "page": page,
             "remaining": paginator.count,
-            "categories": picker_categories(user) if paginator.count else [],
+            "categories": category_picker_list(user=user) if paginator.count else [],
             "preferred_currency": preferred_currency(user),
             "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         })

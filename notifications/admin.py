@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationPreferences
+from notifications.tasks import delivery_send_task
 
 
 class DeliveryInline(admin.TabularInline):
@@ -65,8 +66,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Retry now")
     def retry_now(self, request, queryset):
         """Failed and waiting sends go back to pending, due now, and are queued; sent ones are left alone."""
-        from notifications.tasks import delivery_send_task
-
         retry = queryset.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING])
         ids = list(retry.values_list("pk", flat=True))
         with transaction.atomic():

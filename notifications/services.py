@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.delivery import MAX_EMAIL_ATTEMPTS, deliveries_due, delivery_send  # noqa: F401 - re-exported
 from notifications.models import (
     Channel,
     Delivery,
@@ -18,14 +19,9 @@ from notifications.models import (
     NotificationPreferences,
     Severity,
 )
-from notifications.transports import TransportError, transport_for
+from notifications.tasks import delivery_send_and_reschedule, delivery_send_task
 
 log = structlog.get_logger(__name__)
-
-MAX_EMAIL_ATTEMPTS = 6
-# A send claimed this long ago and never finished died with its worker; it is tried again.
-STALE_CLAIM = dt.timedelta(minutes=15)
-
 
 def preferences_get(*, user: User) -> NotificationPreferences:
     prefs = getattr(user, "_notification_preferences", None)
@@ -33,11 +29,6 @@ def preferences_get(*, user: User) -> NotificationPreferences:
         prefs, _ = NotificationPreferences.objects.get_or_create(user=user)
         user._notification_preferences = prefs
     return prefs
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff after the n-th failed attempt: 1, 2, 4, 8, 16 minutes."""
-    return dt.timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
 def notification_create(*, user: User, kind: str, title: str, body: str = "", link: str = "",
@@ -71,8 +62,6 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", li
     if email is not None and not user.email:
         Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.FAILED, last_error="The user has no email.")
     elif email is not None:
-        from notifications.tasks import delivery_send_task
-
         email_id = email.pk
         transaction.on_commit(lambda: delivery_send_task(email_id))
     log.info("notification_created", user_id=user.pk, kind=kind, channels=sorted(channels),
@@ -80,70 +69,11 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", li
     return notification
 
 
-def delivery_send(*, delivery_id: int, now: dt.datetime | None = None) -> str:
-    """Send one pending delivery if it is due; returns its status afterwards.
-
-    The pending -> sending update must change exactly one row, so two workers handed the same delivery
-    send it once. An SMTP error puts it back to pending with a later attempt time; the in-app copy is
-    a separate row and is never touched.
-    """
-    now = now or timezone.now()
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id)
-        .filter(status=DeliveryStatus.PENDING)
-        .exclude(next_attempt_at__gt=now)
-        .update(status=DeliveryStatus.SENDING, claimed_at=now)
-    )
-    if claimed != 1:
-        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "missing"
-    delivery = Delivery.objects.select_related("notification__user").get(pk=delivery_id)
-    attempts = delivery.attempts + 1
-    try:
-        transport_for(delivery.channel).send(delivery.notification)
-    except TransportError as error:
-        final = attempts >= MAX_EMAIL_ATTEMPTS
-        next_at = None if final else now + retry_delay(attempts)
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
-            attempts=attempts, last_error=str(error)[:2000], next_attempt_at=next_at, claimed_at=None,
-        )
-        log.warning("delivery_failed", delivery_id=delivery_id, channel=delivery.channel, attempts=attempts,
-                    error=str(error), retry_at=next_at.isoformat() if next_at else None)
-        if next_at is not None:
-            from notifications.tasks import delivery_send_task
-
-            delivery_send_task.schedule(args=(delivery_id,), eta=next_at)
-        return DeliveryStatus.FAILED if final else DeliveryStatus.PENDING
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=DeliveryStatus.SENT, attempts=attempts, sent_at=timezone.now(), last_error="", claimed_at=None)
-    log.info("delivery_sent", delivery_id=delivery_id, channel=delivery.channel, attempts=attempts)
-    return DeliveryStatus.SENT
-
-
-def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
-    """Deliveries that should be (re)tried now: pending ones past their retry time, and sends whose
-    worker died mid-way (claimed long ago). The schedule sweeps these, so a lost queue message or a
-    consumer killed during a send still ends with the email out."""
-    now = now or timezone.now()
-    stale = list(
-        Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
-        .values_list("pk", flat=True)
-    )
-    if stale:
-        Delivery.objects.filter(pk__in=stale, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.PENDING, claimed_at=None)
-    return list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING)
-        .exclude(next_attempt_at__gt=now)
-        .exclude(created_at__gt=now - dt.timedelta(minutes=1))  # just created: its own task is on the way
-        .order_by("pk").values_list("pk", flat=True)
-    )
-
-
 def deliveries_retry(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep: send every delivery that is due again, each failure scheduling its next attempt."""
     outcome = {"sent": 0, "pending": 0, "failed": 0}
     for delivery_id in deliveries_due(now=now):
-        status = delivery_send(delivery_id=delivery_id, now=now)
+        status = delivery_send_and_reschedule(delivery_id=delivery_id, now=now)
         if status in outcome:
             outcome[status] += 1
     return outcome

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 
+from core.pages import is_htmx, safe_next
 from notifications import selectors
 from notifications.forms import PreferencesForm
 from notifications.preferences import preferences_update
 from notifications.services import notification_delete, notifications_mark_read, preferences_get
-from transactions.views import is_htmx, safe_next
 
 PAGE_SIZE = 20
 SHOW_UNREAD = "unread"

@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from payments import schedule
-from payments.services import match_window
+from payments.detection import salary_detect
 from payments.models import BillOccurrence, Frequency, OccurrenceStatus, RecurringPayment
+from payments.services import match_window
 
 ORDINAL_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
 
@@ -167,11 +168,7 @@ class Payday:
 def next_payday(*, user: User, today: dt.date) -> Payday | None:
     """When money next comes in: the detected salary's next date, else the 1st of next month if the financial
     profile has a monthly income, else None."""
-    try:
-        from payments.detection import salary_detect
-    except ImportError:  # detection lands separately; until then only the profile is used
-        salary_detect = None
-    income = salary_detect(user=user, today=today) if salary_detect else None
+    income = salary_detect(user=user, today=today)
     if income is not None and income.next_date is not None:
         day = income.next_date
         return Payday(date=day, source="salary", payer=income.payer,

@@ -1,7 +1,10 @@
 """The bills pages: the list of recurring payments with add, edit, pause and delete; what is due soon (with
-what is due before payday); a month calendar; and marking an occurrence paid or skipped.
+what is due before payday); a month calendar; marking an occurrence paid or skipped; and the subscription
+suggestions found in the history (add to the bills, dismiss, undo, look again).
 
-Reads go through payments.selectors with the signed-in user; another user's bill is a 404.
+Reads go through payments.selectors and payments.suggestions with the signed-in user; another user's bill or
+suggestion is a 404. Suggestion actions work as a plain form post (redirect with a message) and with htmx (the
+card is swapped).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -17,9 +21,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.pages import add_service_errors, is_htmx, safe_next
 from payments import selectors, services
 from payments.forms import BillForm, bill_initial
-from transactions.views import add_service_errors, picker_categories, safe_next
+from payments.models import SubscriptionSuggestion, SuggestionStatus
+from payments.suggestions import (
+    frequency_words,
+    subscription_suggestion_get,
+    subscription_suggestion_list,
+    subscription_suggestions_refresh,
+    suggestion_confirm,
+    suggestion_dismiss,
+    suggestion_restore,
+)
+from transactions.selectors import category_picker_list
 
 UPCOMING_DAYS = (7, 14, 30, 60, 90)
 DEFAULT_UPCOMING_DAYS = 30
@@ -63,7 +78,7 @@ class BillFormView(LoginRequiredMixin, View):
     """Create (no pk) or edit a bill."""
 
     def form(self, request, payment=None, data=None):
-        categories = picker_categories(request.user, keep=[payment.category if payment else None])
+        categories = category_picker_list(user=request.user, keep=[payment.category if payment else None])
         initial = bill_initial(payment) if payment else {"start_date": local_today(request.user)}
         return BillForm(data, initial=initial, user=request.user, categories=categories)
 
@@ -182,3 +197,112 @@ class CalendarView(LoginRequiredMixin, View):
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
             "days_with_bills": [day for day in month_days if day.bills],
         })
+
+
+class SuggestionConfirmForm(forms.Form):
+    name = forms.CharField(required=False, max_length=100,
+                           error_messages={"max_length": "Keep the name to 100 characters."})
+
+
+def card(suggestion: SubscriptionSuggestion, problem: str = "") -> dict:
+    return {"suggestion": suggestion, "schedule": frequency_words(suggestion.frequency,
+                                                                  suggestion.interval_days).capitalize(),
+            "problem": problem}
+
+
+def _problem(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class SuggestionListView(LoginRequiredMixin, View):
+    def get(self, request):
+        suggestions = subscription_suggestion_list(user=request.user).select_related("category__parent")
+        pending = [card(s) for s in suggestions if s.status == SuggestionStatus.PENDING]
+        dismissed = [s for s in suggestions if s.status == SuggestionStatus.DISMISSED]
+        return render(request, "payments/suggestions.html", {"cards": pending, "dismissed": dismissed})
+
+
+class SuggestionRefreshView(LoginRequiredMixin, View):
+    """Look through the history now instead of waiting for the nightly run."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        counts = subscription_suggestions_refresh(user=request.user,
+                                                  today=request.user.financial_profile.local_today())
+        new = counts["created"]
+        if new:
+            messages.success(request, f"Found {new} new subscription{'' if new == 1 else 's'} in your history.")
+        else:
+            messages.info(request, "Nothing new in your history: every subscription found is already here or "
+                                   "in your bills.")
+        return redirect("payments:suggestions")
+
+
+class SuggestionConfirmView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        suggestion = subscription_suggestion_get(user=request.user, pk=pk)
+        form = SuggestionConfirmForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            payment = suggestion_confirm(user=request.user, suggestion=suggestion,
+                                         overrides={"name": form.cleaned_data["name"]},
+                                         today=request.user.financial_profile.local_today())
+        except ValidationError as error:
+            if is_htmx(request):
+                suggestion.refresh_from_db()
+                if suggestion.status == SuggestionStatus.PENDING:
+                    return render(request, "payments/_suggestion_card.html", card(suggestion, _problem(error)))
+                return render(request, "payments/_suggestion_decided.html",
+                              {"suggestion": suggestion, "problem": _problem(error)})
+            messages.error(request, _problem(error))
+            return redirect("payments:suggestions")
+        text = f"{payment.name} added to your bills"
+        if payment.next_due_date:
+            text += f"; next charge expected on {payment.next_due_date.day} {payment.next_due_date:%b %Y}"
+        if is_htmx(request):
+            return render(request, "payments/_suggestion_decided.html",
+                          {"suggestion": suggestion, "payment": payment, "text": text + "."})
+        messages.success(request, text + ".")
+        return redirect("payments:suggestions")
+
+
+class SuggestionDismissView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        suggestion = subscription_suggestion_get(user=request.user, pk=pk)
+        try:
+            suggestion_dismiss(user=request.user, suggestion=suggestion)
+        except ValidationError as error:
+            if is_htmx(request):
+                return render(request, "payments/_suggestion_decided.html",
+                              {"suggestion": suggestion, "problem": _problem(error)})
+            messages.error(request, _problem(error))
+            return redirect("payments:suggestions")
+        if is_htmx(request):
+            return render(request, "payments/_suggestion_decided.html", {"suggestion": suggestion})
+        messages.success(request, f"Dismissed {suggestion.merchant}. It will not be suggested again; undo it under "
+                                  "“Dismissed” below.")
+        return redirect("payments:suggestions")
+
+
+class SuggestionRestoreView(LoginRequiredMixin, View):
+    """Undo a dismissal."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        suggestion = subscription_suggestion_get(user=request.user, pk=pk)
+        try:
+            suggestion_restore(user=request.user, suggestion=suggestion)
+        except ValidationError as error:
+            messages.error(request, _problem(error))
+            return redirect("payments:suggestions")
+        if is_htmx(request):
+            return render(request, "payments/_suggestion_card.html", card(suggestion))
+        messages.success(request, f"{suggestion.merchant} is back in your suggestions.")
+        return redirect(reverse("payments:suggestions") + f"#suggestion-{suggestion.pk}")

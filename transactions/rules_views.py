@@ -17,7 +17,8 @@ from django.views import View
 from transactions import rules, selectors
 from transactions.forms import CategoryChoiceField
 from transactions.models import Account, Rule, RuleField, RuleOperator, RuleSign
-from transactions.views import add_service_errors, is_htmx, picker_categories, preferred_currency
+from core.pages import add_service_errors, is_htmx, preferred_currency
+from transactions.selectors import category_picker_list
 
 
 class RuleForm(forms.Form):
@@ -46,7 +47,7 @@ class RuleForm(forms.Form):
     def __init__(self, *args, user, keep=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.filter(owner=user).order_by("name")
-        self.fields["set_category"].set_categories(picker_categories(user, keep=[keep]))
+        self.fields["set_category"].set_categories(category_picker_list(user=user, keep=[keep]))
 
     def clean_add_tags(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["add_tags"].split(",") if name.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
@@ -61,6 +62,12 @@ def category_list(*, user: User, include_hidden: bool = True) -> QuerySet[Catego
     if not include_hidden:
         categories = categories.filter(is_hidden=False)
     return categories.order_by("kind", "parent__name", "name")
+
+
+def category_picker_list(*, user: User, keep: Iterable[Category | None] = ()) -> list[Category]:
+    """Categories offered in pickers: all visible to the user but those they hid, unless already in use here."""
+    kept = {category.pk for category in keep if category is not None}
+    return [c for c in category_list(user=user) if not c.is_hidden or c.pk in kept]
 
 
 def category_get(*, user: User, pk: int) -> Category:

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
-from transactions.signals import transactions_added
+from transactions.signals import category_chosen, transactions_added
 from transactions.models import (
     Account,
     Category,
@@ -301,10 +301,8 @@ def transactions_recategorize(*, user: User, transactions: QuerySet[Transaction]
 
 
 def _learn_from(user: User) -> None:
-    """A person chose a category: the user's own model learns it in the background."""
-    from mlcore.tasks import user_model_retrain_soon
-
-    user_model_retrain_soon(user_id=user.pk)
+    """A person chose a category: whoever learns from it (mlcore) hears so."""
+    category_chosen.send(sender=Transaction, user=user)
 
 
 @db_transaction.atomic

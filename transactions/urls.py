@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from config.converters import IdConverter
 from transactions import rules_views, views
-
-register_converter(IdConverter, "id")
 
 app_name = "transactions"
 

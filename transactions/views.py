@@ -18,9 +18,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from core.pages import add_service_errors, is_htmx, preferred_currency, safe_next
 from transactions import import_services, rules, selectors, services
 from transactions.filters import MAX_ID, TransactionFilter
 from transactions.forms import (
@@ -48,36 +48,6 @@ from transactions.models import (
 PAGE_SIZE = 50
 # The first click on a column sorts the way people usually look at it: newest dates, biggest outflows, A to Z.
 SORTABLE = {"date": "-date", "amount": "amount", "merchant": "merchant"}
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def preferred_currency(user) -> str:
-    return user.financial_profile.preferred_currency
-
-
-def safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
-
-
-def picker_categories(user, *, keep: Iterable[Category | None] = ()) -> list[Category]:
-    """Categories offered in pickers: all visible to the user but those they hid, unless already in use here."""
-    kept = {category.pk for category in keep if category is not None}
-    return [c for c in selectors.category_list(user=user) if not c.is_hidden or c.pk in kept]
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- transactions ---------------------------------------------------------------------------------
@@ -174,7 +144,7 @@ class TransactionCreateView(LoginRequiredMixin, View):
             "account_id", flat=True).first()
         if last_account:
             initial["account"] = last_account
-        return TransactionForm(data, accounts=accounts, categories=picker_categories(user), initial=initial,
+        return TransactionForm(data, accounts=accounts, categories=selectors.category_picker_list(user=user), initial=initial,
                                auto_id="new_%s")
 
     def get(self, request):
@@ -223,7 +193,7 @@ class TransactionEditView(LoginRequiredMixin, View):
             "tags": ", ".join(tag.name for tag in txn.tags.all()),
         }
         form = TransactionForm(data, accounts=Account.objects.filter(owner=user).order_by("name"),
-                               categories=picker_categories(user, keep=[txn.category]), initial=initial,
+                               categories=selectors.category_picker_list(user=user, keep=[txn.category]), initial=initial,
                                editing=True, auto_id=f"txn{txn.pk}_%s")
         if txn.is_split:
             del form.fields["category"]  # the parts carry the categories; edited on the split page
@@ -287,7 +257,7 @@ class TransactionDetailView(LoginRequiredMixin, View):
 
     @staticmethod
     def categories(request, txn: Transaction) -> list[Category]:
-        return picker_categories(request.user, keep=[txn.category, *(part.category for part in txn.splits.all())])
+        return selectors.category_picker_list(user=request.user, keep=[txn.category, *(part.category for part in txn.splits.all())])
 
     def render(self, request, txn, formset, split_error: list[str] | None = None):
         return render(request, "transactions/detail.html", {
@@ -343,7 +313,7 @@ class TransactionBulkView(LoginRequiredMixin, View):
         category = None
         form = None
         if action == "recategorize":
-            form = BulkRecategorizeForm(request.POST, categories=picker_categories(user), auto_id="bulk_%s")
+            form = BulkRecategorizeForm(request.POST, categories=selectors.category_picker_list(user=user), auto_id="bulk_%s")
             if not form.is_valid():
                 messages.error(request, "Choose the category to file the selected transactions under.")
                 return redirect(back)
@@ -468,7 +438,7 @@ class CategoryListView(LoginRequiredMixin, View):
         })
 
     def create_form(self, request, data=None):
-        parents = [c for c in picker_categories(request.user) if c.parent_id is None]
+        parents = [c for c in selectors.category_picker_list(user=request.user) if c.parent_id is None]
         return CategoryCreateForm(data, parents=parents, initial={"parent": request.GET.get("parent", "")})
 
     def get(self, request):
@@ -524,7 +494,7 @@ class CategoryMergeView(LoginRequiredMixin, View):
         if source.owner_id != request.user.pk:
             messages.error(request, "Standard categories cannot be merged; you can hide them instead.")
             return source, None
-        return source, [c for c in picker_categories(request.user)
+        return source, [c for c in selectors.category_picker_list(user=request.user)
                         if c.pk != source.pk and c.parent_id != source.pk]
 
     def render(self, request, source, form):

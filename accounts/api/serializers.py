@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import password_validation
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
@@ -37,7 +38,6 @@ class MeSerializer(serializers.ModelSerializer):
         if not user.avatar:
             return None
         request = self.context.get("request")
-        from django.urls import reverse
 
         url = reverse("api:me-avatar")
         return request.build_absolute_uri(url) if request else url

@@ -21,7 +21,7 @@ from budgets.api.serializers import (
     BudgetSuggestionSerializer,
 )
 from budgets.models import Budget
-from config.converters import ID_REGEX
+from core.converters import ID_REGEX
 from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 MONTH_PARAM = OpenApiParameter("month", str, description="YYYY-MM; this month (your time zone) when left out.")

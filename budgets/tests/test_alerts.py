@@ -103,5 +103,5 @@ def test_no_budgets_no_task(owner, account, now, django_capture_on_commit_callba
         transaction_create(user=owner, account=account, on=TODAY, amount="-185.00", description="REWE")
 
     assert not Notification.objects.exists()
-    from insights.models import JobRun
+    from core.models import JobRun
     assert not JobRun.objects.filter(name="budget_alerts").exists()

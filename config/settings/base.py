@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_structlog",
     "tailwind",
     "theme",
+    "core",
     "accounts",
     "transactions",
     "budgets",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "notifications",
     "payments",
     "mlcore",
+    # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
+    "config",
 ]
 
 MIDDLEWARE = [

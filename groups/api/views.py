@@ -21,7 +21,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from config.converters import ID_REGEX
+from core.converters import ID_REGEX
 from groups import selectors, services
 from groups.api import serializers as s
 from groups.models import Group, GroupExpense, Invite, Membership, Settlement, cents_to_decimal

@@ -12,8 +12,8 @@ from huey.contrib.djhuey import HUEY
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from config import schedule
-from insights.jobs import job_due, job_run, last_slot
-from insights.models import JobRun, JobStatus
+from core.jobs import job_due, job_run, last_slot
+from core.models import JobRun, JobStatus
 from notifications.models import Notification, NotificationKind
 from payments import services
 from payments.models import Frequency
@@ -133,7 +133,7 @@ def test_staff_can_look_at_bills_notifications_and_job_runs_in_the_admin(client,
     staff = django_user_model.objects.create_user(email="support@example.com", password="x" * 12)
     call_command("grant_role", staff.email, "staff", stdout=__import__("io").StringIO())
     client.force_login(staff)
-    for path in ("/admin/payments/recurringpayment/", "/admin/notifications/delivery/", "/admin/insights/jobrun/"):
+    for path in ("/admin/payments/recurringpayment/", "/admin/notifications/delivery/", "/admin/core/jobrun/"):
         assert client.get(path).status_code == 200, path
     assert client.get("/admin/payments/recurringpayment/add/").status_code == 403
 

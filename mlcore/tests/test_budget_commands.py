@@ -118,7 +118,7 @@ def test_bad_arguments_are_refused_clearly(db, args):
 @pytest.mark.django_db
 def test_the_nightly_job_trains_once_and_records_a_skip_without_data():
     from config.schedule import budget_model_train
-    from insights.models import JobRun
+    from core.models import JobRun
 
     budget_model_train.call_local()
     run_ = JobRun.objects.get(name="budget_model_train")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import time_machine
 
-from mlcore.budget_data import month_add, synthetic_population
 from mlcore.artifacts import ArtifactCorrupt, ArtifactIncompatible, ArtifactMissing
+from mlcore.budget_data import month_add, synthetic_population
 from mlcore.budgeting import (
     BudgetModel,
     budget_artifact_dir,

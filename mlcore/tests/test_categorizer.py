@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from mlcore import services
+from mlcore import global_categorizer as services
 from mlcore.categorizer import (
     CURRENT_FILE,
     METADATA_FILE,

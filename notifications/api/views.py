@@ -13,7 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from config.converters import ID_REGEX
+from core.converters import ID_REGEX
 from notifications import selectors
 from notifications.api import serializers as s
 from notifications.models import Notification

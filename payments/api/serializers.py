@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from payments.models import BillOccurrence, Frequency, RecurringPayment
+from payments.models import BillOccurrence, Frequency, RecurringPayment, SubscriptionSuggestion
 from payments.selectors import frequency_text
+from payments.suggestions import frequency_words
 from transactions.api.serializers import CurrencyCodeField, OwnAccountField, VisibleCategoryField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -138,3 +139,44 @@ class UpcomingSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["from"] = fields.pop("from_")  # "from" is a Python keyword
         return fields
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    frequency_text = serializers.SerializerMethodField(help_text='"monthly", "every 4 weeks", ...')
+    price_rose = serializers.BooleanField(read_only=True, help_text="The latest charges are a step up from "
+                                                                    "previous_amount.")
+
+    class Meta:
+        model = SubscriptionSuggestion
+        fields = ["id", "merchant", "merchant_key", "frequency", "frequency_text", "interval_days", "amount",
+                  "previous_amount", "price_rose", "currency", "account", "category", "first_date", "last_date",
+                  "next_date", "charge_count", "confidence", "status", "recurring_payment", "created_at",
+                  "updated_at", "decided_at"]
+        read_only_fields = fields
+
+    def get_frequency_text(self, suggestion: SubscriptionSuggestion) -> str:
+        return frequency_words(suggestion.frequency, suggestion.interval_days)
+
+
+class SuggestionConfirmSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                 help_text="The bill's name; the merchant when left out.")
+    account = OwnAccountField(required=False, allow_null=True, help_text="One of your accounts; the one charged "
+                                                                         "when left out.")
+    category = VisibleCategoryField(required=False, allow_null=True, help_text="The category of the latest "
+                                                                               "charge when left out.")
+
+
+class SuggestionConfirmedSerializer(serializers.Serializer):
+    recurring_payment = serializers.IntegerField(help_text="The id of the bill created.")
+    name = serializers.CharField()
+    next_due_date = serializers.DateField(allow_null=True)
+    suggestion = SuggestionSerializer()
+
+
+class SuggestionRefreshedSerializer(serializers.Serializer):
+    found = serializers.IntegerField(help_text="Series detected in your history.")
+    created = serializers.IntegerField(help_text="New suggestions.")
+    updated = serializers.IntegerField(help_text="Pending suggestions brought up to date.")
+    known = serializers.IntegerField(help_text="Series that are already one of your bills.")
+    price_rises = serializers.IntegerField(help_text="Bills whose price went up (you were told).")

@@ -1,5 +1,7 @@
-"""The bills API: recurring payments (CRUD, pause, resume), paying or skipping one occurrence, and what is due
-soon with the total due before the next payday. Thin: payments.services writes, payments.selectors reads."""
+"""The bills API: recurring payments (CRUD, pause, resume), paying or skipping one occurrence, what is due soon
+with the total due before the next payday, and subscription suggestions (list, confirm into a bill, dismiss,
+undo a dismissal, look again). Thin: payments.services and payments.suggestions write, payments.selectors
+reads; another user's bill or suggestion is a 404."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ import datetime as dt
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.converters import ID_REGEX
-from payments import selectors, services
+from core.converters import ID_REGEX
+from payments import selectors, services, suggestions
 from payments.api import serializers as s
-from payments.models import RecurringPayment
+from payments.models import RecurringPayment, SubscriptionSuggestion, SuggestionStatus
 from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 DUE_DATE = OpenApiParameter("due_date", OpenApiTypes.DATE, OpenApiParameter.PATH,
@@ -159,3 +161,79 @@ class BillViewSet(viewsets.ModelViewSet):
             "next_payday": {"date": payday.date, "source": payday.source, "label": payday.label} if payday else None,
             "due_before_payday": [{"currency": currency, "total": total} for currency, total in before["totals"]],
         }).data)
+
+
+STATUS = OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=SuggestionStatus.values,
+                          description="Only suggestions in this state (pending, confirmed or dismissed).")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Subscriptions found in your history", parameters=[STATUS],
+                       responses={200: s.SuggestionSerializer(many=True), 400: BAD_REQUEST}),
+    retrieve=extend_schema(responses={200: s.SuggestionSerializer, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["bills"])
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Subscriptions detected in your history. Confirm one to make it a bill, or dismiss it: a dismissed
+    suggestion is never brought back by detection (undo it with restore)."""
+
+    lookup_value_regex = ID_REGEX
+    queryset = SubscriptionSuggestion.objects.none()
+    serializer_class = s.SuggestionSerializer
+
+    def get_queryset(self):
+        wanted = None
+        if self.action == "list" and "status" in self.request.query_params:
+            wanted = self.request.query_params["status"]
+            if wanted not in SuggestionStatus.values:
+                raise serializers.ValidationError(
+                    {"status": f"Use one of {', '.join(SuggestionStatus.values)}, not {wanted[:40]!r}."})
+        return suggestions.subscription_suggestion_list(user=self.request.user, status=wanted)
+
+    def get_serializer_class(self):
+        return s.SuggestionConfirmSerializer if self.action == "confirm" else s.SuggestionSerializer
+
+    @extend_schema(summary="Add the suggestion to your bills", request=s.SuggestionConfirmSerializer,
+                   responses={201: s.SuggestionConfirmedSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        suggestion = self.get_object()
+        data = s.SuggestionConfirmSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        try:
+            payment = suggestions.suggestion_confirm(user=request.user, suggestion=suggestion,
+                                                     overrides=dict(data.validated_data),
+                                                     today=request.user.financial_profile.local_today())
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        body = {"recurring_payment": payment.pk, "name": payment.name, "next_due_date": payment.next_due_date,
+                "suggestion": suggestion}
+        return Response(s.SuggestionConfirmedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Dismiss the suggestion for good", request=None,
+                   responses={200: s.SuggestionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return self._decide(suggestions.suggestion_dismiss)
+
+    @extend_schema(summary="Undo a dismissal: the suggestion waits for you again", request=None,
+                   responses={200: s.SuggestionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        return self._decide(suggestions.suggestion_restore)
+
+    def _decide(self, service):
+        suggestion = self.get_object()
+        try:
+            service(user=self.request.user, suggestion=suggestion)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return Response(s.SuggestionSerializer(suggestion).data)
+
+    @extend_schema(summary="Look through your history now", request=None,
+                   responses={200: s.SuggestionRefreshedSerializer})
+    @action(detail=False, methods=["post"])
+    def refresh(self, request):
+        counts = suggestions.subscription_suggestions_refresh(user=request.user,
+                                                              today=request.user.financial_profile.local_today())
+        return Response(s.SuggestionRefreshedSerializer(counts).data)

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from config.converters import ID_REGEX
+from core.converters import ID_REGEX
 from transactions import rules, selectors
 from transactions.api.serializers import OwnAccountField, VisibleCategoryField
 from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error

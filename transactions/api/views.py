@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from config.converters import ID_REGEX
+from core.converters import ID_REGEX
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,7 +20,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.csv_safe import csv_cell, csv_lines
+from core.csv_safe import csv_cell, csv_lines
 from transactions import currency, import_services, selectors, services
 from transactions.api import serializers as s
 from transactions.filters import TransactionFilter

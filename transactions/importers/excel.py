@@ -8,6 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import xlrd
+from openpyxl import load_workbook
+
 from transactions.importers.parsing import cell_text, header_roles
 from transactions.importers.rows import ImportRefused, Table
 
@@ -56,8 +59,6 @@ def _pick_sheet(sheets: list[tuple[str, list[tuple[int, list[Any]]]]], wanted: s
 
 
 def read_xlsx(data: bytes, *, sheet: str | None = None) -> Table:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -76,8 +77,6 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Table:
 
 
 def read_xls(data: bytes, *, sheet: str | None = None) -> Table:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except Exception as error:  # xlrd raises a variety of errors on damaged or encrypted files

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ofxtools.Parser import OFXTree
+
 from transactions.importers.parsing import CENT, cell_text
 from transactions.importers.rows import ImportRefused, ImportRow, RowError
 
@@ -84,8 +86,6 @@ def _tolerant_tree(text: str) -> ET.Element:
 
 
 def _tree(data: bytes, text: str) -> ET.Element:
-    from ofxtools.Parser import OFXTree
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -21,6 +21,7 @@ from django.db import transaction as db_transaction
 from accounts.models import User
 from mlcore import learning
 from mlcore.feedback import category_correct
+from mlcore.global_categorizer import categories_predict
 from transactions import services
 from transactions.models import Category, Transaction
 
@@ -151,8 +152,6 @@ class Command(BaseCommand):
         return category
 
     def _cold_start(self, rows: list[dict]) -> dict:
-        from mlcore.services import categories_predict
-
         standard = list(Category.objects.filter(owner=None).select_related("parent"))
         by_key = {c.key: c for c in standard}
         threshold = learning.review_threshold()

@@ -26,6 +26,7 @@ import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore import forecasting
+from transactions.management.commands.seed_demo import demo_rows
 
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 
@@ -113,7 +114,6 @@ def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: 
 
 def demo_spending(*, months: int = 36) -> pd.Series:
     """The seed_demo history's daily spending (transfers between own accounts left out)."""
-    from transactions.management.commands.seed_demo import demo_rows
 
     rows = demo_rows(seed=42, months=months, today=dt.date(2026, 6, 30))
     spent = {}

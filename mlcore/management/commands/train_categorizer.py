@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from mlcore.services import categorizer_train
+from mlcore.global_categorizer import categorizer_train
 
 
 class Command(BaseCommand):

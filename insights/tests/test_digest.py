@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from notifications.digest import weekly_digests_send
+from insights.digest import weekly_digests_send
 from notifications.models import NotificationPreferences
 from payments import services
 from payments.models import Frequency

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from insights.models import JobRun
+from core.models import JobRun
 
 
 @admin.register(JobRun)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from insights.models import JobRun, JobStatus
+from core.models import JobRun, JobStatus
 
 
 def job_run_list(*, status: str | None = None, name: str | None = None) -> QuerySet[JobRun]:

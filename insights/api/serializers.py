@@ -1,8 +1,5 @@
-"""The analytics API for mobile: the same selectors, and so the same numbers, as the spending and savings pages.
-
-Query parameters are checked by input serializers; a bad one is a 400 that names it. Dates default to the
-current month in the user's own time zone.
-"""
+"""The insights API's input and output shapes: query parameters checked (a bad one is a 400 that names it),
+and the numbers of the analytics selectors and stored forecasts as JSON."""
 
 from __future__ import annotations
 
@@ -10,15 +7,11 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from insights import analytics
-from insights.analytics_views import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
-from transactions.api.views import BAD_REQUEST
+from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
+from insights.models import Forecast
 
 MAX_CALENDAR_DAYS = 400
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -179,112 +172,15 @@ def _envelope(many: type[serializers.Serializer], name: str) -> type[serializers
     })
 
 
-# --- views ---------------------------------------------------------------------------------------------
+class ForecastSerializer(serializers.ModelSerializer):
+    account = serializers.IntegerField(source="account_id", allow_null=True,
+                                       help_text="The account's id; null is the total of all accounts.")
+    account_name = serializers.SerializerMethodField()
 
-class AnalyticsView(APIView):
-    input_class: type[serializers.Serializer]
+    class Meta:
+        model = Forecast
+        fields = ["kind", "account", "account_name", "method", "method_note", "currency", "start_date",
+                  "horizon_days", "interval_width", "history_days", "created_at", "summary", "points"]
 
-    def params(self, request: Request) -> dict:
-        today = request.user.financial_profile.local_today()
-        serializer = self.input_class(data=request.query_params, context={"today": today})
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def period_response(self, request: Request, data: dict, rows, serializer) -> Response:
-        return Response({
-            "currency": request.user.financial_profile.preferred_currency,
-            "start": data["start"].isoformat(), "end": data["end"].isoformat(),
-            "results": serializer(rows, many=True).data,
-        })
-
-
-@extend_schema(tags=["insights"], parameters=[CategoryInput],
-               responses={200: _envelope(CategorySpendingSerializer, "CategorySpendingList"), 400: BAD_REQUEST})
-class SpendingCategoriesView(AnalyticsView):
-    """Spending per category for a period, largest first; uncategorized is its own row (category_id null)."""
-
-    input_class = CategoryInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        rows = analytics.spending_by_category(user=request.user, start=data["start"], end=data["end"],
-                                              level=data["level"])
-        return self.period_response(request, data, rows, CategorySpendingSerializer)
-
-
-@extend_schema(tags=["insights"], parameters=[MerchantInput],
-               responses={200: _envelope(MerchantSpendingSerializer, "MerchantSpendingList"), 400: BAD_REQUEST})
-class SpendingMerchantsView(AnalyticsView):
-    """The merchants spent most with in a period (the stored merchant, else the cleaned description)."""
-
-    input_class = MerchantInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        rows = analytics.spending_by_merchant(user=request.user, start=data["start"], end=data["end"],
-                                              limit=data["limit"])
-        return self.period_response(request, data, rows, MerchantSpendingSerializer)
-
-
-@extend_schema(tags=["insights"], parameters=[MonthInput], responses={200: MonthOverMonthSerializer, 400: BAD_REQUEST})
-class SpendingMonthOverMonthView(AnalyticsView):
-    """A month's spending per top-level category against the month before and the 3 before, with the movers."""
-
-    input_class = MonthInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        month = data.get("month") or request.user.financial_profile.local_today()
-        return Response(MonthOverMonthSerializer(analytics.month_over_month(user=request.user, month=month)).data)
-
-
-@extend_schema(tags=["insights"], parameters=[PeriodInput],
-               responses={200: _envelope(WeekdaySpendingSerializer, "WeekdaySpendingList"), 400: BAD_REQUEST})
-class SpendingWeekdaysView(AnalyticsView):
-    """Seven rows, Monday first: spending per weekday in the period and the average per such day."""
-
-    input_class = PeriodInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        rows = analytics.spending_by_weekday(user=request.user, start=data["start"], end=data["end"])
-        return self.period_response(request, data, rows, WeekdaySpendingSerializer)
-
-
-@extend_schema(tags=["insights"], parameters=[CalendarInput],
-               responses={200: _envelope(DaySpendingSerializer, "DaySpendingList"), 400: BAD_REQUEST})
-class SpendingCalendarView(AnalyticsView):
-    """One row per day (at most 400) with its spending and a heatmap level from 0 to 4."""
-
-    input_class = CalendarInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        rows = analytics.spending_calendar(user=request.user, start=data["start"], end=data["end"])
-        return self.period_response(request, data, rows, DaySpendingSerializer)
-
-
-@extend_schema(tags=["insights"], parameters=[HistoryInput], responses={200: SavingsMonthSerializer(many=True),
-                                                                        400: BAD_REQUEST})
-class SavingsHistoryView(AnalyticsView):
-    """Income, spending, savings and savings rate per month, oldest first; the last is this month so far."""
-
-    input_class = HistoryInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        rows = analytics.savings_history(user=request.user, months=data["months"])
-        return Response(SavingsMonthSerializer(rows, many=True).data)
-
-
-@extend_schema(tags=["insights"], parameters=[GoalInput], responses={200: SavingsProjectionSerializer,
-                                                                     400: BAD_REQUEST})
-class SavingsProjectionView(AnalyticsView):
-    """Where saving at the last six full months' average takes your savings: the goal, or the next round number."""
-
-    input_class = GoalInput
-
-    def get(self, request: Request) -> Response:
-        data = self.params(request)
-        projection = analytics.savings_projection(user=request.user, goal=data.get("goal"))
-        return Response(SavingsProjectionSerializer(projection).data)
+    def get_account_name(self, forecast: Forecast) -> str | None:
+        return forecast.account.name if forecast.account_id else None

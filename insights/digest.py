@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import Notification, NotificationKind, NotificationPreferences
 from notifications.services import notification_create
+from payments.selectors import upcoming_bills
 from transactions.models import Transaction
 from transactions.selectors import amount_in_preferred
 
@@ -59,8 +60,6 @@ def weekly_summary(*, user: User, week_start: dt.date) -> dict:
 
 def weekly_digest_build(*, user: User, week_start: dt.date) -> dict:
     """The digest for the week starting ``week_start``: the week before it, and bills due in it."""
-    from payments.selectors import upcoming_bills
-
     context = weekly_summary(user=user, week_start=week_start - dt.timedelta(days=7))
     bills = upcoming_bills(user=user, today=week_start, days=6)
     context["upcoming_bills"] = [

@@ -1,0 +1,75 @@
+"""The review queue over the API: list what waits for a decision, accept or correct one, accept many."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from core.converters import ID_REGEX
+from mlcore import selectors
+from mlcore.api import serializers as s
+from mlcore.feedback import categories_accept_bulk, category_accept, category_correct
+from transactions.api.views import BAD_REQUEST, _drf_error
+from transactions.models import Transaction
+
+NOT_QUEUED = OpenApiResponse(description="Not found, not yours, or no longer waiting for review.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Transactions waiting for review, biggest amount (in your currency) first"),
+)
+@extend_schema(tags=["review"])
+class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The review queue. Every accept or correct locks the category as your own and teaches the categorizer."""
+
+    lookup_value_regex = ID_REGEX
+
+    queryset = Transaction.objects.none()
+    serializer_class = s.ReviewItemSerializer
+
+    def get_queryset(self):
+        return selectors.review_queue(user=self.request.user)
+
+    def _decided(self, txn: Transaction) -> Response:
+        body = {"id": txn.pk, "category": txn.category, "category_source": txn.category_source,
+                "needs_review": txn.needs_review, "remaining": selectors.review_count(user=self.request.user)}
+        return Response(s.ReviewDecisionSerializer(body).data)
+
+    @extend_schema(summary="Accept the suggestion as your own category", operation_id="review_accept", request=None,
+                   responses={200: s.ReviewDecisionSerializer, 400: BAD_REQUEST, 404: NOT_QUEUED})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        txn = self.get_object()
+        try:
+            txn = category_accept(user=request.user, txn=txn)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._decided(txn)
+
+    @extend_schema(summary="File it under another category, as your own choice", request=s.ReviewCorrectSerializer,
+                   responses={200: s.ReviewDecisionSerializer, 400: BAD_REQUEST, 404: NOT_QUEUED})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def correct(self, request, pk=None):
+        txn = self.get_object()
+        data = s.ReviewCorrectSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        try:
+            txn = category_correct(user=request.user, txn=txn, category=data.validated_data["category"])
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        return self._decided(txn)
+
+    @extend_schema(summary="Accept the suggestions of several transactions", operation_id="review_bulk_accept", request=s.ReviewBulkAcceptSerializer,
+                   responses={200: s.ReviewBulkAcceptedSerializer, 400: BAD_REQUEST})
+    @action(detail=False, methods=["post"], url_path="accept", url_name="bulk-accept", parser_classes=[JSONParser])
+    def bulk_accept(self, request):
+        data = s.ReviewBulkAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accepted, skipped = categories_accept_bulk(user=request.user, transaction_ids=data.validated_data["ids"])
+        remaining = selectors.review_count(user=request.user)
+        return Response(s.ReviewBulkAcceptedSerializer(
+            {"accepted": accepted, "skipped": skipped, "remaining": remaining}).data)
