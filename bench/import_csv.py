@@ -34,7 +34,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from transactions import import_services  # noqa: E402
+from imports import services as import_services  # noqa: E402
 from transactions.models import Account, ImportStatus, Transaction  # noqa: E402
 
 SEED = 20260101

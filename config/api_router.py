@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import views as accounts_api
 from budgets.api import urls as budgets_api_urls
 from groups.api import urls as groups_api_urls
+from imports.api import urls as imports_api_urls
 from insights.api import urls as insights_api_urls
 from mlcore.api import urls as mlcore_api_urls
 from notifications.api import urls as notifications_api_urls
@@ -19,7 +20,6 @@ router = DefaultRouter()
 router.register("accounts", transactions_api.AccountViewSet, basename="account")
 router.register("categories", transactions_api.CategoryViewSet, basename="category")
 router.register("transactions", transactions_api.TransactionViewSet, basename="transaction")
-router.register("imports", transactions_api.ImportBatchViewSet, basename="import")
 router.register("rules", rules_api.RuleViewSet, basename="rule")
 
 urlpatterns = [
@@ -43,5 +43,6 @@ urlpatterns = [
     *budgets_api_urls.urlpatterns,
     *groups_api_urls.urlpatterns,
     *mlcore_api_urls.urlpatterns,
+    *imports_api_urls.urlpatterns,
     *router.urls,
 ]

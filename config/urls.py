@@ -12,6 +12,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("core.urls")),
+    path("", include("imports.urls")),
     path("", include("transactions.urls")),
     path("", include("mlcore.urls")),
     path("", include("payments.urls")),

@@ -279,6 +279,12 @@ def import_rows_categorize(*, user: User, account_kind: str, rows: list) -> None
         row.category_explanation = fields["category_explanation"]
 
 
+def imported_rules_apply(*, user: User, transactions: QuerySet[Transaction]) -> int:
+    """After an import's insert: the user's rules come before any model, and re-file the new rows they match;
+    returns how many they changed."""
+    return len(rules_apply(user=user, transactions=transactions))
+
+
 @db_transaction.atomic
 def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) -> int:
     """Categorize the user's transactions that no person has categorized; returns how many were decided.

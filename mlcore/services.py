@@ -10,13 +10,14 @@ from __future__ import annotations
 from mlcore.budgeting import BudgetSuggestion, budget_model_train, budget_suggestions
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
 from mlcore.global_categorizer import categories_predict, categorizer_get, categorizer_train, category_predict
-from mlcore.learning import import_rows_categorize, review_threshold, transactions_categorize
+from mlcore.learning import imported_rules_apply, import_rows_categorize, review_threshold, transactions_categorize
 from mlcore.selectors import review_count
 from mlcore.tasks import user_model_retrain_soon, user_models_retrain_enqueue
 
 __all__ = [
     # categorization
     "categories_predict", "categorizer_get", "categorizer_train", "category_predict", "import_rows_categorize",
+    "imported_rules_apply",
     "review_count", "review_threshold", "transactions_categorize",
     # learning from the user, in the worker
     "user_model_retrain_soon", "user_models_retrain_enqueue",

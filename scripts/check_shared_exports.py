@@ -32,7 +32,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from transactions import import_services  # noqa: E402
+from imports import services as import_services  # noqa: E402
 from transactions.models import Account, ImportStatus, Transaction  # noqa: E402
 
 # What a person picks on the mapping form for files that have no header row (0-based columns), following

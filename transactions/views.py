@@ -7,7 +7,6 @@ object that belongs to someone else is a 404.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.views import View
 
 from core.pages import add_service_errors, is_htmx, preferred_currency, safe_next
-from transactions import import_services, rules, selectors, services
+from transactions import rules, selectors, services
 from transactions.filters import MAX_ID, TransactionFilter
 from transactions.forms import (
     AccountForm,
@@ -29,8 +28,6 @@ from transactions.forms import (
     CategoryCreateForm,
     CategoryMergeForm,
     CategoryRenameForm,
-    ImportMappingForm,
-    ImportUploadForm,
     TransactionForm,
     category_tree,
     split_formset_class,
@@ -38,8 +35,6 @@ from transactions.forms import (
 from transactions.models import (
     Account,
     Category,
-    ImportBatch,
-    ImportStatus,
     Source,
     Tag,
     Transaction,
@@ -527,84 +522,3 @@ class CategoryMergeView(LoginRequiredMixin, View):
                                           f"{moved} transaction{'' if moved == 1 else 's'} moved.")
                 return redirect("transactions:categories")
         return self.render(request, source, form)
-
-
-# --- imports --------------------------------------------------------------------------------------
-
-class ImportView(LoginRequiredMixin, View):
-    def render(self, request, form):
-        return render(request, "transactions/import.html", {
-            "form": form, "has_accounts": Account.objects.filter(owner=request.user).exists(),
-            "batches": list(selectors.import_batch_list(user=request.user)[:10]),
-        })
-
-    def form(self, request, data=None, files=None):
-        accounts = Account.objects.filter(owner=request.user).order_by("name")
-        initial = {"account": request.GET.get("account")} if str(request.GET.get("account", "")).isdigit() else {}
-        return ImportUploadForm(data, files, accounts=accounts, initial=initial)
-
-    def get(self, request):
-        return self.render(request, self.form(request))
-
-    def post(self, request):
-        form = self.form(request, request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(request, form)
-        try:
-            batch = import_services.import_start(user=request.user, account=form.cleaned_data["account"],
-                                                 upload=form.cleaned_data["file"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.render(request, form)
-        return redirect("transactions:import_batch", pk=batch.pk)
-
-
-def can_remap(batch: ImportBatch) -> bool:
-    """A stored table file whose import waits for, or failed with, a column mapping can be mapped (again)."""
-    return bool(batch.stored_file) and batch.file_format != "ofx" and batch.status in (
-        ImportStatus.NEEDS_MAPPING, ImportStatus.FAILED)
-
-
-class ImportBatchView(LoginRequiredMixin, View):
-    """One import: the column mapping when it needs one, else its progress and result."""
-
-    def render(self, request, batch, form=None, preview=None):
-        return render(request, "transactions/import_batch.html", {
-            "batch": batch, "form": form, "preview": preview, "can_remap": can_remap(batch),
-        })
-
-    def mapping_form(self, batch, data=None):
-        preview = import_services.import_batch_preview(batch=batch)
-        if preview.refused or not preview.columns:
-            return None, preview
-        mapping = preview.mapping
-        initial = {name: mapping.get(name) for name in ImportMappingForm.COLUMN_FIELDS}
-        initial |= {"description": mapping.get("description") or [], "date_order": mapping.get("date_order") or "dmy",
-                    "decimal": mapping.get("decimal") or ".", "negate": bool(mapping.get("negate"))}
-        return ImportMappingForm(data, columns=preview.columns, initial=initial), preview
-
-    def get(self, request, pk: int):
-        batch = selectors.import_batch_get(user=request.user, pk=pk)
-        if batch.status == ImportStatus.NEEDS_MAPPING or (request.GET.get("remap") and can_remap(batch)):
-            form, preview = self.mapping_form(batch)
-            return self.render(request, batch, form, preview)
-        return self.render(request, batch)
-
-    def post(self, request, pk: int):
-        batch = selectors.import_batch_get(user=request.user, pk=pk)
-        if not can_remap(batch):
-            return redirect("transactions:import_batch", pk=batch.pk)
-        form, preview = self.mapping_form(batch, request.POST)
-        if form is None or not form.is_valid():
-            return self.render(request, batch, form, preview)
-        # Small files import now; big ones go to the worker and this page shows their progress.
-        import_services.import_run(batch=batch, mapping=form.mapping(preview.mapping), run_async=None)
-        return redirect("transactions:import_batch", pk=batch.pk)
-
-
-class ImportBatchStatusView(LoginRequiredMixin, View):
-    """The progress bar and, once finished, the result; polled by htmx every second while the import runs."""
-
-    def get(self, request, pk: int):
-        batch = selectors.import_batch_get(user=request.user, pk=pk)
-        return render(request, "transactions/_import_status.html", {"batch": batch, "can_remap": can_remap(batch)})

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "payments",
     "mlcore",
+    "imports",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]

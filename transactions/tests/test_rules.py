@@ -1,5 +1,5 @@
 """Rule services: conditions, order and "stop here", the user's own category kept, regular expressions refused
-clearly, previews that list exactly what changes, apply to existing, "always do this", bulk, and imports."""
+clearly, previews that list exactly what changes, apply to existing, "always do this", bulk."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from transactions import import_services, rules, services
-from transactions.models import Category, ImportStatus, Rule, Transaction
+from transactions import rules, services
+from transactions.models import Category, Rule, Transaction
 from transactions.tests.factories import AccountFactory, TransactionFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -338,21 +337,3 @@ def test_rule_from_correction_needs_a_category_and_your_transaction(owner, other
         rules.rule_from_correction(user=owner, txn=txn)
     with pytest.raises(ValidationError):
         rules.rule_from_correction(user=other_user, txn=txn)
-
-
-# --- imports ----------------------------------------------------------------------------------------
-
-def test_an_import_applies_the_users_rules_to_the_new_rows(owner, account, other_user, groceries):
-    make_rule(owner, name="Supermarkets", match_value="rewe", set_category=groceries, add_tags=["food"])
-    make_rule(other_user, name="Theirs", match_value="netflix", set_category=groceries)
-    data = b"Date,Description,Amount\n2026-03-02,REWE SAGT DANKE 1234,-42.10\n2026-03-03,NETFLIX.COM,-15.99\n"
-    batch = import_services.import_start(user=owner, account=account,
-                                         upload=SimpleUploadedFile("export.csv", data))
-    assert batch.status == ImportStatus.DONE, batch.errors
-    rewe = Transaction.objects.get(description__startswith="REWE")
-    assert (rewe.category, rewe.category_source, rewe.needs_review) == (groceries, "rule", False)
-    assert [t.name for t in rewe.tags.all()] == ["food"]
-    # Another user's rule never applies; the model files Netflix as it would for anyone.
-    netflix = Transaction.objects.get(description="NETFLIX.COM")
-    assert netflix.category_source != "rule"
-    assert netflix.category != groceries
