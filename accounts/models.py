@@ -23,7 +23,7 @@ class Role(models.TextChoices):
 ROLE_GROUPS = {Role.STAFF: "Staff", Role.ADMIN: "Admin"}
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str) -> User:

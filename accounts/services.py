@@ -8,7 +8,9 @@ import structlog
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.avatars import avatar_process
 from accounts.models import ROLE_GROUPS, FinancialProfile, Role, User
@@ -54,7 +56,7 @@ def profile_update(*, user: User, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def avatar_set(*, user: User, upload) -> User:
+def avatar_set(*, user: User, upload: UploadedFile) -> User:
     image = avatar_process(upload)
     old_name = user.avatar.name if user.avatar else None
     user.avatar.save(image.name, image, save=False)
@@ -102,5 +104,5 @@ def role_grant(*, user: User, role: Role | str) -> User:
     return user
 
 
-def users_set_active(*, users, active: bool) -> int:
+def users_set_active(*, users: QuerySet[User], active: bool) -> int:
     return users.update(is_active=active)

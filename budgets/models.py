@@ -18,7 +18,7 @@ class BudgetSource(models.TextChoices):
     CARRIED = "carried", "Carried from last month"
 
 
-class BudgetQuerySet(models.QuerySet):
+class BudgetQuerySet(models.QuerySet["Budget"]):
     def for_user(self, user) -> BudgetQuerySet:
         return self.filter(user=user)
 

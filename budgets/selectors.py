@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -14,8 +15,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from budgets.models import Budget
-from core.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
+# Re-exported (the redundant aliases say so): views and services read them as selectors.month_*.
+from core.months import month_add as month_add, month_end as month_end, month_start as month_start
 from mlcore import services as mlcore
+from mlcore.services import BudgetSuggestion
 from transactions.models import Category, CategoryKind, Transaction, TransactionSplit
 from transactions.selectors import amount_in_preferred, category_list
 
@@ -64,7 +67,7 @@ class BudgetHistoryEntry:
 
 
 def budget_name(budget: Budget) -> str:
-    return budget.category.name if budget.category_id else "Overall"
+    return budget.category.name if budget.category is not None else "Overall"
 
 
 def budget_list(*, user: User, month: dt.date | None = None) -> QuerySet[Budget]:
@@ -83,12 +86,21 @@ def budget_categories(*, user: User) -> list[Category]:
     return [c for c in category_list(user=user, include_hidden=False) if c.kind == CategoryKind.EXPENSE]
 
 
-def _split_part_in_currency(row: dict, currency: str) -> Decimal | None:
+class _SplitPartRow(TypedDict):
+    amount: Decimal
+    transaction__amount: Decimal
+    transaction__currency: str
+    transaction__amount_converted: Decimal | None
+    transaction__converted_currency: str
+
+
+def _split_part_in_currency(row: _SplitPartRow, currency: str) -> Decimal | None:
     """A split part's share in ``currency``: converted at its transaction's own rate."""
-    if row["transaction__converted_currency"] == currency and row["transaction__amount_converted"] is not None:
+    converted = row["transaction__amount_converted"]
+    if row["transaction__converted_currency"] == currency and converted is not None:
         if not row["transaction__amount"]:
             return None
-        share = row["amount"] * row["transaction__amount_converted"] / row["transaction__amount"]
+        share = row["amount"] * converted / row["transaction__amount"]
         return share.quantize(CENT, rounding=ROUND_HALF_UP)
     if row["transaction__currency"] == currency:
         return row["amount"]
@@ -124,11 +136,11 @@ def spending_by_category(*, user: User, first_month: dt.date, last_month: dt.dat
         .values("category_id", "amount", "transaction__date", "transaction__amount", "transaction__currency",
                 "transaction__amount_converted", "transaction__converted_currency")
     )
-    for row in parts:
-        value = _split_part_in_currency(row, currency)
+    for part in parts:
+        value = _split_part_in_currency(part, currency)
         if value is None:
             continue
-        totals = result[month_start(row["transaction__date"])][row["category_id"]]
+        totals = result[month_start(part["transaction__date"])][part["category_id"]]
         if value < 0:
             totals[0] += -value
         else:
@@ -203,7 +215,7 @@ def budget_progress(*, user: User, month: dt.date, today: dt.date | None = None,
     return progress
 
 
-def budget_history(*, user: User, months: int = 12, today: dt.date | None = None) -> list[dict]:
+def budget_history(*, user: User, months: int = 12, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The last ``months`` months (oldest first, this month included): each month's budgets with what was
     available and what was spent. Four queries whatever the number of months and budgets."""
     today = today or user.financial_profile.local_today()
@@ -217,7 +229,7 @@ def budget_history(*, user: User, months: int = 12, today: dt.date | None = None
     by_month: dict[dt.date, list[Budget]] = defaultdict(list)
     for budget in budgets:
         by_month[budget.month].append(budget)
-    history = []
+    history: list[dict[str, Any]] = []
     for index in range(months):
         month = month_add(first, index)
         totals = spending.get(month, {})
@@ -235,7 +247,7 @@ def budget_spent(*, user: User, budget: Budget) -> Decimal:
     return budget_progress(user=user, month=budget.month, budgets=[budget])[0].spent
 
 
-def suggestion_list(*, user: User, month: dt.date) -> list:
+def suggestion_list(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
     """Budget suggestions for ``month`` from mlcore (model or heuristic), or none while that is unavailable.
 
     A suggestion of nothing (a category spent in once in three months) is left out: as a budget it would only

@@ -11,6 +11,7 @@ from django.db import transaction
 from accounts.models import User
 from budgets import selectors
 from budgets.models import Budget, BudgetSource
+from mlcore.services import BudgetSuggestion
 from transactions.models import Category, CategoryKind
 
 CENT = Decimal("0.01")
@@ -19,7 +20,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 MAX_MONTHS_TO_OPEN = 24
 
 
-def _clean_amount(amount) -> Decimal:
+def _clean_amount(amount: object) -> Decimal:
     try:
         value = Decimal(str(amount)).quantize(CENT)
     except (InvalidOperation, TypeError, ValueError):
@@ -52,8 +53,8 @@ def _carried_from_previous(user: User, category: Category | None, month: dt.date
 
 
 @transaction.atomic
-def budget_set(*, user: User, category: Category | None, month: dt.date, amount, rollover: bool = False,
-               source: str = BudgetSource.MANUAL, explanation: str = "") -> Budget:
+def budget_set(*, user: User, category: Category | None, month: dt.date, amount: Decimal | str | int,
+               rollover: bool = False, source: str = BudgetSource.MANUAL, explanation: str = "") -> Budget:
     """Create or update the budget for ``category`` (None: overall) in ``month``."""
     _check_category(user, category)
     amount = _clean_amount(amount)
@@ -119,7 +120,8 @@ def budget_month_open(*, user: User, month: dt.date, today: dt.date | None = Non
     return created
 
 
-def _suggestion_for(suggestions: list, category: Category | None):
+def _suggestion_for(suggestions: list[BudgetSuggestion],
+                    category: Category | None) -> BudgetSuggestion | None:
     category_id = category.pk if category is not None else None
     for suggestion in suggestions:
         if (suggestion.category.pk if suggestion.category is not None else None) == category_id:
@@ -127,7 +129,7 @@ def _suggestion_for(suggestions: list, category: Category | None):
     return None
 
 
-def _accept(user: User, month: dt.date, suggestion) -> Budget:
+def _accept(user: User, month: dt.date, suggestion: BudgetSuggestion) -> Budget:
     current = (Budget.objects.for_user(user).for_month(month).filter(category=suggestion.category)
                .values_list("rollover", flat=True).first())
     return budget_set(user=user, category=suggestion.category, month=month, amount=suggestion.amount,
@@ -152,7 +154,7 @@ def suggestions_accept_all(*, user: User, month: dt.date) -> list[Budget]:
     suggestions = selectors.suggestion_list(user=user, month=month)
     if not suggestions:
         raise ValidationError({"month": f"There are no suggestions for {month:%B %Y} yet."})
-    accepted = []
+    accepted: list[Budget] = []
     for suggestion in suggestions:
         try:
             accepted.append(_accept(user, month, suggestion))

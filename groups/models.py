@@ -20,7 +20,7 @@ def cents_to_decimal(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-class GroupQuerySet(models.QuerySet):
+class GroupQuerySet(models.QuerySet["Group"]):
     def for_member(self, user) -> GroupQuerySet:
         return self.filter(memberships__user=user, memberships__left_at__isnull=True)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
@@ -17,8 +19,8 @@ from groups.models import (
     GroupExpense,
     Invite,
     InviteStatus,
-    Membership,
     MemberRole,
+    Membership,
     Settlement,
 )
 
@@ -46,7 +48,8 @@ def member_list(*, group: Group, include_former: bool = False) -> list[Membershi
 
 
 def expense_list(*, group: Group, member_id: int | None = None, category_id: int | None = None,
-                 start=None, end=None, search: str = "") -> QuerySet[GroupExpense]:
+                 start: dt.date | None = None, end: dt.date | None = None,
+                 search: str = "") -> QuerySet[GroupExpense]:
     expenses = (group.expenses.select_related("category", "created_by")
                 .prefetch_related(Prefetch("payers", queryset=ExpensePayer.objects.select_related("user")
                                            .order_by("user_id")),
@@ -138,7 +141,12 @@ def settle_up_plan(balances: dict[int, int]) -> list[Transfer]:
     return plan
 
 
-def group_summary(*, group: Group) -> dict:
+class GroupSummary(TypedDict):
+    balances: list[dict[str, Any]]  # {"membership", "user", "cents"}
+    plan: list[dict[str, Any]]  # {"payer", "payee", "cents"}
+
+
+def group_summary(*, group: Group) -> GroupSummary:
     """Balances per member (with the people) and the settle-up plan; six queries whatever the group's size."""
     balances = group_balances(group=group)
     people = {m.user_id: m for m in member_list(group=group, include_former=True)}
@@ -149,7 +157,12 @@ def group_summary(*, group: Group) -> dict:
                                         "cents": t.cents} for t in plan]}
 
 
-def group_stats(*, group: Group) -> dict:
+class GroupStats(TypedDict):
+    by_member: dict[str, dict[int, int]]  # month ("2026-01") -> user id -> cents
+    by_category: dict[str, dict[str, int]]  # month -> category name -> cents
+
+
+def group_stats(*, group: Group) -> GroupStats:
     """Spending per member (their shares) and per category, by month, for the group dashboard."""
     by_member: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in (ExpenseShare.objects.filter(expense__group=group)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -54,7 +54,7 @@ def active_members(group: Group) -> dict[int, User]:
 
 def _require_owner(group: Group, user: User) -> None:
     if not group.memberships.filter(user=user, role=MemberRole.OWNER, left_at__isnull=True).exists():
-        raise PermissionError("Only the group's owner can manage its members.")
+        raise PermissionDenied("Only the group's owner can manage its members.")
 
 
 # --- groups and members ------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def member_leave(*, group: Group, user: User) -> None:
     others = group.memberships.filter(left_at__isnull=True).exclude(user=user)
     if membership.role == MemberRole.OWNER and others.exists():
         if not others.filter(role=MemberRole.OWNER).exists():
-            heir = others.order_by("joined_at", "id").first()
+            heir = others.order_by("joined_at", "id")[0]
             heir.role = MemberRole.OWNER
             heir.save(update_fields=["role"])
     membership.left_at = timezone.now()

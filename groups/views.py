@@ -2,7 +2,7 @@
 members), the expense form, the invitation page and the group dashboard.
 
 Reads go through groups.selectors with the signed-in user: a group you are not in is a 404. Writes go through
-groups.services; their ValidationError messages are shown, a PermissionError (owner-only action) is a 403.
+groups.services; their ValidationError messages are shown, a PermissionDenied (owner-only action) is a 403.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.models import User
+from core.pages import add_service_errors
 from groups import selectors, services
 from groups.forms import (
     ExpenseFilterForm,
@@ -44,7 +45,6 @@ from groups.models import (
     cents_to_decimal,
 )
 from transactions.models import Category
-from core.pages import add_service_errors
 from transactions.selectors import category_picker_list
 
 EXPENSES_PER_PAGE = 25
@@ -180,7 +180,7 @@ class GroupRenameView(LoginRequiredMixin, View):
             return redirect("groups:detail", pk=group.pk)
         try:
             services.group_update(group=group, user=request.user, name=form.cleaned_data["name"])
-        except PermissionError as error:
+        except PermissionDenied as error:
             return forbidden(request, str(error))
         except ValidationError as error:
             messages.error(request, error_text(error))
@@ -195,7 +195,7 @@ class InviteCreateView(LoginRequiredMixin, View):
         email = (request.POST.get("email") or "").strip()
         try:
             services.invite_create(group=group, inviter=request.user, email=email)
-        except PermissionError as error:
+        except PermissionDenied as error:
             return forbidden(request, str(error))
         except ValidationError as error:
             messages.error(request, error_text(error))
@@ -212,7 +212,7 @@ class InviteRevokeView(LoginRequiredMixin, View):
             raise Http404("No such invitation.")
         try:
             services.invite_revoke(invite=invite, owner=request.user)
-        except PermissionError as error:
+        except PermissionDenied as error:
             return forbidden(request, str(error))
         except ValidationError as error:
             messages.error(request, error_text(error))
@@ -229,7 +229,7 @@ class MemberRemoveView(LoginRequiredMixin, View):
             raise Http404("No such member.")
         try:
             services.member_remove(group=group, owner=request.user, member=membership.user)
-        except PermissionError as error:
+        except PermissionDenied as error:
             return forbidden(request, str(error))
         except ValidationError as error:
             messages.error(request, error_text(error))

@@ -103,6 +103,7 @@ def _sample(parsed: batches.Parsed) -> tuple[list[str], list[list[str]]]:
         rows = [[r.date.isoformat(), format(r.amount, "f"), r.description, r.merchant, r.external_id]
                 for r in parsed.statement.rows[:SAMPLE_ROWS]]
         return list(OFX_COLUMNS), rows
+    assert parsed.table is not None and parsed.layout is not None  # every other format is a table
     columns = parsed.layout.columns
     rows = []
     for _, cells in parsed.table.records[parsed.layout.data_start:]:
@@ -149,6 +150,7 @@ def _preview(parsed: batches.Parsed, account: Account, given: dict[str, Any] | N
     if parsed.statement is not None:
         preview.problems += [_error_text(e) for e in parsed.statement.errors[:5]]
         return preview
+    assert parsed.table is not None and parsed.layout is not None  # every other format is a table
     mapping, confident, problems = batches.mapping_for(parsed, account, given=given)
     if given:
         try:
@@ -176,6 +178,16 @@ def _error_text(error: RowError) -> str:
     if error.column:
         where += f", column {error.column!r}" if where else f"Column {error.column!r}"
     return f"{where}: {error.message}" if where else error.message
+
+
+def refusal_message(batch: ImportBatch) -> str:
+    """Why a refused batch imported nothing, in one sentence: its first problem, and how many there are."""
+    errors = [RowError(e.get("row"), e.get("column"), e.get("message", "")) for e in batch.errors or []]
+    if not errors:
+        return "Nothing was imported."
+    first = _error_text(errors[0])
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return f"Nothing was imported. {first}{more}"
 
 
 def _currency_warnings(rows: Iterable[ImportRow], account: Account) -> list[str]:
@@ -231,6 +243,7 @@ def import_start(*, user: User, account: Account, upload: BinaryIO, mapping: dic
     batch.file_format = parsed.file_format
     batch.rows_total = parsed.rows_estimate
     if parsed.statement is None:
+        assert parsed.layout is not None  # every other format is a table
         try:
             proposal, confident, _ = batches.mapping_for(parsed, account, given=mapping)
             if mapping:
@@ -274,6 +287,7 @@ def import_run(*, batch: ImportBatch, mapping: dict[str, Any] | None = None,
                 data = stored.read()
             parsed = batches.parse_file(data, batch.filename, batches.layout_choices(mapping or batch.mapping))
             if mapping is not None and parsed.statement is None:
+                assert parsed.layout is not None  # every other format is a table
                 proposal, _, _ = batches.mapping_for(parsed, batch.account, given=mapping)
                 batch.mapping = batches.with_layout(
                     resolve_mapping(mapping, parsed.layout, batch.mapping or proposal, parsed.table), parsed)

@@ -51,7 +51,8 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None, force: bo
     outcome["budgets_opened"] = budget_month_open(user=user, month=today.replace(day=1), today=today)
     outcome.update({f"budget_{key}": value for key, value in budget_alerts_check(user=user, today=today).items()})
     fitted_on = last[1] - dt.timedelta(days=1) if last else None  # a forecast starts the day after its fit
-    if changed or fitted_on <= today - dt.timedelta(days=FORECAST_MAX_AGE_DAYS) or matched.paid or matched.overdue:
+    stale = fitted_on is None or fitted_on <= today - dt.timedelta(days=FORECAST_MAX_AGE_DAYS)
+    if changed or stale or matched.paid or matched.overdue:
         forecast = forecasts_refresh(user=user, today=today)
         outcome.update(forecasts=forecast["forecasts"], forecast_fit_ms=forecast["fit_ms"],
                        low_balance_alerts=forecast["low_balance_alerts"])

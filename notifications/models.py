@@ -32,7 +32,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
 
 
-class NotificationQuerySet(models.QuerySet):
+class NotificationQuerySet(models.QuerySet["Notification"]):
     def for_user(self, user) -> NotificationQuerySet:
         return self.filter(user=user)
 

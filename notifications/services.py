@@ -24,10 +24,10 @@ from notifications.tasks import delivery_send_and_reschedule, delivery_send_task
 log = structlog.get_logger(__name__)
 
 def preferences_get(*, user: User) -> NotificationPreferences:
-    prefs = getattr(user, "_notification_preferences", None)
+    prefs: NotificationPreferences | None = getattr(user, "_notification_preferences", None)
     if prefs is None:
         prefs, _ = NotificationPreferences.objects.get_or_create(user=user)
-        user._notification_preferences = prefs
+        user.__dict__["_notification_preferences"] = prefs  # cached on this user object, as a cached_property is
     return prefs
 
 

@@ -27,7 +27,7 @@ class RecurringSource(models.TextChoices):
     DETECTED = "detected", "Confirmed from a detected subscription"
 
 
-class RecurringPaymentQuerySet(models.QuerySet):
+class RecurringPaymentQuerySet(models.QuerySet["RecurringPayment"]):
     def for_user(self, user) -> RecurringPaymentQuerySet:
         return self.filter(user=user)
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import F, Q, QuerySet
@@ -188,7 +189,13 @@ def currency_totals(amounts: list[tuple[str, Decimal]]) -> list[tuple[str, Decim
     return sorted(totals.items())
 
 
-def due_before_payday(*, user: User, today: dt.date) -> dict:
+class PaydayDue(TypedDict):
+    payday: Payday | None
+    totals: list[tuple[str, Decimal]]
+    bills: list[UpcomingBill]
+
+
+def due_before_payday(*, user: User, today: dt.date) -> PaydayDue:
     """{"payday": Payday | None, "totals": [(currency, total)], "bills": [UpcomingBill]}: what is still to pay
     (upcoming or overdue, the upper bound of a range) before the next payday. Empty when the payday is unknown."""
     payday = next_payday(user=user, today=today)

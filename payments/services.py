@@ -52,7 +52,7 @@ def _check(payment: RecurringPayment) -> None:
         errors["day_of_month"] = "The day of the month must be between 1 and 31."
     if payment.end_date and payment.start_date and payment.end_date < payment.start_date:
         errors["end_date"] = "The end date must not be before the start date."
-    if payment.account_id and payment.account.owner_id != payment.user_id:
+    if payment.account is not None and payment.account.owner_id != payment.user_id:
         errors["account"] = "Choose one of your accounts."
     if payment.category_id and not Category.objects.visible_to(payment.user).filter(pk=payment.category_id).exists():
         errors["category"] = "Choose one of your categories."

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.currencies import currency_choices
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -45,12 +49,18 @@ class CategoryKind(models.TextChoices):
     TRANSFER = "transfer", "Transfer"
 
 
-class CategoryQuerySet(models.QuerySet):
+class HiddenFlag(TypedDict):
+    """What ``annotate_hidden()`` adds to each category: whether this user hid it."""
+
+    is_hidden: bool
+
+
+class CategoryQuerySet(models.QuerySet["Category"]):
     def visible_to(self, user) -> CategoryQuerySet:
         """The standard taxonomy plus the user's own categories (hidden ones included)."""
         return self.filter(Q(owner__isnull=True) | Q(owner=user))
 
-    def annotate_hidden(self, user) -> CategoryQuerySet:
+    def annotate_hidden(self, user) -> models.QuerySet[WithAnnotations[Category, HiddenFlag]]:
         hidden = Category.hidden_by.through.objects.filter(category_id=OuterRef("pk"), user_id=user.pk)
         return self.annotate(is_hidden=Exists(hidden))
 
@@ -154,7 +164,7 @@ class Source(models.TextChoices):
     API = "api", "API"
 
 
-class TransactionQuerySet(models.QuerySet):
+class TransactionQuerySet(models.QuerySet["Transaction"]):
     def for_user(self, user) -> TransactionQuerySet:
         return self.filter(owner=user)
 

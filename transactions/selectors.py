@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from transactions.models import Account, Category, ImportBatch, Transaction, TransactionSplit
+from transactions.models import Account, Category, HiddenFlag, ImportBatch, Transaction, TransactionSplit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -57,7 +61,8 @@ def account_get(*, user: User, pk: int) -> Account:
     return get_object_or_404(account_list(user=user), pk=pk)
 
 
-def category_list(*, user: User, include_hidden: bool = True) -> QuerySet[Category]:
+def category_list(*, user: User,
+                  include_hidden: bool = True) -> QuerySet[WithAnnotations[Category, HiddenFlag]]:
     categories = Category.objects.visible_to(user).annotate_hidden(user).select_related("parent")
     if not include_hidden:
         categories = categories.filter(is_hidden=False)
@@ -105,12 +110,12 @@ def category_transaction_count(*, user: User, category: Category) -> int:
     return Transaction.objects.for_user(user).in_categories(ids).count()
 
 
-def account_transaction_counts(*, user) -> dict[int, int]:
+def account_transaction_counts(*, user: User) -> dict[int, int]:
     rows = Transaction.objects.for_user(user).order_by().values("account_id").annotate(n=Count("pk"))
     return {row["account_id"]: row["n"] for row in rows}
 
 
-def category_transaction_counts(*, user) -> dict[int, int]:
+def category_transaction_counts(*, user: User) -> dict[int, int]:
     """Transactions per category for this user: filed directly, plus split parts."""
     counts: dict[int, int] = {}
     direct = Transaction.objects.for_user(user).exclude(category=None).order_by().values("category_id")

@@ -7,7 +7,8 @@ import re
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
@@ -28,6 +29,8 @@ from transactions.models import (
 
 CENT = Decimal("0.01")
 _SPACES = re.compile(r"\s+")
+# One part of a split: (category, amount) or (category, amount, notes).
+SplitPart = tuple[Category, Decimal | str] | tuple[Category, Decimal | str, str]
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -257,7 +260,7 @@ def transaction_delete(*, user: User, txn: Transaction) -> None:
 
 
 @db_transaction.atomic
-def transaction_split_set(*, user: User, txn: Transaction, parts: list[tuple]) -> Transaction:
+def transaction_split_set(*, user: User, txn: Transaction, parts: Sequence[SplitPart]) -> Transaction:
     """File parts of one transaction under different categories; the parts must add up to its amount."""
     txn.splits.all().delete()
     if not parts:

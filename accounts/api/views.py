@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts import services
 from accounts.api import serializers as s
 from accounts.forms import PasswordResetForm
+from accounts.lockout import lockout_response
 from accounts.models import User
 from accounts.selectors import user_get_with_profile
 
@@ -38,12 +38,7 @@ class LockoutAwareMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(request, "axes_locked_out", False):
-            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-            response = Response(
-                {"detail": f"Too many failed login attempts. This account is locked for {minutes} minutes."},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(minutes * 60)},
-            )
+            response = lockout_response(request)
         return super().finalize_response(request, response, *args, **kwargs)
 
 
@@ -56,10 +51,7 @@ class SignupView(APIView):
     def post(self, request):
         data = s.SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            user = services.user_create(**data.validated_data)
-        except DjangoValidationError as error:
-            raise _validation_error(error) from None
+        user = services.user_create(**data.validated_data)
         user = user_get_with_profile(user_id=user.pk)
         body = {"user": s.MeSerializer(user, context={"request": request}).data, **_token_pair(user)}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -104,7 +96,7 @@ class LogoutView(APIView):
         try:
             RefreshToken(data.validated_data["refresh"]).blacklist()
         except TokenError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"refresh": [str(error)]}) from None
         return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
@@ -161,11 +153,10 @@ class PasswordResetConfirmView(APIView):
         except (TypeError, ValueError, OverflowError, User.DoesNotExist, DjangoValidationError):
             user = None
         if user is None or not default_token_generator.check_token(user, data.validated_data["token"]):
-            return Response({"detail": "This reset link is invalid or has already been used."},
-                            status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError("This reset link is invalid or has already been used.")
         try:
             services.password_change(user=user, new_password=data.validated_data["new_password"])
-        except DjangoValidationError as error:
+        except DjangoValidationError as error:  # the password validators speak of no field: this one is at fault
             raise ValidationError({"new_password": error.messages}) from None
         return Response({"detail": "Your password has been set."})
 
@@ -187,10 +178,7 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         changes = {k: v for k, v in data.validated_data.items() if k != "financial_profile"}
         changes.update(data.validated_data.get("financial_profile", {}))
-        try:
-            services.profile_update(user=user, data=changes)
-        except DjangoValidationError as error:
-            raise _validation_error(error) from None
+        services.profile_update(user=user, data=changes)
         return Response(s.MeSerializer(self.get_object(), context={"request": request}).data)
 
 

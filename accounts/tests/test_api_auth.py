@@ -32,8 +32,8 @@ def test_signup_refuses_an_email_that_differs_only_in_case(api_client, owner):
     response = api_client.post(
         "/api/v1/auth/signup/", {"email": "OWNER@example.com", "password": "a-very-long-passphrase"}, format="json"
     )
-    assert response.status_code == 400
-    assert "already exists" in response.json()["email"][0]
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "already exists" in response.json()["fields"]["email"][0]
     assert User.objects.filter(email__iexact="owner@example.com").count() == 1
 
 
@@ -48,8 +48,9 @@ def test_signup_refuses_an_email_that_differs_only_in_case(api_client, owner):
 )
 def test_signup_rejects_bad_input_with_a_message(api_client, payload, field):
     response = api_client.post("/api/v1/auth/signup/", payload, format="json")
-    assert response.status_code == 400
-    assert field in response.json()
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == [field]
+    assert response.json()["message"].startswith(f"{field}: ")
     assert not User.objects.exists()
 
 
@@ -80,7 +81,8 @@ def test_logout_blacklists_the_refresh_token(api_client, owner, password):
     assert api_client.post("/api/v1/auth/logout/", {"refresh": tokens["refresh"]}, format="json").status_code == 205
     refused = api_client.post("/api/v1/auth/token/refresh/", {"refresh": tokens["refresh"]}, format="json")
     assert refused.status_code == 401
-    assert api_client.post("/api/v1/auth/logout/", {"refresh": "garbage"}, format="json").status_code == 400
+    garbage = api_client.post("/api/v1/auth/logout/", {"refresh": "garbage"}, format="json")
+    assert (garbage.status_code, list(garbage.json()["fields"])) == (400, ["refresh"])
 
 
 def test_password_change_revokes_existing_tokens(api_client, owner, password):
@@ -108,8 +110,8 @@ def test_password_change_needs_the_current_password(owner_api):
         {"old_password": "wrong", "new_password": "another-long-passphrase"},
         format="json",
     )
-    assert response.status_code == 400
-    assert "old_password" in response.json()
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == ["old_password"]
 
 
 def test_password_change_ends_other_web_sessions(client, owner, password, owner_api):
@@ -147,6 +149,7 @@ def test_password_reset_by_api_emails_a_working_link(api_client, owner):
         format="json",
     )
     assert reuse.status_code == 400
+    assert reuse.json()["message"] == "This reset link is invalid or has already been used."
 
 
 def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(api_client, owner):
@@ -161,7 +164,8 @@ def test_password_reset_confirm_with_garbage_is_a_400(api_client):
         {"uid": "!!!", "token": "x", "new_password": "brand-new-passphrase"},
         format="json",
     )
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert response.json()["message"] == "This reset link is invalid or has already been used."
 
 
 def test_endpoints_need_authentication(api_client):

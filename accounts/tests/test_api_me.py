@@ -66,8 +66,8 @@ def test_patch_me_updates_profile_and_financial_profile(owner_api, owner):
 )
 def test_patch_me_rejects_bad_values_and_changes_nothing(owner_api, owner, payload, message):
     response = owner_api.patch("/api/v1/me/", payload, format="json")
-    assert response.status_code == 400
-    assert message in str(response.json())
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == [f"financial_profile.{message}"]
     owner.financial_profile.refresh_from_db()
     assert owner.financial_profile.preferred_currency == "EUR"
     assert owner.financial_profile.monthly_net_income is None
@@ -164,8 +164,9 @@ def _noise_png() -> bytes:
 def test_bad_avatars_are_refused_with_a_clear_message(owner_api, owner, name, make, content_type, message):
     upload = SimpleUploadedFile(name, make(), content_type)
     response = owner_api.put("/api/v1/me/avatar/", {"avatar": upload}, format="multipart")
-    assert response.status_code == 400
-    assert message in str(response.json())
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == ["avatar"]
+    assert message in " ".join(response.json()["fields"]["avatar"])
     owner.refresh_from_db()
     assert not owner.avatar
     media = owner.avatar.storage

@@ -30,7 +30,8 @@ def test_api_auth_endpoints_are_rate_limited(api_client, tight_limits, url, payl
     assert 429 not in statuses[:3]
     assert statuses[3] == 429
     response = api_client.post(url, payload, format="json")
-    assert "throttled" in response.json()["detail"].lower()
+    assert (response.status_code, response.json()["code"]) == (429, "throttled")
+    assert "throttled" in response.json()["message"].lower()
     assert int(response["Retry-After"]) > 0
 
 
@@ -58,8 +59,8 @@ def test_api_login_locks_out_after_repeated_failures(api_client, owner, password
         api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": "wrong-guess-123"}, format="json")
     # Even the right password is refused while locked out.
     response = api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": password}, format="json")
-    assert response.status_code == 429
-    assert "locked" in response.json()["detail"]
+    assert (response.status_code, response.json()["code"]) == (429, "locked_out")
+    assert "locked" in response.json()["message"]
     assert AccessAttempt.objects.filter(username=owner.email).exists()
 
 
@@ -78,7 +79,7 @@ def test_lockout_on_the_pages_also_blocks_the_api(client, api_client, owner, pas
     for _ in range(2):
         client.post("/accounts/login/", {"username": owner.email, "password": "wrong-guess-123"})
     response = api_client.post("/api/v1/auth/token/", {"email": owner.email, "password": password}, format="json")
-    assert response.status_code == 429
+    assert (response.status_code, response.json()["code"]) == (429, "locked_out")
 
 
 def test_a_successful_login_resets_the_failure_count(api_client, owner, password, settings):

@@ -3,7 +3,6 @@ Thin: budgets.selectors and budgets.services do the work; another user's budget 
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,18 +10,18 @@ from rest_framework.response import Response
 
 from budgets import selectors, services
 from budgets.api.serializers import (
+    BudgetHistoryMonthSerializer,
     BudgetInputSerializer,
     BudgetOutputSerializer,
-    BudgetUpdateSerializer,
-    BudgetHistoryMonthSerializer,
-    MonthField,
     BudgetSuggestionAcceptAllSerializer,
     BudgetSuggestionAcceptSerializer,
     BudgetSuggestionSerializer,
+    BudgetUpdateSerializer,
+    MonthField,
 )
 from budgets.models import Budget
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination, list_response
 from core.converters import ID_REGEX
-from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 MONTH_PARAM = OpenApiParameter("month", str, description="YYYY-MM; this month (your time zone) when left out.")
 
@@ -62,7 +61,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
     lookup_value_regex = ID_REGEX
     queryset = Budget.objects.none()
     serializer_class = BudgetOutputSerializer
-    pagination_class = None  # one month has tens of budgets at most
+    pagination_class = WholeListPagination  # one month has tens of budgets at most
 
     def get_queryset(self):
         return selectors.budget_list(user=self.request.user)
@@ -74,7 +73,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
         month = _month_param(request)
         services.budget_month_open(user=request.user, month=month)
         progress = selectors.budget_progress(user=request.user, month=month)
-        return Response(BudgetOutputSerializer(progress, many=True).data)
+        return list_response(request=request, view=self, items=progress, serializer=BudgetOutputSerializer)
 
     def retrieve(self, request, pk=None):
         return Response(BudgetOutputSerializer(_progress_of(request.user, self.get_object())).data)
@@ -84,11 +83,8 @@ class BudgetViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         month = values.get("month") or selectors.month_start(request.user.financial_profile.local_today())
-        try:
-            budget = services.budget_set(user=request.user, category=values["category"], month=month,
-                                         amount=values["amount"], rollover=values["rollover"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        budget = services.budget_set(user=request.user, category=values["category"], month=month,
+                                     amount=values["amount"], rollover=values["rollover"])
         return Response(BudgetOutputSerializer(_progress_of(request.user, budget)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -97,12 +93,9 @@ class BudgetViewSet(viewsets.GenericViewSet):
         data = BudgetUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            budget = services.budget_set(user=request.user, category=budget.category, month=budget.month,
-                                         amount=values.get("amount", budget.amount),
-                                         rollover=values.get("rollover", budget.rollover))
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        budget = services.budget_set(user=request.user, category=budget.category, month=budget.month,
+                                     amount=values.get("amount", budget.amount),
+                                     rollover=values.get("rollover", budget.rollover))
         return Response(BudgetOutputSerializer(_progress_of(request.user, budget)).data)
 
     def partial_update(self, request, pk=None):
@@ -119,7 +112,8 @@ class BudgetViewSet(viewsets.GenericViewSet):
         month = _month_param(request)
         current = {b.category_id: b.amount for b in selectors.budget_list(user=request.user, month=month)}
         suggestions = selectors.suggestion_list(user=request.user, month=month)
-        return Response(BudgetSuggestionSerializer(suggestions, many=True, context={"current": current}).data)
+        return list_response(request=request, view=self, items=suggestions, serializer=BudgetSuggestionSerializer,
+                             context={"current": current})
 
     @extend_schema(summary="Accept one suggestion: set that month's budget for the category to it",
                    request=BudgetSuggestionAcceptSerializer, responses={200: BudgetOutputSerializer, 400: BAD_REQUEST})
@@ -127,11 +121,8 @@ class BudgetViewSet(viewsets.GenericViewSet):
     def suggestion_accept(self, request):
         data = BudgetSuggestionAcceptSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        try:
-            budget = services.suggestion_accept(user=request.user, month=data.validated_data["month"],
-                                                category=data.validated_data["category"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        budget = services.suggestion_accept(user=request.user, month=data.validated_data["month"],
+                                            category=data.validated_data["category"])
         return Response(BudgetOutputSerializer(_progress_of(request.user, budget)).data)
 
     @extend_schema(summary="Accept every suggestion for a month",
@@ -142,12 +133,9 @@ class BudgetViewSet(viewsets.GenericViewSet):
         data = BudgetSuggestionAcceptAllSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         month = data.validated_data["month"]
-        try:
-            services.suggestions_accept_all(user=request.user, month=month)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.suggestions_accept_all(user=request.user, month=month)
         progress = selectors.budget_progress(user=request.user, month=month)
-        return Response(BudgetOutputSerializer(progress, many=True).data)
+        return list_response(request=request, view=self, items=progress, serializer=BudgetOutputSerializer)
 
     @extend_schema(summary="Budget and spending per month, oldest first",
                    parameters=[OpenApiParameter("months", int, description="How many months, 1 to 36 (12).")],
@@ -158,4 +146,4 @@ class BudgetViewSet(viewsets.GenericViewSet):
         if not value.isdigit() or len(value) > 2 or not 1 <= int(value) <= 36:
             raise serializers.ValidationError({"months": "Enter a number of months from 1 to 36."})
         history = selectors.budget_history(user=request.user, months=int(value))
-        return Response(BudgetHistoryMonthSerializer(history, many=True).data)
+        return list_response(request=request, view=self, items=history, serializer=BudgetHistoryMonthSerializer)

@@ -32,7 +32,8 @@ def test_list_with_progress(api, owner, account):
     response = api.get(URL)
 
     assert response.status_code == 200
-    overall, food_row = response.json()
+    assert response.json()["count"] == 2
+    overall, food_row = response.json()["results"]
     assert overall["category"] is None and overall["category_name"] == "Overall"
     assert food_row == {
         "id": food.pk, "category": category("food_drink").pk, "category_name": "Food & Drink", "month": "2026-11",
@@ -40,15 +41,15 @@ def test_list_with_progress(api, owner, account):
         "explanation": "", "available": "200.00", "spent": "170.00", "remaining": "30.00", "percent": 85,
         "status": "warning", "month_elapsed": 67, "pace": "ahead of pace",
     }
-    assert [row["amount"] for row in api.get(URL, {"month": "2026-12"}).json()] == ["5.00"]
+    assert [row["amount"] for row in api.get(URL, {"month": "2026-12"}).json()["results"]] == ["5.00"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("month", ["2026-13", "x", "2026-11-01", "99999-01"])
 def test_list_bad_month_is_400(api, month):
     response = api.get(URL, {"month": month})
-    assert response.status_code == 400
-    assert response.json() == {"month": ["Enter a month as YYYY-MM, e.g. 2026-11."]}
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert response.json()["fields"] == {"month": ["Enter a month as YYYY-MM, e.g. 2026-11."]}
 
 
 @pytest.mark.django_db
@@ -90,9 +91,10 @@ def test_create_refuses_bad_input_and_changes_nothing(api, other_user):
     ]
     for data, field, message in cases:
         response = api.post(URL, data, format="json")
-        assert response.status_code == 400, data
-        assert message in str(response.json()[field]), (data, response.json())
-    assert api.post(URL, "not json", content_type="application/json").status_code == 400
+        assert (response.status_code, response.json()["code"]) == (400, "invalid"), data
+        assert message in str(response.json()["fields"][field]), (data, response.json())
+    response = api.post(URL, "not json", content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
     assert not Budget.objects.exists()
 
 
@@ -105,7 +107,8 @@ def test_another_users_budget_is_404(api, other_user):
     assert api.put(url, {"amount": "1", "rollover": True}, format="json").status_code == 404
     assert api.delete(url).status_code == 404
     assert api.get(f"{URL}9999999999999999999999/").status_code == 404
-    assert api.get(URL).json() == []
+    listed = api.get(URL).json()
+    assert (listed["count"], listed["results"]) == (0, [])
     theirs.refresh_from_db()
     assert theirs.amount == 10
 
@@ -123,7 +126,7 @@ def test_suggestions_with_current_budget(api, owner, history):
     response = api.get(f"{URL}suggestions/", {"month": "2026-11"})
 
     assert response.status_code == 200
-    rows = {row["category_name"]: row for row in response.json()}
+    rows = {row["category_name"]: row for row in response.json()["results"]}
     assert rows["Food & Drink"] == {
         "category": category("food_drink").pk, "category_name": "Food & Drink", "amount": "300.00", "currency": "EUR",
         "method": "heuristic", "current_amount": "250.00", "explanation": rows["Food & Drink"]["explanation"],
@@ -145,7 +148,7 @@ def test_accept_and_accept_all(api, owner, history):
 
     response = api.post(f"{URL}suggestions/accept-all/", {"month": "2026-11"}, format="json")
     assert response.status_code == 200
-    assert {row["category_name"]: row["amount"] for row in response.json()} == {
+    assert {row["category_name"]: row["amount"] for row in response.json()["results"]} == {
         "Overall": "380.00", "Food & Drink": "300.00", "Transportation": "80.00"}
     assert Budget.objects.filter(source=BudgetSource.SUGGESTED).count() == 3
 
@@ -163,8 +166,8 @@ def test_accept_refuses_bad_input(api, other_user, history):
     ]
     for url, data, field in cases:
         response = api.post(url, data, format="json")
-        assert response.status_code == 400, data
-        assert field in response.json(), (data, response.json())
+        assert (response.status_code, response.json()["code"]) == (400, "invalid"), data
+        assert field in response.json()["fields"], (data, response.json())
     assert not Budget.objects.exists()
 
 
@@ -175,12 +178,13 @@ def test_history(api, owner, account):
 
     response = api.get(f"{URL}history/", {"months": "2"})
 
-    assert response.json() == [
+    assert response.json()["results"] == [
         {"month": "2026-10", "budgets": [{"category": None, "category_name": "Overall", "available": "500.00",
                                           "spent": "120.00", "currency": "EUR"}]},
         {"month": "2026-11", "budgets": []},
     ]
-    assert len(api.get(f"{URL}history/").json()) == 12
+    year = api.get(f"{URL}history/").json()
+    assert (year["count"], len(year["results"])) == (12, 12)
     for bad in ("0", "37", "x", "-1", "1" * 40):
         assert api.get(f"{URL}history/", {"months": bad}).status_code == 400
 
@@ -190,8 +194,8 @@ def test_other_users_history_and_suggestions_are_not_shown(api, other_user, othe
     budget_set(user=other_user, category=None, month=NOVEMBER, amount="10")
     for month in (8, 9, 10):
         spend(other_account, "food_drink.groceries", "-100", on=dt.date(2026, month, 3))
-    assert api.get(f"{URL}suggestions/").json() == []
-    assert all(m["budgets"] == [] for m in api.get(f"{URL}history/").json())
+    assert api.get(f"{URL}suggestions/").json()["results"] == []
+    assert all(m["budgets"] == [] for m in api.get(f"{URL}history/").json()["results"])
     assert api.post(f"{URL}suggestions/accept-all/", {"month": "2026-11"}, format="json").status_code == 400
 
 
@@ -204,6 +208,6 @@ def test_list_queries_do_not_grow(api, owner, account, count, django_assert_max_
     budget_set(user=owner, category=None, month=NOVEMBER, amount="1000")
 
     with django_assert_max_num_queries(8):
-        assert len(api.get(URL).json()) == count
+        assert len(api.get(URL).json()["results"]) == count
     with django_assert_max_num_queries(7):
         api.get(f"{URL}history/")

@@ -7,10 +7,8 @@ anything in it) is a 404; an owner-only action by a member is a 403 with the rea
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from functools import cached_property
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -18,37 +16,19 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination, list_response
 from core.converters import ID_REGEX
 from groups import selectors, services
 from groups.api import serializers as s
 from groups.models import Group, GroupExpense, Invite, Membership, Settlement, cents_to_decimal
 from groups.services import Part
-from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 FORBIDDEN = OpenApiResponse(description="You are a member but not the group's owner; `detail` says why.")
 GROUP = OpenApiParameter("group_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group's id.")
 GROUP_ROUTE = rf"groups/(?P<group_pk>{ID_REGEX})"
 TOKEN_REGEX = r"[A-Za-z0-9_\-]{1,64}"
-
-
-class GroupPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-@contextmanager
-def service_errors():
-    """A service's ValidationError is a 400 with its messages per field; its PermissionError a 403."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise _drf_error(error) from None
-    except PermissionError as error:
-        raise PermissionDenied(str(error)) from None
 
 
 class InGroupMixin:
@@ -99,7 +79,6 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_value_regex = ID_REGEX
     queryset = Group.objects.none()
     serializer_class = s.GroupSerializer
-    pagination_class = GroupPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -114,16 +93,14 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def create(self, request, *args, **kwargs):
         data = s.GroupCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            group = services.group_create(user=request.user, **data.validated_data)
+        group = services.group_create(user=request.user, **data.validated_data)
         return self._respond(group, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         group = self.get_object()
         data = s.GroupRenameSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            services.group_update(group=group, user=request.user, name=data.validated_data["name"])
+        services.group_update(group=group, user=request.user, name=data.validated_data["name"])
         return self._respond(group)
 
     @extend_schema(summary="Leave the group (only with a zero balance)", request=None,
@@ -131,28 +108,28 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
         group = self.get_object()
-        with service_errors():
-            services.member_leave(group=group, user=request.user)
+        services.member_leave(group=group, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="What the group owes each member (negative: what they owe)",
                    responses={200: s.GroupBalanceSerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=WholeListPagination)
     def balances(self, request, pk=None):
         summary = selectors.group_summary(group=self.get_object())
         rows = [{"user": row["user"].pk, "name": s.person_name(row["user"]), "balance": cents_to_decimal(row["cents"])}
                 for row in summary["balances"]]
-        return Response(s.GroupBalanceSerializer(rows, many=True).data)
+        return list_response(request=request, view=self, items=rows, serializer=s.GroupBalanceSerializer)
 
     @extend_schema(summary="The fewest payments that settle every balance (at most members - 1)",
                    responses={200: s.GroupTransferSerializer(many=True), 404: NOT_FOUND})
-    @action(detail=True, methods=["get"], url_path="settle-up", url_name="settle-up", pagination_class=None)
+    @action(detail=True, methods=["get"], url_path="settle-up", url_name="settle-up",
+            pagination_class=WholeListPagination)
     def settle_up(self, request, pk=None):
         summary = selectors.group_summary(group=self.get_object())
         rows = [{"from": t["payer"].pk, "from_name": s.person_name(t["payer"]), "to": t["payee"].pk,
                  "to_name": s.person_name(t["payee"]), "amount": cents_to_decimal(t["cents"])}
                 for t in summary["plan"]]
-        return Response(s.GroupTransferSerializer(rows, many=True).data)
+        return list_response(request=request, view=self, items=rows, serializer=s.GroupTransferSerializer)
 
     @extend_schema(summary="Who added, edited or deleted what, newest first",
                    responses={200: s.GroupActivitySerializer(many=True), 404: NOT_FOUND})
@@ -177,7 +154,7 @@ class GroupMemberViewSet(InGroupMixin, mixins.ListModelMixin, mixins.DestroyMode
     lookup_value_regex = ID_REGEX
     queryset = Membership.objects.none()
     serializer_class = s.GroupMemberSerializer
-    pagination_class = None  # a group is a household or a trip: a handful of people
+    pagination_class = WholeListPagination  # a group is a household or a trip: a handful of people
 
     def get_queryset(self):
         return selectors.member_list(group=self.group)
@@ -189,8 +166,7 @@ class GroupMemberViewSet(InGroupMixin, mixins.ListModelMixin, mixins.DestroyMode
             .select_related("user").first()
         if membership is None:
             raise Http404("No such member.")
-        with service_errors():
-            services.member_remove(group=group, owner=request.user, member=membership.user)
+        services.member_remove(group=group, owner=request.user, member=membership.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -212,7 +188,7 @@ class GroupInviteViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateModel
     lookup_value_regex = ID_REGEX
     queryset = Invite.objects.none()
     serializer_class = s.GroupInviteSerializer
-    pagination_class = None
+    pagination_class = WholeListPagination  # a handful of invitations at a time
 
     def get_queryset(self):
         self.require_owner(self.group)
@@ -223,8 +199,7 @@ class GroupInviteViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateModel
         self.require_owner(group)
         data = s.GroupInviteCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors():
-            invite = services.invite_create(group=group, inviter=request.user, email=data.validated_data["email"])
+        invite = services.invite_create(group=group, inviter=request.user, email=data.validated_data["email"])
         return Response(s.GroupInviteSerializer(invite).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, *args, **kwargs):
@@ -232,8 +207,7 @@ class GroupInviteViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateModel
         invite = self.group.invites.filter(pk=self.kwargs["pk"]).first()
         if invite is None:
             raise Http404("No such invitation.")
-        with service_errors():
-            services.invite_revoke(invite=invite, owner=request.user)
+        services.invite_revoke(invite=invite, owner=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -253,16 +227,14 @@ class GroupInviteAnswerViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, token=None):
         invite = selectors.invite_by_token(token=token)
-        with service_errors():
-            services.invite_accept(invite=invite, user=request.user)
+        services.invite_accept(invite=invite, user=request.user)
         return Response(s.GroupSerializer(_group_with_role(request.user, invite.group_id)).data)
 
     @extend_schema(summary="Decline an invitation", responses={204: None, 400: BAD_REQUEST, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def decline(self, request, token=None):
         invite = selectors.invite_by_token(token=token)
-        with service_errors():
-            services.invite_decline(invite=invite, user=request.user)
+        services.invite_decline(invite=invite, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -306,7 +278,6 @@ class GroupExpenseViewSet(InGroupMixin, mixins.ListModelMixin, mixins.RetrieveMo
     lookup_value_regex = ID_REGEX
     queryset = GroupExpense.objects.none()
     serializer_class = s.GroupExpenseSerializer
-    pagination_class = GroupPagination
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -337,16 +308,14 @@ class GroupExpenseViewSet(InGroupMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def create(self, request, *args, **kwargs):
         group = self.group
         data = self._input()
-        with service_errors():
-            expense = services.expense_create(group=group, user=request.user,
-                                              transaction_id=data.get("transaction"), **_expense_arguments(data))
+        expense = services.expense_create(group=group, user=request.user,
+                                          transaction_id=data.get("transaction"), **_expense_arguments(data))
         return self._respond(expense, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         expense = self.get_object()
         data = self._input()
-        with service_errors():
-            services.expense_update(expense=expense, user=request.user, **_expense_arguments(data))
+        services.expense_update(expense=expense, user=request.user, **_expense_arguments(data))
         return self._respond(expense)
 
     def perform_destroy(self, instance: GroupExpense) -> None:
@@ -368,7 +337,6 @@ class GroupSettlementViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateM
     lookup_value_regex = ID_REGEX
     queryset = Settlement.objects.none()
     serializer_class = s.GroupSettlementSerializer
-    pagination_class = GroupPagination
 
     def get_queryset(self):
         return selectors.settlement_list(group=self.group)
@@ -384,10 +352,9 @@ class GroupSettlementViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateM
         data = s.GroupSettlementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        with service_errors():
-            settlement = services.settlement_create(
-                group=group, user=request.user, payer_id=values["payer"], payee_id=values["payee"],
-                amount=values["amount"], on=values.get("date"), note=values.get("note") or "")
+        settlement = services.settlement_create(
+            group=group, user=request.user, payer_id=values["payer"], payee_id=values["payee"],
+            amount=values["amount"], on=values.get("date"), note=values.get("note") or "")
         fresh = self.get_queryset().get(pk=settlement.pk)
         return Response(s.GroupSettlementSerializer(fresh).data, status=status.HTTP_201_CREATED)
 

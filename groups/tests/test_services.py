@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import UserFactory
 from groups import services
@@ -180,9 +180,9 @@ def test_a_member_with_a_balance_cannot_leave_or_be_removed(flat):
 def test_only_the_owner_removes_members_or_invites(flat):
     group, olivia, bea, cai = flat
 
-    with pytest.raises(PermissionError, match="Only the group's owner"):
+    with pytest.raises(PermissionDenied, match="Only the group's owner"):
         services.member_remove(group=group, owner=bea, member=cai)
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         services.invite_create(group=group, inviter=bea, email="dan@example.com")
 
 

@@ -12,25 +12,23 @@ from rest_framework.response import Response
 
 from core.converters import ID_REGEX
 from imports import services as import_services
+from imports.services import refusal_message
 from imports.api import serializers as s
 from transactions import selectors
-from transactions.api.views import NOT_FOUND
+from core.api import NOT_FOUND, ApiError
 from transactions.models import ImportBatch, ImportStatus
 
 
-# Created: rows are in the ledger. Accepted: queued, or waiting for a mapping. Refused: the batch says why.
-_IMPORT_STATUS_CODES = {
-    ImportStatus.DONE: status.HTTP_201_CREATED,
-    ImportStatus.FAILED: status.HTTP_400_BAD_REQUEST,
-}
+# Created: rows are in the ledger. Accepted: queued, or waiting for a mapping. Refused: an error, with the batch.
+_IMPORT_STATUS_CODES = {ImportStatus.DONE: status.HTTP_201_CREATED}
 _IMPORT_RESPONSES = {
     201: OpenApiResponse(s.ImportBatchSerializer, description="Imported: see created_count and duplicate_count."),
     202: OpenApiResponse(s.ImportBatchSerializer,
                          description="Queued (a big file: poll the batch), or needs_mapping: see preview/ "
                                      "and mapping/."),
-    400: OpenApiResponse(s.ImportBatchSerializer,
-                         description="Refused, nothing imported: `errors` gives the row, column and reason. Invalid "
-                                     "form fields are named instead."),
+    400: OpenApiResponse(description="Refused, nothing imported (code `import_refused`): `message` gives the first "
+                                     "row, column and reason, and `extra.batch` the batch with every error in "
+                                     "`errors`. Invalid form fields are named in `fields` instead (code `invalid`)."),
 }
 
 
@@ -53,8 +51,11 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return selectors.import_batch_list(user=self.request.user)
 
     def _respond(self, batch: ImportBatch) -> Response:
-        code = _IMPORT_STATUS_CODES.get(batch.status, status.HTTP_202_ACCEPTED)
-        return Response(self.get_serializer(batch).data, status=code)
+        data = self.get_serializer(batch).data
+        if batch.status == ImportStatus.FAILED:
+            raise ApiError(refusal_message(batch), status=status.HTTP_400_BAD_REQUEST, code="import_refused",
+                           extra={"batch": data})
+        return Response(data, status=_IMPORT_STATUS_CODES.get(batch.status, status.HTTP_202_ACCEPTED))
 
     @extend_schema(summary="Upload a bank export into one of your accounts",
                    request={"multipart/form-data": s.ImportCreateSerializer}, responses=_IMPORT_RESPONSES)

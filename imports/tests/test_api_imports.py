@@ -55,7 +55,9 @@ def test_upload_imports_every_row_and_a_reimport_adds_nothing(owner_api, owner, 
 def test_a_file_that_is_not_a_bank_export_is_refused_clearly(owner_api, owner, account):
     response = _upload(owner_api, account, b"\x89PNG\r\n\x1a\n\x00\x00 not a statement", name="photo.png")
     assert response.status_code == 400
-    body = response.json()
+    assert (response.json()["code"], response.json()["fields"]) == ("import_refused", {})
+    assert "Finsight can read" in response.json()["message"]
+    body = response.json()["extra"]["batch"]
     assert body["status"] == "failed"
     assert "Finsight can read" in body["errors"][0]["message"]
     assert ImportBatch.objects.get(pk=body["id"]).status == "failed"
@@ -64,8 +66,11 @@ def test_a_file_that_is_not_a_bank_export_is_refused_clearly(owner_api, owner, a
 
 def test_one_bad_row_imports_nothing_and_names_the_row(owner_api, owner, account):
     response = _upload(owner_api, account, CLEAR_CSV.replace(b"2026-03-02", b"2026-13-02"))
-    assert response.status_code == 400
-    assert response.json()["errors"] == [{"row": 3, "column": "Date", "message": "'2026-13-02' is not a valid date."}]
+    assert response.status_code == 400 and response.json()["code"] == "import_refused"
+    assert response.json()["message"] == ("Nothing was imported. Row 3, column 'Date': '2026-13-02' is not a valid "
+                                          "date.")
+    assert response.json()["extra"]["batch"]["errors"] == [
+        {"row": 3, "column": "Date", "message": "'2026-13-02' is not a valid date."}]
     assert not Transaction.objects.filter(owner=owner).exists()
 
 
@@ -95,16 +100,16 @@ def test_a_mapping_can_come_with_the_upload(owner_api, owner, account):
     assert response.status_code == 201, response.content
     assert response.json()["created_count"] == 2
     response = _upload(owner_api, account, UNCLEAR_CSV, mapping="{not json")
-    assert response.status_code == 400 and "mapping" in response.json()
+    assert response.status_code == 400 and "mapping" in response.json()["fields"]
     response = _upload(owner_api, account, UNCLEAR_CSV, mapping="[1, 2]")
-    assert response.status_code == 400 and "mapping" in response.json()
+    assert response.status_code == 400 and "mapping" in response.json()["fields"]
 
 
 def test_only_a_batch_waiting_for_a_mapping_takes_one(owner_api, account):
     done = _upload(owner_api, account, CLEAR_CSV).json()
     response = owner_api.post(f"{URL}{done['id']}/mapping/", {"mapping": UNCLEAR_MAPPING}, format="json")
-    assert response.status_code == 400
-    assert "This import is done" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert "This import is done" in response.json()["message"]
     waiting = _upload(owner_api, account, UNCLEAR_CSV).json()
     assert owner_api.post(f"{URL}{waiting['id']}/mapping/", {"mapping": "x"}, format="json").status_code == 400
     assert owner_api.post(f"{URL}{waiting['id']}/mapping/", {}, format="json").status_code == 400
@@ -114,8 +119,10 @@ def test_a_wrong_mapping_is_refused_and_can_be_corrected(owner_api, owner, accou
     waiting = _upload(owner_api, account, UNCLEAR_CSV).json()
     response = owner_api.post(f"{URL}{waiting['id']}/mapping/", {"mapping": {**UNCLEAR_MAPPING, "amount": 1}},
                               format="json")
-    assert response.status_code == 400
-    assert response.json()["status"] == "failed" and response.json()["errors"]
+    assert response.status_code == 400 and response.json()["code"] == "import_refused"
+    refused = response.json()["extra"]["batch"]
+    assert refused["id"] == waiting["id"]
+    assert refused["status"] == "failed" and refused["errors"]
     assert not Transaction.objects.filter(owner=owner).exists()
     response = owner_api.post(f"{URL}{waiting['id']}/mapping/", {"mapping": UNCLEAR_MAPPING}, format="json")
     assert (response.status_code, response.json()["created_count"]) == (200, 2)
@@ -135,12 +142,12 @@ def test_a_big_file_is_queued_then_polled_until_done(owner_api, owner, account, 
 
 def test_bad_form_fields_are_named(owner_api, account, other_account):
     response = owner_api.post(URL, {"account": account.pk}, format="multipart")
-    assert response.status_code == 400 and "file" in response.json()
+    assert response.status_code == 400 and "file" in response.json()["fields"]
     response = _upload(owner_api, other_account, CLEAR_CSV)
-    assert response.status_code == 400 and "account" in response.json()
+    assert response.status_code == 400 and "account" in response.json()["fields"]
     assert not Transaction.objects.exists()
     response = owner_api.post(URL, {"account": account.pk, "file": "text"}, format="json")
-    assert response.status_code == 415
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
 
 
 def test_another_users_batches_are_not_found(owner_api, other_api, account):

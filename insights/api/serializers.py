@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.api import list_envelope
 from insights import analytics
 from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
 from insights.models import Forecast
@@ -164,12 +165,10 @@ class SavingsProjectionSerializer(serializers.Serializer):
     sentence = serializers.CharField()
 
 
-def _envelope(many: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """A period's list: {"currency", "start", "end", "results": [...]} (for the schema)."""
-    return type(name, (serializers.Serializer,), {
-        "currency": serializers.CharField(), "start": serializers.DateField(), "end": serializers.DateField(),
-        "results": many(many=True),
-    })
+def period_list(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """A period's list (for the schema): the envelope with the period's currency, start and end beside it."""
+    return list_envelope(item, name, currency=serializers.CharField(help_text="Your preferred currency."),
+                         start=serializers.DateField(), end=serializers.DateField())
 
 
 class ForecastSerializer(serializers.ModelSerializer):

@@ -9,16 +9,17 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import BAD_REQUEST, list_envelope, list_response
 from insights import analytics
 from insights.api import serializers as s
 from insights.forecasts import forecast_list
 from insights.models import ForecastKind
 from insights.tasks import forecast_refresh_task
-from transactions.api.views import BAD_REQUEST
 
 # --- views ---------------------------------------------------------------------------------------------
 
@@ -32,15 +33,14 @@ class AnalyticsView(APIView):
         return serializer.validated_data
 
     def period_response(self, request: Request, data: dict, rows, serializer) -> Response:
-        return Response({
+        return list_response(request=request, view=self, items=rows, serializer=serializer, extra={
             "currency": request.user.financial_profile.preferred_currency,
             "start": data["start"].isoformat(), "end": data["end"].isoformat(),
-            "results": serializer(rows, many=True).data,
         })
 
 
 @extend_schema(tags=["insights"], parameters=[s.CategoryInput],
-               responses={200: s._envelope(s.CategorySpendingSerializer, "CategorySpendingList"), 400: BAD_REQUEST})
+               responses={200: s.period_list(s.CategorySpendingSerializer, "CategorySpendingList"), 400: BAD_REQUEST})
 class SpendingCategoriesView(AnalyticsView):
     """Spending per category for a period, largest first; uncategorized is its own row (category_id null)."""
 
@@ -54,7 +54,7 @@ class SpendingCategoriesView(AnalyticsView):
 
 
 @extend_schema(tags=["insights"], parameters=[s.MerchantInput],
-               responses={200: s._envelope(s.MerchantSpendingSerializer, "MerchantSpendingList"), 400: BAD_REQUEST})
+               responses={200: s.period_list(s.MerchantSpendingSerializer, "MerchantSpendingList"), 400: BAD_REQUEST})
 class SpendingMerchantsView(AnalyticsView):
     """The merchants spent most with in a period (the stored merchant, else the cleaned description)."""
 
@@ -80,7 +80,7 @@ class SpendingMonthOverMonthView(AnalyticsView):
 
 
 @extend_schema(tags=["insights"], parameters=[s.PeriodInput],
-               responses={200: s._envelope(s.WeekdaySpendingSerializer, "WeekdaySpendingList"), 400: BAD_REQUEST})
+               responses={200: s.period_list(s.WeekdaySpendingSerializer, "WeekdaySpendingList"), 400: BAD_REQUEST})
 class SpendingWeekdaysView(AnalyticsView):
     """Seven rows, Monday first: spending per weekday in the period and the average per such day."""
 
@@ -93,7 +93,7 @@ class SpendingWeekdaysView(AnalyticsView):
 
 
 @extend_schema(tags=["insights"], parameters=[s.CalendarInput],
-               responses={200: s._envelope(s.DaySpendingSerializer, "DaySpendingList"), 400: BAD_REQUEST})
+               responses={200: s.period_list(s.DaySpendingSerializer, "DaySpendingList"), 400: BAD_REQUEST})
 class SpendingCalendarView(AnalyticsView):
     """One row per day (at most 400) with its spending and a heatmap level from 0 to 4."""
 
@@ -105,7 +105,7 @@ class SpendingCalendarView(AnalyticsView):
         return self.period_response(request, data, rows, s.DaySpendingSerializer)
 
 
-@extend_schema(tags=["insights"], parameters=[s.HistoryInput], responses={200: s.SavingsMonthSerializer(many=True),
+@extend_schema(tags=["insights"], parameters=[s.HistoryInput], responses={200: list_envelope(s.SavingsMonthSerializer, "SavingsMonthList"),
                                                                         400: BAD_REQUEST})
 class SavingsHistoryView(AnalyticsView):
     """Income, spending, savings and savings rate per month, oldest first; the last is this month so far."""
@@ -115,7 +115,7 @@ class SavingsHistoryView(AnalyticsView):
     def get(self, request: Request) -> Response:
         data = self.params(request)
         rows = analytics.savings_history(user=request.user, months=data["months"])
-        return Response(s.SavingsMonthSerializer(rows, many=True).data)
+        return list_response(request=request, view=self, items=rows, serializer=s.SavingsMonthSerializer)
 
 
 @extend_schema(tags=["insights"], parameters=[s.GoalInput], responses={200: s.SavingsProjectionSerializer,
@@ -133,13 +133,14 @@ class SavingsProjectionView(AnalyticsView):
 
 class ForecastListView(APIView):
     @extend_schema(parameters=[OpenApiParameter("kind", enum=ForecastKind.values, required=False)],
-                   responses=s.ForecastSerializer(many=True))
+                   responses={200: list_envelope(s.ForecastSerializer, "ForecastList"), 400: BAD_REQUEST})
     def get(self, request):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in ForecastKind.values:
-            return Response({"kind": [f"Unknown kind {kind[:40]!r}; use one of {', '.join(ForecastKind.values)}."]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        return Response(s.ForecastSerializer(forecast_list(user=request.user, kind=kind), many=True).data)
+            raise ValidationError({"kind": [f"Unknown kind {kind[:40]!r}; use one of "
+                                            f"{', '.join(ForecastKind.values)}."]})
+        return list_response(request=request, view=self, items=forecast_list(user=request.user, kind=kind),
+                             serializer=s.ForecastSerializer)
 
 
 class ForecastRefreshView(APIView):

@@ -107,8 +107,8 @@ def test_api_lists_own_forecasts_with_their_shape(owner_api, owner, other_user, 
     with django_assert_max_num_queries(4):
         response = owner_api.get(API)
     assert response.status_code == 200
-    rows = response.json()
-    assert len(rows) == 4
+    rows = response.json()["results"]
+    assert len(rows) == 4 and response.json()["count"] == 4
     assert {row["kind"] for row in rows} == {"daily_spending", "daily_income", "balance"}
     total = next(row for row in rows if row["kind"] == "balance" and row["account"] is None)
     assert set(total) >= {"kind", "account", "method", "method_note", "start_date", "horizon_days", "interval_width",
@@ -121,16 +121,17 @@ def test_api_lists_own_forecasts_with_their_shape(owner_api, owner, other_user, 
 
 
 def test_api_filters_by_kind_and_explains_a_bad_kind(owner_api, forecast):
-    rows = owner_api.get(API, {"kind": "balance"}).json()
+    rows = owner_api.get(API, {"kind": "balance"}).json()["results"]
     assert [row["kind"] for row in rows] == ["balance", "balance"]
     response = owner_api.get(API, {"kind": "weather"})
-    assert response.status_code == 400
-    assert "Unknown kind 'weather'" in response.json()["kind"][0]
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "Unknown kind 'weather'" in response.json()["fields"]["kind"][0]
 
 
 def test_api_without_forecasts_is_an_empty_list(other_api, forecast):
     response = other_api.get(API)
-    assert response.status_code == 200 and response.json() == []
+    assert response.status_code == 200
+    assert (response.json()["count"], response.json()["results"]) == (0, [])
 
 
 def test_api_refresh_queues_the_job(owner_api, owner, django_capture_on_commit_callbacks):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -13,7 +12,7 @@ from core.converters import ID_REGEX
 from mlcore import selectors
 from mlcore.api import serializers as s
 from mlcore.feedback import categories_accept_bulk, category_accept, category_correct
-from transactions.api.views import BAD_REQUEST, _drf_error
+from core.api import BAD_REQUEST
 from transactions.models import Transaction
 
 NOT_QUEUED = OpenApiResponse(description="Not found, not yours, or no longer waiting for review.")
@@ -44,10 +43,7 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         txn = self.get_object()
-        try:
-            txn = category_accept(user=request.user, txn=txn)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        txn = category_accept(user=request.user, txn=txn)
         return self._decided(txn)
 
     @extend_schema(summary="File it under another category, as your own choice", request=s.ReviewCorrectSerializer,
@@ -57,10 +53,7 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         txn = self.get_object()
         data = s.ReviewCorrectSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            txn = category_correct(user=request.user, txn=txn, category=data.validated_data["category"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        txn = category_correct(user=request.user, txn=txn, category=data.validated_data["category"])
         return self._decided(txn)
 
     @extend_schema(summary="Accept the suggestions of several transactions", operation_id="review_bulk_accept", request=s.ReviewBulkAcceptSerializer,

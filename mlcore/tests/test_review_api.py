@@ -84,8 +84,8 @@ def test_accept_locks_the_suggestion_and_records_feedback(owner_api, owner, acco
 def test_accept_without_a_suggestion_is_a_400(owner_api, account):
     txn = waiting(account, suggested_category=None)
     response = owner_api.post(accept_url(txn.pk))
-    assert response.status_code == 400
-    assert "no suggestion" in response.json()["detail"]
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert "no suggestion" in response.json()["message"]
 
 
 def test_correct_files_it_under_the_chosen_category(owner_api, owner, account):
@@ -106,8 +106,8 @@ def test_correct_files_it_under_the_chosen_category(owner_api, owner, account):
 def test_correct_with_a_missing_or_unknown_category_is_a_400(owner_api, account, body):
     txn = waiting(account)
     response = owner_api.post(correct_url(txn.pk), body, format="json")
-    assert response.status_code == 400
-    assert "category" in response.json()
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == ["category"]
     txn.refresh_from_db()
     assert txn.needs_review and not FeedbackEvent.objects.exists()
 
@@ -116,8 +116,8 @@ def test_correct_with_another_users_category_is_refused(owner_api, account, othe
     theirs = Category.objects.create(owner=other_user, name="Oscar's hobby")
     txn = waiting(account)
     response = owner_api.post(correct_url(txn.pk), {"category": theirs.pk}, format="json")
-    assert response.status_code == 400
-    assert "category" in response.json()
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    assert list(response.json()["fields"]) == ["category"]
     txn.refresh_from_db()
     assert txn.category is None and not FeedbackEvent.objects.exists()
 
@@ -143,8 +143,9 @@ def test_bulk_accept_counts_only_the_callers_waiting_transactions(owner_api, own
 def test_bulk_accept_bad_input_is_a_400(owner_api, account, body):
     waiting(account)
     response = owner_api.post(BULK, body, format="json")
-    assert response.status_code == 400
-    assert "ids" in response.json()
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
+    # "ids" itself, or one of its items by dotted path ("ids.0")
+    assert {path.split(".")[0] for path in response.json()["fields"]} == {"ids"}
 
 
 def test_other_users_transactions_are_404_and_never_listed(owner_api, other_api, account, other_account):

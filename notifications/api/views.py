@@ -3,14 +3,12 @@ Thin: selectors read with the requesting user, notifications.services and .prefe
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.converters import ID_REGEX
@@ -19,14 +17,9 @@ from notifications.api import serializers as s
 from notifications.models import Notification
 from notifications.preferences import preferences_update
 from notifications.services import notification_delete, notifications_mark_read, preferences_get
-from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
+from core.api import BAD_REQUEST, NOT_FOUND
 
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-
-
-class NotificationPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def unread_param(request) -> bool | None:
@@ -54,7 +47,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     lookup_value_regex = ID_REGEX
     queryset = Notification.objects.none()
     serializer_class = s.NotificationSerializer
-    pagination_class = NotificationPagination
 
     def get_queryset(self):
         unread = unread_param(self.request) if self.action == "list" else None
@@ -113,8 +105,5 @@ class PreferencesView(GenericAPIView):
             "reminder_lead_days": prefs.reminder_lead_days, "weekly_digest": prefs.weekly_digest,
             **data.validated_data,
         }
-        try:
-            prefs = preferences_update(user=request.user, **values)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        prefs = preferences_update(user=request.user, **values)
         return Response(self.get_serializer(prefs).data)

@@ -56,7 +56,8 @@ def test_bad_unread_value_is_a_clear_400(owner_api, owner):
     response = owner_api.get(URL, {"unread": "maybe"})
 
     assert response.status_code == 400
-    assert response.json() == {"unread": ["Use unread=true or unread=false, not 'maybe'."]}
+    assert response.json() == {"message": "unread: Use unread=true or unread=false, not 'maybe'.", "code": "invalid",
+                               "fields": {"unread": ["Use unread=true or unread=false, not 'maybe'."]}, "extra": {}}
 
 
 def test_list_pages_and_runs_constant_queries(owner_api, owner, django_assert_max_num_queries):
@@ -153,7 +154,7 @@ def test_preferences_put_replaces_and_patch_changes_only_what_it_names(owner_api
 def test_preferences_put_needs_every_field(owner_api):
     response = owner_api.put(f"{URL}preferences/", {"reminder_lead_days": 5}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"in_app_kinds", "email_kinds", "weekly_digest"}
+    assert set(response.json()["fields"]) == {"in_app_kinds", "email_kinds", "weekly_digest"}
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
@@ -171,7 +172,8 @@ def test_preferences_refuse_bad_input_and_change_nothing(owner_api, owner, data,
     response = owner_api.patch(f"{URL}preferences/", data, format="json")
 
     assert response.status_code == 400
-    assert message in " ".join(map(str, response.json()[field]))
+    assert response.json()["code"] == "invalid" and list(response.json()["fields"]) == [field]
+    assert message in " ".join(response.json()["fields"][field])
     assert owner_api.get(f"{URL}preferences/").json() == before
 
 

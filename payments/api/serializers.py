@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.api import list_envelope
 from payments.models import BillOccurrence, Frequency, RecurringPayment, SubscriptionSuggestion
 from payments.selectors import frequency_text
 from payments.suggestions import frequency_words
@@ -126,11 +127,12 @@ class CurrencyTotalSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY)
 
 
-class UpcomingSerializer(serializers.Serializer):
+class UpcomingPeriodSerializer(serializers.Serializer):
+    """What the upcoming list says beside its bills: the window, the next payday and what is due before it."""
+
     days = serializers.IntegerField()
     from_ = serializers.DateField()
     until = serializers.DateField()
-    bills = UpcomingBillSerializer(many=True)
     next_payday = PaydaySerializer(allow_null=True)
     due_before_payday = CurrencyTotalSerializer(many=True, help_text="Still to pay before the next payday, per "
                                                                      "currency (a varying amount at its highest).")
@@ -139,6 +141,9 @@ class UpcomingSerializer(serializers.Serializer):
         fields = super().get_fields()
         fields["from"] = fields.pop("from_")  # "from" is a Python keyword
         return fields
+
+
+UPCOMING_LIST = list_envelope(UpcomingBillSerializer, "UpcomingBillList", **UpcomingPeriodSerializer().get_fields())
 
 
 class SuggestionSerializer(serializers.ModelSerializer):

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination, list_response
 from core.converters import ID_REGEX
 from payments import selectors, services, suggestions
 from payments.api import serializers as s
 from payments.models import RecurringPayment, SubscriptionSuggestion, SuggestionStatus
-from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
 
 DUE_DATE = OpenApiParameter("due_date", OpenApiTypes.DATE, OpenApiParameter.PATH,
                             description="The occurrence's due date, YYYY-MM-DD.")
@@ -76,21 +75,15 @@ class BillViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            payment = services.recurring_payment_create(user=request.user, today=_today(request),
-                                                        **data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        payment = services.recurring_payment_create(user=request.user, today=_today(request),
+                                                    **data.validated_data)
         return self._respond(payment, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         payment = self.get_object()
         data = self.get_serializer(payment, data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        try:
-            services.recurring_payment_update(payment=payment, data=dict(data.validated_data), today=_today(request))
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.recurring_payment_update(payment=payment, data=dict(data.validated_data), today=_today(request))
         return self._respond(payment)
 
     def perform_destroy(self, instance: RecurringPayment) -> None:
@@ -122,12 +115,9 @@ class BillViewSet(viewsets.ModelViewSet):
         due = _due_date(due_date)
         data = s.OccurrencePaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            occurrence = services.occurrence_pay(
-                payment=payment, due_date=due, paid_on=data.validated_data.get("paid_on") or _today(request),
-                amount_paid=data.validated_data.get("amount_paid"))
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        occurrence = services.occurrence_pay(
+            payment=payment, due_date=due, paid_on=data.validated_data.get("paid_on") or _today(request),
+            amount_paid=data.validated_data.get("amount_paid"))
         occurrence.recurring_payment = payment
         return Response(s.OccurrenceSerializer(occurrence).data)
 
@@ -136,18 +126,15 @@ class BillViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path=f"occurrences/{DUE_DATE_PATH}/skip", url_name="occurrence-skip")
     def occurrence_skip(self, request, pk=None, due_date=None):
         payment = self.get_object()
-        try:
-            occurrence = services.occurrence_skip(payment=payment, due_date=_due_date(due_date))
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        occurrence = services.occurrence_skip(payment=payment, due_date=_due_date(due_date))
         occurrence.recurring_payment = payment
         return Response(s.OccurrenceSerializer(occurrence).data)
 
     @extend_schema(summary="Bills due in the next N days, every overdue one, and what is due before payday",
                    parameters=[OpenApiParameter("days", OpenApiTypes.INT, OpenApiParameter.QUERY,
                                                 description="How many days ahead, 1 to 366 (default 30).")],
-                   responses={200: s.UpcomingSerializer, 400: BAD_REQUEST})
-    @action(detail=False, methods=["get"], pagination_class=None)
+                   responses={200: s.UPCOMING_LIST, 400: BAD_REQUEST})
+    @action(detail=False, methods=["get"], pagination_class=WholeListPagination)
     def upcoming(self, request):
         query = s.UpcomingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -155,12 +142,13 @@ class BillViewSet(viewsets.ModelViewSet):
         today = _today(request)
         before = selectors.due_before_payday(user=request.user, today=today)
         payday = before["payday"]
-        return Response(s.UpcomingSerializer({
+        period = s.UpcomingPeriodSerializer({
             "days": days, "from": today, "until": today + dt.timedelta(days=days),
-            "bills": selectors.upcoming_bills(user=request.user, today=today, days=days),
             "next_payday": {"date": payday.date, "source": payday.source, "label": payday.label} if payday else None,
             "due_before_payday": [{"currency": currency, "total": total} for currency, total in before["totals"]],
-        }).data)
+        }).data
+        return list_response(request=request, view=self, items=selectors.upcoming_bills(
+            user=request.user, today=today, days=days), serializer=s.UpcomingBillSerializer, extra=period)
 
 
 STATUS = OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=SuggestionStatus.values,
@@ -200,12 +188,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion = self.get_object()
         data = s.SuggestionConfirmSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            payment = suggestions.suggestion_confirm(user=request.user, suggestion=suggestion,
-                                                     overrides=dict(data.validated_data),
-                                                     today=request.user.financial_profile.local_today())
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        payment = suggestions.suggestion_confirm(user=request.user, suggestion=suggestion,
+                                                 overrides=dict(data.validated_data),
+                                                 today=request.user.financial_profile.local_today())
         body = {"recurring_payment": payment.pk, "name": payment.name, "next_due_date": payment.next_due_date,
                 "suggestion": suggestion}
         return Response(s.SuggestionConfirmedSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -224,10 +209,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _decide(self, service):
         suggestion = self.get_object()
-        try:
-            service(user=self.request.user, suggestion=suggestion)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        service(user=self.request.user, suggestion=suggestion)
         return Response(s.SuggestionSerializer(suggestion).data)
 
     @extend_schema(summary="Look through your history now", request=None,

@@ -45,14 +45,15 @@ class TestCrud:
     def test_validation_errors_name_the_fields(self, owner_api):
         response = owner_api.post(BILLS, payload(amount="-5", day_of_month=32, interval=0, currency="EURO",
                                                  frequency="fortnightly", start_date="soon"), format="json")
-        assert response.status_code == 400
-        assert set(response.json()) >= {"amount", "day_of_month", "interval", "currency", "frequency", "start_date"}
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+        assert set(response.json()["fields"]) >= {"amount", "day_of_month", "interval", "currency", "frequency",
+                                                  "start_date"}
         response = owner_api.post(BILLS, payload(amount="50", amount_max="40", end_date="2026-01-01"), format="json")
         assert response.status_code == 400
-        assert "at least the expected amount" in response.json()["amount_max"][0]
-        assert "not be before the start date" in response.json()["end_date"][0]
+        assert "at least the expected amount" in response.json()["fields"]["amount_max"][0]
+        assert "not be before the start date" in response.json()["fields"]["end_date"][0]
         response = owner_api.post(BILLS, payload(payee="  "), format="json")
-        assert response.status_code == 400 and "payee" in response.json()
+        assert response.status_code == 400 and "payee" in response.json()["fields"]
         assert not RecurringPayment.objects.exists()
 
     def test_another_users_account_or_category_is_not_found(self, owner_api, other_account, other_user):
@@ -61,8 +62,8 @@ class TestCrud:
         theirs = Category.objects.create(owner=other_user, name="Secret", kind="expense")
         response = owner_api.post(BILLS, payload(account=other_account.pk, category=theirs.pk), format="json")
         assert response.status_code == 400
-        assert "not found" in response.json()["account"][0]
-        assert "not found" in response.json()["category"][0]
+        assert "not found" in response.json()["fields"]["account"][0]
+        assert "not found" in response.json()["fields"]["category"][0]
         assert not RecurringPayment.objects.exists()
 
     def test_update_partial_update_and_delete(self, owner_api, owner):
@@ -71,7 +72,7 @@ class TestCrud:
         assert response.status_code == 200, response.json()
         assert (response.json()["amount"], response.json()["next_due_date"]) == ("950.00", "2026-12-03")
         response = owner_api.patch(f"{BILLS}{payment.pk}/", {"amount_max": "10.00"}, format="json")
-        assert response.status_code == 400 and "amount_max" in response.json()
+        assert response.status_code == 400 and "amount_max" in response.json()["fields"]
         response = owner_api.put(f"{BILLS}{payment.pk}/", payload(name="Flat", frequency="every_n_weeks",
                                                                    interval=2, start_date="2026-11-27",
                                                                    day_of_month=None), format="json")
@@ -90,7 +91,7 @@ class TestCrud:
         assert [b["name"] for b in owner_api.get(BILLS, {"active": "true"}).json()["results"]] == ["Rent"]
         assert [b["name"] for b in owner_api.get(BILLS, {"active": "false"}).json()["results"]] == ["Gym"]
         response = owner_api.get(BILLS, {"active": "maybe"})
-        assert response.status_code == 400 and "active" in response.json()
+        assert response.status_code == 400 and "active" in response.json()["fields"]
 
     def test_list_constant_queries(self, owner_api, owner, account, django_assert_max_num_queries):
         for n in range(3):
@@ -111,7 +112,7 @@ class TestActions:
     def test_pause_and_resume(self, owner_api, owner):
         payment = bill(owner, name="Gym", day_of_month=1, start=date(2026, 12, 1))
         assert owner_api.post(f"{BILLS}{payment.pk}/pause/").json()["is_active"] is False
-        assert owner_api.get(f"{BILLS}upcoming/").json()["bills"] == []
+        assert owner_api.get(f"{BILLS}upcoming/").json()["results"] == []
         body = owner_api.post(f"{BILLS}{payment.pk}/resume/").json()
         assert (body["is_active"], body["next_due_date"]) == (True, "2026-12-01")
 
@@ -125,7 +126,7 @@ class TestActions:
         assert (body["status"], body["amount_paid"], body["paid_on"], body["next_due_date"]) == (
             "paid", "72.40", "2026-11-20", "2027-01-01")
         again = owner_api.post(f"{BILLS}{payment.pk}/occurrences/2026-12-01/pay/", {}, format="json")
-        assert again.status_code == 400 and "already paid" in again.json()["due_date"][0]
+        assert again.status_code == 400 and "already paid" in again.json()["fields"]["due_date"][0]
 
     def test_pay_defaults_to_today_and_the_expected_amount(self, owner_api, owner):
         payment = bill(owner, name="Rent", day_of_month=1, start=date(2026, 12, 1))
@@ -140,13 +141,13 @@ class TestActions:
     def test_bad_dates(self, owner_api, owner):
         payment = bill(owner, name="Rent", day_of_month=1, start=date(2026, 12, 1))
         response = owner_api.post(f"{BILLS}{payment.pk}/occurrences/2026-02-30/pay/")
-        assert response.status_code == 400 and "YYYY-MM-DD" in response.json()["due_date"]
+        assert response.status_code == 400 and "YYYY-MM-DD" in response.json()["fields"]["due_date"][0]
         assert owner_api.post(f"{BILLS}{payment.pk}/occurrences/soon/pay/").status_code == 404
         response = owner_api.post(f"{BILLS}{payment.pk}/occurrences/2026-12-02/skip/")
-        assert response.status_code == 400 and "not due on 2 Dec 2026" in response.json()["due_date"][0]
+        assert response.status_code == 400 and "not due on 2 Dec 2026" in response.json()["fields"]["due_date"][0]
         response = owner_api.post(f"{BILLS}{payment.pk}/occurrences/2026-12-01/pay/", {"amount_paid": "-3"},
                                   format="json")
-        assert response.status_code == 400 and "amount_paid" in response.json()
+        assert response.status_code == 400 and "amount_paid" in response.json()["fields"]
         assert not BillOccurrence.objects.filter(status=OccurrenceStatus.PAID).exists()
 
 
@@ -158,22 +159,22 @@ class TestUpcoming:
         bill(owner, name="Rent", amount="900.00", day_of_month=1, start=date(2026, 12, 1))
         body = owner_api.get(f"{BILLS}upcoming/", {"days": 14}).json()
         assert (body["days"], body["from"], body["until"]) == (14, "2026-11-21", "2026-12-05")
-        assert body["bills"][0] == {"bill": power.pk, "name": "Power", "payee": "POWER", "due_date": "2026-11-25",
-                                    "amount": "60.00", "amount_max": "90.00", "currency": "EUR",
-                                    "status": "upcoming", "days_left": 4}
-        assert [b["name"] for b in body["bills"]] == ["Power", "Rent"]
+        assert body["results"][0] == {"bill": power.pk, "name": "Power", "payee": "POWER", "due_date": "2026-11-25",
+                                      "amount": "60.00", "amount_max": "90.00", "currency": "EUR",
+                                      "status": "upcoming", "days_left": 4}
+        assert body["count"] == 2 and [b["name"] for b in body["results"]] == ["Power", "Rent"]
         assert body["next_payday"]["date"] == "2026-11-27" and body["next_payday"]["source"] == "salary"
         assert body["due_before_payday"] == [{"currency": "EUR", "total": "90.00"}]
 
     def test_days(self, owner_api, owner):
         bill(owner, name="Insurance", day_of_month=10, start=date(2027, 1, 10))
-        assert owner_api.get(f"{BILLS}upcoming/").json()["bills"] == []
-        assert len(owner_api.get(f"{BILLS}upcoming/", {"days": 60}).json()["bills"]) == 1
+        assert owner_api.get(f"{BILLS}upcoming/").json()["results"] == []
+        assert len(owner_api.get(f"{BILLS}upcoming/", {"days": 60}).json()["results"]) == 1
         body = owner_api.get(f"{BILLS}upcoming/").json()
         assert (body["days"], body["next_payday"], body["due_before_payday"]) == (30, None, [])
         for bad in ("0", "367", "abc", "-1"):
             response = owner_api.get(f"{BILLS}upcoming/", {"days": bad})
-            assert response.status_code == 400 and "days" in response.json()
+            assert response.status_code == 400 and "days" in response.json()["fields"]
 
 
 class TestIsolation:
@@ -189,7 +190,7 @@ class TestIsolation:
         theirs.refresh_from_db()
         assert (theirs.name, theirs.is_active, theirs.next_due_date) == ("Their rent", True, date(2026, 12, 1))
         assert owner_api.get(BILLS).json()["count"] == 0
-        assert owner_api.get(f"{BILLS}upcoming/").json()["bills"] == []
+        assert owner_api.get(f"{BILLS}upcoming/").json()["results"] == []
 
     def test_ids_are_digits_only(self, owner_api):
         assert owner_api.get(f"{BILLS}upcoming/").status_code == 200

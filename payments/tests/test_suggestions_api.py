@@ -70,7 +70,8 @@ def test_an_unknown_status_is_a_clear_400(owner_api, suggested):
     response = owner_api.get(LIST, {"status": "maybe"})
 
     assert response.status_code == 400
-    assert "pending, confirmed, dismissed" in response.json()["status"]
+    assert response.json()["code"] == "invalid"
+    assert "pending, confirmed, dismissed" in response.json()["fields"]["status"][0]
 
 
 def test_confirm_creates_the_bill_and_returns_its_id(owner, owner_api, suggested):
@@ -118,7 +119,7 @@ def test_confirm_with_another_users_account_is_refused(owner_api, other_account,
                               format="json")
 
     assert response.status_code == 400
-    assert "account" in response.json()
+    assert "account" in response.json()["fields"]
 
 
 def test_deciding_twice_is_a_400_with_a_message(owner, owner_api, suggested):
@@ -129,7 +130,8 @@ def test_deciding_twice_is_a_400_with_a_message(owner, owner_api, suggested):
     confirm = owner_api.post(url(netflix, "confirm"))
 
     assert again.status_code == confirm.status_code == 400
-    assert confirm.json() == {"detail": "netflix.com was already dismissed."}
+    assert confirm.json() == {"message": "netflix.com was already dismissed.", "code": "invalid", "fields": {},
+                              "extra": {}}
     assert not RecurringPayment.objects.filter(user=owner).exists()
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from core.converters import ID_REGEX
 from transactions import rules, selectors
 from transactions.api.serializers import OwnAccountField, VisibleCategoryField
-from transactions.api.views import BAD_REQUEST, NOT_FOUND, _drf_error
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination
 from transactions.models import Rule
 
 
@@ -99,7 +98,7 @@ class RuleViewSet(viewsets.ModelViewSet):
     lookup_value_regex = ID_REGEX
     queryset = Rule.objects.none()
     serializer_class = RuleSerializer
-    pagination_class = None  # a person has tens of rules, and their order matters
+    pagination_class = WholeListPagination  # a person has tens of rules, and their order matters
 
     def get_queryset(self):
         return rules.rule_list(user=self.request.user).order_by("position", "id")
@@ -107,20 +106,14 @@ class RuleViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            rule = rules.rule_create(user=request.user, data=data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        rule = rules.rule_create(user=request.user, data=data.validated_data)
         return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         rule = self.get_object()
         data = self.get_serializer(rule, data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        try:
-            rules.rule_update(user=request.user, rule=rule, data=data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        rules.rule_update(user=request.user, rule=rule, data=data.validated_data)
         return Response(self.get_serializer(rules.rule_get(user=request.user, pk=rule.pk)).data)
 
     def perform_destroy(self, instance: Rule) -> None:
@@ -141,10 +134,7 @@ class RuleViewSet(viewsets.ModelViewSet):
             raise serializers.ValidationError({"detail": "Send the rule as a JSON object."})
         data = self.get_serializer(data={"name": "Preview", **request.data})
         data.is_valid(raise_exception=True)
-        try:
-            preview = rules.rule_preview(user=request.user, rule_or_data=data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        preview = rules.rule_preview(user=request.user, rule_or_data=data.validated_data)
         return Response(RulePreviewSerializer(preview).data)
 
     @extend_schema(summary="Apply this rule to your existing transactions", request=None,
@@ -159,10 +149,7 @@ class RuleViewSet(viewsets.ModelViewSet):
     def reorder(self, request):
         data = RuleReorderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            rules.rules_reorder(user=request.user, ids=data.validated_data["ids"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        rules.rules_reorder(user=request.user, ids=data.validated_data["ids"])
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
     @extend_schema(summary="“Always do this for MERCHANT”: a rule filing this transaction's merchant under its "
@@ -174,9 +161,6 @@ class RuleViewSet(viewsets.ModelViewSet):
         data = RuleFromTransactionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         txn = selectors.transaction_get(user=request.user, pk=data.validated_data["transaction"])
-        try:
-            rule, changed = rules.rule_from_correction(user=request.user, txn=txn)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        rule, changed = rules.rule_from_correction(user=request.user, txn=txn)
         rule = rules.rule_get(user=request.user, pk=rule.pk)
         return Response({"rule": self.get_serializer(rule).data, "changed": changed}, status=status.HTTP_201_CREATED)

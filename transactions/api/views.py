@@ -15,31 +15,16 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination
 from core.csv_safe import csv_cell, csv_lines
 from transactions import currency, selectors, services
 from transactions.api import serializers as s
 from transactions.filters import TransactionFilter
 from transactions.models import Account, Category, Source, Transaction
-
-NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
-BAD_REQUEST = OpenApiResponse(description="Invalid input: the body names each field (or `detail`) with its reason.")
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"detail": " ".join(error.messages)})
-
-
-class TransactionPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
 
 # --- accounts -------------------------------------------------------------------------------------
 
@@ -60,7 +45,7 @@ class AccountViewSet(viewsets.ModelViewSet):
 
     queryset = Account.objects.none()
     serializer_class = s.AccountSerializer
-    pagination_class = None  # a person has a handful of accounts
+    pagination_class = WholeListPagination  # a person has a handful of accounts
 
     def get_queryset(self):
         return selectors.account_list(user=self.request.user)
@@ -72,10 +57,7 @@ class AccountViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            account = services.account_create(user=request.user, **data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        account = services.account_create(user=request.user, **data.validated_data)
         return self._respond(account, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -83,10 +65,7 @@ class AccountViewSet(viewsets.ModelViewSet):
         data = self.get_serializer(account, data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
         changes = {k: v for k, v in data.validated_data.items() if k != "currency"}
-        try:
-            services.account_update(account=account, data=changes)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.account_update(account=account, data=changes)
         return self._respond(account)
 
     def perform_destroy(self, instance: Account) -> None:
@@ -114,7 +93,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
 
     queryset = Category.objects.none()
     serializer_class = s.CategorySerializer
-    pagination_class = None  # the taxonomy is small and pickers want all of it
+    pagination_class = WholeListPagination  # the taxonomy is small and pickers want all of it
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -127,10 +106,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     def create(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            category = services.category_create(user=request.user, **data.validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        category = services.category_create(user=request.user, **data.validated_data)
         return self._respond(category, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -142,10 +118,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
             raise ValidationError({field: "Only the name of a category can change." for field in moved})
         if "name" not in data.validated_data:
             raise ValidationError({"name": "This field is required."})
-        try:
-            services.category_rename(user=request.user, category=category, name=data.validated_data["name"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.category_rename(user=request.user, category=category, name=data.validated_data["name"])
         return self._respond(category)
 
     def perform_destroy(self, instance: Category) -> None:
@@ -180,10 +153,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
         data = s.CategoryMergeSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         target = data.validated_data["into"]
-        try:
-            moved = services.category_merge(user=request.user, source=source, target=target)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        moved = services.category_merge(user=request.user, source=source, target=target)
         into = self.get_queryset().get(pk=target.pk)
         return Response({"moved": moved, "into": self.get_serializer(into).data})
 
@@ -212,7 +182,6 @@ class TransactionViewSet(viewsets.ModelViewSet):
     queryset = Transaction.objects.none()
     serializer_class = s.TransactionSerializer
     filterset_class = TransactionFilter
-    pagination_class = TransactionPagination
 
     def get_queryset(self):
         return selectors.transaction_list(user=self.request.user)
@@ -225,10 +194,7 @@ class TransactionViewSet(viewsets.ModelViewSet):
         data = s.TransactionCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        try:
-            txn = services.transaction_create(user=request.user, on=fields.pop("date"), source=Source.API, **fields)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        txn = services.transaction_create(user=request.user, on=fields.pop("date"), source=Source.API, **fields)
         return self._respond(txn, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -236,10 +202,7 @@ class TransactionViewSet(viewsets.ModelViewSet):
         data = s.TransactionWriteSerializer(data=request.data, partial=kwargs.get("partial", False),
                                             context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        try:
-            services.transaction_update(user=request.user, txn=txn, data=dict(data.validated_data))
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.transaction_update(user=request.user, txn=txn, data=dict(data.validated_data))
         return self._respond(txn)
 
     def perform_destroy(self, instance: Transaction) -> None:
@@ -254,10 +217,7 @@ class TransactionViewSet(viewsets.ModelViewSet):
         data = s.SplitPartSerializer(data=request.data, many=True, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         parts = [(part["category"], part["amount"], part["notes"]) for part in data.validated_data]
-        try:
-            services.transaction_split_set(user=request.user, txn=txn, parts=parts)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        services.transaction_split_set(user=request.user, txn=txn, parts=parts)
         return self._respond(txn)
 
     @extend_schema(summary="Re-categorize several transactions as your own choice",
@@ -267,11 +227,8 @@ class TransactionViewSet(viewsets.ModelViewSet):
         data = s.BulkRecategorizeSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         chosen = Transaction.objects.for_user(request.user).filter(pk__in=data.validated_data["ids"])
-        try:
-            updated = services.transactions_recategorize(user=request.user, transactions=chosen,
-                                                         category=data.validated_data["category"])
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        updated = services.transactions_recategorize(user=request.user, transactions=chosen,
+                                                     category=data.validated_data["category"])
         return Response({"updated": updated})
 
     @extend_schema(summary="Delete several transactions", request=s.BulkIdsSerializer,

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from transactions.models import Account, Transaction
 from transactions.tests.factories import AccountFactory, TransactionFactory
@@ -30,19 +30,20 @@ def test_create_then_list_with_balance(owner_api, owner):
     TransactionFactory(account=account, date=date(2025, 12, 31), amount=Decimal("-99.00"))  # before opening
 
     listed = owner_api.get(URL).json()
-    assert [(a["name"], a["balance"]) for a in listed] == [("Girokonto", "749.60")]
+    assert listed["count"] == 1
+    assert [(a["name"], a["balance"]) for a in listed["results"]] == [("Girokonto", "749.60")]
     assert owner_api.get(f"{URL}{account.pk}/").json()["balance"] == "749.60"
 
 
 def test_create_refuses_a_duplicate_name_and_an_unknown_currency(owner_api, owner):
     AccountFactory(owner=owner, name="Cash")
     response = owner_api.post(URL, {"name": "cash", "kind": "cash", "currency": "EUR"}, format="json")
-    assert response.status_code == 400
-    assert "already have an account" in response.json()["name"][0]
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert "already have an account" in response.json()["fields"]["name"][0]
     response = owner_api.post(URL, {"name": "Wallet", "kind": "cash", "currency": "EURO"}, format="json")
-    assert response.status_code == 400 and "currency" in response.json()
+    assert response.status_code == 400 and "currency" in response.json()["fields"]
     response = owner_api.post(URL, {"name": "Wallet", "kind": "piggy", "currency": "EUR"}, format="json")
-    assert response.status_code == 400 and "kind" in response.json()
+    assert response.status_code == 400 and "kind" in response.json()["fields"]
 
 
 def test_update_and_partial_update(owner_api, owner):
@@ -64,7 +65,7 @@ def test_the_currency_of_an_existing_account_cannot_change(owner_api, owner):
     account = AccountFactory(owner=owner, currency="EUR")
     response = owner_api.patch(f"{URL}{account.pk}/", {"currency": "USD"}, format="json")
     assert response.status_code == 400
-    assert "cannot change" in response.json()["currency"][0]
+    assert "cannot change" in response.json()["fields"]["currency"][0]
     assert owner_api.patch(f"{URL}{account.pk}/", {"currency": "EUR"}, format="json").status_code == 200
 
 
@@ -78,7 +79,7 @@ def test_delete_removes_the_account_and_its_transactions(owner_api, owner):
 
 def test_another_users_account_is_not_found_anywhere(owner_api, other_user):
     theirs = AccountFactory(owner=other_user, name="Secret savings")
-    assert owner_api.get(URL).json() == []
+    assert owner_api.get(URL).json() == {"count": 0, "next": None, "previous": None, "results": []}
     detail = f"{URL}{theirs.pk}/"
     assert owner_api.get(detail).status_code == 404
     assert owner_api.patch(detail, {"name": "Mine now"}, format="json").status_code == 404
@@ -105,5 +106,5 @@ def test_list_runs_a_constant_number_of_queries(owner_api, owner, django_assert_
         TransactionFactory(account=AccountFactory(owner=owner, name=f"A{n}"))
     with django_assert_max_num_queries(with_five):
         response = owner_api.get(URL)
-    assert len(response.json()) == 50
+    assert response.json()["count"] == 50 and len(response.json()["results"]) == 50
     assert queries_for_list() == with_five

@@ -41,10 +41,10 @@ def test_date_defaults_to_today_in_the_users_time_zone(owner_api, owner, monkeyp
 def test_unknown_currency_is_a_400_naming_it(owner_api):
     response = owner_api.get(URL, {"amount": "1", "from": "XYZ", "to": "EUR"})
     assert response.status_code == 400
-    assert "Unknown currency 'XYZ'" in response.json()["from"]
+    assert "Unknown currency 'XYZ'" in response.json()["fields"]["from"][0]
     response = owner_api.get(URL, {"amount": "1", "from": "EUR", "to": "bitcoin"})
     assert response.status_code == 400
-    assert "Unknown currency 'BITCOIN'" in response.json()["to"]
+    assert "Unknown currency 'BITCOIN'" in response.json()["fields"]["to"][0]
 
 
 @pytest.mark.parametrize("params, bad", [
@@ -60,7 +60,8 @@ def test_unknown_currency_is_a_400_naming_it(owner_api):
 def test_bad_parameters_are_a_400_naming_the_parameter(owner_api, params, bad):
     response = owner_api.get(URL, params)
     assert response.status_code == 400
-    assert list(response.json()) == [bad]
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [bad]
 
 
 def test_anonymous_is_refused(api_client):

@@ -96,7 +96,7 @@ def test_the_list_filters_and_ordering_apply(owner_api, owner, account):
     rows = _rows(owner_api.get(URL, {"ordering": "date"}))
     assert [r["description"] for r in rows] == ["OLD PIZZA", "REWE", "HOTEL"]
     response = owner_api.get(URL, {"date_from": "not a date"})
-    assert response.status_code == 400 and "date_from" in response.json()
+    assert response.status_code == 400 and "date_from" in response.json()["fields"]
     assert owner_api.get(URL, {"date_from": "bad"}, HTTP_ACCEPT="text/csv").status_code == 400
 
 

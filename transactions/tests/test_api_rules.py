@@ -38,7 +38,8 @@ def test_create_list_update_and_delete(owner_api, owner, groceries):
     assert data["set_category_name"] == "Food & Drink > Groceries" and data["position"] == 0
     assert data["add_tags"] == ["food"] and data["match_field"] == "either"
     owner_api.post(URL, body(name="Second", match_value="aldi"), format="json")
-    assert [r["name"] for r in owner_api.get(URL).json()] == ["Supermarkets", "Second"]
+    listed = owner_api.get(URL).json()
+    assert listed["count"] == 2 and [r["name"] for r in listed["results"]] == ["Supermarkets", "Second"]
 
     patched = owner_api.patch(f"{URL}{data['id']}/", {"is_active": False, "amount_max": "100.00"}, format="json")
     assert patched.status_code == 200
@@ -50,15 +51,15 @@ def test_create_list_update_and_delete(owner_api, owner, groceries):
 def test_refusals_name_the_problem(owner_api, other_user, other_account):
     bad_regex = owner_api.post(URL, body(match_operator="regex", match_value="(rewe"), format="json")
     assert bad_regex.status_code == 400
-    assert "missing ) at position 5" in bad_regex.json()["match_value"][0]
+    assert "missing ) at position 5" in bad_regex.json()["fields"]["match_value"][0]
     nested = owner_api.post(URL, body(match_operator="regex", match_value="(a+)+"), format="json")
-    assert "repeats a group" in nested.json()["match_value"][0]
+    assert "repeats a group" in nested.json()["fields"]["match_value"][0]
     assert owner_api.post(f"{URL}preview/", [1], format="json").status_code == 400
     empty = owner_api.post(URL, {"name": "Nothing"}, format="json")
-    assert empty.status_code == 400 and "at least one condition" in str(empty.json())
+    assert empty.status_code == 400 and "at least one condition" in empty.json()["message"]
     theirs = Category.objects.create(owner=other_user, name="Secret")
     foreign = owner_api.post(URL, body(set_category=theirs.pk, account=other_account.pk), format="json")
-    assert foreign.status_code == 400 and {"set_category", "account"} <= foreign.json().keys()
+    assert foreign.status_code == 400 and {"set_category", "account"} <= foreign.json()["fields"].keys()
 
 
 def test_preview_saved_and_draft_then_apply(owner_api, owner, account, groceries):
@@ -98,14 +99,14 @@ def test_always_do_this_from_a_transaction(owner_api, owner, account, groceries)
     assert other.category == groceries
     uncategorized = TransactionFactory(account=account, description="X")
     refused = owner_api.post(f"{URL}from-transaction/", {"transaction": uncategorized.pk}, format="json")
-    assert refused.status_code == 400 and "Choose a category" in refused.json()["detail"]
+    assert refused.status_code == 400 and "Choose a category" in refused.json()["message"]
 
 
 def test_isolation_on_every_endpoint(owner_api, other_user, other_account, account, groceries):
     theirs = rule_for(other_user, "Theirs")
     their_txn = TransactionFactory(account=other_account, description="REWE", category=groceries,
                                    category_source="user")
-    assert owner_api.get(URL).json() == []
+    assert owner_api.get(URL).json() == {"count": 0, "next": None, "previous": None, "results": []}
     detail = f"{URL}{theirs.pk}/"
     assert owner_api.get(detail).status_code == 404
     assert owner_api.patch(detail, {"name": "Mine"}, format="json").status_code == 404

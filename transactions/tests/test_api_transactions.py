@@ -66,7 +66,7 @@ def test_create_refuses_bad_input_without_a_500(owner_api, owner, other_account)
     for payload, field in cases:
         response = owner_api.post(URL, payload, format="json")
         assert response.status_code == 400, payload
-        assert field in response.json(), (payload, response.json())
+        assert field in response.json()["fields"], (payload, response.json())
     assert not Transaction.objects.exists()
 
 
@@ -133,7 +133,7 @@ def test_a_filter_naming_someone_elses_object_is_refused_not_answered(owner_api,
     TransactionFactory(account=account)
     response = owner_api.get(URL, {"account": other_account.pk})
     assert response.status_code == 400
-    assert "account" in response.json()
+    assert "account" in response.json()["fields"]
     assert owner_api.get(URL, {"date_from": "yesterday"}).status_code == 400
 
 
@@ -177,7 +177,7 @@ def test_splits_set_replace_and_remove(owner_api, owner, account):
 
     response = owner_api.post(url, [parts[0], {**parts[1], "amount": "-20.00"}], format="json")
     assert response.status_code == 400
-    assert "add up to -90.00" in response.json()["splits"][0]
+    assert "add up to -90.00" in response.json()["fields"]["splits"][0]
     assert txn.splits.count() == 2  # the failed replacement changed nothing
 
     response = owner_api.put(url, [], format="json")
@@ -222,7 +222,7 @@ def test_bulk_recategorize_refuses_someone_elses_category(owner_api, owner, othe
     mine = TransactionFactory(account=account)
     theirs = services.category_create(user=other_user, name="Theirs")
     response = owner_api.post(f"{URL}bulk/recategorize/", {"ids": [mine.pk], "category": theirs.pk}, format="json")
-    assert response.status_code == 400 and "category" in response.json()
+    assert response.status_code == 400 and "category" in response.json()["fields"]
     mine.refresh_from_db()
     assert mine.category_id is None
 
