@@ -32,6 +32,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.detection import user_with_history  # noqa: E402
 from budgets.services import suggestions_accept_all  # noqa: E402
@@ -49,8 +50,6 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from django.utils import timezone
-
     today = timezone.localdate()
     user = user_with_history(months=args.months, today=today, seed=7, per_month=args.per_month)
     try:

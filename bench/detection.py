@@ -33,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -117,8 +118,6 @@ def main() -> None:
 
 
 def connection_vendor() -> str:
-    from django.db import connection
-
     return connection.vendor
 
 

@@ -60,7 +60,7 @@ class EverydayForecast:
 def _quiet_prophet():
     """Import Prophet with its chatter off (cmdstanpy's progress lines, the missing-plotly notice)."""
     logging.getLogger("prophet.plot").disabled = True
-    from prophet import Prophet
+    from prophet import Prophet  # noqa: PLC0415 - heavy (Stan, matplotlib): loaded by the first fit, not by every web worker
 
     # After the import, which sets its own levels. Prophet warns about yearly seasonality on 1-2 years of
     # history: we enable it knowingly from one year, so only its errors are worth a log line.

@@ -206,7 +206,7 @@ def test_another_users_objects_are_404_on_every_endpoint(schema, owner, worlds):
     _, theirs = worlds
     client = _client(owner)
     checked = 0
-    for path, method, operation in operations(schema):
+    for path, method, _operation in operations(schema):
         names = re.findall(r"\{(\w+)\}", path)
         if not names or names == ["due_date"] or "token" in names:
             continue  # an invitation's token is the capability itself: whoever holds the link may answer
@@ -220,7 +220,7 @@ def test_another_users_objects_are_404_on_every_endpoint(schema, owner, worlds):
 def test_unknown_ids_are_404_in_the_error_shape(schema, owner, worlds):
     mine, _ = worlds
     client = _client(owner)
-    for path, method, operation in operations(schema):
+    for path, method, _operation in operations(schema):
         if "{id}" not in path:
             continue
         url = mine.url(path.replace("{id}", NO_SUCH_ID))

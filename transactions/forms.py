@@ -9,7 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.currencies import currency_choices
-from transactions.models import Account, AccountKind, Category, CategoryKind
+from transactions.models import Account, AccountKind, Category, CategoryKind, RuleField, RuleOperator, RuleSign
+from transactions.selectors import category_picker_list
 
 KIND_ORDER = {CategoryKind.EXPENSE: 0, CategoryKind.INCOME: 1, CategoryKind.TRANSFER: 2}
 
@@ -198,3 +199,35 @@ class SplitPartForm(forms.Form):
 def split_formset_class(*, blank_rows: int):
     """Split parts: the existing ones plus ``blank_rows`` empty rows to fill in."""
     return forms.formset_factory(SplitPartForm, extra=blank_rows, max_num=20, absolute_max=20, validate_max=True)
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Supermarkets"}))
+    match_field = forms.ChoiceField(label="Look at", choices=RuleField.choices, initial=RuleField.EITHER)
+    match_operator = forms.ChoiceField(label="Which", choices=RuleOperator.choices, initial=RuleOperator.CONTAINS)
+    match_value = forms.CharField(label="Text", max_length=200, required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": "e.g. rewe"}),
+                                  help_text="Upper and lower case are the same.")
+    amount_min = forms.DecimalField(label="Amount from", max_digits=14, decimal_places=2, required=False,
+                                    min_value=0, widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": "0.00"}))
+    amount_max = forms.DecimalField(label="Amount up to", max_digits=14, decimal_places=2, required=False,
+                                    min_value=0, widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": "any"}),
+                                    help_text="Without the sign: 50 matches both −50 and +50.")
+    sign = forms.ChoiceField(label="Direction", choices=RuleSign.choices, initial=RuleSign.ANY)
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False, empty_label="Any account")
+    set_category = CategoryChoiceField(label="File under", required=False, empty_label="Keep the category")
+    add_tags = forms.CharField(label="Add tags", max_length=400, required=False, help_text="Separated by commas.",
+                               widget=forms.TextInput(attrs={"placeholder": "e.g. food, weekly"}))
+    set_merchant = forms.CharField(label="Set merchant to", max_length=200, required=False,
+                                   widget=forms.TextInput(attrs={"placeholder": "e.g. Rewe"}))
+    stop_processing = forms.BooleanField(label="Stop here", required=False,
+                                         help_text="When this rule matches, the rules below it are skipped.")
+    is_active = forms.BooleanField(label="Active", required=False, initial=True)
+
+    def __init__(self, *args, user, keep=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.filter(owner=user).order_by("name")
+        self.fields["set_category"].set_categories(category_picker_list(user=user, keep=[keep]))
+
+    def clean_add_tags(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data["add_tags"].split(",") if name.strip()]

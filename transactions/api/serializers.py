@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.currencies import currency_choices
-from transactions.models import Account, Category, CategoryKind, Transaction, TransactionSplit
+from transactions.models import Account, Category, CategoryKind, Rule, Transaction, TransactionSplit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -200,3 +200,68 @@ class CurrencyConversionSerializer(serializers.Serializer):
             "converted": serializers.DecimalField(max_digits=None, decimal_places=None, read_only=True,
                                                   help_text="Rounded to the minor unit of `to`."),
         }
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+class RuleSerializer(serializers.ModelSerializer):
+    account = OwnAccountField(required=False, allow_null=True, help_text="Only transactions in this account.")
+    set_category = VisibleCategoryField(required=False, allow_null=True, help_text="Category to file under.")
+    add_tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False,
+                                     help_text="Tag names to add (created when missing).")
+    set_category_name = serializers.SerializerMethodField(help_text='"Parent > Child", or null.')
+
+    class Meta:
+        model = Rule
+        fields = ["id", "name", "position", "is_active", "stop_processing", "match_field", "match_operator",
+                  "match_value", "amount_min", "amount_max", "sign", "account", "set_category", "set_category_name",
+                  "add_tags", "set_merchant", "created_at", "updated_at"]
+        read_only_fields = ["id", "position", "created_at", "updated_at"]
+        extra_kwargs = {
+            "match_value": {"help_text": "Text to look for, case-insensitive; a regular expression with `regex` "
+                                         "(at most 200 characters, no nested repetition such as (a+)+)."},
+            "amount_min": {"help_text": "Smallest amount, compared without its sign."},
+            "amount_max": {"help_text": "Largest amount, compared without its sign."},
+        }
+
+    def get_set_category_name(self, rule: Rule) -> str | None:
+        return str(rule.set_category) if rule.set_category else None
+
+
+class RuleChangeSerializer(serializers.Serializer):
+    transaction = serializers.IntegerField(source="txn.pk")
+    date = serializers.DateField(source="txn.date")
+    description = serializers.CharField(source="txn.description")
+    amount = serializers.DecimalField(source="txn.amount", max_digits=14, decimal_places=2)
+    old_category = serializers.IntegerField(source="old_category.pk", allow_null=True, default=None)
+    new_category = serializers.SerializerMethodField(help_text="The category the rule files it under, if it does.")
+    old_merchant = serializers.CharField()
+    new_merchant = serializers.CharField(source="merchant", allow_null=True, help_text="null: unchanged.")
+    added_tags = serializers.ListField(source="tags", child=serializers.CharField())
+
+    def get_new_category(self, change) -> int | None:
+        return change.category.pk if change.category_changed and change.category else None
+
+
+class RulePreviewSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="How many existing transactions would change.")
+    changes = RuleChangeSerializer(many=True, help_text="The newest of them (at most 50), with what would change.")
+
+
+class RuleAppliedSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many transactions changed.")
+
+
+class RuleFromTransactionSerializer(serializers.Serializer):
+    transaction = serializers.IntegerField(min_value=1, max_value=10**18 - 1,
+                                           help_text="A transaction of yours with the category to always use.")
+
+
+class RuleCreatedFromTransactionSerializer(serializers.Serializer):
+    rule = RuleSerializer()
+    changed = serializers.IntegerField(help_text="How many other transactions the rule changed.")
+
+
+class RuleReorderSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=10**18 - 1), allow_empty=False,
+                                help_text="Your rule ids in the order they should run; rules left out follow.")

@@ -10,8 +10,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from core.converters import ID_REGEX
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -20,11 +19,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination
+from core.converters import ID_REGEX
 from core.csv_safe import csv_cell, csv_lines
-from transactions import currency, selectors, services
+from transactions import currency, rules, selectors, services
 from transactions.api import serializers as s
 from transactions.filters import TransactionFilter
-from transactions.models import Account, Category, Source, Transaction
+from transactions.models import Account, Category, Rule, Source, Transaction
 
 # --- accounts -------------------------------------------------------------------------------------
 
@@ -342,3 +342,94 @@ class CurrencyConvertView(APIView):
         body = {"amount": params["amount"], "from": codes["from"], "to": codes["to"], "date": on,
                 "rate": result.rate, "rate_date": result.rate_date, "converted": converted}
         return Response(s.CurrencyConversionSerializer(body).data)
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your rules, in the order they run"),
+    retrieve=extend_schema(responses={200: s.RuleSerializer, 404: NOT_FOUND}),
+    create=extend_schema(summary="Create a rule (it runs after your existing ones)",
+                         responses={201: s.RuleSerializer, 400: BAD_REQUEST}),
+    update=extend_schema(responses={200: s.RuleSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    partial_update=extend_schema(responses={200: s.RuleSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
+    destroy=extend_schema(summary="Delete a rule (transactions it filed keep their category)",
+                          responses={204: None, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["rules"])
+class RuleViewSet(viewsets.ModelViewSet):
+    """Rules file transactions by description, merchant, amount, direction and account. They run in position
+    order; each matching rule applies its actions until one says stop. A category you set yourself is never
+    changed by a rule."""
+
+    lookup_value_regex = ID_REGEX
+    queryset = Rule.objects.none()
+    serializer_class = s.RuleSerializer
+    pagination_class = WholeListPagination  # a person has tens of rules, and their order matters
+
+    def get_queryset(self):
+        return rules.rule_list(user=self.request.user).order_by("position", "id")
+
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = rules.rule_create(user=request.user, data=data.validated_data)
+        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        rule = self.get_object()
+        data = self.get_serializer(rule, data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        rules.rule_update(user=request.user, rule=rule, data=data.validated_data)
+        return Response(self.get_serializer(rules.rule_get(user=request.user, pk=rule.pk)).data)
+
+    def perform_destroy(self, instance: Rule) -> None:
+        rules.rule_delete(user=self.request.user, rule=instance)
+
+    @extend_schema(summary="Which existing transactions this saved rule would change, and how", request=None,
+                   responses={200: s.RulePreviewSerializer, 404: NOT_FOUND})
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        preview = rules.rule_preview(user=request.user, rule_or_data=self.get_object())
+        return Response(s.RulePreviewSerializer(preview).data)
+
+    @extend_schema(summary="Preview an unsaved rule: which existing transactions it would change",
+                   request=s.RuleSerializer, responses={200: s.RulePreviewSerializer, 400: BAD_REQUEST})
+    @action(detail=False, methods=["post"], url_path="preview", parser_classes=[JSONParser])
+    def preview_draft(self, request):
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"detail": "Send the rule as a JSON object."})
+        data = self.get_serializer(data={"name": "Preview", **request.data})
+        data.is_valid(raise_exception=True)
+        preview = rules.rule_preview(user=request.user, rule_or_data=data.validated_data)
+        return Response(s.RulePreviewSerializer(preview).data)
+
+    @extend_schema(summary="Apply this rule to your existing transactions", request=None,
+                   responses={200: s.RuleAppliedSerializer, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        return Response({"changed": rules.rule_apply_to_existing(user=request.user, rule=self.get_object())})
+
+    @extend_schema(summary="Set the order rules run in", request=s.RuleReorderSerializer,
+                   responses={200: s.RuleSerializer(many=True), 400: BAD_REQUEST})
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser])
+    def reorder(self, request):
+        data = s.RuleReorderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rules.rules_reorder(user=request.user, ids=data.validated_data["ids"])
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(summary="“Always do this for MERCHANT”: a rule filing this transaction's merchant under its "
+                           "category, applied to the merchant's other transactions",
+                   request=s.RuleFromTransactionSerializer,
+                   responses={201: s.RuleCreatedFromTransactionSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=False, methods=["post"], url_path="from-transaction", parser_classes=[JSONParser])
+    def from_transaction(self, request):
+        data = s.RuleFromTransactionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        txn = selectors.transaction_get(user=request.user, pk=data.validated_data["transaction"])
+        rule, changed = rules.rule_from_correction(user=request.user, txn=txn)
+        rule = rules.rule_get(user=request.user, pk=rule.pk)
+        return Response({"rule": self.get_serializer(rule).data, "changed": changed}, status=status.HTTP_201_CREATED)

@@ -1,12 +1,11 @@
-"""The ledger pages: transactions (inline htmx editing, bulk actions, splits), accounts, categories, imports.
+"""The transactions pages: the list with filters, sorting and totals, inline create and edit (htmx), the
+detail with splits and notes, bulk re-categorize and delete, and the home page's money summary.
 
 Views stay thin: reads go through selectors with the signed-in user, writes through services, and an
 object that belongs to someone else is a 404.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -23,11 +22,7 @@ from core.pages import add_service_errors, is_htmx, preferred_currency, safe_nex
 from transactions import rules, selectors, services
 from transactions.filters import MAX_ID, TransactionFilter
 from transactions.forms import (
-    AccountForm,
     BulkRecategorizeForm,
-    CategoryCreateForm,
-    CategoryMergeForm,
-    CategoryRenameForm,
     TransactionForm,
     category_tree,
     split_formset_class,
@@ -44,8 +39,6 @@ PAGE_SIZE = 50
 # The first click on a column sorts the way people usually look at it: newest dates, biggest outflows, A to Z.
 SORTABLE = {"date": "-date", "amount": "amount", "merchant": "merchant"}
 
-
-# --- transactions ---------------------------------------------------------------------------------
 
 def sort_links(current: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the ordering its header link applies and the current direction, if any."""
@@ -342,183 +335,3 @@ class HomeSummaryView(LoginRequiredMixin, View):
             "recent": list(selectors.transaction_list(user=user).order_by("-date", "-id")[:5]),
             "preferred_currency": preferred_currency(user),
         })
-
-
-# --- accounts -------------------------------------------------------------------------------------
-
-class AccountListView(LoginRequiredMixin, View):
-    def render(self, request, form):
-        accounts = list(selectors.account_list(user=request.user))
-        counts = selectors.account_transaction_counts(user=request.user)
-        totals: dict[str, Decimal] = {}
-        for account in accounts:
-            account.transaction_count = counts.get(account.pk, 0)
-            totals[account.currency] = totals.get(account.currency, Decimal("0")) + account.balance
-        return render(request, "transactions/accounts.html", {
-            "accounts": accounts, "totals": sorted(totals.items()), "form": form,
-        })
-
-    def get(self, request):
-        currency = preferred_currency(request.user)
-        return self.render(request, AccountForm(initial={"currency": currency, "opening_date": timezone.localdate()}))
-
-    def post(self, request):
-        form = AccountForm(request.POST)
-        if form.is_valid():
-            try:
-                account = services.account_create(user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Account “{account.name}” added.")
-                return redirect("transactions:accounts")
-        return self.render(request, form)
-
-
-class AccountEditView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        account = selectors.account_get(user=request.user, pk=pk)
-        form = AccountForm(editing=True, initial={
-            "name": account.name, "kind": account.kind, "opening_balance": account.opening_balance,
-            "opening_date": account.opening_date,
-        })
-        return render(request, "transactions/account_edit.html", {"account": account, "form": form})
-
-    def post(self, request, pk: int):
-        account = selectors.account_get(user=request.user, pk=pk)
-        form = AccountForm(request.POST, editing=True)
-        if form.is_valid():
-            try:
-                services.account_update(account=account, data=form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Account “{account.name}” saved.")
-                return redirect("transactions:accounts")
-        return render(request, "transactions/account_edit.html", {"account": account, "form": form})
-
-
-class AccountDeleteView(LoginRequiredMixin, View):
-    def get(self, request, pk: int):
-        account = selectors.account_get(user=request.user, pk=pk)
-        return render(request, "transactions/account_delete.html", {
-            "account": account, "transaction_count": account.transactions.count(),
-        })
-
-    def post(self, request, pk: int):
-        account = selectors.account_get(user=request.user, pk=pk)
-        name = account.name
-        count = services.account_delete(user=request.user, account=account)
-        messages.success(request, f"Account “{name}” deleted with its {count} transaction{'' if count == 1 else 's'}.")
-        return redirect("transactions:accounts")
-
-
-# --- categories -----------------------------------------------------------------------------------
-
-class CategoryListView(LoginRequiredMixin, View):
-    def render(self, request, form):
-        user = request.user
-        categories = list(selectors.category_list(user=user))
-        counts = selectors.category_transaction_counts(user=user)
-        for category in categories:
-            category.transaction_count = counts.get(category.pk, 0)
-        tree = category_tree(categories)
-        sections = []
-        for kind, label in (("expense", "Spending"), ("income", "Income"), ("transfer", "Transfers")):
-            groups = [(top, subs) for top, subs in tree if top.kind == kind]
-            if groups:
-                sections.append({"kind": kind, "label": label, "groups": groups})
-        return render(request, "transactions/categories.html", {
-            "sections": sections, "form": form, "own_count": sum(1 for c in categories if c.owner_id == user.pk),
-        })
-
-    def create_form(self, request, data=None):
-        parents = [c for c in selectors.category_picker_list(user=request.user) if c.parent_id is None]
-        return CategoryCreateForm(data, parents=parents, initial={"parent": request.GET.get("parent", "")})
-
-    def get(self, request):
-        return self.render(request, self.create_form(request))
-
-    def post(self, request):
-        form = self.create_form(request, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                category = services.category_create(user=request.user, name=data["name"], parent=data["parent"],
-                                                    kind=data["kind"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Category “{category}” added.")
-                return redirect("transactions:categories")
-        return self.render(request, form)
-
-
-class CategoryRenameView(LoginRequiredMixin, View):
-    def post(self, request, pk: int):
-        category = selectors.category_get(user=request.user, pk=pk)
-        form = CategoryRenameForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Enter the new name.")
-            return redirect("transactions:categories")
-        old = category.name
-        try:
-            services.category_rename(user=request.user, category=category, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Renamed “{old}” to “{category.name}”.")
-        return redirect("transactions:categories")
-
-
-class CategoryHideView(LoginRequiredMixin, View):
-    def post(self, request, pk: int):
-        category = selectors.category_get(user=request.user, pk=pk)
-        hidden = request.POST.get("hidden") != "no"
-        services.category_set_hidden(user=request.user, category=category, hidden=hidden)
-        if hidden:
-            messages.success(request, f"“{category}” is hidden from your pickers. Its transactions keep it.")
-        else:
-            messages.success(request, f"“{category}” is back in your pickers.")
-        return redirect(reverse("transactions:categories") + f"#category-{category.pk}")
-
-
-class CategoryMergeView(LoginRequiredMixin, View):
-    def prepare(self, request, pk: int):
-        source = selectors.category_get(user=request.user, pk=pk)
-        if source.owner_id != request.user.pk:
-            messages.error(request, "Standard categories cannot be merged; you can hide them instead.")
-            return source, None
-        return source, [c for c in selectors.category_picker_list(user=request.user)
-                        if c.pk != source.pk and c.parent_id != source.pk]
-
-    def render(self, request, source, form):
-        return render(request, "transactions/category_merge.html", {
-            "source": source, "form": form,
-            "transaction_count": selectors.category_transaction_count(user=request.user, category=source),
-            "children": list(source.children.all()),
-        })
-
-    def get(self, request, pk: int):
-        source, targets = self.prepare(request, pk)
-        if targets is None:
-            return redirect("transactions:categories")
-        return self.render(request, source, CategoryMergeForm(targets=targets))
-
-    def post(self, request, pk: int):
-        source, targets = self.prepare(request, pk)
-        if targets is None:
-            return redirect("transactions:categories")
-        form = CategoryMergeForm(request.POST, targets=targets)
-        if form.is_valid():
-            target = form.cleaned_data["target"]
-            name = str(source)
-            try:
-                moved = services.category_merge(user=request.user, source=source, target=target)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Merged “{name}” into “{target}”: "
-                                          f"{moved} transaction{'' if moved == 1 else 's'} moved.")
-                return redirect("transactions:categories")
-        return self.render(request, source, form)

@@ -6,7 +6,6 @@ selectors in transactions.rules with the signed-in user; another user's rule is 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -14,43 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from transactions import rules, selectors
-from transactions.forms import CategoryChoiceField
-from transactions.models import Account, Rule, RuleField, RuleOperator, RuleSign
 from core.pages import add_service_errors, is_htmx, preferred_currency
-from transactions.selectors import category_picker_list
-
-
-class RuleForm(forms.Form):
-    name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Supermarkets"}))
-    match_field = forms.ChoiceField(label="Look at", choices=RuleField.choices, initial=RuleField.EITHER)
-    match_operator = forms.ChoiceField(label="Which", choices=RuleOperator.choices, initial=RuleOperator.CONTAINS)
-    match_value = forms.CharField(label="Text", max_length=200, required=False,
-                                  widget=forms.TextInput(attrs={"placeholder": "e.g. rewe"}),
-                                  help_text="Upper and lower case are the same.")
-    amount_min = forms.DecimalField(label="Amount from", max_digits=14, decimal_places=2, required=False,
-                                    min_value=0, widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": "0.00"}))
-    amount_max = forms.DecimalField(label="Amount up to", max_digits=14, decimal_places=2, required=False,
-                                    min_value=0, widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": "any"}),
-                                    help_text="Without the sign: 50 matches both −50 and +50.")
-    sign = forms.ChoiceField(label="Direction", choices=RuleSign.choices, initial=RuleSign.ANY)
-    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False, empty_label="Any account")
-    set_category = CategoryChoiceField(label="File under", required=False, empty_label="Keep the category")
-    add_tags = forms.CharField(label="Add tags", max_length=400, required=False, help_text="Separated by commas.",
-                               widget=forms.TextInput(attrs={"placeholder": "e.g. food, weekly"}))
-    set_merchant = forms.CharField(label="Set merchant to", max_length=200, required=False,
-                                   widget=forms.TextInput(attrs={"placeholder": "e.g. Rewe"}))
-    stop_processing = forms.BooleanField(label="Stop here", required=False,
-                                         help_text="When this rule matches, the rules below it are skipped.")
-    is_active = forms.BooleanField(label="Active", required=False, initial=True)
-
-    def __init__(self, *args, user, keep=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.filter(owner=user).order_by("name")
-        self.fields["set_category"].set_categories(category_picker_list(user=user, keep=[keep]))
-
-    def clean_add_tags(self) -> list[str]:
-        return [name.strip() for name in self.cleaned_data["add_tags"].split(",") if name.strip()]
+from transactions import rules, selectors
+from transactions.forms import RuleForm
+from transactions.models import Rule
 
 
 def rule_initial(rule: Rule) -> dict:

@@ -1,0 +1,1 @@
+"""The ledger's pages, one module per page family: ledger (transactions), accounts, categories, rules."""
