@@ -18,7 +18,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination
+from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination, list_response
 from core.converters import ID_REGEX
 from core.csv_safe import csv_cell, csv_lines
 from transactions import currency, rules, selectors, services
@@ -419,7 +419,7 @@ class RuleViewSet(viewsets.ModelViewSet):
         data = s.RuleReorderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rules.rules_reorder(user=request.user, ids=data.validated_data["ids"])
-        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+        return list_response(request=request, view=self, items=self.get_queryset(), serializer=s.RuleSerializer)
 
     @extend_schema(summary="“Always do this for MERCHANT”: a rule filing this transaction's merchant under its "
                            "category, applied to the merchant's other transactions",

@@ -83,7 +83,8 @@ def test_reorder(owner_api, owner):
     first, _, third = rule_for(owner, "1"), rule_for(owner, "2"), rule_for(owner, "3")
     response = owner_api.post(f"{URL}reorder/", {"ids": [third.pk, first.pk]}, format="json")
     assert response.status_code == 200
-    assert [r["name"] for r in response.json()] == ["3", "1", "2"]
+    assert response.json()["count"] == 3
+    assert [r["name"] for r in response.json()["results"]] == ["3", "1", "2"]
     assert owner_api.post(f"{URL}reorder/", {"ids": [first.pk, first.pk]}, format="json").status_code == 400
 
 
