@@ -191,14 +191,11 @@ def test_every_list_endpoint_answers_the_envelope(schema, owner, worlds):
     assert lists >= 25  # the schema lists them all; a broken walk must not pass by testing nothing
 
 
-def test_writes_that_answer_a_list_answer_the_envelope(owner, worlds):
-    client = _client(owner)
-    reordered = client.post("/api/v1/rules/reorder/", {"ids": [worlds[0].ids["rule"]]}, format="json")
-    accepted = client.post("/api/v1/budgets/suggestions/accept-all/", {"month": "2026-03"}, format="json")
-    for response in (reordered, accepted):
-        assert response.status_code == 200, response.content[:300]
-        assert ENVELOPE_KEYS <= response.json().keys()
-    assert reordered.json()["count"] == 1
+def test_a_write_that_answers_a_list_answers_the_envelope(owner, worlds):
+    # The schema alone claimed it for this one; accepting every budget suggestion is checked in budgets' tests.
+    response = _client(owner).post("/api/v1/rules/reorder/", {"ids": [worlds[0].ids["rule"]]}, format="json")
+    assert response.status_code == 200, response.content[:300]
+    assert ENVELOPE_KEYS <= response.json().keys() and response.json()["count"] == 1
 
 
 def test_the_envelope_pages_with_page_and_page_size(owner, account):
