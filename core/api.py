@@ -51,12 +51,18 @@ class ApiError(exceptions.APIException):
 
 # --- errors -------------------------------------------------------------------------------------------------
 
+NON_FIELD_KEYS = {"", "detail", "non_field_errors", "__all__"}
+
+
 def _flatten(detail: Any, path: str = "") -> dict[str, list[str]]:
-    """DRF's nested error detail as {dotted path: [messages]}."""
+    """DRF's nested error detail as {dotted path: [messages]}; a nested object's or list's own errors
+    (DRF's ``non_field_errors``) are the errors of the field that holds it."""
     if isinstance(detail, Mapping):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            flat.update(_flatten(value, f"{path}.{key}" if path else str(key)))
+            own = str(key) in NON_FIELD_KEYS
+            for name, messages in _flatten(value, path if own else f"{path}.{key}" if path else str(key)).items():
+                flat.setdefault(name, []).extend(messages)
         return flat
     if isinstance(detail, list) and any(isinstance(item, (Mapping, list)) for item in detail):
         flat = {}
@@ -66,9 +72,6 @@ def _flatten(detail: Any, path: str = "") -> dict[str, list[str]]:
         return flat
     messages = [str(item) for item in detail] if isinstance(detail, list) else [str(detail)]
     return {path: messages}
-
-
-NON_FIELD_KEYS = {"", "detail", "non_field_errors", "__all__"}
 
 
 def error_body(*, message: str, code: str, fields: Mapping[str, list[str]] | None = None,

@@ -23,11 +23,6 @@ from accounts.models import User
 from accounts.selectors import user_get_with_profile
 
 
-def _validation_error(error: DjangoValidationError) -> ValidationError:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    return ValidationError(detail)
-
-
 def _token_pair(user: User) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}

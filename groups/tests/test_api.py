@@ -329,8 +329,8 @@ def test_linking_your_own_transaction_when_adding(owner_api, group, owner, bea, 
     ({"currency": "usd", "date": "1990-01-02"}, {"currency": ["No exchange rate from USD to EUR for 2 Jan 1990."]}),
     ({"split_mode": "halves"}, {"split_mode": ['"halves" is not a valid choice.']}),
     ({"amount": "ten"}, {"amount": ["A valid number is required."]}),
-    # The empty list's own error: core.api's flattening keeps DRF's non_field_errors key in the path as it is.
-    ({"shares": []}, {"shares.non_field_errors": ["This list may not be empty."]}),
+    # The empty list's own error is the field's.
+    ({"shares": []}, {"shares": ["This list may not be empty."]}),
     ({"category": 999999}, {"category": ["Category 999999 not found."]}),
 ])
 def test_expense_validation_messages(owner_api, group, owner, bea, overrides, errors):
