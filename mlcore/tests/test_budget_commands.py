@@ -113,26 +113,3 @@ def test_evaluate_uses_a_synthetic_population_when_the_instance_is_small():
 def test_bad_arguments_are_refused_clearly(db, args):
     with pytest.raises(CommandError, match="must be between"):
         run("evaluate_budget_model", "--synthetic", *args)
-
-
-@pytest.mark.django_db
-def test_the_nightly_job_trains_once_and_records_a_skip_without_data():
-    from config.schedule import budget_model_train
-    from core.models import JobRun
-
-    budget_model_train.call_local()
-    run_ = JobRun.objects.get(name="budget_model_train")
-    assert "Too little history" in run_.outcome["skipped"] or "No transactions" in run_.outcome["skipped"]
-
-    JobRun.objects.all().delete()
-    _households(1)                    # one household is not "all users of the instance"
-    budget_model_train.call_local()
-    assert "at least 5 needed" in JobRun.objects.get(name="budget_model_train").outcome["skipped"]
-
-    JobRun.objects.all().delete()
-    _households(11)
-    budget_model_train.call_local()
-    budget_model_train.call_local()  # already done tonight: nothing more
-    run_ = JobRun.objects.get(name="budget_model_train")
-    assert run_.outcome["users"] == 12 and run_.outcome["rows"] == 120
-    assert BudgetModel.load(budget_artifact_dir()).metadata["training_users"] == 12

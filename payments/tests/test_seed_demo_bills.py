@@ -37,19 +37,3 @@ def test_demo_bills_suggestions_and_notifications():
     kinds = set(Notification.objects.filter(user=user).values_list("kind", flat=True))
     assert {NotificationKind.SUBSCRIPTION_FOUND, NotificationKind.BILL_DUE} <= kinds
     assert "Demo bills ready: 7 bills" in out.getvalue()
-
-
-def test_demo_budgets_and_forecast():
-    from budgets.models import Budget
-    from insights.models import Forecast
-
-    call_command("seed_demo", months=24, stdout=io.StringIO())
-    call_command("seed_demo_bills", stdout=io.StringIO())
-    out = io.StringIO()
-    call_command("seed_demo_insights", stdout=out)
-    user = User.objects.get(email=DEMO_EMAIL)
-    months = set(Budget.objects.filter(user=user).values_list("month", flat=True))
-    assert len(months) == 3 and Budget.objects.filter(user=user, category=None).count() == 3
-    total = Forecast.objects.get(user=user, kind="balance", account=None)
-    assert total.summary["this_month_end"]["yhat"] and total.points
-    assert "Demo insights ready" in out.getvalue()

@@ -14,6 +14,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from config import schedule
 from core.jobs import job_due, job_run, last_slot
 from core.models import JobRun, JobStatus
+from mlcore.budgeting import BudgetModel, budget_artifact_dir, budget_model_reset
+from mlcore.tests.test_budget_commands import _households
 from notifications.models import Notification, NotificationKind
 from payments import services
 from payments.models import Frequency
@@ -171,3 +173,31 @@ def test_the_nightly_job_refits_a_forecast_only_when_something_changed(owner, ac
     assert user_insights_refresh(user=owner, today=dt.date(2026, 11, 22))["forecasts"] >= 1
     # However quiet the account, a forecast is refitted when it is three days old.
     assert "forecasts" in user_insights_refresh(user=owner, today=dt.date(2026, 11, 25))
+
+
+@pytest.fixture
+def budget_artifacts(settings, tmp_path):
+    settings.MLCORE_ARTIFACT_DIR = tmp_path / "models"
+    budget_model_reset()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+    budget_model_reset()
+
+
+def test_the_nightly_budget_model_job_trains_once_and_records_a_skip_without_data(budget_artifacts):
+    schedule.budget_model_train.call_local()
+    run_ = JobRun.objects.get(name="budget_model_train")
+    assert "Too little history" in run_.outcome["skipped"] or "No transactions" in run_.outcome["skipped"]
+
+    JobRun.objects.all().delete()
+    _households(1)                    # one household is not "all users of the instance"
+    schedule.budget_model_train.call_local()
+    assert "at least 5 needed" in JobRun.objects.get(name="budget_model_train").outcome["skipped"]
+
+    JobRun.objects.all().delete()
+    _households(11)
+    schedule.budget_model_train.call_local()
+    schedule.budget_model_train.call_local()  # already done tonight: nothing more
+    run_ = JobRun.objects.get(name="budget_model_train")
+    assert run_.outcome["users"] == 12 and run_.outcome["rows"] == 120
+    assert BudgetModel.load(budget_artifact_dir()).metadata["training_users"] == 12
