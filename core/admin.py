@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.models import JobRun
 
@@ -11,5 +12,5 @@ class JobRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     readonly_fields = [field.name for field in JobRun._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

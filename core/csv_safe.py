@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: object) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in a text cell."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
@@ -21,7 +21,7 @@ class _Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     """The header, then one CSV line per row, produced lazily."""
     writer = csv.writer(_Echo())
     yield writer.writerow(header)

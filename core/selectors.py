@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ def job_run_list(*, status: str | None = None, name: str | None = None) -> Query
     return runs
 
 
-def job_summary(*, now: dt.datetime | None = None, days: int = 7) -> list[dict]:
+def job_summary(*, now: dt.datetime | None = None, days: int = 7) -> list[dict[str, Any]]:
     """Per job name over the last ``days``: runs, failures, last run, average duration."""
     since = (now or timezone.now()) - dt.timedelta(days=days)
     return list(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
-from transactions.signals import category_chosen, transactions_added
 from transactions.models import (
     Account,
     Category,
@@ -26,6 +25,7 @@ from transactions.models import (
     Transaction,
     TransactionSplit,
 )
+from transactions.signals import category_chosen, transactions_added
 
 CENT = Decimal("0.01")
 _SPACES = re.compile(r"\s+")
