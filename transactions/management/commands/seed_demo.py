@@ -22,8 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import profile_update
 from transactions import services
-from transactions.ingest import transactions_import_rows
-from transactions.ingest import ImportRow
+from transactions.ingest import ImportRow, transactions_import_rows
 from transactions.models import Account, Category, ImportBatch, Source, Tag
 
 CENT = Decimal("0.01")
