@@ -141,14 +141,37 @@ def _description(name: str, memo: str) -> str:
 
 
 def read_ofx(data: bytes) -> OfxStatement:
+    """The one bank or card statement in an OFX/QFX file, its transactions as rows (or their errors)."""
     text = _text(data)
     root = _tree(data, text)
+    _refuse_a_signon_error(root)
+    response, transactions = _the_statement(root)
+    result = OfxStatement(rows=[], errors=[], currency=_find(response, "CURDEF").upper()[:3],
+                          account_id=_find(response, "ACCTID"))
+    if response.tag == "INVSTMTRS":
+        result.notes.append("Only the cash transactions of this investment statement are imported; trades and "
+                            "holdings are not.")
+    lines = _line_numbers(text, root, transactions)
+    for index, element in enumerate(transactions):
+        row, errors = _transaction_row(element, index=index, line=lines[index] if lines else index + 1,
+                                       currency=result.currency)
+        if row is None:
+            result.errors.extend(errors)
+        else:
+            result.rows.append(row)
+    return result
+
+
+def _refuse_a_signon_error(root: ET.Element) -> None:
     signon = root.find(".//SONRS")
     if signon is not None and (problem := _status_error(signon)):
         raise ImportRefused(f"This OFX file is the bank's refusal to sign on, not a statement: {problem}.")
 
-    statements = []  # (kind, response, transactions)
-    refusals = []
+
+def _the_statement(root: ET.Element) -> tuple[ET.Element, list[ET.Element]]:
+    """The statement response that has transactions, and them; refused when there is none, or several."""
+    statements: list[tuple[ET.Element, list[ET.Element]]] = []
+    refusals: list[str] = []
     investment_only = 0
     for trnrs in root.iter():
         if trnrs.tag not in {"STMTTRNRS", "CCSTMTTRNRS", "INVSTMTTRNRS"}:
@@ -179,50 +202,48 @@ def read_ofx(data: bytes) -> OfxStatement:
         ids = ", ".join(_find(response, "ACCTID") or "?" for response, _ in with_transactions)
         raise ImportRefused(f"This OFX file holds statements for {len(with_transactions)} accounts ({ids}); "
                             "download one account at a time.")
-    response, transactions = with_transactions[0]
-    result = OfxStatement(rows=[], errors=[], currency=_find(response, "CURDEF").upper()[:3],
-                          account_id=_find(response, "ACCTID"))
-    if response.tag == "INVSTMTRS":
-        result.notes.append("Only the cash transactions of this investment statement are imported; trades and "
-                            "holdings are not.")
+    return with_transactions[0]
+
+
+def _line_numbers(text: str, root: ET.Element, transactions: list[ET.Element]) -> list[int]:
+    """The file line of each of the statement's transactions, in order; [] when they cannot be matched up."""
     lines, line, position = [], 1, 0
     for match in _STMTTRN_START.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
         lines.append(line)
-    offset = 0
-    if len(lines) != len(list(root.iter("STMTTRN"))):
-        lines = []
-    else:
-        # Line numbers of this statement's transactions, in file order.
-        all_transactions = list(root.iter("STMTTRN"))
-        offset = all_transactions.index(transactions[0])
-    for index, element in enumerate(transactions):
-        row = lines[offset + index] if lines else index + 1
-        direct = {child.tag: cell_text(child.text) for child in element}
+    everyone = list(root.iter("STMTTRN"))
+    if len(lines) != len(everyone):
+        return []
+    offset = everyone.index(transactions[0])
+    return lines[offset:offset + len(transactions)]
 
-        def value(tag: str, direct: dict[str, str] = direct, element: ET.Element = element) -> str:
-            return direct.get(tag) or _find(element, tag)
 
-        fitid = value("FITID")
-        label = f"Transaction {index + 1}" + (f" (FITID {fitid})" if fitid else "")
-        problems = []
-        try:
-            on = _ofx_date(value("DTPOSTED"))
-        except ValueError as error:
-            problems.append(RowError(row, "DTPOSTED", f"{label}: the posting date {error}."))
-        try:
-            amount = _ofx_amount(value("TRNAMT"))
-        except ValueError as error:
-            problems.append(RowError(row, "TRNAMT", f"{label}: the amount {error}."))
-        if problems:
-            result.errors.extend(problems)
-            continue
-        name, memo = value("NAME"), value("MEMO")
-        currency = _find(element, "CURSYM").upper()[:3] if element.find("CURRENCY") is not None else ""
-        result.rows.append(ImportRow(
-            date=on, amount=amount, description=_description(name, memo) or value("TRNTYPE"),
-            merchant=name if memo and memo != name else "", currency=currency or result.currency,
-            external_id=fitid, row_number=row,
-        ))
-    return result
+def _transaction_row(element: ET.Element, *, index: int, line: int, currency: str
+                     ) -> tuple[ImportRow | None, list[RowError]]:
+    """One STMTTRN as a row, or the errors (each naming its tag) that keep it out."""
+    direct = {child.tag: cell_text(child.text) for child in element}
+
+    def value(tag: str) -> str:
+        return direct.get(tag) or _find(element, tag)
+
+    fitid = value("FITID")
+    label = f"Transaction {index + 1}" + (f" (FITID {fitid})" if fitid else "")
+    problems = []
+    try:
+        on = _ofx_date(value("DTPOSTED"))
+    except ValueError as error:
+        problems.append(RowError(line, "DTPOSTED", f"{label}: the posting date {error}."))
+    try:
+        amount = _ofx_amount(value("TRNAMT"))
+    except ValueError as error:
+        problems.append(RowError(line, "TRNAMT", f"{label}: the amount {error}."))
+    if problems:
+        return None, problems
+    name, memo = value("NAME"), value("MEMO")
+    own_currency = _find(element, "CURSYM").upper()[:3] if element.find("CURRENCY") is not None else ""
+    return ImportRow(
+        date=on, amount=amount, description=_description(name, memo) or value("TRNTYPE"),
+        merchant=name if memo and memo != name else "", currency=own_currency or currency,
+        external_id=fitid, row_number=line,
+    ), []
