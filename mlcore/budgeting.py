@@ -43,6 +43,7 @@ from mlcore.artifacts import (
     artifact_read,
     artifact_write,
 )
+from mlcore.results import BudgetSuggestion
 from mlcore.budget_data import CUSTOM_CODE, TOP_KEYS, MonthlyPanel, month_add, month_start, panel_for_users
 from transactions.models import Category
 
@@ -62,16 +63,6 @@ ESSENTIAL_KEYS = frozenset({"housing", "taxes"})
 ESSENTIAL_WORDS = ("rent", "mortgage", "utilit", "insurance", "loan", "tax", "miete", "versicherung", "kredit")
 # Trimming toward the savings target never goes below this share of the 3-month median.
 TRIM_FLOOR = 0.8
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetSuggestion:
-    category: Category | None  # None: the overall budget
-    amount: Decimal  # what to budget, rounded
-    currency: str
-    method: str  # "model" or "heuristic"
-    explanation: str
-    predicted: Decimal  # the unrounded prediction (or median), before the savings adjustment
 
 
 def budget_amount_round(value: float) -> Decimal:

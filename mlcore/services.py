@@ -1,24 +1,37 @@
-"""What other apps may use of mlcore; they import this module, never sklearn nor mlcore's other modules.
+"""What other apps may use of mlcore; they import this module, never scikit-learn nor mlcore's other modules.
 
 Categorization follows one precedence, owned here: a person's own edit (never overwritten), their rules,
 their history with the merchant, their own model, then the global model. Budget suggestions and the
 everyday spending and income forecasts are learned here too; training runs in workers, never in a request.
+
+Importing this module stays cheap: the modules that load scikit-learn or LightGBM are imported by the first
+call that needs them, so a web process that never categorizes or suggests never holds those libraries.
 """
 
 from __future__ import annotations
 
-from mlcore.budgeting import BudgetSuggestion, budget_model_train, budget_suggestions
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from accounts.models import User
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
-from mlcore.global_categorizer import categories_predict, categorizer_get, categorizer_train, category_predict
-from mlcore.learning import imported_rules_apply, import_rows_categorize, review_threshold, transactions_categorize
+from mlcore.results import BudgetSuggestion
 from mlcore.selectors import review_count
 from mlcore.tasks import user_model_retrain_soon, user_models_retrain_enqueue
+from transactions.ingest import ImportRow
+from transactions.models import Transaction
+
+if TYPE_CHECKING:
+    from mlcore.categorizer import GlobalCategorizer, Prediction
 
 __all__ = [
     # categorization
     "categories_predict", "categorizer_get", "categorizer_train", "category_predict", "import_rows_categorize",
-    "imported_rules_apply",
-    "review_count", "review_threshold", "transactions_categorize",
+    "imported_rules_apply", "review_count", "review_threshold", "transactions_categorize",
     # learning from the user, in the worker
     "user_model_retrain_soon", "user_models_retrain_enqueue",
     # budget suggestions
@@ -26,3 +39,72 @@ __all__ = [
     # everyday spending and income forecasts
     "HEURISTIC", "PROPHET", "EverydayForecast", "everyday_forecast",
 ]
+
+# --- categorization -----------------------------------------------------------------------------------------
+
+
+def categorizer_get() -> GlobalCategorizer:
+    """The process's global categorizer (trained from the seed corpus first if no usable artifact exists)."""
+    from mlcore import global_categorizer  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return global_categorizer.categorizer_get()
+
+
+def categorizer_train(*, corpus_path: Path | str | None = None, evaluate: bool = True) -> dict[str, Any]:
+    from mlcore import global_categorizer  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return global_categorizer.categorizer_train(corpus_path=corpus_path, evaluate=evaluate)
+
+
+def categories_predict(*, rows: Iterable[Any]) -> list[Prediction]:
+    """The global model's guess for each row (Transactions or mappings with description, amount, ...)."""
+    from mlcore import global_categorizer  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return global_categorizer.categories_predict(rows=rows)
+
+
+def category_predict(*, row: Any) -> Prediction:
+    return categories_predict(rows=[row])[0]
+
+
+def review_threshold() -> float:
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return learning.review_threshold()
+
+
+def import_rows_categorize(*, user: User, account_kind: str, rows: list[ImportRow]) -> None:
+    """Decide the categories of an import's rows before their insert (history, the user's model, the global one)."""
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    learning.import_rows_categorize(user=user, account_kind=account_kind, rows=rows)
+
+
+def imported_rules_apply(*, user: User, transactions: QuerySet[Transaction]) -> int:
+    """After an import's insert, the user's rules re-file the new rows they match; returns how many changed."""
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return learning.imported_rules_apply(user=user, transactions=transactions)
+
+
+def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) -> int:
+    """Categorize the user's transactions no person has categorized, in the one precedence."""
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return learning.transactions_categorize(user=user, transactions=transactions)
+
+
+# --- budget suggestions -------------------------------------------------------------------------------------
+
+def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
+    """One suggestion per top-level expense category of the last 3 months, and the overall one last."""
+    from mlcore import budgeting  # noqa: PLC0415 - LightGBM, loaded by the first suggestion
+
+    return budgeting.budget_suggestions(user=user, month=month)
+
+
+def budget_model_train(*, today: dt.date) -> dict[str, Any]:
+    """Train the budget model on every user's complete months; ValueError when there is too little data."""
+    from mlcore import budgeting  # noqa: PLC0415 - LightGBM, loaded by the worker that trains
+
+    return budgeting.budget_model_train(today=today)

@@ -9,7 +9,6 @@ from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from core.jobs import locked_job
-from mlcore import learning
 
 RETRAIN_DELAY_SECONDS = 30  # a burst of corrections leads to one retraining
 
@@ -18,6 +17,8 @@ RETRAIN_DELAY_SECONDS = 30  # a burst of corrections leads to one retraining
 @locked_job("user_model_retrain", lock="user-model-{user_id}")
 def user_model_retrain(user_id: int) -> dict[str, Any]:
     """Retrain the user's own categorizer if it is stale; another worker training it meanwhile drops this one."""
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn: only the worker that trains loads it
+
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not learning.user_model_is_stale(user=user):
         return {"trained": False}
