@@ -239,146 +239,237 @@ def empty_mapping() -> dict[str, Any]:
             "date_order": None, "decimal": "."}
 
 
-def propose_mapping(table: Table, layout: Layout, *, account_currency: str, account_kind: str = "") -> Proposal:
-    profiles = _profiles(table, layout)
-    header = layout.header_cells
-    scores = [header_roles(header[i]) if i < len(header) else {} for i in range(len(layout.columns))]
-    problems: list[str] = []
-    known = set(rate_table())
+@dataclass
+class _Columns:
+    """The file's columns as a proposal weighs them: header names, role scores from the names, value profiles,
+    and the columns already given a role."""
+    table: Table
+    layout: Layout
+    account_currency: str
+    profiles: list[_Profile]
+    header: list[str]
+    scores: list[dict[str, float]]
+    used: set[int] = field(default_factory=set)
 
-    def candidates(role: str, accept: Callable[[_Profile, float], bool], exclude: set[int] = frozenset()) -> list:
+    def candidates(self, role: str, accept: Callable[[_Profile, float], bool],
+                   exclude: set[int] = frozenset()) -> list[tuple[float, int]]:
+        """(score, index) of the columns whose name suits the role and whose values pass ``accept``."""
         found = []
-        for index, profile in enumerate(profiles):
-            score = scores[index].get(role, 0)
+        for index, profile in enumerate(self.profiles):
+            score = self.scores[index].get(role, 0)
             if score and index not in exclude and accept(profile, score):
-                if currency_in_header(header[index], {account_currency}):
+                if currency_in_header(self.header[index], {self.account_currency}):
                     score += 5  # "Amount (EUR)" beside "Amount" on a euro account
                 found.append((score, index))
         return found
 
-    # A column named exactly for its role may hold some bad values: those rows are reported as errors.
-    def date_like(p: _Profile, score: float = 0) -> bool:
-        return p.filled > 0 and p.share(p.dates) >= (0.5 if score >= 90 else 0.8)
+    def values(self, index: int | None) -> list[Any]:
+        return _column_values(self.table, self.layout, index)
 
-    def money_like(p: _Profile, score: float = 0) -> bool:
-        return p.filled == 0 or p.share(p.amounts) >= (0.5 if score >= 90 else 0.8)
 
-    used: set[int] = set()
+# A column named exactly for its role may hold some bad values: those rows are reported as errors.
+def _date_like(p: _Profile, score: float = 0) -> bool:
+    return p.filled > 0 and p.share(p.dates) >= (0.5 if score >= 90 else 0.8)
+
+
+def _money_like(p: _Profile, score: float = 0) -> bool:
+    return p.filled == 0 or p.share(p.amounts) >= (0.5 if score >= 90 else 0.8)
+
+
+def _texty(p: _Profile, _: float = 0) -> bool:
+    return p.share(p.dates) < 0.5 and p.share(p.amounts) < 0.5
+
+
+def propose_mapping(table: Table, layout: Layout, *, account_currency: str, account_kind: str = "") -> Proposal:
+    """The column mapping this file most likely has, whether it can be used without asking, and what to check."""
+    header = layout.header_cells
+    columns = _Columns(table=table, layout=layout, account_currency=account_currency,
+                       profiles=_profiles(table, layout), header=header,
+                       scores=[header_roles(header[i]) if i < len(header) else {} for i in range(len(layout.columns))])
     mapping = empty_mapping()
+    mapping["date"] = _date_column(columns)
+    mapping.update(_money_columns(columns))
+    mapping["flag"] = _flag_column(columns, amount=mapping["amount"])
+    mapping.update(_currency_columns(columns, money=[mapping[k] for k in ("amount", "debit", "credit")
+                                                     if mapping[k] is not None]))
+    mapping["external_id"] = _external_id_column(columns)
+    mapping.update(_text_columns(columns))
 
-    if header:
-        mapping["date"] = _best(candidates("date", date_like))
-    if mapping["date"] is None:
-        mapping["date"] = next((i for i, p in enumerate(profiles) if p.filled and p.share(p.dates) >= 0.9), None)
-    if mapping["date"] is None:
+    problems: list[str] = []
+    mapping["date_order"], decided = _date_order(columns, mapping["date"], problems)
+    mapping["decimal"] = _decimal_separator(columns, mapping)
+    confident = _confidence(columns, mapping, decided=decided, account_kind=account_kind, problems=problems)
+    return Proposal(mapping=mapping, confident=confident, problems=problems)
+
+
+def _date_column(columns: _Columns) -> int:
+    """The transaction date: the best column named for it, else the first that holds nearly only dates."""
+    date_column = _best(columns.candidates("date", _date_like)) if columns.header else None
+    if date_column is None:
+        date_column = next((i for i, p in enumerate(columns.profiles) if p.filled and p.share(p.dates) >= 0.9), None)
+    if date_column is None:
         raise ImportRefused("This does not look like a bank export: no column holds dates.")
-    used.add(mapping["date"])
+    columns.used.add(date_column)
+    return date_column
 
-    if header:
-        amount = _best(candidates("amount", lambda p, score: p.filled > 0 and money_like(p, score), used))
-        debit = _best(candidates("debit", money_like, used))
-        credit = _best(candidates("credit", money_like, used | ({debit} if debit is not None else set())))
-        if amount is not None and debit is not None and credit is None and \
-                normalise_header(header[amount]) in {"inflow", "credit", "deposits", "paid in", "money in"}:
-            amount, credit = None, amount  # "Outflow" and "Inflow" columns
-        if amount is not None:
-            mapping["amount"] = amount
-        elif debit is not None or credit is not None:
-            mapping["debit"], mapping["credit"] = debit, credit
-    else:
-        amounts = [i for i, p in enumerate(profiles) if i not in used and p.filled and p.share(p.amounts) >= 0.9]
-        pair = _complementary(table, layout, amounts)
-        if pair:
-            # Two columns never filled on the same row: money out and money in (the order is a guess).
-            mapping["debit"], mapping["credit"] = pair
-        elif amounts:
-            mapping["amount"] = max(amounts, key=lambda i: (profiles[i].filled, -i))
-    for key in ("amount", "debit", "credit"):
-        if mapping[key] is not None:
-            used.add(mapping[key])
-    if mapping["amount"] is None and mapping["debit"] is None and mapping["credit"] is None:
+
+def _money_columns(columns: _Columns) -> dict[str, int | None]:
+    """The signed amount column, or the debit (money out) and credit (money in) columns."""
+    found = _named_money_columns(columns) if columns.header else _unnamed_money_columns(columns)
+    columns.used.update(index for index in found.values() if index is not None)
+    if all(index is None for index in found.values()):
         raise ImportRefused("This does not look like a bank export: no column holds amounts.")
+    return found
 
-    if mapping["amount"] is not None:
-        flags = [i for i, p in enumerate(profiles) if i not in used and
-                 (scores[i].get("flag") or not scores[i]) and is_flag_column(p.values)]
-        named_flags = [i for i in flags if scores[i].get("flag")]
-        if named_flags or flags:
-            mapping["flag"] = (named_flags or flags)[0]
-            used.add(mapping["flag"])
 
-    currency = _best(candidates("currency", lambda p, _: p.filled > 0 and p.share(p.codes) >= 0.9, used))
+def _named_money_columns(columns: _Columns) -> dict[str, int | None]:
+    """Amount, or debit and credit, by the header's names; an amount named for money in pairs with a debit."""
+    used = columns.used
+    amount = _best(columns.candidates("amount", lambda p, score: p.filled > 0 and _money_like(p, score), used))
+    debit = _best(columns.candidates("debit", _money_like, used))
+    credit = _best(columns.candidates("credit", _money_like, used | ({debit} if debit is not None else set())))
+    if amount is not None and debit is not None and credit is None and \
+            normalise_header(columns.header[amount]) in {"inflow", "credit", "deposits", "paid in", "money in"}:
+        amount, credit = None, amount  # "Outflow" and "Inflow" columns
+    if amount is not None:
+        return {"amount": amount, "debit": None, "credit": None}
+    return {"amount": None, "debit": debit, "credit": credit}
+
+
+def _unnamed_money_columns(columns: _Columns) -> dict[str, int | None]:
+    """Without a header: a debit and credit pair of amount columns, else the fullest amount column."""
+    profiles = columns.profiles
+    amounts = [i for i, p in enumerate(profiles) if i not in columns.used and p.filled and p.share(p.amounts) >= 0.9]
+    pair = _complementary(columns.table, columns.layout, amounts)
+    if pair:
+        # Two columns never filled on the same row: money out and money in (the order is a guess).
+        return {"amount": None, "debit": pair[0], "credit": pair[1]}
+    amount = max(amounts, key=lambda i: (profiles[i].filled, -i)) if amounts else None
+    return {"amount": amount, "debit": None, "credit": None}
+
+
+def _flag_column(columns: _Columns, *, amount: int | None) -> int | None:
+    """Beside a single amount column, a debit/credit marker column (D/C, Af/Bij, CR), one named for it first."""
+    if amount is None:
+        return None
+    flags = [i for i, p in enumerate(columns.profiles) if i not in columns.used and
+             (columns.scores[i].get("flag") or not columns.scores[i]) and is_flag_column(p.values)]
+    named_flags = [i for i in flags if columns.scores[i].get("flag")]
+    if not (named_flags or flags):
+        return None
+    flag = (named_flags or flags)[0]
+    columns.used.add(flag)
+    return flag
+
+
+def _currency_columns(columns: _Columns, *, money: list[int]) -> dict[str, Any]:
+    """A column of currency codes, else the one code a money column's name gives ("Bedrag (EUR)")."""
+    currency = _best(columns.candidates("currency", lambda p, _: p.filled > 0 and p.share(p.codes) >= 0.9,
+                                        columns.used))
     if currency is not None:
-        mapping["currency"] = currency
-        used.add(currency)
-    else:
-        money_columns = [mapping[k] for k in ("amount", "debit", "credit") if mapping[k] is not None]
-        for index in money_columns:
-            if index < len(header) and (code := currency_in_header(header[index], known)):
-                mapping["currency_code"] = code
-                break
+        columns.used.add(currency)
+        return {"currency": currency, "currency_code": None}
+    known = set(rate_table())
+    for index in money:
+        if index < len(columns.header) and (code := currency_in_header(columns.header[index], known)):
+            return {"currency": None, "currency_code": code}
+    return {"currency": None, "currency_code": None}
 
-    if header:
-        external = _best(candidates("external_id", lambda p, _: p.filled > 0, used))
-        if external is not None:
-            values = [cell_text(v) for v in _column_values(table, layout, external)]
-            data_rows = sum(1 for _, cells in table.records[layout.data_start:] if any(cell_text(c) for c in cells))
-            if all(values) and len(set(values)) == len(values) == data_rows:
-                mapping["external_id"] = external
-                used.add(external)
 
-    def texty(p: _Profile, _: float = 0) -> bool:
-        return p.share(p.dates) < 0.5 and p.share(p.amounts) < 0.5
+def _external_id_column(columns: _Columns) -> int | None:
+    """The bank's own transaction id: a column named for it with a value, all different, on every data row."""
+    if not columns.header:
+        return None
+    external = _best(columns.candidates("external_id", lambda p, _: p.filled > 0, columns.used))
+    if external is None:
+        return None
+    values = [cell_text(v) for v in columns.values(external)]
+    data_rows = sum(1 for _, cells in columns.table.records[columns.layout.data_start:]
+                    if any(cell_text(c) for c in cells))
+    if not (all(values) and len(set(values)) == len(values) == data_rows):
+        return None
+    columns.used.add(external)
+    return external
 
-    if header:
-        descriptions = candidates("description", texty, used)
-        descriptions = [(s, i) for s, i in descriptions if s >= 80] or descriptions
-        if descriptions:
-            first = _best(descriptions)
-            base = re.sub(r"\s*\d+$", "", normalise_header(header[first]))
-            siblings = [i for _, i in descriptions
-                        if re.fullmatch(re.escape(base) + r"\s*\d+", normalise_header(header[i]))]
-            mapping["description"] = sorted(set([first, *siblings]))
-            used.update(mapping["description"])
-        mapping["merchant"] = _best(candidates("merchant", texty, used))
-        if mapping["merchant"] is not None:
-            used.add(mapping["merchant"])
-            if not mapping["description"]:
-                # The payee is the only text: it is the description as the bank wrote it.
-                mapping["description"], mapping["merchant"] = [mapping["merchant"]], None
-    if not mapping["description"] and mapping["merchant"] is None:
-        texts = [(p.text_length / max(p.filled, 1), i) for i, p in enumerate(profiles)
-                 if i not in used and p.filled and texty(p)]
+
+def _text_columns(columns: _Columns) -> dict[str, Any]:
+    """The description columns and the merchant (payee) column; without names, the longest text is the
+    description."""
+    description, merchant = _named_text_columns(columns) if columns.header else ([], None)
+    if not description and merchant is None:
+        texts = [(p.text_length / max(p.filled, 1), i) for i, p in enumerate(columns.profiles)
+                 if i not in columns.used and p.filled and _texty(p)]
         if texts:
-            mapping["description"] = [max(texts)[1]]
+            description = [max(texts)[1]]
+    return {"description": description, "merchant": merchant}
 
-    order, decided = infer_date_order(_column_values(table, layout, mapping["date"]))
+
+def _named_text_columns(columns: _Columns) -> tuple[list[int], int | None]:
+    """The best description column with its numbered siblings ("Verwendungszweck 1", "... 2"), and the payee."""
+    description: list[int] = []
+    descriptions = columns.candidates("description", _texty, columns.used)
+    descriptions = [(s, i) for s, i in descriptions if s >= 80] or descriptions
+    if descriptions:
+        first = _best(descriptions)
+        base = re.sub(r"\s*\d+$", "", normalise_header(columns.header[first]))
+        siblings = [i for _, i in descriptions
+                    if re.fullmatch(re.escape(base) + r"\s*\d+", normalise_header(columns.header[i]))]
+        description = sorted(set([first, *siblings]))
+        columns.used.update(description)
+    merchant = _best(columns.candidates("merchant", _texty, columns.used))
+    if merchant is not None:
+        columns.used.add(merchant)
+        if not description:
+            # The payee is the only text: it is the description as the bank wrote it.
+            description, merchant = [merchant], None
+    return description, merchant
+
+
+def _date_order(columns: _Columns, date_column: int, problems: list[str]) -> tuple[str | None, bool]:
+    """Day or month first, from the whole date column; when every date reads both ways, the account's currency
+    guesses and the person is asked."""
+    order, decided = infer_date_order(columns.values(date_column))
     if order is None and not decided:
-        order = "mdy" if account_currency == "USD" else "dmy"
+        order = "mdy" if columns.account_currency == "USD" else "dmy"
         problems.append("Every date in the file reads both as day/month and as month/day; choose the order.")
-    mapping["date_order"] = order
+    return order, decided
+
+
+def _decimal_separator(columns: _Columns, mapping: dict[str, Any]) -> str:
+    """The decimal separator the money columns' values use."""
     money_values = []
     for key in ("amount", "debit", "credit"):
-        money_values += _column_values(table, layout, mapping[key])
-    mapping["decimal"], _ = infer_decimal_separator(money_values)
+        money_values += columns.values(mapping[key])
+    return infer_decimal_separator(money_values)[0]
 
-    confident = bool(header) and decided and (bool(mapping["description"]) or mapping["merchant"] is not None)
-    if not header:
+
+def _confidence(columns: _Columns, mapping: dict[str, Any], *, decided: bool, account_kind: str,
+                problems: list[str]) -> bool:
+    """Whether the proposal can be used without asking: named columns, a decided date order and a description;
+    amounts that are all positive are a question too (spending shown positive is a card's habit)."""
+    confident = bool(columns.header) and decided and (bool(mapping["description"]) or mapping["merchant"] is not None)
+    if not columns.header:
         problems.append("The file has no header row naming its columns; check which column is which.")
     if not mapping["description"] and mapping["merchant"] is None:
         problems.append("No column with a description was found.")
-    if mapping["amount"] is not None and mapping["flag"] is None:
-        signs = [v for v in _column_values(table, layout, mapping["amount"]) if cell_text(v)][:PROFILE_ROWS]
-        try:
-            parsed = [parse_amount(v, mapping["decimal"]) for v in signs]
-        except BadValue:
-            parsed = []
-        if len(parsed) >= 5 and all(a >= 0 for a in parsed):
-            confident = False
-            problems.append("Every amount is positive. If this file shows spending as positive numbers (common "
-                            "for credit cards), tick “amounts are positive for money out”.")
-            mapping["negate"] = account_kind == "credit_card"
-    return Proposal(mapping=mapping, confident=confident, problems=problems)
+    if _amounts_all_positive(columns, mapping):
+        confident = False
+        problems.append("Every amount is positive. If this file shows spending as positive numbers (common "
+                        "for credit cards), tick “amounts are positive for money out”.")
+        mapping["negate"] = account_kind == "credit_card"
+    return confident
+
+
+def _amounts_all_positive(columns: _Columns, mapping: dict[str, Any]) -> bool:
+    """At least five amounts in a single amount column without a D/C marker, and none below zero."""
+    if mapping["amount"] is None or mapping["flag"] is not None:
+        return False
+    signs = [v for v in columns.values(mapping["amount"]) if cell_text(v)][:PROFILE_ROWS]
+    try:
+        parsed = [parse_amount(v, mapping["decimal"]) for v in signs]
+    except BadValue:
+        parsed = []
+    return len(parsed) >= 5 and all(a >= 0 for a in parsed)
 
 
 # --- applying a mapping ---------------------------------------------------------------------------
@@ -468,49 +559,102 @@ def _text(value: Any) -> str:
 
 _PLAIN_DOT = re.compile(r"[+-]?\d{1,11}(?:\.\d{1,2})?")
 _PLAIN_COMMA = re.compile(r"[+-]?\d{1,11}(?:,\d{1,2})?")
+_CENT = Decimal("0.01")
 
 
 def convert_rows(table: Table, layout: Layout, mapping: dict[str, Any], *, account_currency: str,
                  today: date, progress: Callable[[int, int], None] | None = None) -> Conversion:
-    """Every data row as an ImportRow, or the errors; blank, pending, footer and balance lines are skipped.
+    """Every data row as an ImportRow, or the errors; blank, pending, footer and balance lines are skipped."""
+    reader = _row_reader(table, layout, mapping, account_currency=account_currency, today=today)
+    data = table.records[layout.data_start:]
+    outcomes = _row_outcomes(reader, data, progress=progress)
+    result = _conversion(outcomes, money_cols=reader.money_cols, rows_seen=len(data))
+    if not result.rows and not result.errors:
+        raise ImportRefused("The file has no transactions to import.")
+    return result
 
-    This loop runs once per row of files with 100,000 rows: the common case is kept short.
-    """
-    columns = layout.columns
-    width = len(columns)
-    empty = width  # rows are padded with one more cell, always empty, for roles that have no column
+
+@dataclass(slots=True)
+class _RowReader:
+    """How every data row is read, worked out once from the mapping (the per-row code reads only this)."""
+    columns: list[str]
+    width: int
+    empty: int  # rows are padded with one more cell, always empty, for roles that have no column
+    date_col: int
+    amount_col: int | None
+    debit_col: int | None
+    credit_col: int | None
+    flag_col: int | None
+    currency_col: int | None
+    merchant_col: int | None
+    external_col: int | None
+    description_cols: list[int]
+    single_description: int | None
+    text_cols: list[int]
+    money_cols: list[int]
+    plain_amounts: bool  # a single amount column without D/C markers: plain numbers are read in the row loop
+    money_of: Callable[[list[Any]], Any]
+    texts_of: Callable[[list[Any]], Any]
+    order: str
+    decimal_sep: str
+    plain: re.Pattern[str]
+    negate: bool
+    default_currency: str
+    padding: list[str]
+    typed: bool
+    keep_typed: set[int]
+    only_credit: bool
+    only_debit: bool
+    today: date
+    dates: dict[Any, date] = field(default_factory=dict)  # each distinct date cell parsed once
+
+
+def _row_reader(table: Table, layout: Layout, mapping: dict[str, Any], *, account_currency: str,
+                today: date) -> _RowReader:
+    """The mapping turned into what each row needs: column indexes, getters, the number format, the markers."""
     date_col = mapping["date"]
+    width = len(layout.columns)
     amount_col, debit_col, credit_col = mapping.get("amount"), mapping.get("debit"), mapping.get("credit")
-    flag_col, currency_col = mapping.get("flag"), mapping.get("currency")
-    merchant_col, external_col = mapping.get("merchant"), mapping.get("external_id")
+    flag_col, merchant_col = mapping.get("flag"), mapping.get("merchant")
     description_cols = list(mapping.get("description") or [])
-    order = mapping.get("date_order") or "dmy"
     decimal_sep = mapping.get("decimal") or "."
-    plain = _PLAIN_DOT if decimal_sep == "." else _PLAIN_COMMA
-    negate = bool(mapping.get("negate"))
-    default_currency = (mapping.get("currency_code") or account_currency).upper()
     money_cols = [c for c in (amount_col, debit_col, credit_col) if c is not None]
     text_cols = description_cols + ([merchant_col] if merchant_col is not None else [])
-    money_of = itemgetter(*money_cols, empty)
-    texts_of = itemgetter(*text_cols, empty)
-    single_description = description_cols[0] if len(description_cols) == 1 else None
-    padding = [""] * (width + 1)
-    typed = table.file_format != "csv"
-    keep_typed = {date_col, *money_cols}
-    CENT = Decimal("0.01")
+    only_credit, only_debit = _flag_kinds(table, layout, flag_col)
+    return _RowReader(
+        columns=layout.columns, width=width, empty=width, date_col=date_col, amount_col=amount_col,
+        debit_col=debit_col, credit_col=credit_col, flag_col=flag_col, currency_col=mapping.get("currency"),
+        merchant_col=merchant_col, external_col=mapping.get("external_id"), description_cols=description_cols,
+        single_description=description_cols[0] if len(description_cols) == 1 else None, text_cols=text_cols,
+        money_cols=money_cols, plain_amounts=amount_col is not None and flag_col is None,
+        money_of=itemgetter(*money_cols, width), texts_of=itemgetter(*text_cols, width),
+        order=mapping.get("date_order") or "dmy", decimal_sep=decimal_sep,
+        plain=_PLAIN_DOT if decimal_sep == "." else _PLAIN_COMMA, negate=bool(mapping.get("negate")),
+        default_currency=(mapping.get("currency_code") or account_currency).upper(), padding=[""] * (width + 1),
+        typed=table.file_format != "csv", keep_typed={date_col, *money_cols}, only_credit=only_credit,
+        only_debit=only_debit, today=today)
 
-    flag_values: set[str] = set()
-    if flag_col is not None:
-        flag_values = {flag_token(v) for v in set(map(_text, _column_values(table, layout, flag_col)))} - {""}
-    only_credit = bool(flag_values) and flag_values <= FLAG_CREDIT
-    only_debit = bool(flag_values) and flag_values <= FLAG_DEBIT
 
-    date_cache: dict[Any, date] = {}
-    outcomes: list[tuple[str, Any]] = []  # ("row", ImportRow) | ("error", ...) | ("skip", reason) | ...
+def _flag_kinds(table: Table, layout: Layout, flag_col: int | None) -> tuple[bool, bool]:
+    """Whether the D/C marker column holds credit markers only, or debit markers only (an empty cell is then
+    the other kind)."""
+    if flag_col is None:
+        return False, False
+    flag_values = {flag_token(v) for v in set(map(_text, _column_values(table, layout, flag_col)))} - {""}
+    return bool(flag_values) and flag_values <= FLAG_CREDIT, bool(flag_values) and flag_values <= FLAG_DEBIT
+
+
+def _row_outcomes(reader: _RowReader, data: list[tuple[int, list[Any]]], *,
+                  progress: Callable[[int, int], None] | None) -> list[tuple[str, Any]]:
+    """What each data row is, in order: ("row", ImportRow), ("error", (errors, cells, raw date)), ("skip",
+    reason), or ("continued", None) for a description's next line."""
+    # This loop runs once per row of files with 100,000 rows: the common case is kept short, on locals, and
+    # makes two calls per row (_row_outcome, then _import_row); each costs about 1-2% of the conversion.
+    outcomes: list[tuple[str, Any]] = []
     append = outcomes.append
-    data = table.records[layout.data_start:]
     total = len(data)
-
+    width, padding, typed, date_col, money_of = reader.width, reader.padding, reader.typed, reader.date_col, \
+        reader.money_of
     for position, (number, cells) in enumerate(data, start=1):
         if progress and position % 5000 == 0:
             progress(position, total)
@@ -518,100 +662,161 @@ def convert_rows(table: Table, layout: Layout, mapping: dict[str, Any], *, accou
             append(("skip", "blank"))
             continue
         if typed:
-            cells = [c if i in keep_typed else cell_text(c) for i, c in enumerate(cells)]
+            cells = _cells_as_text(reader, cells)
         if len(cells) <= width:
             cells = cells + padding[:width + 1 - len(cells)]
         raw_date = cells[date_col]
         date_text = raw_date if raw_date.__class__ is str else cell_text(raw_date)
-        if date_text and not date_text[0].isdigit() and normalise_header(date_text) in PENDING_WORDS:
+        if not date_text[:1].isdigit() and normalise_header(date_text) in PENDING_WORDS:
             append(("skip", "pending"))
             continue
         if not any(money_of(cells)):
-            if not date_text and any(texts_of(cells)) and outcomes and outcomes[-1][0] in ("row", "continued"):
-                # A description that runs on over the next line (OCBC and others).
-                previous = next(o[1] for o in reversed(outcomes) if o[0] == "row")
-                extra = " ".join(t for t in (_text(cells[c]) for c in text_cols) if t)
-                previous.description = f"{previous.description} {extra}".strip()[:500]
-                append(("continued", None))
+            moneyless = _moneyless_line(reader, outcomes, number, cells, raw_date, date_text)
+            if moneyless is not None:
+                append(moneyless)
                 continue
-            if not isinstance(raw_date, date) and not looks_like_date(date_text):
-                # No date and no amount: a section title or a note, not a transaction (reported, not imported).
-                append(("skip", ("note", number)))
-                continue
-        errors: list[RowError] = []
-        on = date_cache.get(raw_date)
-        if on is None:
-            try:
-                on = date_cache[raw_date] = parse_date(raw_date, order, today=today)
-            except BadValue as error:
-                errors.append(RowError(number, columns[date_col], str(error)))
-        failed = amount_col
-        try:
-            if amount_col is not None:
-                raw_amount = cells[amount_col]
-                if raw_amount.__class__ is str and plain.fullmatch(raw_amount):
-                    amount = Decimal(raw_amount.replace(",", ".")).quantize(CENT)
-                else:
-                    amount = parse_amount(raw_amount, decimal_sep)
-                if flag_col is not None:
-                    token = flag_token(cells[flag_col])
-                    if token in FLAG_CREDIT or (not token and only_debit):
-                        amount = abs(amount)
-                    elif token in FLAG_DEBIT or (not token and only_credit):
-                        amount = -abs(amount)
-                    else:
-                        shown = _text(cells[flag_col])
-                        errors.append(RowError(number, columns[flag_col],
-                                               (f"{shown!r} is" if shown else "An empty cell is") +
-                                               " not a debit/credit marker."))
-            else:
-                debit_raw = cells[empty if debit_col is None else debit_col]
-                credit_raw = cells[empty if credit_col is None else credit_col]
-                if not _text(debit_raw) and not _text(credit_raw):
-                    failed = debit_col if debit_col is not None else credit_col
-                    raise BadValue("The amount is missing: the debit and the credit are both empty.")
-                failed = debit_col
-                debit = abs(parse_amount(debit_raw, decimal_sep)) if _text(debit_raw) else 0
-                failed = credit_col
-                credit = abs(parse_amount(credit_raw, decimal_sep)) if _text(credit_raw) else 0
-                amount = credit - debit
-            if negate:
-                amount = -amount
-        except BadValue as error:
-            errors.append(RowError(number, columns[failed], str(error)))
-        currency = ""
-        if currency_col is not None:
-            currency = cells[currency_col].upper()
-            if currency and not _CODE.fullmatch(currency):
-                errors.append(RowError(number, columns[currency_col], f"{currency!r} is not a currency code."))
-        if errors:
-            append(("error", (errors, cells, raw_date)))
-            continue
-        if single_description is not None:
-            description = cells[single_description]
-        else:
-            description = " ".join(t for t in (cells[c] for c in description_cols) if t)
-        merchant = " ".join(cells[merchant_col].split()) if merchant_col is not None else ""
-        label = description or merchant
-        if label[:1].isalpha() and label[:30].lower().startswith(_SUMMARY_START) and \
-                _summary_line(normalise_header(label)):
-            append(("skip", "balance line"))
-            continue
-        append(("row", ImportRow(on, amount, label[:500], merchant[:200], currency or default_currency,
-                                 cells[external_col][:200] if external_col is not None else "", None, number)))
+        append(_row_outcome(reader, number, cells, raw_date))
+    return outcomes
 
-    rows_at = [i for i, (kind, _) in enumerate(outcomes) if kind == "row"]
-    first, last = (rows_at[0], rows_at[-1]) if rows_at else (len(outcomes), -1)
-    result = Conversion(rows=[], errors=[], rows_seen=total)
+
+def _cells_as_text(reader: _RowReader, cells: list[Any]) -> list[Any]:
+    """A spreadsheet row's cells as text, but for the typed dates and numbers of the date and money columns."""
+    keep_typed = reader.keep_typed
+    return [c if i in keep_typed else cell_text(c) for i, c in enumerate(cells)]
+
+
+def _moneyless_line(reader: _RowReader, outcomes: list[tuple[str, Any]], number: int, cells: list[Any],
+                    raw_date: Any, date_text: str) -> tuple[str, Any] | None:
+    """A line without an amount: the previous description running on, a note, or (dated) a row to report."""
+    if not date_text and any(reader.texts_of(cells)) and outcomes and outcomes[-1][0] in ("row", "continued"):
+        # A description that runs on over the next line (OCBC and others).
+        previous = next(o[1] for o in reversed(outcomes) if o[0] == "row")
+        extra = " ".join(t for t in (_text(cells[c]) for c in reader.text_cols) if t)
+        previous.description = f"{previous.description} {extra}".strip()[:500]
+        return ("continued", None)
+    if not isinstance(raw_date, date) and not looks_like_date(date_text):
+        # No date and no amount: a section title or a note, not a transaction (reported, not imported).
+        return ("skip", ("note", number))
+    return None
+
+
+def _row_outcome(reader: _RowReader, number: int, cells: list[Any], raw_date: Any) -> tuple[str, Any]:
+    """The row's date, amount and currency checked: the row, or every error in it."""
+    errors: list[RowError] = []
+    on = reader.dates.get(raw_date)
+    if on is None:
+        on = _row_date(reader, number, raw_date, errors)
+    raw_amount = cells[reader.amount_col] if reader.plain_amounts else None
+    if raw_amount.__class__ is str and reader.plain.fullmatch(raw_amount):
+        # The common case ("-12.50") is read here rather than in _row_amount: one call fewer on every row.
+        amount = Decimal(raw_amount.replace(",", ".")).quantize(_CENT)
+        amount = -amount if reader.negate else amount
+    else:
+        amount = _row_amount(reader, number, cells, errors)
+    currency = cells[reader.currency_col].upper() if reader.currency_col is not None else ""
+    if currency and not _CODE.fullmatch(currency):
+        errors.append(RowError(number, reader.columns[reader.currency_col], f"{currency!r} is not a currency code."))
+    if errors:
+        return ("error", (errors, cells, raw_date))
+    return _import_row(reader, number, cells, on, amount, currency)
+
+
+def _row_date(reader: _RowReader, number: int, raw_date: Any, errors: list[RowError]) -> date | None:
+    """The date cell parsed (and remembered for the rows that repeat it), or an error naming the date column."""
+    try:
+        on = reader.dates[raw_date] = parse_date(raw_date, reader.order, today=reader.today)
+    except BadValue as error:
+        errors.append(RowError(number, reader.columns[reader.date_col], str(error)))
+        return None
+    return on
+
+
+def _row_amount(reader: _RowReader, number: int, cells: list[Any], errors: list[RowError]) -> Decimal | int | None:
+    """An amount that is not a plain number: formatted ("1.234,56", "(84.12)"), signed by a D/C marker, or
+    credit less debit; negated when the file shows spending as positive."""
+    if reader.amount_col is not None:
+        amount = _column_amount(reader, number, cells, errors)
+    else:
+        amount = _debit_credit_amount(reader, number, cells, errors)
+    return -amount if reader.negate and amount is not None else amount
+
+
+def _column_amount(reader: _RowReader, number: int, cells: list[Any], errors: list[RowError]) -> Decimal | None:
+    """The amount cell's value, signed by the row's D/C marker when the file has a marker column."""
+    raw_amount = cells[reader.amount_col]
+    try:
+        if raw_amount.__class__ is str and reader.plain.fullmatch(raw_amount):
+            amount = Decimal(raw_amount.replace(",", ".")).quantize(_CENT)
+        else:
+            amount = parse_amount(raw_amount, reader.decimal_sep)
+    except BadValue as error:
+        errors.append(RowError(number, reader.columns[reader.amount_col], str(error)))
+        return None
+    return amount if reader.flag_col is None else _flag_signed(reader, number, cells, amount, errors)
+
+
+def _flag_signed(reader: _RowReader, number: int, cells: list[Any], amount: Decimal,
+                 errors: list[RowError]) -> Decimal:
+    """The amount signed by its D/C marker; an empty marker, in a column of one kind only, is the other kind."""
+    token = flag_token(cells[reader.flag_col])
+    if token in FLAG_CREDIT or (not token and reader.only_debit):
+        return abs(amount)
+    if token in FLAG_DEBIT or (not token and reader.only_credit):
+        return -abs(amount)
+    shown = _text(cells[reader.flag_col])
+    errors.append(RowError(number, reader.columns[reader.flag_col],
+                           (f"{shown!r} is" if shown else "An empty cell is") + " not a debit/credit marker."))
+    return amount
+
+
+def _debit_credit_amount(reader: _RowReader, number: int, cells: list[Any],
+                         errors: list[RowError]) -> Decimal | int | None:
+    """Credit less debit, each read as a positive number; both empty is an error."""
+    debit_raw = cells[reader.empty if reader.debit_col is None else reader.debit_col]
+    credit_raw = cells[reader.empty if reader.credit_col is None else reader.credit_col]
+    failed = reader.debit_col if reader.debit_col is not None else reader.credit_col
+    try:
+        if not _text(debit_raw) and not _text(credit_raw):
+            raise BadValue("The amount is missing: the debit and the credit are both empty.")
+        failed = reader.debit_col
+        debit = abs(parse_amount(debit_raw, reader.decimal_sep)) if _text(debit_raw) else 0
+        failed = reader.credit_col
+        credit = abs(parse_amount(credit_raw, reader.decimal_sep)) if _text(credit_raw) else 0
+    except BadValue as error:
+        errors.append(RowError(number, reader.columns[failed], str(error)))
+        return None
+    return credit - debit
+
+
+def _import_row(reader: _RowReader, number: int, cells: list[Any], on: date, amount: Decimal,
+                currency: str) -> tuple[str, Any]:
+    """The checked row as an ImportRow, labelled by its description (else its merchant); a balance line
+    ("Closing balance", "Kontostand am 31.03.2024") is skipped instead."""
+    if reader.single_description is not None:
+        description = cells[reader.single_description]
+    else:
+        description = " ".join(t for t in (cells[c] for c in reader.description_cols) if t)
+    merchant = " ".join(cells[reader.merchant_col].split()) if reader.merchant_col is not None else ""
+    label = description or merchant
+    if label[:1].isalpha() and label[:30].lower().startswith(_SUMMARY_START) and \
+            _summary_line(normalise_header(label)):
+        return ("skip", "balance line")
+    external_id = cells[reader.external_col][:200] if reader.external_col is not None else ""
+    return ("row", ImportRow(on, amount, label[:500], merchant[:200], currency or reader.default_currency,
+                             external_id, None, number))
+
+
+def _conversion(outcomes: list[tuple[str, Any]], *, money_cols: list[int], rows_seen: int) -> Conversion:
+    """The rows, the errors (the first 100, then a count) and the skipped lines by reason; a line with errors
+    before the first or after the last transaction is a title or a footer when it looks like one."""
+    first, last = _transactions_span(outcomes)
+    result = Conversion(rows=[], errors=[], rows_seen=rows_seen)
     more = 0
     for index, (kind, payload) in enumerate(outcomes):
         if kind == "row":
             result.rows.append(payload)
         elif kind == "skip":
-            if isinstance(payload, tuple):
-                payload, number = payload
-                result.skipped_rows.setdefault(payload, []).append(number)
-            result.skipped[payload] += 1
+            _skip_count(result, payload)
         elif kind == "error":
             errors, cells, raw_date = payload
             if (index < first or index > last) and _not_a_transaction(cells, raw_date, money_cols):
@@ -622,9 +827,21 @@ def convert_rows(table: Table, layout: Layout, mapping: dict[str, Any], *, accou
                 more += 1
     if more:
         result.errors.append(RowError(None, None, f"…and {more} more rows with problems."))
-    if not result.rows and not result.errors:
-        raise ImportRefused("The file has no transactions to import.")
     return result
+
+
+def _transactions_span(outcomes: list[tuple[str, Any]]) -> tuple[int, int]:
+    """The positions of the first and the last transaction among the outcomes (past the end when none)."""
+    rows_at = [i for i, (kind, _) in enumerate(outcomes) if kind == "row"]
+    return (rows_at[0], rows_at[-1]) if rows_at else (len(outcomes), -1)
+
+
+def _skip_count(result: Conversion, reason: str | tuple[str, int]) -> None:
+    """One more line skipped for this reason; a note's row number is kept to show it."""
+    if isinstance(reason, tuple):
+        reason, number = reason
+        result.skipped_rows.setdefault(reason, []).append(number)
+    result.skipped[reason] += 1
 
 
 def _not_a_transaction(cells: list[Any], raw_date: Any, money_cols: list[int]) -> bool:

@@ -25,6 +25,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from insights.models import Forecast, ForecastKind, ForecastMethod
 from mlcore import services as mlcore
 from notifications.models import NotificationKind, Severity
 from notifications.services import notification_create
-from payments.detection import merchant_key, salary_detect
+from payments.detection import DetectedIncome, merchant_key, salary_detect
 from payments.models import BillOccurrence, OccurrenceStatus
 from payments.selectors import recurring_payment_list, upcoming_bills
 from transactions.merchants import merchant_clean
@@ -78,6 +79,97 @@ class History:
     frame: pd.DataFrame  # id, date, account_id, pref, acct, kind, merchant, description
     first_date: dt.date | None
     removed_ids: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The forecast days, from tomorrow, as seen from today."""
+    today: dt.date
+    start: dt.date
+    days: int
+    dates: list[dt.date]
+
+    @property
+    def end(self) -> dt.date:
+        return self.dates[-1]
+
+    def rest_of_month(self) -> list[int]:
+        """The indexes of the forecast days left in this month."""
+        return [i for i, d in enumerate(self.dates) if d <= month_end(self.today)]
+
+    def next_month(self) -> list[int]:
+        """The indexes of the forecast days in the horizon's last month (next month)."""
+        end = self.end
+        return [i for i, d in enumerate(self.dates) if d.month == month_end(end).month and d.year == end.year]
+
+
+@dataclass(frozen=True)
+class Salary:
+    """The detected salary in the preferred currency, and the account its last payment went into."""
+    detected: DetectedIncome
+    account_id: int | None
+
+
+class Everyday(NamedTuple):
+    """The everyday spending and income forecasts (bills and salary taken out)."""
+    spending: mlcore.EverydayForecast
+    income: mlcore.EverydayForecast
+
+    @property
+    def fit_ms(self) -> int:
+        return self.spending.fit_ms + self.income.fit_ms
+
+
+@dataclass(frozen=True)
+class AccountShares:
+    """How everyday spending and income split over the forecast accounts, and their transfers (last 90 days)."""
+    account_ids: list[int]
+    spending: dict[int, float]
+    income: dict[int, float]
+    transfers: pd.Series  # summed per account, in the account's currency
+    span: int  # the days the transfers are averaged over
+    main_account: int | None  # the account with the largest share of spending
+
+    def daily_transfers(self, account_id: int) -> float:
+        return float(self.transfers.get(account_id, 0.0)) / self.span
+
+    def or_main(self, account_id: int | None) -> int | None:
+        """The account itself when it is forecast, else the main spending account."""
+        return account_id if account_id in self.account_ids else self.main_account
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What the balances are projected from: the days, the everyday forecasts and how they split over the
+    accounts, the scheduled bills and paydays, and the salary."""
+    horizon: Horizon
+    everyday: Everyday
+    shares: AccountShares
+    flows: list[ScheduledFlow]
+    salary: Salary | None
+
+
+@dataclass(frozen=True)
+class BalanceMethod:
+    """What the balance rows are stored with: the method, its note and the time spent fitting."""
+    method: str
+    note: str
+    fit_ms: int
+
+
+@dataclass
+class Balance:
+    """A balance forecast: today's balance, the point forecast per day and the simulated paths."""
+    current: float
+    point: np.ndarray
+    paths: np.ndarray
+    lower: np.ndarray = field(init=False)
+    upper: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The 10%/90% quantiles of the paths (cumulative sums), so the interval widens with the horizon.
+        self.lower = np.quantile(self.paths, 0.1, axis=1)
+        self.upper = np.quantile(self.paths, 0.9, axis=1)
 
 
 def _history_load(*, user: User, today: dt.date, currency: str) -> pd.DataFrame:
@@ -196,105 +288,175 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     profile = user.financial_profile
     today = today or profile.local_today()
     currency = profile.preferred_currency
-    start, horizon = forecast_horizon(today=today)
-    dates = [start + dt.timedelta(days=n) for n in range(horizon)]
-    end = dates[-1]
+    horizon = _horizon(today=today)
 
     frame = _history_load(user=user, today=today, currency=currency)
     if frame.empty:
         deleted, _ = Forecast.objects.filter(user=user).delete()
         return {"forecasts": 0, "deleted": deleted, "fit_ms": 0, "low_balance_alerts": 0}
 
-    bills = list(recurring_payment_list(user=user, active=True))
-    removed = _bill_payment_ids(user=user, frame=frame, bills=bills, currency=currency)
-    salary = salary_detect(user=user, today=today)
-    if salary is not None and salary.currency != currency:
-        salary = None
-    salary_rows = _salary_ids(frame=frame, payer=salary.payer) if salary is not None else frame.iloc[0:0]
-    removed |= set(salary_rows["id"])
-
-    first = min(frame["date"])
-    everyday = frame[~frame["is_transfer"] & ~frame["id"].isin(removed) & frame["pref"].notna()]
-    spend_values = (-everyday["pref"]).where(everyday["pref"] < 0, 0.0)
-    income_values = everyday["pref"].where(everyday["pref"] > 0, 0.0)
-    spend_history = _daily(everyday, spend_values, first=first, today=today)
-    income_history = _daily(everyday, income_values, first=first, today=today)
-
-    spending = mlcore.everyday_forecast(spend_history, start=start, horizon_days=horizon, what="spending")
-    income = mlcore.everyday_forecast(income_history, start=start, horizon_days=horizon, what="income")
-
+    history, salary = _everyday_history(user=user, frame=frame, today=today, currency=currency)
+    everyday = _everyday_forecasts(history=history, horizon=horizon)
     accounts = [a for a in account_list(user=user) if a.currency == currency]
     left_out = [a.name for a in account_list(user=user) if a.currency != currency]
-    account_ids = [a.pk for a in accounts]
+    shares = _account_shares(history=history, account_ids=[a.pk for a in accounts], today=today)
+    flows = _scheduled_flows(user=user, currency=currency, horizon=horizon, shares=shares, salary=salary)
+    projection = Projection(horizon=horizon, everyday=everyday, shares=shares, flows=flows, salary=salary)
 
-    # Shares of everyday flows and average daily transfers per account, over the last 90 days.
+    rows = _everyday_rows(projection)
+    method = _balance_method(everyday)
+    alerts = 0
+    if accounts:
+        balance_rows, lowest = _balance_rows(projection, method=method, accounts=accounts, left_out=left_out,
+                                             frame=frame, spending_rest=rows[0]["summary"]["rest_of_month"])
+        rows += balance_rows
+        alerts = low_balance_notify(user=user, lowest=lowest, currency=currency)
+
+    stored = _forecasts_store(user=user, rows=rows, currency=currency, start=horizon.start, horizon=horizon.days,
+                              history_days=everyday.spending.history_days, account_ids=shares.account_ids)
+    return {"forecasts": stored, "method": method.method, "fit_ms": everyday.fit_ms,
+            "low_balance_alerts": alerts, "total_ms": round((time.perf_counter() - began) * 1000)}
+
+
+def _horizon(*, today: dt.date) -> Horizon:
+    """The forecast days: from tomorrow to the end of next month, at least 35."""
+    start, days = forecast_horizon(today=today)
+    return Horizon(today=today, start=start, days=days, dates=[start + dt.timedelta(days=n) for n in range(days)])
+
+
+def _everyday_history(*, user: User, frame: pd.DataFrame, today: dt.date,
+                      currency: str) -> tuple[History, Salary | None]:
+    """The history less the bill payments and the salary (they come back "as such" on their dates), and the
+    salary detected in the preferred currency."""
+    bills = list(recurring_payment_list(user=user, active=True))
+    removed = _bill_payment_ids(user=user, frame=frame, bills=bills, currency=currency)
+    detected = salary_detect(user=user, today=today)
+    salary = None
+    if detected is not None and detected.currency == currency:
+        salary_rows = _salary_ids(frame=frame, payer=detected.payer)
+        removed |= set(salary_rows["id"])
+        last_account = int(salary_rows.sort_values("date")["account_id"].iloc[-1]) if len(salary_rows) else None
+        salary = Salary(detected=detected, account_id=last_account)
+    return History(frame=frame, first_date=min(frame["date"]), removed_ids=removed), salary
+
+
+def _everyday(frame: pd.DataFrame, removed_ids: set[int]) -> pd.DataFrame:
+    """Everyday spending and income: no transfers, no bill or salary payments, an amount in the preferred currency."""
+    return frame[~frame["is_transfer"] & ~frame["id"].isin(removed_ids) & frame["pref"].notna()]
+
+
+def _everyday_forecasts(*, history: History, horizon: Horizon) -> Everyday:
+    """Daily everyday spending and income from the first transaction to today, each forecast over the horizon."""
+    everyday = _everyday(history.frame, history.removed_ids)
+    spend_values = (-everyday["pref"]).where(everyday["pref"] < 0, 0.0)
+    income_values = everyday["pref"].where(everyday["pref"] > 0, 0.0)
+    spend_history = _daily(everyday, spend_values, first=history.first_date, today=horizon.today)
+    income_history = _daily(everyday, income_values, first=history.first_date, today=horizon.today)
+    # Spending is fitted before income: the fits draw their sample paths from one random state.
+    spending = mlcore.everyday_forecast(spend_history, start=horizon.start, horizon_days=horizon.days,
+                                        what="spending")
+    income = mlcore.everyday_forecast(income_history, start=horizon.start, horizon_days=horizon.days, what="income")
+    return Everyday(spending=spending, income=income)
+
+
+def _account_shares(*, history: History, account_ids: list[int], today: dt.date) -> AccountShares:
+    """Each account's share of everyday spending and income and its transfers over the last 90 days; with no
+    recent spending (or income) at all, the main spending account takes all of it."""
+    frame = history.frame
     recent = frame[pd.to_datetime(frame["date"]) > pd.Timestamp(today - dt.timedelta(days=SHARE_DAYS))]
-    recent_everyday = recent[~recent["is_transfer"] & ~recent["id"].isin(removed) & recent["pref"].notna()]
+    recent_everyday = _everyday(recent, history.removed_ids)
     spend_by = (-recent_everyday["pref"].clip(upper=0)).groupby(recent_everyday["account_id"]).sum()
     income_by = recent_everyday["pref"].clip(lower=0).groupby(recent_everyday["account_id"]).sum()
     transfers_by = recent[recent["is_transfer"]]["acct"].fillna(0.0).groupby(recent["account_id"]).sum()
-    span = max(min(SHARE_DAYS, (today - first).days + 1), 1)
+    span = max(min(SHARE_DAYS, (today - history.first_date).days + 1), 1)
 
-    def shares(totals: pd.Series) -> dict[int, float]:
-        picked = {pk: float(totals.get(pk, 0.0)) for pk in account_ids}
-        whole = sum(picked.values())
-        return {pk: value / whole for pk, value in picked.items()} if whole > 0 else {}
-
-    spend_share, income_share = shares(spend_by), shares(income_by)
+    spend_share, income_share = _shares(spend_by, account_ids), _shares(income_by, account_ids)
     main_account = max(account_ids, key=lambda pk: spend_share.get(pk, 0.0)) if account_ids else None
     if account_ids and not spend_share:
         spend_share = {main_account: 1.0}
     if account_ids and not income_share:
         income_share = {main_account: 1.0}
+    return AccountShares(account_ids=account_ids, spending=spend_share, income=income_share, transfers=transfers_by,
+                         span=span, main_account=main_account)
 
+
+def _shares(totals: pd.Series, account_ids: list[int]) -> dict[int, float]:
+    """Each account's part of the whole; nothing when there is nothing to split."""
+    picked = {pk: float(totals.get(pk, 0.0)) for pk in account_ids}
+    whole = sum(picked.values())
+    return {pk: value / whole for pk, value in picked.items()} if whole > 0 else {}
+
+
+def _scheduled_flows(*, user: User, currency: str, horizon: Horizon, shares: AccountShares,
+                     salary: Salary | None) -> list[ScheduledFlow]:
+    """The upcoming bills and salary paydays in the horizon, each on the account it moves (bills without an
+    account, or on one not forecast, go to the main spending account)."""
     flows: list[ScheduledFlow] = []
-    for bill in upcoming_bills(user=user, today=today, days=horizon):
-        if bill.status != OccurrenceStatus.UPCOMING or bill.currency != currency or bill.due_date > end:
+    for bill in upcoming_bills(user=user, today=horizon.today, days=horizon.days):
+        if bill.status != OccurrenceStatus.UPCOMING or bill.currency != currency or bill.due_date > horizon.end:
             continue
         point = (bill.amount + bill.amount_upper) / 2
-        account_id = bill.payment.account_id if bill.payment.account_id in account_ids else main_account
-        flows.append(ScheduledFlow(max(bill.due_date, start), -float(point), bill.payment.name, account_id, "bill"))
+        flows.append(ScheduledFlow(max(bill.due_date, horizon.start), -float(point), bill.payment.name,
+                                   shares.or_main(bill.payment.account_id), "bill"))
     if salary is not None:
-        salary_account = int(salary_rows.sort_values("date")["account_id"].iloc[-1]) if len(salary_rows) else None
-        if salary_account not in account_ids:
-            salary_account = main_account
-        for day in _salary_dates(salary=salary, until=end):
-            flows.append(ScheduledFlow(day, float(salary.amount), salary.payer, salary_account, "salary"))
+        account_id = shares.or_main(salary.account_id)
+        for day in _salary_dates(salary=salary.detected, until=horizon.end):
+            flows.append(ScheduledFlow(day, float(salary.detected.amount), salary.detected.payer, account_id,
+                                       "salary"))
+    return flows
 
-    def scheduled(kind_sign: int, account_id: int | None = None, *, any_account: bool = False) -> np.ndarray:
-        out = np.zeros(horizon)
-        for flow in flows:
-            if (flow.amount > 0) == (kind_sign > 0) and (any_account or flow.account_id == account_id):
-                out[(flow.date - start).days] += abs(flow.amount)
-        return out
 
-    rows: list[dict] = []
-    bills_out, salary_in = scheduled(-1, any_account=True), scheduled(+1, any_account=True)
-    flow_list = [{"date": f.date.isoformat(), "label": f.label, "amount": money(f.amount), "kind": f.kind}
-                 for f in sorted(flows, key=lambda f: (f.date, f.label))]
-    month_left = [i for i, d in enumerate(dates) if d <= month_end(today)]
-    next_month = [i for i, d in enumerate(dates) if d.month == month_end(end).month and d.year == end.year]
+def _scheduled_daily(flows: list[ScheduledFlow], horizon: Horizon, *, income: bool, account_id: int | None = None,
+                     any_account: bool = False) -> np.ndarray:
+    """Scheduled money in (or out) on each forecast day, of one account or of all, as positive amounts."""
+    out = np.zeros(horizon.days)
+    for flow in flows:
+        if (flow.amount > 0) == income and (any_account or flow.account_id == account_id):
+            out[(flow.date - horizon.start).days] += abs(flow.amount)
+    return out
 
-    def flow_summary(fit: mlcore.EverydayForecast, extra: np.ndarray) -> dict:
-        paths = fit.samples + extra[:, None]
 
-        def window(idx: list[int]) -> dict:
-            if not idx:
-                return {"yhat": "0.00", "lower": "0.00", "upper": "0.00"}
-            totals = paths[idx].sum(axis=0)
-            point = float(fit.yhat[idx].sum() + extra[idx].sum())
-            return {"yhat": money(point), "lower": money(min(np.quantile(totals, 0.1), point)),
-                    "upper": money(max(np.quantile(totals, 0.9), point))}
+def _scheduled_list(flows: list[ScheduledFlow]) -> list[dict]:
+    """The scheduled flows as stored in a summary, by date then label."""
+    return [{"date": f.date.isoformat(), "label": f.label, "amount": money(f.amount), "kind": f.kind}
+            for f in sorted(flows, key=lambda f: (f.date, f.label))]
 
-        return {"rest_of_month": window(month_left), "next_month": window(next_month),
-                "scheduled": [f for f in flow_list if (f["kind"] == "bill") == (extra is bills_out)]}
 
-    for kind, fit, extra in ((ForecastKind.DAILY_SPENDING, spending, bills_out),
-                             (ForecastKind.DAILY_INCOME, income, salary_in)):
+def _everyday_rows(projection: Projection) -> list[dict]:
+    """The daily spending and income rows: the everyday forecast with the bills (or paydays) on their days."""
+    horizon, flows = projection.horizon, projection.flows
+    scheduled = _scheduled_list(flows)
+    rows = []
+    for kind, fit, bills in ((ForecastKind.DAILY_SPENDING, projection.everyday.spending, True),
+                             (ForecastKind.DAILY_INCOME, projection.everyday.income, False)):
+        extra = _scheduled_daily(flows, horizon, income=not bills, any_account=True)
         rows.append({"kind": kind, "account": None, "method": fit.method, "note": fit.note, "fit_ms": fit.fit_ms,
-                     "points": _interval_points(dates, fit.yhat + extra, fit.lower + extra, fit.upper + extra),
-                     "summary": flow_summary(fit, extra)})
+                     "points": _interval_points(horizon.dates, fit.yhat + extra, fit.lower + extra, fit.upper + extra),
+                     "summary": _flow_summary(fit, extra, horizon=horizon,
+                                              scheduled=[f for f in scheduled if (f["kind"] == "bill") == bills])})
+    return rows
 
+
+def _flow_summary(fit: mlcore.EverydayForecast, extra: np.ndarray, *, horizon: Horizon, scheduled: list[dict]) -> dict:
+    """The totals for the rest of this month and for next month, and the scheduled flows behind them."""
+    paths = fit.samples + extra[:, None]
+    return {"rest_of_month": _window_total(fit, extra, paths, horizon.rest_of_month()),
+            "next_month": _window_total(fit, extra, paths, horizon.next_month()), "scheduled": scheduled}
+
+
+def _window_total(fit: mlcore.EverydayForecast, extra: np.ndarray, paths: np.ndarray, days: list[int]) -> dict:
+    """The sum over some forecast days, scheduled flows included, with its 80% interval from the paths."""
+    if not days:
+        return {"yhat": "0.00", "lower": "0.00", "upper": "0.00"}
+    totals = paths[days].sum(axis=0)
+    point = float(fit.yhat[days].sum() + extra[days].sum())
+    return {"yhat": money(point), "lower": money(min(np.quantile(totals, 0.1), point)),
+            "upper": money(max(np.quantile(totals, 0.9), point))}
+
+
+def _balance_method(everyday: Everyday) -> BalanceMethod:
+    """Prophet for the balances when both series could be fitted, else the heuristic, and the note that says so."""
+    spending, income = everyday
     # The balance is "Prophet" unless a series fell back for lack of history or a failed fit; an all-zero
     # series (no everyday income besides the salary, say) has nothing to learn, and zero is its forecast.
     degraded = [(label, fit) for label, fit in (("Spending", spending), ("Income", income))
@@ -302,63 +464,83 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
     fitted = any(fit.method == mlcore.PROPHET for fit in (spending, income))
     method = ForecastMethod.PROPHET if fitted and not degraded else ForecastMethod.HEURISTIC
     if not degraded:
-        balance_note = next((fit.note for fit in (spending, income) if fit.method == mlcore.PROPHET),
-                            spending.note)
+        note = next((fit.note for fit in (spending, income) if fit.method == mlcore.PROPHET), spending.note)
     elif len({fit.note for _label, fit in degraded}) == 1:
-        balance_note = degraded[0][1].note
+        note = degraded[0][1].note
     else:
-        balance_note = "; ".join(f"{label}: {fit.note}" for label, fit in degraded)
+        note = "; ".join(f"{label}: {fit.note}" for label, fit in degraded)
+    return BalanceMethod(method=method, note=note, fit_ms=everyday.fit_ms)
 
-    alerts = 0
-    if accounts:
-        total_paths = np.zeros((horizon, spending.samples.shape[1]))
-        total_point = np.zeros(horizon)
-        current_total = 0.0
-        for account in accounts:
-            drift = float(transfers_by.get(account.pk, 0.0)) / span
-            step_point = (income_share.get(account.pk, 0.0) * income.yhat - spend_share.get(account.pk, 0.0)
-                          * spending.yhat + drift + scheduled(+1, account.pk) - scheduled(-1, account.pk))
-            step_paths = (income_share.get(account.pk, 0.0) * income.samples
-                          - spend_share.get(account.pk, 0.0) * spending.samples
-                          + (drift + scheduled(+1, account.pk) - scheduled(-1, account.pk))[:, None])
-            current = float(account.balance)
-            point = current + np.cumsum(step_point)
-            paths = current + np.cumsum(step_paths, axis=0)
-            lower, upper = np.quantile(paths, 0.1, axis=1), np.quantile(paths, 0.9, axis=1)
-            total_paths += paths
-            total_point += point
-            current_total += current
-            rows.append({"kind": ForecastKind.BALANCE, "account": account, "method": method, "note": balance_note,
-                         "fit_ms": spending.fit_ms + income.fit_ms,
-                         "points": _interval_points(dates, point, lower, upper),
-                         "summary": {"account_name": account.name,
-                                     **_balance_summary(dates=dates, yhat=point, lower=lower, upper=upper,
-                                                        current=current, today=today)}})
-        lower, upper = np.quantile(total_paths, 0.1, axis=1), np.quantile(total_paths, 0.9, axis=1)
-        next_income, income_source = _next_income(salary=salary, flows=flows, today=today)
-        before = [i for i, d in enumerate(dates) if d < next_income]
-        if before:
-            i = min(before, key=lambda k: (total_point[k], k))
-            lowest = {"date": dates[i].isoformat(), "amount": money(total_point[i]),
-                      "lower": money(min(lower[i], total_point[i]))}
-        else:
-            lowest = {"date": today.isoformat(), "amount": money(current_total), "lower": money(current_total)}
-        lowest.update(next_income_date=next_income.isoformat(), next_income_source=income_source)
-        summary = {**_balance_summary(dates=dates, yhat=total_point, lower=lower, upper=upper, current=current_total,
-                                      today=today),
-                   "lowest_before_income": lowest, "history": _balance_history(
-                       frame=frame, accounts=accounts, current_total=current_total, today=today),
-                   "spending_rest_of_month": rows[0]["summary"]["rest_of_month"],
-                   "accounts_left_out": left_out, "scheduled": flow_list}
-        rows.append({"kind": ForecastKind.BALANCE, "account": None, "method": method, "note": balance_note,
-                     "fit_ms": spending.fit_ms + income.fit_ms,
-                     "points": _interval_points(dates, total_point, lower, upper), "summary": summary})
-        alerts = low_balance_notify(user=user, lowest=lowest, currency=currency)
 
-    stored = _forecasts_store(user=user, rows=rows, currency=currency, start=start, horizon=horizon,
-                              history_days=spending.history_days, account_ids=account_ids)
-    return {"forecasts": stored, "method": method, "fit_ms": spending.fit_ms + income.fit_ms,
-            "low_balance_alerts": alerts, "total_ms": round((time.perf_counter() - began) * 1000)}
+def _balance_rows(projection: Projection, *, method: BalanceMethod, accounts: list, left_out: list[str],
+                  frame: pd.DataFrame, spending_rest: dict) -> tuple[list[dict], dict]:
+    """A balance row per account and one for the total; and the total's lowest point before the next income."""
+    horizon = projection.horizon
+    balances = [_account_balance(account, projection) for account in accounts]
+    total = _total_balance(balances, projection)
+    lowest = _lowest_before_income(total, projection)
+    rows = [_balance_row(balance, account=account, method=method, horizon=horizon, first={"account_name": account.name})
+            for account, balance in zip(accounts, balances, strict=True)]
+    history = _balance_history(frame=frame, accounts=accounts, current_total=total.current, today=horizon.today)
+    rows.append(_balance_row(total, account=None, method=method, horizon=horizon, then={
+        "lowest_before_income": lowest, "history": history, "spending_rest_of_month": spending_rest,
+        "accounts_left_out": left_out, "scheduled": _scheduled_list(projection.flows)}))
+    return rows, lowest
+
+
+def _account_balance(account, projection: Projection) -> Balance:
+    """The account's balance from today's: moved by its share of everyday spending and income, its average daily
+    transfers (card settlements, savings top-ups) and its own scheduled flows."""
+    spending, income = projection.everyday
+    shares, pk = projection.shares, account.pk
+    drift = shares.daily_transfers(pk)
+    money_in = _scheduled_daily(projection.flows, projection.horizon, income=True, account_id=pk)
+    money_out = _scheduled_daily(projection.flows, projection.horizon, income=False, account_id=pk)
+    step_point = (shares.income.get(pk, 0.0) * income.yhat - shares.spending.get(pk, 0.0) * spending.yhat
+                  + drift + money_in - money_out)
+    step_paths = (shares.income.get(pk, 0.0) * income.samples - shares.spending.get(pk, 0.0) * spending.samples
+                  + (drift + money_in - money_out)[:, None])
+    current = float(account.balance)
+    return Balance(current=current, point=current + np.cumsum(step_point),
+                   paths=current + np.cumsum(step_paths, axis=0))
+
+
+def _total_balance(balances: list[Balance], projection: Projection) -> Balance:
+    """The total balance: the accounts' balances summed, path by path."""
+    paths = np.zeros((projection.horizon.days, projection.everyday.spending.samples.shape[1]))
+    point = np.zeros(projection.horizon.days)
+    current = 0.0
+    for balance in balances:
+        paths += balance.paths
+        point += balance.point
+        current += balance.current
+    return Balance(current=current, point=point, paths=paths)
+
+
+def _lowest_before_income(total: Balance, projection: Projection) -> dict:
+    """The day the total's point forecast is lowest before the next income (today when that income is tomorrow)."""
+    horizon, salary = projection.horizon, projection.salary
+    next_income, income_source = _next_income(salary=salary.detected if salary is not None else None,
+                                              flows=projection.flows, today=horizon.today)
+    before = [i for i, d in enumerate(horizon.dates) if d < next_income]
+    if before:
+        i = min(before, key=lambda k: (total.point[k], k))
+        lowest = {"date": horizon.dates[i].isoformat(), "amount": money(total.point[i]),
+                  "lower": money(min(total.lower[i], total.point[i]))}
+    else:
+        lowest = {"date": horizon.today.isoformat(), "amount": money(total.current), "lower": money(total.current)}
+    lowest.update(next_income_date=next_income.isoformat(), next_income_source=income_source)
+    return lowest
+
+
+def _balance_row(balance: Balance, *, account, method: BalanceMethod, horizon: Horizon, first: dict | None = None,
+                 then: dict | None = None) -> dict:
+    """A stored balance row: the daily points with their interval, and the month-end summary."""
+    summary = _balance_summary(dates=horizon.dates, yhat=balance.point, lower=balance.lower, upper=balance.upper,
+                               current=balance.current, today=horizon.today)
+    points = _interval_points(horizon.dates, balance.point, balance.lower, balance.upper)
+    return {"kind": ForecastKind.BALANCE, "account": account, "method": method.method, "note": method.note,
+            "fit_ms": method.fit_ms, "points": points, "summary": {**(first or {}), **summary, **(then or {})}}
 
 
 def _balance_history(*, frame: pd.DataFrame, accounts: list, current_total: float, today: dt.date) -> list[dict]:
