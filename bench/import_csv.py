@@ -34,6 +34,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from imports import batches  # noqa: E402
 from imports import services as import_services  # noqa: E402
 from transactions.models import Account, ImportStatus, Transaction  # noqa: E402
 
@@ -128,7 +129,7 @@ def main() -> int:
                                     display_name="Bench")
     # Reading and checking: decoding, finding the header and the columns, parsing every row.
     reading_seconds: list[float] = []
-    originals = {name: getattr(import_services, name) for name in ("_parse", "_mapping_for", "convert_rows")}
+    originals = {name: getattr(batches, name) for name in ("parse_file", "mapping_for", "convert_rows")}
 
     def timed(function):
         def wrapper(*args, **kwargs):
@@ -140,7 +141,7 @@ def main() -> int:
         return wrapper
 
     for name, function in originals.items():
-        setattr(import_services, name, timed(function))
+        setattr(batches, name, timed(function))
     try:
         # Warm up what a running worker has loaded already (the ECB rate table, code paths).
         warm = Account.objects.create(owner=user, name="Bench warm-up", currency="EUR")
@@ -169,7 +170,7 @@ def main() -> int:
         return 0
     finally:
         for name, function in originals.items():
-            setattr(import_services, name, function)
+            setattr(batches, name, function)
         user.delete()
 
 
