@@ -13,17 +13,9 @@ from typing import Any
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
-from imports.pipeline import (
-    LAYOUT_KEYS,
-    OPTION_KEYS,
-    ROLE_KEYS,
-    Layout,
-    convert_rows,
-    empty_mapping,
-    find_layout,
-    propose_mapping,
-    resolve_mapping,
-)
+from imports.conversion import convert_rows
+from imports.layout import LAYOUT_KEYS, OPTION_KEYS, ROLE_KEYS, Layout, find_layout
+from imports.mapping import empty_mapping, propose_mapping, resolve_mapping
 from imports.readers.csv_format import read_csv
 from imports.readers.detect import file_format as detect_format
 from imports.readers.excel import read_xls, read_xlsx

@@ -2,8 +2,8 @@
 worker), remember a column mapping per account, refuse a bad file with the row and column.
 
 The pages, the API and the management command all come through here. Reading a file is imports.readers,
-parsing, and the pipeline; the rows go into the ledger through transactions.ingest (its insert path), after
-mlcore has decided their categories.
+parsing, layout (the header), mapping (which column is which) and conversion; the rows go into the ledger
+through transactions.ingest (its insert path), after mlcore has decided their categories.
 """
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from imports import batches, tasks
+from imports.conversion import convert_rows
+from imports.mapping import resolve_mapping
 from imports.parsing import cell_text
-from imports.pipeline import (
-    convert_rows,
-    resolve_mapping,
-)
 from imports.readers.ofx import OFX_COLUMNS
 from imports.table import ImportRefused, RowError
 from transactions.ingest import ImportRow

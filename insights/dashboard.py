@@ -11,7 +11,7 @@ from typing import Any
 from accounts.models import User
 from budgets.selectors import budget_progress
 from insights import analytics
-from insights.forecasts import forecast_page
+from insights.selectors import forecast_page
 from mlcore.services import review_count
 from payments.selectors import upcoming_bills
 from transactions.models import Account, Transaction

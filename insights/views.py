@@ -17,7 +17,7 @@ from django.views import View
 from insights import analytics
 from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
 from insights.dashboard import dashboard_get
-from insights.forecasts import forecast_page
+from insights.selectors import forecast_page
 from insights.tasks import forecast_refresh_task
 
 

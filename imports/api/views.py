@@ -10,14 +10,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import NOT_FOUND, ApiError
 from core.converters import ID_REGEX
 from imports import services as import_services
-from imports.services import refusal_message
 from imports.api import serializers as s
+from imports.services import refusal_message
 from transactions import selectors
-from core.api import NOT_FOUND, ApiError
 from transactions.models import ImportBatch, ImportStatus
-
 
 # Created: rows are in the ledger. Accepted: queued, or waiting for a mapping. Refused: an error, with the batch.
 _IMPORT_STATUS_CODES = {ImportStatus.DONE: status.HTTP_201_CREATED}

@@ -7,8 +7,8 @@ import io
 import re
 from collections import Counter
 
-from imports.readers.detect import decode_text
 from imports.parsing import header_roles
+from imports.readers.detect import decode_text
 from imports.table import ImportRefused, Table
 
 DELIMITERS = [",", ";", "\t", "|"]

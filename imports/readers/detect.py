@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from charset_normalizer import from_bytes
+
 from imports.table import ImportRefused
 
 SUPPORTED = "CSV, Excel (.xlsx, .xls) and OFX/QFX"

@@ -10,6 +10,7 @@ from typing import Any
 
 import xlrd
 from openpyxl import load_workbook
+
 from imports.parsing import cell_text, header_roles
 from imports.table import ImportRefused, Table
 

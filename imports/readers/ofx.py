@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ofxtools.Parser import OFXTree
+
 from imports.parsing import CENT, cell_text
 from imports.table import ImportRefused, RowError
 from transactions.ingest import ImportRow

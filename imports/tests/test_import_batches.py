@@ -13,10 +13,10 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from imports.tests.import_fixtures import samples
 
 from imports import services as import_services
 from imports import tasks
+from imports.tests.import_fixtures import samples
 from transactions.models import ImportBatch, ImportStatus, Transaction
 
 pytestmark = pytest.mark.django_db

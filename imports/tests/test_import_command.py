@@ -7,8 +7,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from imports.tests.import_fixtures import samples
 
+from imports.tests.import_fixtures import samples
 from transactions.models import ImportBatch, ImportStatus, Transaction
 
 pytestmark = pytest.mark.django_db

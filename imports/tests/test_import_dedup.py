@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
-from transactions.ingest import ImportRow, transactions_import_rows
-from transactions import ingest as saving
-from imports.tests.import_fixtures import samples
 
 from imports import services as import_services
+from imports.tests.import_fixtures import samples
+from transactions import ingest as saving
+from transactions.ingest import ImportRow, transactions_import_rows
 from transactions.models import ImportStatus, Transaction
 from transactions.services import conversion_fields
 from transactions.tests.factories import AccountFactory, category

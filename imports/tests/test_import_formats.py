@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from imports.tests.import_fixtures import samples
 
 from imports import services as import_services
+from imports.tests.import_fixtures import samples
 from transactions.merchants import merchant_clean
 from transactions.models import ImportStatus, Transaction
 

@@ -6,9 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from imports.readers import ofx
-from imports.readers.csv_format import read_csv, sniff_delimiter
-from imports.readers.detect import decode_text, file_format
+
+from imports.conversion import convert_rows
+from imports.layout import find_layout
+from imports.mapping import propose_mapping
 from imports.parsing import (
     BadValue,
     header_roles,
@@ -17,7 +18,9 @@ from imports.parsing import (
     parse_amount,
     parse_date,
 )
-from imports.pipeline import convert_rows, find_layout, propose_mapping
+from imports.readers import ofx
+from imports.readers.csv_format import read_csv, sniff_delimiter
+from imports.readers.detect import decode_text, file_format
 from imports.table import ImportRefused
 from imports.tests.import_fixtures import samples
 
