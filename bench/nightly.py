@@ -15,7 +15,7 @@ if missing; it must be PostgreSQL) and REDIS_URL (default redis://127.0.0.1:6379
    on its own), of bill matching (payments.services.bills_match) and of the whole
    insights.services.user_insights_refresh, on the first night (bills to settle, suggestions and price
    rises to find) and on a repeat night (nothing new). The sample's state is reset before every phase.
-3. The real fan-out: config.schedule.nightly_insights_enqueue() for every user into Redis (Huey not in
+3. The real fan-out: core.jobs.users_fan_out(user_insights_nightly) for every user into Redis (Huey not in
    immediate mode), the queue length and its Redis memory; then the queue is flushed.
 4. Real consumers (`manage.py run_huey --no-periodic`, each CONSUMERS entry is workers:worker_type) drain a
    queue holding the sample's user_insights_nightly jobs; the drain time gives users/s and the projected
@@ -79,7 +79,8 @@ from huey.contrib.djhuey import HUEY  # noqa: E402
 import insights.services  # noqa: E402
 import payments.suggestions  # noqa: E402
 from accounts.models import User  # noqa: E402
-from config.schedule import nightly_insights_enqueue, user_insights_nightly  # noqa: E402
+from config.schedule import user_insights_nightly  # noqa: E402
+from core.jobs import users_fan_out  # noqa: E402
 from core.models import JobRun, JobStatus  # noqa: E402
 from transactions.models import Category  # noqa: E402
 
@@ -669,13 +670,13 @@ def main() -> int:
         # --- 2. Fan-out into Redis -----------------------------------------------------------------
         queue_flush()
         began = time.perf_counter()
-        enqueued = nightly_insights_enqueue()
+        enqueued = users_fan_out(user_insights_nightly)
         enqueue_seconds = time.perf_counter() - began
         length = HUEY.pending_count()
         memory = queue_memory()
         queue_flush()
         all_active = User.objects.filter(is_active=True).count()
-        print(f"\nFan-out: nightly_insights_enqueue() put {enqueued:,} jobs (every active user; {all_active:,} in "
+        print(f"\nFan-out: users_fan_out(user_insights_nightly) put {enqueued:,} jobs (every active user; {all_active:,} in "
               f"this database) on the Redis queue in {enqueue_seconds:.2f} s = {enqueued / enqueue_seconds:,.0f} "
               f"jobs/s; queue length {length:,}"
               + (f", {memory / 1e6:.1f} MB in Redis ({memory / max(length, 1):.0f} bytes a job)" if memory else "")

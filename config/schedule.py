@@ -20,7 +20,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
-from core.jobs import job_runs_purge, locked_job
+from core.jobs import job_runs_purge, locked_job, users_fan_out
 from insights.digest import weekly_digests_send
 from insights.services import user_insights_refresh
 from mlcore import services as mlcore
@@ -74,15 +74,7 @@ def weekly_digests() -> dict[str, Any]:
 @locked_job("nightly_insights", lock="nightly-insights", due_hour=NIGHTLY_HOUR)
 def nightly_insights() -> dict[str, Any]:
     """Fan out one insight job per active user, once per night (insights.services.user_insights_refresh)."""
-    return {"users": nightly_insights_enqueue()}
-
-
-def nightly_insights_enqueue() -> int:
-    count = 0
-    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator(chunk_size=2000):
-        user_insights_nightly(user_id)
-        count += 1
-    return count
+    return {"users": users_fan_out(user_insights_nightly)}
 
 
 @db_task()

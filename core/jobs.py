@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec
 
 import structlog
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from huey.contrib.djhuey import lock_task
 from huey.exceptions import RetryTask, TaskLockedException
@@ -82,6 +83,16 @@ def locked_job(name: str, *, lock: str | None = None, due_hour: int | None = Non
         return wrapper
 
     return decorate
+
+
+def users_fan_out(task: Callable[[int], object]) -> int:
+    """Queue ``task(user_id)`` for every active user, reading their ids in chunks; returns how many were queued."""
+    count = 0
+    users = get_user_model().objects.filter(is_active=True).values_list("pk", flat=True)
+    for user_id in users.iterator(chunk_size=2000):
+        task(user_id)
+        count += 1
+    return count
 
 
 def last_slot(now: dt.datetime, *, hour: int, weekday: int | None = None) -> dt.datetime:

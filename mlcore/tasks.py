@@ -8,7 +8,7 @@ from django.db import transaction
 from huey.contrib.djhuey import db_task
 
 from accounts.models import User
-from core.jobs import locked_job
+from core.jobs import locked_job, users_fan_out
 
 RETRAIN_DELAY_SECONDS = 30  # a burst of corrections leads to one retraining
 
@@ -33,11 +33,7 @@ def user_model_retrain_soon(*, user_id: int) -> None:
 
 def user_models_retrain_enqueue() -> int:
     """One retraining job per active user (each trains only a stale model); returns how many were queued."""
-    count = 0
-    for user_id in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator(chunk_size=2000):
-        user_model_retrain(user_id)
-        count += 1
-    return count
+    return users_fan_out(user_model_retrain)
 
 
 def on_category_chosen(sender: object, *, user: User, **kwargs: object) -> None:
