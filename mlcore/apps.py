@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from transactions.signals import category_chosen
+
 
 class MlcoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,6 +10,5 @@ class MlcoreConfig(AppConfig):
 
     def ready(self) -> None:
         from mlcore.tasks import on_category_chosen
-        from transactions.signals import category_chosen
 
         category_chosen.connect(on_category_chosen, dispatch_uid="mlcore-user-model-retrain")
