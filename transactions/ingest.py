@@ -28,6 +28,7 @@ from transactions.currency import minor_unit_exponent
 from transactions.merchants import merchant_clean
 from transactions.models import Account, Category, CategorySource, ImportBatch, Source, Transaction
 from transactions.services import conversion_fields, transaction_fingerprint
+from transactions.signals import ledger_changed
 
 CENT = Decimal("0.01")
 CHUNK_ROWS = 20_000
@@ -71,6 +72,8 @@ def transactions_import_rows(*, user: User, account: Account, rows: Iterable[Imp
         if row.category is not None and row.category.owner_id not in (None, user.pk):
             raise ValidationError({"category": "Unknown category."})
     created = rows_insert(user=user, account=account, rows=rows, batch=batch, source=source)
+    if created:
+        db_transaction.on_commit(lambda: ledger_changed.send(sender=Transaction, user=user))
     return created, len(rows) - created
 
 

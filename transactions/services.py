@@ -25,7 +25,7 @@ from transactions.models import (
     Transaction,
     TransactionSplit,
 )
-from transactions.signals import category_chosen, transactions_added
+from transactions.signals import category_chosen, ledger_changed, transactions_added
 
 CENT = Decimal("0.01")
 _SPACES = re.compile(r"\s+")
@@ -34,6 +34,11 @@ SplitPart = tuple[Category, Decimal | str] | tuple[Category, Decimal | str, str]
 
 
 # --- accounts -------------------------------------------------------------------------------------
+
+def ledger_changed_on_commit(*, user: User) -> None:
+    """Once the write commits, tell whoever keeps figures computed from the ledger (transactions.signals)."""
+    db_transaction.on_commit(lambda: ledger_changed.send(sender=Transaction, user=user))
+
 
 @db_transaction.atomic
 def account_create(*, user: User, name: str, kind: str, currency: str, opening_balance: Decimal = Decimal("0"),
@@ -46,6 +51,7 @@ def account_create(*, user: User, name: str, kind: str, currency: str, opening_b
         account.opening_date = opening_date
     account.full_clean(exclude=["owner"])
     account.save()
+    ledger_changed_on_commit(user=user)
     return account
 
 
@@ -59,6 +65,7 @@ def account_update(*, account: Account, data: dict[str, Any]) -> Account:
         setattr(account, field, data[field].strip() if field == "name" else data[field])
     account.full_clean(exclude=["owner"])
     account.save(update_fields=fields)
+    ledger_changed_on_commit(user=account.owner)
     return account
 
 
@@ -68,6 +75,7 @@ def account_delete(*, user: User, account: Account) -> int:
     if account.owner_id != user.pk:
         raise ValidationError("Unknown account.")
     _, per_model = account.delete()
+    ledger_changed_on_commit(user=user)
     return per_model.get(Transaction._meta.label, 0)
 
 
@@ -150,6 +158,7 @@ def category_merge(*, user: User, source: Category, target: Category) -> int:
     moved = Transaction.objects.filter(owner=user, category_id__in=moving).update(category=target)
     TransactionSplit.objects.filter(transaction__owner=user, category_id__in=moving).update(category=target)
     source.delete()
+    ledger_changed_on_commit(user=user)
     return moved
 
 
@@ -217,7 +226,8 @@ def transaction_create(*, user: User, account: Account, on: date, amount: Decima
     txn.save()
     if tags:
         txn.tags.set(tags_resolve(user=user, names=tags))
-    db_transaction.on_commit(lambda: transactions_added.send(sender=Transaction, user=user, count=1))
+    db_transaction.on_commit(lambda: transactions_added.send(sender=Transaction, user=user, count=1, ids=[txn.pk]))
+    ledger_changed_on_commit(user=user)
     return txn
 
 
@@ -250,19 +260,23 @@ def transaction_update(*, user: User, txn: Transaction, data: dict[str, Any]) ->
         txn.splits.all().delete()  # the old parts no longer add up
     if data.get("category") is not None:
         _learn_from(user)
+    ledger_changed_on_commit(user=user)
     return txn
 
 
+@db_transaction.atomic
 def transaction_delete(*, user: User, txn: Transaction) -> None:
     if txn.owner_id != user.pk:
         raise ValidationError("Unknown transaction.")
     txn.delete()
+    ledger_changed_on_commit(user=user)
 
 
 @db_transaction.atomic
 def transaction_split_set(*, user: User, txn: Transaction, parts: Sequence[SplitPart]) -> Transaction:
     """File parts of one transaction under different categories; the parts must add up to its amount."""
     txn.splits.all().delete()
+    ledger_changed_on_commit(user=user)
     if not parts:
         return txn
     if len(parts) < 2:
@@ -295,6 +309,7 @@ def transactions_recategorize(*, user: User, transactions: QuerySet[Transaction]
     _category_allowed(user, category)
     if category is not None:
         _learn_from(user)
+    ledger_changed_on_commit(user=user)
     return transactions.filter(owner=user).update(
         category=category,
         category_source=CategorySource.USER if category else CategorySource.NONE,
@@ -311,4 +326,5 @@ def _learn_from(user: User) -> None:
 @db_transaction.atomic
 def transactions_delete(*, user: User, transactions: QuerySet[Transaction]) -> int:
     _, per_model = transactions.filter(owner=user).delete()
+    ledger_changed_on_commit(user=user)
     return per_model.get(Transaction._meta.label, 0)
