@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, F, Func, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Replace
+from django.db.models.functions import Coalesce, ExtractDay, Replace
 
 from accounts.models import User
 from core.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
@@ -123,6 +123,10 @@ class MonthOverMonth:
     rows: list[CategoryChange]
     movers_up: list[CategoryChange]
     movers_down: list[CategoryChange]
+    # A month still running is compared like with like: its first ``through_day`` days against the same days
+    # of each month before (None: whole months). ``compared`` says which, in words.
+    through_day: int | None = None
+    compared: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,25 +331,43 @@ def spending_by_merchant(*, user: User, start: dt.date, end: dt.date, limit: int
                              share=_percent(totals[name], grand) or ZERO) for name in ranked]
 
 
-def _change_text(name: str, change: Decimal, percent: Decimal | None, currency: str, month: dt.date) -> str:
+def _change_text(name: str, change: Decimal, percent: Decimal | None, currency: str, month: dt.date,
+                 through_day: int | None) -> str:
     sign = "+" if change > 0 else "-"
     units = abs(change).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     share = f"{percent.quantize(Decimal(1), rounding=ROUND_HALF_UP):+}%" if percent is not None else "new"
-    return f"{name} {sign}{currency} {units:,} ({share}) vs {month:%B}"
+    against = f"the same days of {month:%B}" if through_day else f"{month:%B}"
+    return f"{name} {sign}{currency} {units:,} ({share}) vs {against}"
 
 
-def month_over_month(*, user: User, month: dt.date) -> MonthOverMonth:
-    """Spending per top-level category in ``month`` against the month before and the three months before."""
+def _days_compared(this: dt.date, last: dt.date, through_day: int | None) -> str:
+    """"1–4 December against 1–4 November", or "November against October" for whole months."""
+    if through_day is None:
+        return f"{this:%B %Y} against {last:%B}"
+    days = "1" if through_day == 1 else f"1–{through_day}"
+    return f"{days} {this:%B} against the same days of {last:%B}"
+
+
+def month_over_month(*, user: User, month: dt.date, today: dt.date | None = None) -> MonthOverMonth:
+    """Spending per top-level category in ``month`` against the month before and the three months before.
+
+    A month still running (``today`` falls in it, before its last day) is compared like with like: its days
+    so far against the same days of the months before, never four days against a whole month.
+    """
     this = month_start(month)
     last = month_add(this, -1)
     first = month_add(this, -3)
+    today = today or user.financial_profile.local_today()
+    through_day = today.day if month_start(today) == this and today < month_end(this) else None
     currency = user.financial_profile.preferred_currency
     flows = _flows(user=user, start=first, end=month_end(this),
-                   fields=lambda prefix: {"k_month": YearMonth(f"{prefix}date"), **_category_fields("top")(prefix)})
+                   fields=lambda prefix: {"k_month": YearMonth(f"{prefix}date"), "k_day": ExtractDay(f"{prefix}date"),
+                                          **_category_fields("top")(prefix)})
     by_category: dict[int | None, dict] = {}
-    for (_, when, category_id, name), (total, *_) in flows.items():
+    for (_, when, day, category_id, name), (total, *_) in flows.items():
         entry = by_category.setdefault(category_id, {"name": name or UNCATEGORIZED, "months": defaultdict(lambda: ZERO)})
-        entry["months"][_month_of(when)] -= total
+        if through_day is None or day <= through_day:
+            entry["months"][_month_of(when)] -= total
     rows = []
     for category_id, entry in by_category.items():
         months = entry["months"]
@@ -357,7 +379,7 @@ def month_over_month(*, user: User, month: dt.date) -> MonthOverMonth:
             category_id=category_id, name=entry["name"], this_month=now, last_month=before, average=average,
             change=change, change_percent=percent, change_vs_average=now - average,
             change_vs_average_percent=_percent(now - average, average) if average > 0 else None,
-            text=_change_text(entry["name"], change, percent, currency, last),
+            text=_change_text(entry["name"], change, percent, currency, last, through_day),
         ))
     rows.sort(key=lambda row: (-row.this_month, row.name))
     up = sorted((row for row in rows if row.change > 0), key=lambda row: (-row.change, row.name))[:3]
@@ -365,7 +387,8 @@ def month_over_month(*, user: User, month: dt.date) -> MonthOverMonth:
     return MonthOverMonth(month=this, previous_month=last, currency=currency,
                           total_this_month=sum((row.this_month for row in rows), ZERO),
                           total_last_month=sum((row.last_month for row in rows), ZERO),
-                          rows=rows, movers_up=up, movers_down=down)
+                          rows=rows, movers_up=up, movers_down=down, through_day=through_day,
+                          compared=_days_compared(this, last, through_day))
 
 
 def spending_by_weekday(*, user: User, start: dt.date, end: dt.date) -> list[WeekdaySpending]:

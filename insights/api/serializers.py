@@ -123,6 +123,11 @@ class MonthOverMonthSerializer(serializers.Serializer):
     rows = CategoryChangeSerializer(many=True)
     movers_up = CategoryChangeSerializer(many=True)
     movers_down = CategoryChangeSerializer(many=True)
+    through_day = serializers.IntegerField(allow_null=True, help_text="For a month still running: its days 1 to "
+                                           "this one are compared with the same days of the months before; null "
+                                           "when whole months are compared.")
+    compared = serializers.CharField(help_text='What is compared, in words: "1–4 December against the same days '
+                                               'of November".')
 
 
 class WeekdaySpendingSerializer(serializers.Serializer):

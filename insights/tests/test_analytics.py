@@ -339,3 +339,21 @@ def test_each_selector_runs_a_constant_number_of_queries(ledger, account, select
         add(account, date(2026, 11, day), "-3.00", "food_drink.coffee_shops", merchant=f"Cafe {day}")
     with django_assert_num_queries(queries):
         selector(user=ledger, **kwargs)
+
+
+def test_a_month_still_running_is_compared_with_the_same_days_of_the_month_before(owner, account):
+    # 4 days of December against all of November would read "Food & Drink -85%".
+    add(account, date(2026, 11, 2), "-40.00", "food_drink.groceries")
+    add(account, date(2026, 11, 20), "-260.00", "food_drink.groceries")
+    add(account, date(2026, 12, 3), "-50.00", "food_drink.groceries")
+
+    result = analytics.month_over_month(user=owner, month=date(2026, 12, 4), today=date(2026, 12, 4))
+
+    food = by_name(result.rows)["Food & Drink"]
+    assert (food.this_month, food.last_month, food.change_percent) == (D("50.00"), D("40.00"), D("25.0"))
+    assert result.through_day == 4
+    assert result.compared == "1–4 December against the same days of November"
+    assert food.text == "Food & Drink +EUR 10 (+25%) vs the same days of November"
+    # Once the month is over, whole months.
+    whole = analytics.month_over_month(user=owner, month=date(2026, 11, 1), today=date(2026, 12, 4))
+    assert (whole.through_day, whole.compared) == (None, "November 2026 against October")

@@ -110,7 +110,7 @@ def test_merchants_month_over_month_and_projection(owner_api):
 
     assert merchants == [{"merchant": "Rewe", "total": "80.00", "count": 2, "share": "27.6"}]
     assert movers["month"] == "2026-11-01"
-    assert [row["text"] for row in movers["movers_down"]] == ["Transportation -EUR 45 (-75%) vs October"]
+    assert [row["text"] for row in movers["movers_down"]] == ["Transportation -EUR 45 (-75%) vs the same days of October"]
     assert projection["sentence"] == ("At this rate (EUR 1,866.67 a month) your savings reach EUR 10,000.00 "
                                       "by February 2027.")
     assert (projection["savings_balance"], projection["basis"]) == ("5500.00", "savings accounts")
