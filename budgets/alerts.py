@@ -9,6 +9,7 @@ import structlog
 from accounts.models import User
 from budgets import selectors
 from budgets.services import budget_month_open
+from core.money import money_text
 from notifications.models import NotificationKind, Severity
 from notifications.services import notification_create
 
@@ -37,7 +38,7 @@ def budget_alerts_check(*, user: User, today: dt.date | None = None) -> dict[str
         if progress.status == "ok":
             continue
         budget, name = progress.budget, progress.name
-        money = f"{progress.spent:,.2f} of {progress.available:,.2f} {progress.currency}"
+        money = f"{money_text(progress.spent, progress.currency)} of {money_text(progress.available)}"
         if progress.status == "over":
             notification = notification_create(
                 user=user, kind=NotificationKind.BUDGET_EXCEEDED, severity=Severity.CRITICAL,
@@ -49,7 +50,7 @@ def budget_alerts_check(*, user: User, today: dt.date | None = None) -> dict[str
             notification = notification_create(
                 user=user, kind=NotificationKind.BUDGET_WARNING, severity=Severity.WARNING,
                 title=f"{name} budget at {progress.percent}%: {money}",
-                body=f"You have spent {money} in {month:%B %Y}; {progress.remaining:,.2f} {progress.currency} left.",
+                body=f"You have spent {money} in {month:%B %Y}; {money_text(progress.remaining, progress.currency)} left.",
                 link="/budgets/", dedupe_key=f"budget_warning:{budget.pk}:{month:%Y-%m}", context=_context(progress))
             sent["warning"] += notification is not None
     if sent["warning"] or sent["exceeded"]:

@@ -15,8 +15,11 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from budgets.models import Budget
+
 # Re-exported (the redundant aliases say so): views and services read them as selectors.month_*.
-from core.months import month_add as month_add, month_end as month_end, month_start as month_start
+from core.months import month_add as month_add
+from core.months import month_end as month_end
+from core.months import month_start as month_start
 from mlcore import services as mlcore
 from mlcore.services import BudgetSuggestion
 from transactions.models import Category, CategoryKind, Transaction, TransactionSplit

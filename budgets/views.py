@@ -16,6 +16,7 @@ from django.views import View
 
 from budgets import selectors, services
 from budgets.forms import BudgetEditForm, BudgetForm, SuggestionAcceptAllForm, SuggestionAcceptForm, month_parse
+from core.money import money_text
 from core.pages import add_service_errors
 
 
@@ -148,7 +149,7 @@ class SuggestionAcceptView(LoginRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"Budget for {selectors.budget_name(budget)} set to the suggested "
-                                      f"{budget.currency} {budget.amount:,.2f}.")
+                                      f"{money_text(budget.amount, budget.currency)}.")
         return redirect(_month_url(month))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 
 from accounts.currencies import currency_choices
+from core.money import money_text
 from groups.models import SplitMode
 from groups.services import Part
 from transactions.forms import CategoryChoiceField
@@ -110,7 +111,7 @@ class ExpenseForm(forms.Form):
             del self.fields["transaction"]
         else:
             self.fields["transaction"].choices = [("", "Not linked")] + [
-                (t.pk, f"{t.date:%-d %b} · {t.description[:50]} · {t.currency} {-t.amount:,.2f}")
+                (t.pk, f"{t.date:%-d %b} · {t.description[:50]} · {money_text(-t.amount, t.currency)}")
                 for t in transactions]
         for member in members:
             uid = member.user_id

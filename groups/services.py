@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.money import money_text
 from groups import splits
 from groups.invites import invite_send
 from groups.models import (
@@ -37,7 +38,7 @@ from transactions.models import Category, Transaction
 
 
 def _money(cents: int, currency: str) -> str:
-    return f"{currency} {cents_to_decimal(cents):,.2f}"
+    return money_text(cents_to_decimal(cents), currency)
 
 
 def _log(group: Group, actor: User | None, verb: str, summary: str, expense: GroupExpense | None = None) -> None:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.models import User
+from core.money import money_text
 from core.pages import add_service_errors
 from groups import selectors, services
 from groups.forms import (
@@ -65,7 +66,7 @@ def error_text(error: ValidationError) -> str:
 
 
 def balance_text(cents: int, currency: str) -> str:
-    amount = f"{currency} {cents_to_decimal(abs(cents)):,.2f}"
+    amount = money_text(cents_to_decimal(abs(cents)), currency)
     if cents > 0:
         return f"you are owed {amount}"
     if cents < 0:
@@ -272,7 +273,7 @@ class SettleView(LoginRequiredMixin, View):
         else:
             names = {m.user_id: member_name(m.user) for m in members}
             messages.success(request, f"Recorded: {names[settlement.payer_id]} paid {names[settlement.payee_id]} "
-                                      f"{group.currency} {settlement.amount:,.2f}.")
+                                      f"{money_text(settlement.amount, group.currency)}.")
         return redirect(reverse("groups:detail", kwargs={"pk": group.pk}) + "#settle-up")
 
 
@@ -283,7 +284,7 @@ class SettlementDeleteView(LoginRequiredMixin, View):
         if settlement is None:
             raise Http404("No such payment.")
         services.settlement_delete(settlement=settlement, user=request.user)
-        messages.success(request, f"Payment of {group.currency} {settlement.amount:,.2f} deleted.")
+        messages.success(request, f"Payment of {money_text(settlement.amount, group.currency)} deleted.")
         return redirect(reverse("groups:detail", kwargs={"pk": group.pk}) + "#settle-up")
 
 
@@ -354,9 +355,9 @@ class ExpenseFormView(LoginRequiredMixin, View):
     @staticmethod
     def saved_message(expense, group, *, added: bool) -> str:
         verb = "added" if added else "saved"
-        total = f"{group.currency} {expense.total:,.2f}"
+        total = money_text(expense.total, group.currency)
         if expense.original_currency != group.currency:
-            return (f"“{expense.description}” {verb}: {expense.original_currency} {expense.original_amount:,.2f} "
+            return (f"“{expense.description}” {verb}: {money_text(expense.original_amount, expense.original_currency)} "
                     f"is {total} at the ECB rate of {expense.date:%-d %b %Y} ({expense.fx_rate.normalize():f}).")
         return f"“{expense.description}” {verb} ({total})."
 

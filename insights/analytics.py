@@ -24,6 +24,7 @@ from django.db.models import BooleanField, Case, CharField, Count, ExpressionWra
 from django.db.models.functions import Coalesce, ExtractDay, Replace
 
 from accounts.models import User
+from core.money import money_text
 from core.months import month_add, month_end, month_start  # noqa: F401 - also read as <module>.month_*
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.merchants import merchant_clean
@@ -518,7 +519,7 @@ def savings_projection(*, user: User, goal: Decimal | None = None, today: dt.dat
     when = None
 
     def money(value: Decimal) -> str:
-        return f"{currency} {value.quantize(CENT, ROUND_HALF_UP):,.2f}"
+        return money_text(value, currency)
 
     if not considered:
         sentence = "Not enough history yet: a projection needs at least one full month of income or spending."

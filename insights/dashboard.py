@@ -85,6 +85,7 @@ def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]
         "budgets_more": max(len(category_budgets) - BUDGETS_SHOWN, 0),
         "bills": open_bills[:BILLS_SHOWN],
         "bills_total": sum((bill.amount_upper for bill in open_bills if bill.currency == currency), ZERO),
+        "bills_vary": any(bill.amount_max is not None for bill in open_bills[:BILLS_SHOWN]),
         "forecast": forecast,
         "lowest_negative": Decimal(lowest.get("amount") or "0") < 0,
         # The partials of the spending page, reused as they are.

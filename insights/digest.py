@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
+from core.money import money_text
 from notifications.models import Notification, NotificationKind, NotificationPreferences
 from notifications.services import notification_create
 from payments.selectors import upcoming_bills
@@ -94,7 +95,7 @@ def weekly_digests_send(*, now: dt.datetime | None = None, user_ids: list[int] |
             continue
         NotificationPreferences.objects.get_or_create(user=user)
         context = weekly_digest_build(user=user, week_start=week_start)
-        spent = f"{context['currency']} {Decimal(context['total_spent']):,.2f}"
+        spent = money_text(context["total_spent"], context["currency"])
         bills = len(context["upcoming_bills"])
         notification = notification_create(
             user=user, kind=NotificationKind.WEEKLY_DIGEST,

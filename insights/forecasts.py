@@ -72,6 +72,7 @@ class ScheduledFlow:
     label: str
     account_id: int | None
     kind: str  # "bill" or "salary"
+    lowest: float | None = None  # a bill whose amount varies: the bottom of its range (amount is the top)
 
 
 @dataclass
@@ -395,9 +396,10 @@ def _scheduled_flows(*, user: User, currency: str, horizon: Horizon, shares: Acc
     for bill in upcoming_bills(user=user, today=horizon.today, days=horizon.days):
         if bill.status != OccurrenceStatus.UPCOMING or bill.currency != currency or bill.due_date > horizon.end:
             continue
-        point = (bill.amount + bill.amount_upper) / 2
-        flows.append(ScheduledFlow(max(bill.due_date, horizon.start), -float(point), bill.payment.name,
-                                   shares.or_main(bill.payment.account_id), "bill"))
+        # The same amount as every total of bills: the top of a varying bill's range.
+        flows.append(ScheduledFlow(max(bill.due_date, horizon.start), -float(bill.amount_upper), bill.payment.name,
+                                   shares.or_main(bill.payment.account_id), "bill",
+                                   lowest=-float(bill.amount) if bill.amount_max is not None else None))
     if salary is not None:
         account_id = shares.or_main(salary.account_id)
         for day in _salary_dates(salary=salary.detected, until=horizon.end):
@@ -418,7 +420,8 @@ def _scheduled_daily(flows: list[ScheduledFlow], horizon: Horizon, *, income: bo
 
 def _scheduled_list(flows: list[ScheduledFlow]) -> list[dict]:
     """The scheduled flows as stored in a summary, by date then label."""
-    return [{"date": f.date.isoformat(), "label": f.label, "amount": money(f.amount), "kind": f.kind}
+    return [{"date": f.date.isoformat(), "label": f.label, "amount": money(f.amount), "kind": f.kind,
+             **({"varies_from": money(f.lowest)} if f.lowest is not None else {})}
             for f in sorted(flows, key=lambda f: (f.date, f.label))]
 
 

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import FinancialProfile, User
+from core.money import money_range_text
 from notifications.models import Notification, NotificationKind, NotificationPreferences, Severity
 from notifications.services import notification_create
 from payments import services
@@ -73,9 +74,7 @@ def _amount_context(payment: RecurringPayment, due: dt.date) -> dict:
 
 
 def _amount_text(payment: RecurringPayment) -> str:
-    text = f"{payment.currency} {payment.amount:,.2f}"
-    if payment.amount_max is not None and payment.amount_max != payment.amount:
-        text += f" to {payment.amount_max:,.2f}"
+    text = money_range_text(payment.amount, payment.amount_max, payment.currency)
     return text
 
 

@@ -81,6 +81,8 @@ class UpcomingBill:
 
     @property
     def amount_upper(self) -> Decimal:
+        """The one amount a bill counts for wherever a sum or a forecast needs a number: the top of its range
+        (planning for the most it can cost). Wherever the bill itself is shown, its range is shown."""
         return self.amount_max if self.amount_max is not None else self.amount
 
     @property

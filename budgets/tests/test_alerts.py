@@ -51,7 +51,7 @@ def test_exceeded_at_100_percent_after_the_warning(owner, account, groceries_bud
     exceeded = Notification.objects.get(user=owner, kind=NotificationKind.BUDGET_EXCEEDED)
     assert exceeded.severity == "critical"
     assert exceeded.context["remaining"] == "-10.00"
-    assert exceeded.title == "Food & Drink is over budget: 210.00 of 200.00 EUR"
+    assert exceeded.title == "Food & Drink is over budget: EUR 210.00 of 200.00"
     (email,) = mail.outbox
     assert email.subject == "Food & Drink is over budget: EUR 210.00 of EUR 200.00 in November"
     assert "You have spent EUR 210.00 of your EUR 200.00 Food & Drink budget for November 2026 (105%)." in email.body

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from core.api import BAD_REQUEST, list_envelope, list_response
 from insights import analytics
 from insights.api import serializers as s
-from insights.selectors import forecast_list
 from insights.models import ForecastKind
+from insights.selectors import forecast_list
 from insights.tasks import forecast_refresh_task
 
 # --- views ---------------------------------------------------------------------------------------------

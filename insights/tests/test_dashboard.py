@@ -60,7 +60,7 @@ def test_cards_budgets_bills_and_the_stored_forecast(client, owner, account, tod
     spent = 100 * len({min(d, today.day) for d in (2, 9, 16)})
     assert f"EUR {spent:,}.00" in page
     assert "EUR 3,000.00" in page                                     # income this month
-    assert "EUR 2,150.00" in page and "80% range EUR 1,900.00 to EUR 2,400.00" in page
+    assert "EUR 2,150.00" in page and "80% range EUR 1,900.00 to 2,400.00" in page
     assert "EUR -42.00" in page                                       # lowest before the next income
     assert "Food &amp; Drink" in page and "EUR 250.00" in page          # the category budget
     assert "Rent" in page and "EUR 950.00" in page                     # the bill due in three days

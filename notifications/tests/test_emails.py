@@ -65,8 +65,8 @@ def test_bill_due_with_a_range_of_amounts(emailed):
     subject, text, html = emailed(NotificationKind.BILL_DUE,
                                   {**BILL, "amount": "40.00", "amount_max": "1250.5", "days_left": 5})
 
-    assert subject == "Netflix: EUR 40.00 to EUR 1,250.50 due in 5 days (Tue 1 Dec 2026)"
-    both(text, html, "EUR 40.00 to EUR 1,250.50")
+    assert subject == "Netflix: EUR 40.00 to 1,250.50 due in 5 days (Tue 1 Dec 2026)"
+    both(text, html, "EUR 40.00 to 1,250.50")
 
 
 def test_bill_overdue(emailed):

@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+
+from core.money import as_decimal, money_text
 
 register = template.Library()
 
 CENT = Decimal("0.01")
-
-
-def _to_decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float):
-        # A float already lost precision; its shortest repr is the closest honest Decimal.
-        value = repr(value)
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
+_to_decimal = as_decimal
 
 
 @register.filter
 def money(value, currency: str = "") -> str:
     """`{{ amount|money:"CHF" }}` -> "CHF 4,250.50": two decimals, thousands separators, ISO code first."""
-    amount = _to_decimal(value)
-    if amount is None or not amount.is_finite():
-        return ""
-    formatted = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    return f"{currency} {formatted}" if currency else formatted
+    return money_text(value, currency)
 
 
 @register.filter
