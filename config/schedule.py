@@ -22,7 +22,9 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from accounts.models import User
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from insights.digest import weekly_digests_send
+from insights.refresh import stale_users_claim
 from insights.services import user_insights_refresh
+from insights.tasks import forecast_refresh_task
 from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
@@ -83,6 +85,16 @@ def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
     """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast."""
     user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
     return None if user is None else user_insights_refresh(user=user)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@locked_job("insights_refresh_sweep", lock="insights-refresh-sweep")
+def insights_refresh_sweep() -> dict[str, int]:
+    """Forecasts older than their ledger whose refresh was never queued (the queue was down) or got lost."""
+    users = stale_users_claim()
+    for user_id in users:
+        forecast_refresh_task(user_id)
+    return {"users": len(users)}
 
 
 @db_periodic_task(crontab(minute="40"))

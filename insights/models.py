@@ -50,3 +50,25 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} forecast for {self.user_id} ({self.method}, {self.start_date})"
+
+
+class RefreshState(models.Model):
+    """When a user's ledger last changed, and when the figures insights stores (the forecast) caught up.
+
+    A change to the ledger queues one refresh a short while later (changes in a burst share it); a page shows
+    "updating" while the stored figures are older than the last change.
+    """
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, primary_key=True,
+                                related_name="insights_refresh")
+    ledger_changed_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True, help_text="The ledger as of this moment is counted.")
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="A refresh is queued (None: none is).")
+
+    def __str__(self) -> str:
+        return f"Refresh state of user {self.user_id}"
+
+    @property
+    def is_stale(self) -> bool:
+        return self.ledger_changed_at is not None and (self.refreshed_at is None
+                                                       or self.refreshed_at < self.ledger_changed_at)

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from insights.models import Forecast, ForecastKind
+from insights.models import Forecast, ForecastKind, RefreshState
 
 
 def forecast_list(*, user: User, kind: str | None = None) -> QuerySet[Forecast]:
@@ -23,7 +23,8 @@ def forecast_list(*, user: User, kind: str | None = None) -> QuerySet[Forecast]:
 
 
 def forecast_page(*, user: User) -> dict[str, Any]:
-    """What the forecast page shows, from stored rows only (two queries at most, never a fit)."""
+    """What the forecast page shows, from stored rows only (three queries at most, never a fit), with when it
+    was computed and whether a newer ledger is being counted in."""
     rows = list(forecast_list(user=user))
     total = next((r for r in rows if r.kind == ForecastKind.BALANCE and r.account_id is None), None)
     accounts = [r for r in rows if r.kind == ForecastKind.BALANCE and r.account_id is not None]
@@ -33,9 +34,12 @@ def forecast_page(*, user: User) -> dict[str, Any]:
         chart = {"currency": total.currency,
                  "history": [{"date": p["date"], "balance": p["balance"]} for p in total.summary.get("history", [])],
                  "forecast": total.points}
+    state = RefreshState.objects.filter(user=user).first()
     return {"total": total, "summary": with_dates(total.summary) if total else {},
             "accounts": [(row, with_dates(row.summary)) for row in accounts], "spending": spending,
-            "chart": chart}
+            "chart": chart, "computed_at": total.created_at if total else None,
+            # The ledger changed after these figures were computed: a refresh is on its way.
+            "updating": bool(total and state and state.is_stale)}
 
 
 def with_dates(value: Any) -> Any:

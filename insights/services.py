@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from accounts.models import User
 from budgets.alerts import budget_alerts_check
 from budgets.services import budget_month_open
+from insights import refresh
 from insights.forecasts import forecasts_refresh
 from insights.models import Forecast, ForecastKind
 from payments.services import bills_match
@@ -40,8 +43,10 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None, force: bo
     """
 
     today = today or user.financial_profile.local_today()
+    as_of = timezone.now()
     last = _last_forecast(user)
-    changed = force or last is None or _changed_since(user, last[0])
+    changed = (force or last is None or _changed_since(user, last[0])
+               or refresh.refresh_state_get(user=user).is_stale)  # a deletion moves no updated_at
     outcome: dict[str, int] = {}
     if changed or today.weekday() == user.pk % DETECTION_WEEKDAY_SPREAD:
         detected = subscription_suggestions_refresh(user=user, today=today)
@@ -54,6 +59,7 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None, force: bo
     stale = fitted_on is None or fitted_on <= today - dt.timedelta(days=FORECAST_MAX_AGE_DAYS)
     if changed or stale or matched.paid or matched.overdue:
         forecast = forecasts_refresh(user=user, today=today)
+        refresh.refresh_finished(user=user, as_of=as_of)
         outcome.update(forecasts=forecast["forecasts"], forecast_fit_ms=forecast["fit_ms"],
                        low_balance_alerts=forecast["low_balance_alerts"])
     else:

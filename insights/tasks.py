@@ -4,16 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from core.jobs import locked_job
+from insights import refresh
 from insights.forecasts import forecasts_refresh
+
+log = structlog.get_logger(__name__)
 
 
 @db_task()
-@locked_job("forecast_refresh", lock="forecast-refresh-{user_id}")
+@locked_job("forecast_refresh", lock="forecast-refresh-{user_id}", retry_when_locked=refresh.REFRESH_DELAY_SECONDS)
 def forecast_refresh_task(user_id: int) -> dict[str, Any] | None:
-    """Recompute one user's forecasts (the Refresh button); a second press while it runs is dropped."""
+    """Recompute one user's forecasts: after the ledger changed, or the Refresh button. When another worker is
+    computing them, once more after it (the change it was queued for may be newer than that run)."""
+    as_of = refresh.refresh_started(user_id=user_id)
     user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
-    return None if user is None else forecasts_refresh(user=user)
+    if user is None:
+        return None
+    outcome = forecasts_refresh(user=user)
+    refresh.refresh_finished(user=user, as_of=as_of)
+    return outcome
+
+
+def forecast_refresh_soon(*, user_id: int, delay: int = refresh.REFRESH_DELAY_SECONDS) -> None:
+    """Queue the refresh; an unreachable queue leaves the user to the sweep instead of failing the request."""
+    try:
+        forecast_refresh_task.schedule(args=(user_id,), delay=delay)
+    except Exception as error:  # the ledger write is committed already: never turn it into an error page
+        log.warning("insights_refresh_not_queued", user_id=user_id, error=str(error))
+        refresh.refresh_queue_failed(user_id=user_id)
+
+
+def on_ledger_changed(sender: object, *, user: User, **kwargs: object) -> None:
+    """transactions.signals.ledger_changed: the stored figures are stale; refresh them in a short while."""
+    if refresh.ledger_change_record(user=user):
+        forecast_refresh_soon(user_id=user.pk)

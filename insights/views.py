@@ -11,12 +11,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from insights import analytics
 from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
 from insights.dashboard import dashboard_get
+from insights.refresh import figures_are_stale
 from insights.selectors import forecast_page
 from insights.tasks import forecast_refresh_task
 
@@ -146,3 +148,15 @@ class ForecastRefreshView(LoginRequiredMixin, View):
         transaction.on_commit(lambda: forecast_refresh_task(user_id))
         messages.success(request, "Recomputing; this takes a few seconds. Reload the page to see the new forecast.")
         return redirect("insights:forecast")
+
+
+class ForecastStatusView(LoginRequiredMixin, View):
+    """Polled by the "updating" badge: the badge again while the forecast is older than the ledger, else a
+    full reload of the page (htmx's HX-Refresh), which then shows the new figures."""
+
+    def get(self, request):
+        if figures_are_stale(user=request.user):
+            return render(request, "insights/_updating.html")
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response

@@ -136,7 +136,8 @@ def prophet_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
     yhat = np.clip(yhat, 0, None)
     lower = np.minimum(np.clip(np.quantile(paths, quantiles[0], axis=1), 0, None), yhat)
     upper = np.maximum(np.quantile(paths, quantiles[1], axis=1), yhat)
-    note = "Weekly and yearly seasonality" if yearly else "Weekly seasonality (yearly needs two years of history)"
+    note = ("Learned from your weekly and yearly patterns" if yearly
+            else "Learned from your weekly pattern (a yearly one needs two years of history)")
     return EverydayForecast(method=PROPHET, note=note, dates=dates, yhat=yhat, lower=lower, upper=upper,
                             samples=paths, history_days=len(history),
                             fit_ms=round((time.perf_counter() - began) * 1000))
@@ -147,7 +148,8 @@ def everyday_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, 
     """Prophet when the history allows it, else the heuristic with a note saying why."""
     days = len(history)
     if days < min_history_days:
-        note = f"Only {days} days of history; Prophet needs about {min_history_days}"
+        note = (f"Only {days} days of history: the average of your recent weeks until there are about "
+                f"{min_history_days}")
         return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples,
                                   fallback="short_history")
     if not (history.to_numpy(dtype=float) != 0).any():
@@ -156,6 +158,7 @@ def everyday_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, 
     try:
         return prophet_forecast(history, start=start, horizon_days=horizon_days, samples=samples)
     except Exception as error:  # noqa: BLE001 - any failure of the fit falls back, and says so
-        note = f"Prophet failed ({type(error).__name__}); mean by weekday of the last 8 weeks"
+        logging.getLogger(__name__).warning("forecast fit failed, using the weekday average: %r", error)
+        note = "The average of each weekday over the last 8 weeks (the learned forecast could not be computed)"
         return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples,
                                   fallback="failed")

@@ -18,6 +18,7 @@ from core.api import BAD_REQUEST, list_envelope, list_response
 from insights import analytics
 from insights.api import serializers as s
 from insights.models import ForecastKind
+from insights.refresh import figures_are_stale
 from insights.selectors import forecast_list
 from insights.tasks import forecast_refresh_task
 
@@ -133,14 +134,17 @@ class SavingsProjectionView(AnalyticsView):
 
 class ForecastListView(APIView):
     @extend_schema(parameters=[OpenApiParameter("kind", enum=ForecastKind.values, required=False)],
-                   responses={200: list_envelope(s.ForecastSerializer, "ForecastList"), 400: BAD_REQUEST})
+                   responses={200: list_envelope(s.ForecastSerializer, "ForecastList", updating=serializers.BooleanField(
+                       help_text="Your ledger changed after these were computed (created_at); new ones are on their "
+                                 "way, usually within a minute.")), 400: BAD_REQUEST})
     def get(self, request):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in ForecastKind.values:
             raise ValidationError({"kind": [f"Unknown kind {kind[:40]!r}; use one of "
                                             f"{', '.join(ForecastKind.values)}."]})
         return list_response(request=request, view=self, items=forecast_list(user=request.user, kind=kind),
-                             serializer=s.ForecastSerializer)
+                             serializer=s.ForecastSerializer,
+                             extra={"updating": figures_are_stale(user=request.user)})
 
 
 class ForecastRefreshView(APIView):

@@ -44,7 +44,8 @@ def test_the_page_shows_the_stored_forecast_and_never_fits(client, owner, foreca
     assert "80% range" in html
     assert "Lowest before your next income" in html and "EUR 1,400.00" in html
     assert "Spending for the rest of the month" in html and "EUR 210.00" in html
-    assert "Heuristic: Only 40 days of history; Prophet needs about 60." in html
+    assert "Your recent average" in html and "Only 40 days of history: the average of your recent weeks" in html
+    assert "Prophet" not in html and "Heuristic" not in html  # words for what the user gets, not the library
     assert 'id="forecast-data"' in html and "vendor/chart.umd.min.js" in html and "js/forecast.js" in html
     assert "Show the numbers" in html and "2026-11-30" in html  # the data table's last forecast day
     assert "Main checking" in html

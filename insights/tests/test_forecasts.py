@@ -47,7 +47,7 @@ def test_short_history_falls_back_to_the_heuristic_and_stores_every_series(owner
                          ("balance", None)}
     total = rows[("balance", None)]
     assert total.method == "heuristic"
-    assert total.method_note == "Only 40 days of history; Prophet needs about 60"
+    assert total.method_note == "Only 40 days of history: the average of your recent weeks until there are about 60"
     assert total.start_date == dt.date(2026, 10, 11) and total.horizon_days == 51  # to 30 Nov
     assert total.interval_width == Decimal("0.80") and total.currency == "EUR"
     assert total.summary["current_balance"] == "1600.00"

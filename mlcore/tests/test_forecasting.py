@@ -25,7 +25,7 @@ def test_short_history_uses_the_weekday_heuristic_and_says_why():
     history = _series(41)
     result = forecasting.everyday_forecast(history, start=dt.date(2026, 10, 11), horizon_days=14)
     assert result.method == "heuristic"
-    assert result.note == "Only 41 days of history; Prophet needs about 60"
+    assert result.note == "Only 41 days of history: the average of your recent weeks until there are about 60"
     saturday = result.dates.index(dt.date(2026, 10, 17))
     monday = result.dates.index(dt.date(2026, 10, 12))
     assert 75 < result.yhat[saturday] < 85 and 15 < result.yhat[monday] < 25
@@ -47,7 +47,7 @@ def test_a_prophet_failure_falls_back_with_a_note(monkeypatch):
     monkeypatch.setattr(forecasting, "prophet_forecast", broken)
     result = forecasting.everyday_forecast(_series(120), start=dt.date(2026, 10, 11), horizon_days=7)
     assert result.method == "heuristic"
-    assert result.note.startswith("Prophet failed (RuntimeError)")
+    assert result.note.startswith("The average of each weekday over the last 8 weeks")
 
 
 def test_prophet_on_a_year_of_history_gives_sane_month_totals_inside_their_interval():
