@@ -43,6 +43,13 @@ class BudgetProgress:
     pace: str  # "on track" or "ahead of pace" (spending faster than the month passes)
 
     @property
+    def pace_text(self) -> str:
+        """What every page says of the pace, with how far ahead: "Ahead of pace: 62% spent, 45% of the month gone"."""
+        if self.pace == "on track":
+            return "On track"
+        return f"Ahead of pace: {self.percent}% spent, {self.month_elapsed}% of the month gone"
+
+    @property
     def currency(self) -> str:
         return self.budget.currency
 

@@ -25,7 +25,7 @@ def _month_url(month: dt.date) -> str:
 
 
 def _method_label(method: str) -> str:
-    return "Model" if method == "model" else "Heuristic: median of the last 3 months"
+    return "Predicted from your spending pattern" if method == "model" else "The median of your last 3 months"
 
 
 def budget_page_context(request, month: dt.date, form: BudgetForm | None = None) -> dict:

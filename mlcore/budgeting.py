@@ -117,7 +117,7 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
     candidates = np.flatnonzero(np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS)
     categories = Category.objects.in_bulk([int(panel.category_ids[i]) for i in candidates])
     history = category_history(panel, column)
-    model, model_problem = None, "no trained model yet"
+    model, model_problem = None, ""
     if len(candidates) and history.max(initial=0) >= MIN_HISTORY_MONTHS:
         try:
             model = budget_model_get()
@@ -125,7 +125,7 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
             pass
         except ArtifactError as error:
             logger.warning("Budget suggestions without the model: %s", error)
-            model_problem = "the model could not be loaded"
+            model_problem = ""  # the user learns nothing from "the model": the median speaks for itself
     modelled = np.array([i for i in candidates if model is not None and history[i] >= MIN_HISTORY_MONTHS], dtype=int)
     predictions: dict[int, tuple[float, float]] = {}
     if len(modelled):
@@ -146,25 +146,28 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
                                      panel=panel, row=int(i), column=column, point=point, upper=upper,
                                      currency=currency)))
             continue
+        reason = model_problem
         if history[i] < MIN_HISTORY_MONTHS:
             months = int(history[i])
-            reason = (f"only {months} month{'s' if months != 1 else ''} of history in this category, "
-                      "too little for the model")
-        else:
-            reason = model_problem
+            reason = (f"{months} month{'s' if months != 1 else ''} of history in this category; from "
+                      f"{MIN_HISTORY_MONTHS} months on, the suggestion follows your own pattern")
         figures = ", ".join(_whole(v) for v in last3)
         drafts.append(_Draft(
             category=category, last3=last3, median=median, value=median, predicted=median, method="heuristic",
-            explanation=f"Median of your last {len(last3)} months ({currency} {figures}); {reason}",
+            explanation=f"Median of your last {len(last3)} months ({currency} {figures})" + (
+                f"; {reason}" if reason else ""),
         ))
 
     _savings_trim(drafts, income=_monthly_income(profile=profile, panel=panel, column=column),
                   target_rate=float(profile.savings_rate_target or 0))
     drafts.sort(key=lambda d: -d.value)
+    # A suggestion of nothing (a category spent in once in three months) is no budget: left out, and out of
+    # the overall one too, so that "the sum of N" counts what the user sees.
+    kept = [d for d in drafts if budget_amount_round(d.value) > 0]
     suggestions = [
         BudgetSuggestion(category=d.category, amount=budget_amount_round(d.value), currency=currency,
                          method=d.method, explanation=d.explanation, predicted=_money(d.predicted))
-        for d in drafts
+        for d in kept
     ]
     if suggestions:
         total = sum((s.amount for s in suggestions), Decimal("0"))
@@ -172,8 +175,9 @@ def budget_suggestions(*, user: User, month: dt.date) -> list[BudgetSuggestion]:
         count = len(suggestions)
         suggestions.append(BudgetSuggestion(
             category=None, amount=total, currency=currency, method="model" if methods == {"model"} else "heuristic",
-            explanation=f"The sum of your {count} category suggestion{'s' if count != 1 else ''}",
-            predicted=_money(sum(d.predicted for d in drafts)),
+            explanation=(f"The sum of the {count} category suggestions above" if count != 1
+                         else "The same as the one category suggestion above"),
+            predicted=_money(sum(d.predicted for d in kept)),
         ))
     return suggestions
 
@@ -226,9 +230,12 @@ def _savings_trim(drafts: list[_Draft], *, income: float | None, target_rate: fl
     factor = max(0.0, (allowed - fixed_total) / flexible_total)
     for d in flexible:
         trimmed = max(d.value * factor, d.median * TRIM_FLOOR)
-        if trimmed < d.value - 0.5:
-            share = round(100 * (1 - trimmed / d.value))
-            d.explanation += f"; trimmed {share}% toward your {target_rate:g}% savings target"
+        before, after = budget_amount_round(d.value), budget_amount_round(trimmed)
+        if after < before:
+            # The amounts the user sees, before and after: the text is true whatever the median was.
+            d.explanation += (f"; lowered from {_whole(float(before))} to {_whole(float(after))} to leave room for "
+                              f"your {target_rate:g}% savings target")
+        if trimmed < d.value:
             d.value = trimmed
 
 

@@ -59,6 +59,8 @@ class BudgetOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "warning", "over"])
     month_elapsed = serializers.IntegerField(help_text="Percent of the month that has passed.")
     pace = serializers.ChoiceField(choices=["on track", "ahead of pace"])
+    pace_text = serializers.CharField(help_text='What the pages say: "On track", or "Ahead of pace: 62% spent, '
+                                                '45% of the month gone".')
 
 
 class BudgetSuggestionSerializer(serializers.Serializer):

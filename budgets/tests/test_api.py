@@ -40,6 +40,7 @@ def test_list_with_progress(api, owner, account):
         "amount": "200.00", "currency": "EUR", "rollover": False, "rolled_over": "0.00", "source": "manual",
         "explanation": "", "available": "200.00", "spent": "170.00", "remaining": "30.00", "percent": 85,
         "status": "warning", "month_elapsed": 67, "pace": "ahead of pace",
+        "pace_text": "Ahead of pace: 85% spent, 67% of the month gone",
     }
     assert [row["amount"] for row in api.get(URL, {"month": "2026-12"}).json()["results"]] == ["5.00"]
 

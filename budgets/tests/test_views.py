@@ -47,7 +47,8 @@ def test_list_shows_overall_categories_progress_and_suggestions(signed_in, owner
     assert "Roll-over +EUR 0.00" in page
     assert "Suggested: <span class=\"tabular-nums\">EUR 300.00</span>" in page  # beside Food & Drink
     assert "Median of your last 3 months (EUR 240, 360, 300)" in page
-    assert "Heuristic: median of the last 3 months" in page
+    assert "The median of your last 3 months" in page and "Heuristic" not in page
+    assert "Ahead of pace: " in page and "% of the month gone" in page
     assert "Suggested budgets" in page and "Transportation" in page  # suggested, no budget yet
     assert "Accept all suggestions" in page
     assert "← Oct 2026" in page and "Dec 2026 →" in page
