@@ -128,19 +128,56 @@ class TransactionForm(forms.Form):
 
 
 class AccountForm(forms.Form):
+    """An account and its balance: today's, as the bank shows it, or an opening balance at the start of a day."""
+
+    TODAY, OPENING = "today", "opening"
+
     name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"placeholder": "e.g. Main checking"}))
     kind = forms.ChoiceField(choices=AccountKind.choices)
     currency = forms.ChoiceField(choices=currency_choices, initial="EUR")
-    opening_balance = forms.DecimalField(max_digits=14, decimal_places=2, initial=Decimal("0.00"),
-                                         widget=_amount_input(),
-                                         help_text="What the account held on the opening date.")
-    opening_date = forms.DateField(widget=_date_input(), help_text="Transactions from this day on count towards the balance.")
+    balance = forms.DecimalField(max_digits=14, decimal_places=2, widget=_amount_input(),
+                                 help_text="Negative for a card or an overdraft. Not sure? Enter 0.00: after an "
+                                           "import, Finsight compares with the balance the bank's file states.")
+    balance_as_of = forms.ChoiceField(
+        label="The balance is", initial=TODAY, widget=forms.RadioSelect(attrs={"class": "rounded-full"}),
+        choices=[(TODAY, "Today’s, as your bank shows it now"), (OPENING, "An opening balance, at the start of a day")],
+    )
+    opening_date = forms.DateField(widget=_date_input(), label="Opening day",
+                                   error_messages={"required": "Choose the day the opening balance is for."},
+                                   help_text="Transactions from this day on add to the opening balance; "
+                                             "imported older ones fill in the days before it.")
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             # Amounts already recorded are in this currency; changing it would silently relabel them.
             del self.fields["currency"]
+        # The day is needed for an opening balance only (the page shows the field only then).
+        self.fields["opening_date"].required = not self.is_bound or self.data.get("balance_as_of") == self.OPENING
+
+    def account_fields(self) -> dict:
+        """What the account services take: name, kind (and currency), with the balance as today's or opening."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("name", "kind", "currency") if name in self.fields}
+        if data["balance_as_of"] == self.TODAY:
+            return fields | {"current_balance": data["balance"]}
+        return fields | {"opening_balance": data["balance"], "opening_date": data["opening_date"]}
+
+    @classmethod
+    def initial_for(cls, account: Account, *, today) -> dict:
+        """The edit form's values: today's balance when the known balance is today's, else the opening balance."""
+        initial = {"name": account.name, "kind": account.kind}
+        if account.known_balance_date >= today:
+            return initial | {"balance": account.known_balance, "balance_as_of": cls.TODAY}
+        return initial | {"balance": account.opening_balance, "balance_as_of": cls.OPENING,
+                          "opening_date": account.opening_date}
+
+
+class AccountAdjustForm(forms.Form):
+    """The bank's balance at the end of a day, to make Finsight's agree with (the reconciliation's button)."""
+
+    date = forms.DateField(widget=_date_input())
+    bank_balance = forms.DecimalField(max_digits=14, decimal_places=2, widget=_amount_input())
 
 
 class CategoryCreateForm(forms.Form):

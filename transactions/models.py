@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
@@ -24,13 +26,53 @@ class AccountKind(models.TextChoices):
     INVESTMENT = "investment", "Investment"
 
 
+def _yesterday() -> date:
+    return timezone.localdate() - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A balance the bank stated for the end of a day beside Finsight's balance for that day."""
+
+    bank_balance: Decimal
+    finsight_balance: Decimal
+    on: date
+    currency: str
+    source: str  # a StatedBalanceSource value: where the bank stated it
+    import_id: int  # the import whose file stated it
+
+    @property
+    def difference(self) -> Decimal:
+        """What an adjustment on that day must add for Finsight to agree with the bank."""
+        return self.bank_balance - self.finsight_balance
+
+    @property
+    def matches(self) -> bool:
+        return self.difference == 0
+
+    @property
+    def source_label(self) -> str:
+        return StatedBalanceSource(self.source).label if self.source in StatedBalanceSource.values else ""
+
+
 class Account(models.Model):
+    """An account's balance is anchored on one known balance: every other day's is worked out from it.
+
+    ``known_balance`` is the balance at the end of ``known_balance_date`` (as the user gave it, or as a bank
+    statement they reconciled with stated it): every transaction dated on or before that day is already in it.
+    The balance at the end of any day d is the known balance plus the transactions after the known date up to
+    d, or minus those after d up to the known date. So importing older history never moves today's balance;
+    it fills in the balances before it.
+    """
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger_accounts")
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=AccountKind.choices, default=AccountKind.CHECKING)
     currency = models.CharField(max_length=3, choices=currency_choices, default="EUR")
-    opening_balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
-    opening_date = models.DateField(default=timezone.localdate)
+    known_balance = models.DecimalField(**MONEY, default=Decimal("0.00"),
+                                        help_text="The balance at the end of the known balance date.")
+    # Yesterday by default: an opening balance of today, so that today's transactions count.
+    known_balance_date = models.DateField(default=_yesterday)
     # The column mapping confirmed at the last import into this account, reused next time.
     import_mapping = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,6 +83,34 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The known balance said the other way round: the opening balance at the start of the next day.
+    @property
+    def opening_balance(self) -> Decimal:
+        return self.known_balance
+
+    @opening_balance.setter
+    def opening_balance(self, value: Decimal) -> None:
+        self.known_balance = value
+
+    @property
+    def opening_date(self) -> date:
+        return self.known_balance_date + timedelta(days=1)
+
+    @opening_date.setter
+    def opening_date(self, value: date) -> None:
+        self.known_balance_date = value - timedelta(days=1)
+
+    @property
+    def reconciliation(self) -> Reconciliation | None:
+        """The latest statement's balance beside Finsight's on its day, when account_list() annotated it."""
+        annotated = vars(self)
+        if annotated.get("statement_balance") is None:
+            return None
+        return Reconciliation(bank_balance=annotated["statement_balance"],
+                              finsight_balance=annotated["statement_day_balance"], on=annotated["statement_date"],
+                              currency=self.currency, source=annotated["statement_source"],
+                              import_id=annotated["statement_import_id"])
 
 
 class CategoryKind(models.TextChoices):
@@ -100,6 +170,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Refused"
 
 
+class StatedBalanceSource(models.TextChoices):
+    LEDGER = "ledger", "the statement's booked balance (OFX LEDGERBAL)"
+    AVAILABLE = "available", "the statement's available balance (OFX AVAILBAL)"
+    COLUMN = "column", "the file's balance column"
+
+
 class ImportBatch(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="import_batches")
@@ -116,6 +192,11 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # What was deliberately left out (pending rows, balance lines, trades), said after the run.
     notes = models.JSONField(default=list, blank=True)
+    # The balance the file states for the end of a day (OFX LEDGERBAL, a balance column), to reconcile with.
+    stated_balance = models.DecimalField(**MONEY, null=True, blank=True)
+    stated_balance_date = models.DateField(null=True, blank=True)
+    stated_balance_source = models.CharField(max_length=10, choices=StatedBalanceSource.choices, blank=True,
+                                             default="")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -132,6 +213,16 @@ class ImportBatch(models.Model):
         if not self.rows_total:
             return 0
         return min(100, int(self.rows_processed * 100 / self.rows_total))
+
+    @property
+    def reconciliation(self) -> Reconciliation | None:
+        """The stated balance beside Finsight's on its day, when import_batch_list() annotated it."""
+        finsight = vars(self).get("statement_day_balance")
+        if self.stated_balance is None or self.stated_balance_date is None or finsight is None:
+            return None
+        return Reconciliation(bank_balance=self.stated_balance, finsight_balance=finsight,
+                              on=self.stated_balance_date, currency=self.account.currency,
+                              source=self.stated_balance_source, import_id=self.pk)
 
 
 class Tag(models.Model):
@@ -162,6 +253,7 @@ class Source(models.TextChoices):
     RECEIPT = "receipt", "Receipt"
     VOICE = "voice", "Voice"
     API = "api", "API"
+    ADJUSTMENT = "adjustment", "Balance adjustment"
 
 
 class TransactionQuerySet(models.QuerySet["Transaction"]):

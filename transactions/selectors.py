@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from transactions.models import Account, Category, HiddenFlag, ImportBatch, Transaction, TransactionSplit
+from transactions.models import (
+    Account,
+    Category,
+    HiddenFlag,
+    ImportBatch,
+    ImportStatus,
+    Transaction,
+    TransactionSplit,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+CENT = Decimal("0.01")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -32,33 +57,90 @@ def amount_in_preferred(currency: str | F, *, prefix: str = "") -> Case:
     )
 
 
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _in_account_currency(currency: OuterRef) -> Case:
+    """A transaction's amount in its account's currency: its amount when recorded in it, its converted amount
+    when converted into it (the usual case for another currency), else nothing."""
+    return Case(
+        When(currency=currency, then=F("amount")),
+        When(converted_currency=currency, then=F("amount_converted")),
+        default=ZERO, output_field=MONEY_FIELD,
+    )
+
+
+def _movement_after_known(*, through: str) -> Subquery:
+    """The sum of the account's transactions after its known balance date, in its currency. ``through`` reaches
+    the account from the outer query ("" from Account, "account__" from ImportBatch)."""
+    account_id = OuterRef("account_id" if through else "pk")
+    movement = (
+        Transaction.objects.filter(account_id=account_id, date__gt=OuterRef(f"{through}known_balance_date"))
+        .order_by().values("account_id")
+        .annotate(total=Sum(_in_account_currency(OuterRef(f"{through}currency"))))
+        .values("total")
+    )
+    return Subquery(movement, output_field=MONEY_FIELD)
+
+
+def _movement_to_day(*, through: str, day: str) -> Subquery:
+    """What the account's transactions add to its known balance to make the balance at the end of the day in the
+    outer query's field ``day``: those after the known date up to that day, less those after it up to the known
+    date."""
+    account_id = OuterRef("account_id" if through else "pk")
+    known, on = OuterRef(f"{through}known_balance_date"), OuterRef(day)
+    amount = _in_account_currency(OuterRef(f"{through}currency"))
+    movement = (
+        Transaction.objects.filter(account_id=account_id)
+        .order_by().values("account_id")
+        .annotate(total=Sum(Case(
+            When(date__gt=known, date__lte=on, then=amount),
+            When(date__gt=on, date__lte=known, then=amount * Value(-1)),
+            default=ZERO, output_field=MONEY_FIELD,
+        )))
+        .values("total")
+    )
+    return Subquery(movement, output_field=MONEY_FIELD)
+
+
 def account_list(*, user: User) -> QuerySet[Account]:
-    """The user's accounts with ``balance``: the opening balance plus every transaction since the opening date.
+    """The user's accounts with ``balance`` (the known balance plus every transaction after its day) and the
+    latest bank statement to reconcile with (``reconciliation``: the statement's balance beside Finsight's on
+    its day), in a constant number of queries.
 
     Amounts count in the account's currency: a transaction recorded in another currency counts with its
     converted amount when that conversion was into the account's currency (the usual case), else not at all.
     """
-    in_account_currency = Case(
-        When(currency=OuterRef("currency"), then=F("amount")),
-        When(converted_currency=OuterRef("currency"), then=F("amount_converted")),
-        default=ZERO,
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
-    movement = (
-        Transaction.objects.filter(account_id=OuterRef("pk"), date__gte=OuterRef("opening_date"))
-        .order_by()
-        .values("account_id")
-        .annotate(total=Sum(in_account_currency))
-        .values("total")
-    )
+    latest = (ImportBatch.objects.filter(account_id=OuterRef("pk"), status=ImportStatus.DONE,
+                                         stated_balance__isnull=False, stated_balance_date__isnull=False)
+              .order_by("-stated_balance_date", "-created_at", "-pk"))
     return Account.objects.filter(owner=user).annotate(
-        balance=F("opening_balance")
-        + Coalesce(Subquery(movement, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO),
+        balance=F("known_balance") + Coalesce(_movement_after_known(through=""), ZERO),
+        statement_balance=Subquery(latest.values("stated_balance")[:1], output_field=MONEY_FIELD),
+        statement_date=Subquery(latest.values("stated_balance_date")[:1], output_field=DateField()),
+        statement_source=Subquery(latest.values("stated_balance_source")[:1], output_field=CharField()),
+        statement_import_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
+    ).annotate(
+        statement_day_balance=F("known_balance") + Coalesce(_movement_to_day(through="", day="statement_date"), ZERO),
     ).order_by("name")
 
 
 def account_get(*, user: User, pk: int) -> Account:
     return get_object_or_404(account_list(user=user), pk=pk)
+
+
+def account_balance_on(*, user: User, account: Account, on: date) -> Decimal:
+    """The account's balance at the end of a day, in its currency."""
+    low, high = sorted((on, account.known_balance_date))
+    in_currency = Case(
+        When(currency=account.currency, then=F("amount")),
+        When(converted_currency=account.currency, then=F("amount_converted")),
+        default=ZERO, output_field=MONEY_FIELD,
+    )
+    between = Transaction.objects.filter(owner=user, account=account, date__gt=low, date__lte=high)
+    total: Decimal = between.aggregate(total=Coalesce(Sum(in_currency), ZERO))["total"]
+    total = total.quantize(CENT)
+    return account.known_balance + total if on >= account.known_balance_date else account.known_balance - total
 
 
 def category_list(*, user: User,
@@ -97,7 +179,15 @@ def transaction_get(*, user: User, pk: int) -> Transaction:
 
 
 def import_batch_list(*, user: User) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(owner=user).select_related("account")
+    """The user's imports with Finsight's balance on the day the file states a balance for (``reconciliation``)."""
+    return ImportBatch.objects.filter(owner=user).select_related("account").annotate(
+        statement_day_balance=Case(
+            When(stated_balance_date__isnull=True, then=Value(None, output_field=MONEY_FIELD)),
+            default=F("account__known_balance") + Coalesce(
+                _movement_to_day(through="account__", day="stated_balance_date"), ZERO),
+            output_field=MONEY_FIELD,
+        ),
+    )
 
 
 def import_batch_get(*, user: User, pk: int) -> ImportBatch:

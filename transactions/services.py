@@ -6,7 +6,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,8 @@ from django.db import transaction as db_transaction
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.dates import date_problem
+from transactions import selectors
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.models import (
     Account,
@@ -40,15 +42,37 @@ def ledger_changed_on_commit(*, user: User) -> None:
     db_transaction.on_commit(lambda: ledger_changed.send(sender=Transaction, user=user))
 
 
+def _known_balance(*, user: User, current_balance: Decimal | None, opening_balance: Decimal | None,
+                   opening_date: date | None, today: date | None) -> tuple[Decimal, date] | None:
+    """(balance, end of which day) from what the person gave: today's balance, or an opening balance at the
+    start of a day (the balance at the end of the day before); None when they gave neither."""
+    if current_balance is not None and (opening_balance is not None or opening_date is not None):
+        raise ValidationError({"current_balance": "Give either today's balance or an opening balance, not both."})
+    today = today or user.financial_profile.local_today()
+    if current_balance is not None:
+        return Decimal(current_balance).quantize(CENT), today
+    if opening_balance is None and opening_date is None:
+        return None
+    return Decimal(opening_balance or 0).quantize(CENT), (opening_date or today) - timedelta(days=1)
+
+
 @db_transaction.atomic
-def account_create(*, user: User, name: str, kind: str, currency: str, opening_balance: Decimal = Decimal("0"),
-                   opening_date: date | None = None) -> Account:
+def account_create(*, user: User, name: str, kind: str, currency: str, current_balance: Decimal | None = None,
+                   opening_balance: Decimal | None = None, opening_date: date | None = None,
+                   today: date | None = None) -> Account:
+    """A new account whose balance is ``current_balance`` today, or ``opening_balance`` at the start of
+    ``opening_date`` (today when not given): history imported later fills in the days before, and never
+    moves that balance. Neither: an opening balance of zero today."""
     name = name.strip()
     if Account.objects.filter(owner=user, name__iexact=name).exists():
         raise ValidationError({"name": f"You already have an account called {name!r}."})
-    account = Account(owner=user, name=name, kind=kind, currency=currency.upper(), opening_balance=opening_balance)
-    if opening_date:
-        account.opening_date = opening_date
+    if current_balance is None and opening_balance is None:
+        opening_balance = Decimal(0)
+    known = _known_balance(user=user, current_balance=current_balance, opening_balance=opening_balance,
+                           opening_date=opening_date, today=today)
+    assert known is not None  # one of the two balances is given
+    account = Account(owner=user, name=name, kind=kind, currency=currency.upper(), known_balance=known[0],
+                      known_balance_date=known[1])
     account.full_clean(exclude=["owner"])
     account.save()
     ledger_changed_on_commit(user=user)
@@ -56,17 +80,76 @@ def account_create(*, user: User, name: str, kind: str, currency: str, opening_b
 
 
 @db_transaction.atomic
-def account_update(*, account: Account, data: dict[str, Any]) -> Account:
-    fields = [f for f in ("name", "kind", "opening_balance", "opening_date") if f in data]
+def account_update(*, account: Account, data: dict[str, Any], today: date | None = None) -> Account:
+    """Rename, change the kind, or give the balance again (today's, or an opening balance; an opening balance
+    or date alone keeps the other half as it was)."""
     if "name" in data and Account.objects.filter(owner=account.owner, name__iexact=data["name"].strip()).exclude(
             pk=account.pk).exists():
         raise ValidationError({"name": f"You already have an account called {data['name']!r}."})
+    fields = [f for f in ("name", "kind") if f in data]
     for field in fields:
         setattr(account, field, data[field].strip() if field == "name" else data[field])
+    if {"current_balance", "opening_balance", "opening_date"} & data.keys():
+        opening_balance, opening_date = data.get("opening_balance"), data.get("opening_date")
+        if data.get("current_balance") is None and (opening_balance is None) != (opening_date is None):
+            opening_balance = account.known_balance if opening_balance is None else opening_balance
+            opening_date = account.opening_date if opening_date is None else opening_date
+        known = _known_balance(user=account.owner, current_balance=data.get("current_balance"),
+                               opening_balance=opening_balance, opening_date=opening_date, today=today)
+        if known is not None:
+            account.known_balance, account.known_balance_date = known
+            fields += ["known_balance", "known_balance_date"]
     account.full_clean(exclude=["owner"])
     account.save(update_fields=fields)
     ledger_changed_on_commit(user=account.owner)
     return account
+
+
+def _money_words(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+@db_transaction.atomic
+def account_balance_adjust(*, user: User, account: Account, on: date, bank_balance: Decimal,
+                           today: date | None = None) -> Transaction:
+    """Make Finsight's balance at the end of ``on`` what the bank says, with an adjustment transaction that day
+    (under Transfers, source "adjustment": neither spending nor income). Balances from that day on move by the
+    difference and earlier ones stay; when the day is on or before the account's known balance date, the bank's
+    balance becomes the known balance, so that the adjustment counts from its day on rather than before it."""
+    if account.owner_id != user.pk:
+        raise ValidationError({"account": "Unknown account."})
+    today = today or user.financial_profile.local_today()
+    if on > today:
+        raise ValidationError({"date": f"{_day_words(on)} is in the future: a bank states balances for days "
+                                       f"that have passed."})
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    bank_balance = Decimal(bank_balance).quantize(CENT)
+    finsight = selectors.account_balance_on(user=user, account=account, on=on)
+    difference = bank_balance - finsight
+    if difference == 0:
+        raise ValidationError(f"Finsight's balance on {_day_words(on)} is already "
+                              f"{_money_words(finsight, account.currency)}, as the bank says: there is nothing to "
+                              f"adjust.")
+    txn = Transaction(
+        owner=user, account=account, date=on, amount=difference, currency=account.currency,
+        description=f"Balance adjustment: the bank says {_money_words(bank_balance, account.currency)} "
+                    f"on {_day_words(on)}",
+        category=Category.objects.filter(key="transfers", owner=None).first(),
+        category_source=CategorySource.USER, category_confidence=Decimal(1), needs_review=False,
+        source=Source.ADJUSTMENT, fingerprint="adjustment:" + uuid.uuid4().hex,
+        **conversion_fields(user=user, amount=difference, currency=account.currency, on=on),
+    )
+    txn.full_clean(exclude=["owner", "account", "category", "import_batch", "tags"])
+    txn.save()
+    if on <= account.known_balance_date:
+        account.known_balance, account.known_balance_date = bank_balance, on
+        account.save(update_fields=["known_balance", "known_balance_date"])
+    ledger_changed_on_commit(user=user)
+    return txn
 
 
 @db_transaction.atomic
@@ -194,6 +277,13 @@ def _category_allowed(user: User, category: Category | None) -> None:
         raise ValidationError({"category": "Unknown category."})
 
 
+def _date_check(user: User, on: date) -> None:
+    """The same plausible dates as an imported file's (core.dates), for a transaction typed in or posted."""
+    problem = date_problem(on, today=user.financial_profile.local_today())
+    if problem:
+        raise ValidationError({"date": problem})
+
+
 def tags_resolve(*, user: User, names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({_SPACES.sub(" ", n).strip()[:40] for n in names if n and n.strip()})
     existing = {t.name: t for t in Tag.objects.filter(owner=user, name__in=cleaned)}
@@ -210,6 +300,7 @@ def transaction_create(*, user: User, account: Account, on: date, amount: Decima
                        tags: Iterable[str] = (), source: str = Source.MANUAL, currency: str | None = None) -> Transaction:
     if account.owner_id != user.pk:
         raise ValidationError({"account": "Unknown account."})
+    _date_check(user, on)
     _category_allowed(user, category)
     currency = (currency or account.currency).upper()
     txn = Transaction(
@@ -238,6 +329,8 @@ def transaction_update(*, user: User, txn: Transaction, data: dict[str, Any]) ->
         raise ValidationError({"account": "Unknown account."})
     if "category" in data:
         _category_allowed(user, data["category"])
+    if "date" in data:
+        _date_check(user, data["date"])
     simple = [f for f in ("account", "date", "amount", "description", "merchant", "notes") if f in data]
     for field in simple:
         setattr(txn, field, data[field])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("money/accounts/", accounts.AccountListView.as_view(), name="accounts"),
     path("money/accounts/<id:pk>/edit/", accounts.AccountEditView.as_view(), name="account_edit"),
     path("money/accounts/<id:pk>/delete/", accounts.AccountDeleteView.as_view(), name="account_delete"),
+    path("money/accounts/<id:pk>/adjust/", accounts.AccountAdjustView.as_view(), name="account_adjust"),
     path("categories/", categories.CategoryListView.as_view(), name="categories"),
     path("categories/<id:pk>/rename/", categories.CategoryRenameView.as_view(), name="category_rename"),
     path("categories/<id:pk>/hide/", categories.CategoryHideView.as_view(), name="category_hide"),

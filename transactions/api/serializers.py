@@ -3,7 +3,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.currencies import currency_choices
-from transactions.models import Account, Category, CategoryKind, Rule, Transaction, TransactionSplit
+from transactions.models import (
+    Account,
+    Category,
+    CategoryKind,
+    Rule,
+    StatedBalanceSource,
+    Transaction,
+    TransactionSplit,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -49,17 +57,51 @@ class CurrencyCodeField(serializers.CharField):
 
 # --- accounts -------------------------------------------------------------------------------------
 
+class ReconciliationSerializer(serializers.Serializer):
+    """A balance the bank stated beside Finsight's balance on the same day."""
+
+    date = serializers.DateField(source="on", help_text="The day (its end) the bank states the balance for.")
+    bank_balance = serializers.DecimalField(**MONEY, help_text="The balance the bank's file states.")
+    finsight_balance = serializers.DecimalField(**MONEY, help_text="Finsight's balance at the end of that day, now.")
+    difference = serializers.DecimalField(**MONEY, help_text="bank_balance - finsight_balance: what an adjustment "
+                                                             "on that day adds. 0.00 when they match.")
+    matches = serializers.BooleanField()
+    stated_in = serializers.ChoiceField(source="source", choices=StatedBalanceSource.choices,
+                                        help_text="ledger (OFX LEDGERBAL), available (OFX AVAILBAL) or column "
+                                                  "(the file's balance column).")
+    import_id = serializers.IntegerField(help_text="The import whose file states it.")
+
+
 class AccountSerializer(serializers.ModelSerializer):
-    """One serializer both ways (the shapes are the same); the currency can only be set at creation."""
+    """One serializer both ways; the currency can only be set at creation. The balance is given as
+    ``current_balance`` (today's) or as ``opening_balance`` at the start of ``opening_date``; both are kept as
+    ``known_balance`` at the end of ``known_balance_date``."""
 
     currency = CurrencyCodeField(help_text="ISO 4217 code, e.g. EUR; fixed once the account exists.")
+    current_balance = serializers.DecimalField(
+        **MONEY, required=False, write_only=True,
+        help_text="The balance today, as the bank shows it. Transactions imported later that are dated today or "
+                  "earlier do not move it. Instead of opening_balance and opening_date.")
+    opening_balance = serializers.DecimalField(
+        **MONEY, required=False,
+        help_text="The balance at the start of opening_date (the known balance, said the other way round).")
+    opening_date = serializers.DateField(required=False, help_text="Transactions from this day on add to the "
+                                                                   "opening balance; earlier ones lead up to it.")
     balance = serializers.DecimalField(**MONEY, read_only=True,
-                                       help_text="Opening balance plus every transaction since the opening date.")
+                                       help_text="The known balance plus every transaction after its day.")
+    reconciliation = ReconciliationSerializer(read_only=True, allow_null=True,
+                                              help_text="The latest imported statement's balance beside Finsight's "
+                                                        "on its day; null when no file stated a balance.")
 
     class Meta:
         model = Account
-        fields = ["id", "name", "kind", "currency", "opening_balance", "opening_date", "balance", "created_at"]
-        read_only_fields = ["id", "balance", "created_at"]
+        fields = ["id", "name", "kind", "currency", "balance", "known_balance", "known_balance_date",
+                  "current_balance", "opening_balance", "opening_date", "reconciliation", "created_at"]
+        read_only_fields = ["id", "balance", "known_balance", "known_balance_date", "reconciliation", "created_at"]
+        extra_kwargs = {
+            "known_balance": {"help_text": "The balance at the end of known_balance_date: every transaction dated "
+                                           "that day or earlier is in it."},
+        }
         # Uniqueness is checked, case-insensitively, by the service.
         validators: list = []
 
@@ -68,6 +110,18 @@ class AccountSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("The currency of an existing account cannot change: its transactions "
                                               "are recorded in it.")
         return value
+
+    def validate(self, attrs: dict) -> dict:
+        if "current_balance" in attrs and ({"opening_balance", "opening_date"} & attrs.keys()):
+            raise serializers.ValidationError({"current_balance": "Give either today's balance or an opening "
+                                                                  "balance, not both."})
+        return attrs
+
+
+class AccountAdjustSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The day whose closing balance the bank states (not in the future).")
+    bank_balance = serializers.DecimalField(**MONEY, help_text="The balance the bank states for the end of that "
+                                                               "day.")
 
 
 # --- categories -----------------------------------------------------------------------------------
@@ -167,6 +221,11 @@ class BulkUpdatedSerializer(serializers.Serializer):
 
 class BulkDeletedSerializer(serializers.Serializer):
     deleted = serializers.IntegerField()
+
+
+class AccountAdjustedSerializer(serializers.Serializer):
+    adjustment = TransactionSerializer(help_text="The adjustment transaction added.")
+    account = AccountSerializer(help_text="The account with its new balance and reconciliation.")
 
 
 # --- currency -------------------------------------------------------------------------------------

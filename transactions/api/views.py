@@ -39,7 +39,8 @@ from transactions.models import Account, Category, Rule, Source, Transaction
 )
 @extend_schema(tags=["accounts"])
 class AccountViewSet(viewsets.ModelViewSet):
-    """Bank accounts, cards and wallets. The balance is derived: opening balance plus transactions since."""
+    """Bank accounts, cards and wallets. The balance is derived from a known balance on a day: plus the
+    transactions after it (older ones fill in the days before)."""
 
     lookup_value_regex = ID_REGEX
 
@@ -70,6 +71,24 @@ class AccountViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Account) -> None:
         services.account_delete(user=self.request.user, account=instance)
+
+    @extend_schema(summary="Make Finsight's balance on a day what the bank says, with an adjustment that day",
+                   description="Adds a transaction (source `adjustment`, under Transfers: neither spending nor "
+                               "income) of the difference between the bank's balance and Finsight's at the end of "
+                               "`date`. Balances from that day on move by it. A 400 when they already match.",
+                   request=s.AccountAdjustSerializer,
+                   responses={201: s.AccountAdjustedSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def adjust(self, request, pk=None):
+        account = self.get_object()
+        data = s.AccountAdjustSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        adjustment = services.account_balance_adjust(user=request.user, account=account, on=data.validated_data["date"],
+                                                     bank_balance=data.validated_data["bank_balance"])
+        fresh = selectors.account_get(user=request.user, pk=account.pk)
+        return Response({"adjustment": s.TransactionSerializer(selectors.transaction_get(user=request.user,
+                                                                                         pk=adjustment.pk)).data,
+                         "account": self.get_serializer(fresh).data}, status=status.HTTP_201_CREATED)
 
 
 # --- categories -----------------------------------------------------------------------------------

@@ -18,8 +18,10 @@ class AccountFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Account {n}")
     kind = "checking"
     currency = "EUR"
-    opening_balance = Decimal("0.00")
-    opening_date = date(2020, 1, 1)
+    # An opening balance of zero on 1 Jan 2020. Tests may pass opening_balance/opening_date (the model's
+    # properties for the same known balance) or known_balance/known_balance_date.
+    known_balance = Decimal("0.00")
+    known_balance_date = date(2019, 12, 31)
 
 
 class TransactionFactory(factory.django.DjangoModelFactory):

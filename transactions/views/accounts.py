@@ -1,4 +1,5 @@
-"""The accounts page: balances, add, edit and delete an account (with what deleting it takes along)."""
+"""The accounts page: balances and how they compare with the bank's, add, edit and delete an account (with what
+deleting it takes along), and the adjustment that makes Finsight agree with a bank statement."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
 
-from core.pages import add_service_errors, preferred_currency
+from core.pages import add_service_errors, preferred_currency, safe_next
 from transactions import selectors, services
-from transactions.forms import (
-    AccountForm,
-)
+from transactions.forms import AccountAdjustForm, AccountForm
 
 
 class AccountListView(LoginRequiredMixin, View):
@@ -32,13 +31,13 @@ class AccountListView(LoginRequiredMixin, View):
 
     def get(self, request):
         currency = preferred_currency(request.user)
-        return self.render(request, AccountForm(initial={"currency": currency, "opening_date": timezone.localdate()}))
+        return self.render(request, AccountForm(initial={"currency": currency}))
 
     def post(self, request):
         form = AccountForm(request.POST)
         if form.is_valid():
             try:
-                account = services.account_create(user=request.user, **form.cleaned_data)
+                account = services.account_create(user=request.user, **form.account_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -50,10 +49,8 @@ class AccountListView(LoginRequiredMixin, View):
 class AccountEditView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         account = selectors.account_get(user=request.user, pk=pk)
-        form = AccountForm(editing=True, initial={
-            "name": account.name, "kind": account.kind, "opening_balance": account.opening_balance,
-            "opening_date": account.opening_date,
-        })
+        today = request.user.financial_profile.local_today()
+        form = AccountForm(editing=True, initial=AccountForm.initial_for(account, today=today))
         return render(request, "transactions/account_edit.html", {"account": account, "form": form})
 
     def post(self, request, pk: int):
@@ -61,7 +58,7 @@ class AccountEditView(LoginRequiredMixin, View):
         form = AccountForm(request.POST, editing=True)
         if form.is_valid():
             try:
-                services.account_update(account=account, data=form.cleaned_data)
+                services.account_update(account=account, data=form.account_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -83,3 +80,28 @@ class AccountDeleteView(LoginRequiredMixin, View):
         count = services.account_delete(user=request.user, account=account)
         messages.success(request, f"Account “{name}” deleted with its {count} transaction{'' if count == 1 else 's'}.")
         return redirect("transactions:accounts")
+
+
+class AccountAdjustView(LoginRequiredMixin, View):
+    """Add the adjustment that makes Finsight's balance on a day what the bank's statement says; back to the page
+    the button was on."""
+
+    def post(self, request, pk: int):
+        account = selectors.account_get(user=request.user, pk=pk)
+        back = safe_next(request, reverse("transactions:accounts"))
+        form = AccountAdjustForm(request.POST)
+        if not form.is_valid():
+            problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+            messages.error(request, f"Nothing was adjusted. {problems}")
+            return redirect(back)
+        try:
+            adjustment = services.account_balance_adjust(user=request.user, account=account,
+                                                         on=form.cleaned_data["date"],
+                                                         bank_balance=form.cleaned_data["bank_balance"])
+        except ValidationError as error:
+            messages.error(request, f"Nothing was adjusted. {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"Added an adjustment of {account.currency} {adjustment.amount:,.2f} "
+                                      f"on {adjustment.date.day} {adjustment.date:%b %Y}: {account.name} now agrees "
+                                      f"with the bank.")
+        return redirect(back)
