@@ -195,6 +195,7 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
     if parsed.statement is not None:
         rows, errors = parsed.statement.rows, parsed.statement.errors
         batch.notes = list(parsed.notes)
+        stated = parsed.statement.stated_balance
     else:
         total = parsed.rows_estimate
         written = [0.0]
@@ -215,6 +216,8 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
             return refuse(batch, str(refusal), keep_file=True)
         rows, errors = conversion.rows, conversion.errors
         batch.notes = describe_skips(conversion.skipped, conversion.skipped_rows, done=True)
+        batch.notes += conversion.balance_notes
+        stated = conversion.stated_balance
         if conversion.skipped:
             logger.info("import skipped lines", extra={"batch": batch.pk, "skipped": dict(conversion.skipped)})
     if errors:
@@ -226,6 +229,9 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
         return batch
 
     batch.rows_total = len(rows)
+    if stated is not None:
+        batch.stated_balance, batch.stated_balance_date, batch.stated_balance_source = (
+            stated.amount, stated.on, stated.source)
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=len(rows), rows_processed=len(rows) // 2)
     # The categorizer decides before the insert, so its decisions are written with the rows in bulk.
     mlcore.import_rows_categorize(user=user, account_kind=account.kind, rows=rows)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Callable
 
+from imports.balances import column_balance
 from imports.layout import CURRENCY_CODE, Layout, column_values
 from imports.parsing import (
     FLAG_CREDIT,
@@ -24,7 +25,7 @@ from imports.parsing import (
     parse_amount,
     parse_date,
 )
-from imports.table import ImportRefused, RowError, Table
+from imports.table import ImportRefused, RowError, StatedBalance, Table
 from transactions.ingest import ImportRow
 
 MAX_ERRORS = 100
@@ -45,6 +46,8 @@ class Conversion:
     skipped: Counter = field(default_factory=Counter)
     skipped_rows: dict[str, list[int]] = field(default_factory=dict)
     rows_seen: int = 0
+    stated_balance: StatedBalance | None = None  # the balance column's closing balance
+    balance_notes: list[str] = field(default_factory=list)  # why the balance column was not used, or is off
 
 
 _SUMMARY_TAIL = re.compile(r"(?:\s+(?:\d+|as|of|per|am|au|op|vom|zum|on|at|le|du|al|del|en|den|eur|usd|gbp|chf))*")
@@ -81,6 +84,10 @@ def convert_rows(table: Table, layout: Layout, mapping: dict[str, Any], *, accou
     result = _conversion(outcomes, money_cols=reader.money_cols, rows_seen=len(data))
     if not result.rows and not result.errors:
         raise ImportRefused("The file has no transactions to import.")
+    balance_col = mapping.get("balance")
+    if balance_col is not None and result.rows and not result.errors:
+        result.stated_balance, result.balance_notes = column_balance(
+            result.rows, dict(data), balance_col, reader.columns[balance_col], reader.decimal_sep)
     return result
 
 

@@ -31,13 +31,16 @@ class ImportMappingForm(forms.Form):
                                                  widget=forms.CheckboxSelectMultiple,
                                                  help_text="Several columns are joined with spaces.")
     merchant = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Payee / merchant column")
+    balance = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Balance column",
+                                     help_text="The balance after each row, if the file has it: Finsight checks its "
+                                               "own balance against the bank's last one.")
     decimal = forms.ChoiceField(label="Decimal separator", choices=[
         (".", "Point (1,234.56)"), (",", "Comma (1.234,56)"),
     ])
     negate = forms.BooleanField(required=False, label="Amounts are positive for money out",
                                 help_text="Common for credit card statements.")
 
-    COLUMN_FIELDS = ("date", "amount", "debit", "credit", "flag", "merchant")
+    COLUMN_FIELDS = ("date", "amount", "debit", "credit", "flag", "merchant", "balance")
 
     def __init__(self, *args, columns: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +59,7 @@ class ImportMappingForm(forms.Form):
             self.add_error("amount", "Choose either one amount column or debit and credit columns, not both.")
         if not cleaned.get("description") and cleaned.get("merchant") is None:
             self.add_error("description", "Choose at least one column that describes the transaction.")
-        chosen = [cleaned.get(name) for name in ("date", "amount", "debit", "credit", "flag")]
+        chosen = [cleaned.get(name) for name in ("date", "amount", "debit", "credit", "flag", "balance")]
         chosen = [index for index in chosen if index is not None]
         if len(chosen) != len(set(chosen)):
             raise ValidationError("The same column is chosen for two different things.")

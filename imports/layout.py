@@ -19,7 +19,8 @@ from imports.parsing import (
 )
 from imports.table import ImportRefused, Table
 
-ROLE_KEYS = ("date", "amount", "debit", "credit", "flag", "description", "merchant", "currency", "external_id")
+ROLE_KEYS = ("date", "amount", "debit", "credit", "flag", "description", "merchant", "currency", "external_id",
+             "balance")
 
 
 OPTION_KEYS = ("date_order", "decimal", "negate", "currency_code")

@@ -7,7 +7,7 @@ indexes into the file's columns; names are accepted on input and resolved here:
      "amount": 3 | null, "debit": null, "credit": null,          # amount, or debit + credit columns
      "flag": null, "negate": false,                              # D/C marker column; spending shown positive
      "description": [4, 5], "merchant": 2 | null, "currency": 6 | null, "currency_code": "SGD" | null,
-     "external_id": null,
+     "external_id": null, "balance": 7 | null,                   # the running balance, to reconcile with
      "header_row": 1, "delimiter": ";", "encoding": "cp1252", "sheet": "Sheet1"}   # detected layout"""
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ def propose_mapping(table: Table, layout: Layout, *, account_currency: str, acco
     mapping.update(_currency_columns(columns, money=[mapping[k] for k in ("amount", "debit", "credit")
                                                      if mapping[k] is not None]))
     mapping["external_id"] = _external_id_column(columns)
+    mapping["balance"] = _balance_column(columns)
     mapping.update(_text_columns(columns))
 
     problems: list[str] = []
@@ -253,6 +254,17 @@ def _external_id_column(columns: _Columns) -> int | None:
         return None
     columns.used.add(external)
     return external
+
+
+def _balance_column(columns: _Columns) -> int | None:
+    """The running balance after each row ("Saldo", "Kontostand", "Solde"), named for it and holding amounts."""
+    if not columns.header:
+        return None
+    balance = _best(columns.candidates("balance", lambda p, score: p.filled > 0 and _money_like(p, score),
+                                       columns.used))
+    if balance is not None:
+        columns.used.add(balance)
+    return balance
 
 
 def _text_columns(columns: _Columns) -> dict[str, Any]:

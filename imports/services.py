@@ -165,6 +165,7 @@ def _preview(parsed: batches.Parsed, account: Account, given: dict[str, Any] | N
                                       today=timezone.localdate())
             preview.problems += [_error_text(e) for e in conversion.errors[:5]]
             preview.problems += batches.describe_skips(conversion.skipped, conversion.skipped_rows)
+            preview.problems += conversion.balance_notes
             preview.problems += _currency_warnings(conversion.rows, account)
         except ImportRefused as problem:
             preview.problems.append(str(problem))

@@ -5,6 +5,8 @@ The normalised rows themselves (ImportRow) belong to the ledger's insert path, t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 
@@ -16,6 +18,15 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class StatedBalance:
+    """A balance the file states for the end of a day, to reconcile the account with."""
+
+    amount: Decimal
+    on: date
+    source: str  # transactions.models.StatedBalanceSource: "ledger", "available" or "column"
 
 
 class ImportRefused(Exception):

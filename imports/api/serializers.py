@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from transactions.api.serializers import OwnAccountField
+from transactions.api.serializers import OwnAccountField, ReconciliationSerializer
 from transactions.models import ImportBatch
 
 
@@ -13,12 +13,16 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     errors = serializers.ListField(child=serializers.DictField(), read_only=True,
                                    help_text='Why nothing was imported: [{"row", "column", "message"}].')
     mapping = serializers.DictField(read_only=True, help_text="The column mapping used or proposed.")
+    reconciliation = ReconciliationSerializer(read_only=True, allow_null=True,
+                                              help_text="The balance the file states (OFX LEDGERBAL or AVAILBAL, or "
+                                                        "its balance column's last balance) beside Finsight's balance "
+                                                        "on that day, now; null when the file states none.")
 
     class Meta:
         model = ImportBatch
         fields = ["id", "account", "status", "filename", "file_format", "mapping", "rows_total", "rows_processed",
-                  "progress_percent", "created_count", "duplicate_count", "errors", "notes", "created_at",
-                  "finished_at"]
+                  "progress_percent", "created_count", "duplicate_count", "errors", "notes", "reconciliation",
+                  "created_at", "finished_at"]
         read_only_fields = fields
 
 

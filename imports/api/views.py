@@ -50,6 +50,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return selectors.import_batch_list(user=self.request.user)
 
     def _respond(self, batch: ImportBatch) -> Response:
+        batch = selectors.import_batch_get(user=self.request.user, pk=batch.pk)  # with its reconciliation
         data = self.get_serializer(batch).data
         if batch.status == ImportStatus.FAILED:
             raise ApiError(refusal_message(batch), status=status.HTTP_400_BAD_REQUEST, code="import_refused",

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ofxtools.Parser import OFXTree
 
 from imports.parsing import CENT, cell_text
-from imports.table import ImportRefused, RowError
+from imports.table import ImportRefused, RowError, StatedBalance
 from transactions.ingest import ImportRow
 
 # ofxtools logs every parse at INFO; the importer reports problems itself.
@@ -37,6 +37,8 @@ class OfxStatement:
     currency: str = ""
     account_id: str = ""
     notes: list[str] = field(default_factory=list)
+    # The booked balance (LEDGERBAL), else the available one (AVAILBAL), to reconcile the account with.
+    stated_balance: StatedBalance | None = None
 
 
 def _encoding(data: bytes) -> str:
@@ -152,6 +154,8 @@ def read_ofx(data: bytes) -> OfxStatement:
     if response.tag == "INVSTMTRS":
         result.notes.append("Only the cash transactions of this investment statement are imported; trades and "
                             "holdings are not.")
+    result.stated_balance, balance_notes = _stated_balance(response, text)
+    result.notes += balance_notes
     lines = _line_numbers(text, root, transactions)
     for index, element in enumerate(transactions):
         row, errors = _transaction_row(element, index=index, line=lines[index] if lines else index + 1,
@@ -161,6 +165,50 @@ def read_ofx(data: bytes) -> OfxStatement:
         else:
             result.rows.append(row)
     return result
+
+
+_BALANCES = (("LEDGERBAL", "ledger", "booked balance"), ("AVAILBAL", "available", "available balance"))
+
+
+def _stated_balance(response: ET.Element, text: str) -> tuple[StatedBalance | None, list[str]]:
+    """The statement's booked balance (LEDGERBAL: BALAMT at DTASOF), else its available balance (AVAILBAL);
+    a balance that cannot be read is left out with a note naming it."""
+    found: list[StatedBalance] = []
+    notes = []
+    for tag, source, words in _BALANCES:
+        element = response.find(tag)
+        if element is None:
+            continue
+        try:
+            amount = _ofx_amount(_find(element, "BALAMT"))
+        except ValueError as error:
+            notes.append(f"{_where(tag, text)}: the {words} amount (BALAMT) {error}; it was not used to check the "
+                         f"account's balance.")
+            continue
+        try:
+            on = _ofx_date(_find(element, "DTASOF"))
+        except ValueError as error:
+            notes.append(f"{_where(tag, text)}: the date of the {words} (DTASOF) {error}; it was not used to check "
+                         f"the account's balance.")
+            continue
+        found.append(StatedBalance(amount=amount, on=on, source=source))
+    if not found:
+        return None, notes
+    chosen = found[0]
+    for other in found[1:]:
+        if other.amount != chosen.amount:
+            notes.append(f"The bank also states an available balance of {other.amount:,.2f} on {other.on.day} {other.on:%b %Y} "
+                         f"(what you can spend: it may count pending payments or an overdraft); Finsight compares "
+                         f"with the booked balance.")
+    return chosen, notes
+
+
+def _where(tag: str, text: str) -> str:
+    """"Line 42 (LEDGERBAL)" when the tag appears once in the file, else just the tag."""
+    starts = [m.start() for m in re.finditer(f"<{tag}>", text, re.IGNORECASE)]
+    if len(starts) != 1:
+        return tag
+    return f"Line {text.count(chr(10), 0, starts[0]) + 1} ({tag})"
 
 
 def _refuse_a_signon_error(root: ET.Element) -> None:
