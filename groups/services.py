@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import date_problem
 from core.money import money_text
 from groups import splits
 from groups.invites import invite_send
@@ -225,6 +226,8 @@ def _members_check(group: Group, ids: Sequence[int], what: str) -> None:
 def _build(group: Group, *, amount: Decimal, currency: str, on: dt.date, mode: str, payers: Sequence[Part],
            shares: Sequence[Part]) -> tuple[int, Decimal, list[tuple[int, int]], list[tuple[int, Decimal, int]]]:
     """Total in cents in the group's currency, the rate, the payers' cents and the shares' (weight, cents)."""
+    if problem := date_problem(on, today=timezone.localdate()):
+        raise ValidationError({"date": problem})
     try:
         amount = Decimal(str(amount))
     except Exception:  # noqa: BLE001 - anything that is not a number
@@ -362,6 +365,8 @@ def settlement_create(*, group: Group, user: User, payer_id: int, payee_id: int,
     cents = splits.to_cents(amount)
     if cents <= 0:
         raise ValidationError({"amount": "The amount must be more than zero."})
+    if on is not None and (problem := date_problem(on, today=timezone.localdate())):
+        raise ValidationError({"date": problem})
     settlement = Settlement.objects.create(group=group, payer_id=payer_id, payee_id=payee_id, amount_cents=cents,
                                            date=on or timezone.localdate(), note=note[:200], created_by=user)
     _log(group, user, ActivityVerb.SETTLED,

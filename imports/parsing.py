@@ -10,10 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Iterable
 
+from core.dates import date_problem
+
 CENT = Decimal("0.01")
 # The model stores 14 digits with 2 decimals.
 AMOUNT_LIMIT = Decimal("1e12")
-EARLIEST_YEAR = 1950
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def parse_date(value: Any, order: str, *, today: date) -> date:
         result = date(year, month, day)
     except ValueError:
         raise BadValue(f"{text!r} is not a valid date.") from None
-    if result.year < EARLIEST_YEAR or result.year > today.year + 5:
+    if date_problem(result, today=today):
         raise BadValue(f"{text!r} is not a plausible transaction date.")
     return result
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.models import User
+from core.dates import date_problem
 from payments import schedule
 from payments.models import BillOccurrence, Frequency, OccurrenceStatus, RecurringPayment, RecurringSource
 from transactions.merchants import merchant_clean
@@ -52,6 +53,11 @@ def _check(payment: RecurringPayment) -> None:
         errors["day_of_month"] = "The day of the month must be between 1 and 31."
     if payment.end_date and payment.start_date and payment.end_date < payment.start_date:
         errors["end_date"] = "The end date must not be before the start date."
+    today = payment.user.financial_profile.local_today()
+    for name in ("start_date", "end_date"):
+        value = getattr(payment, name)
+        if value and (problem := date_problem(value, today=today)):
+            errors[name] = problem
     if payment.account is not None and payment.account.owner_id != payment.user_id:
         errors["account"] = "Choose one of your accounts."
     if payment.category_id and not Category.objects.visible_to(payment.user).filter(pk=payment.category_id).exists():

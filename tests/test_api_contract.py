@@ -299,7 +299,7 @@ def test_nested_field_errors_are_named_by_dotted_path(owner, account):
         {"category": category("food_drink.coffee_shops").pk, "amount": "lots"},
     ], format="json"), 400)
     assert list(body["fields"]) == ["1.amount"]  # the second part's amount
-    assert body["message"] == "1.amount: A valid number is required."
+    assert body["message"] == "1.amount: Enter a number, such as 12.50."
 
 
 # --- outside the views --------------------------------------------------------------------------------------

@@ -177,8 +177,8 @@ def test_financial_profile_page_saves_decimal_values(client, owner):
     [
         ("preferred_currency", "ABC", "Select a valid choice"),
         ("timezone", "Nowhere/Land", "Select a valid choice"),
-        ("savings_rate_target", "101", "less than or equal to 100"),
-        ("monthly_net_income", "-10", "greater than or equal to 0"),
+        ("savings_rate_target", "101", "Enter 100 or less."),
+        ("monthly_net_income", "-10", "Enter 0 or more."),
     ],
 )
 def test_financial_profile_page_refuses_bad_values(client, owner, field, value, message):

@@ -84,7 +84,7 @@ def test_create_refuses_bad_input_and_changes_nothing(api, other_user):
         ({"category": theirs.pk, "amount": "5"}, "category", "does not exist"),
         ({"category": 10**30, "amount": "5"}, "category", ""),
         ({"category": "abc", "amount": "5"}, "category", ""),
-        ({"amount": "-5"}, "amount", "greater than or equal to 0"),
+        ({"amount": "-5"}, "amount", "Enter 0 or more."),
         ({"amount": "NaN"}, "amount", ""),
         ({"amount": "1e400"}, "amount", ""),
         ({"amount": "5", "month": "November"}, "month", "YYYY-MM"),

@@ -90,7 +90,7 @@ def test_add_budget(signed_in, owner):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("data", "message"), [
-    ({"category": "", "amount": "-5"}, "Ensure this value is greater than or equal to 0."),
+    ({"category": "", "amount": "-5"}, "Enter 0 or more."),
     ({"category": "", "amount": "lots"}, "Enter a number."),
     ({"category": "999999999999999999", "amount": "5"}, "Choose one of the categories in the list."),
     ({"category": "abc", "amount": "5"}, "Choose one of the categories in the list."),

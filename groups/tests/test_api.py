@@ -72,7 +72,7 @@ def test_a_group_needs_a_name_and_a_known_currency(owner_api):
     response = owner_api.post(API, {"name": "  ", "currency": "XXQ"}, format="json")
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
-    assert response.json()["fields"] == {"name": ["This field may not be blank."],
+    assert response.json()["fields"] == {"name": ["Fill this in."],
                                          "currency": ["Unknown currency 'XXQ': use an ISO 4217 code such as EUR."]}
 
 
@@ -325,10 +325,10 @@ def test_linking_your_own_transaction_when_adding(owner_api, group, owner, bea, 
     ({"shares": "TWICE"}, {"shares": ["Each member can appear only once."]}),
     ({"payers": "SHORT"}, {"payers": ["The payers paid 60.00 in all, not 100.00."]}),
     ({"amount": "0"}, {"amount": ["The amount must be more than zero."]}),
-    ({"description": " "}, {"description": ["This field may not be blank."]}),
+    ({"description": " "}, {"description": ["Fill this in."]}),
     ({"currency": "usd", "date": "1990-01-02"}, {"currency": ["No exchange rate from USD to EUR for 2 Jan 1990."]}),
     ({"split_mode": "halves"}, {"split_mode": ['"halves" is not a valid choice.']}),
-    ({"amount": "ten"}, {"amount": ["A valid number is required."]}),
+    ({"amount": "ten"}, {"amount": ["Enter a number, such as 12.50."]}),
     # The empty list's own error is the field's.
     ({"shares": []}, {"shares": ["This list may not be empty."]}),
     ({"category": 999999}, {"category": ["Category 999999 not found."]}),
@@ -447,7 +447,7 @@ def test_settlement_messages(owner_api, group, owner, bea):
     assert fields({"payer": owner.pk, "payee": UserFactory().pk, "amount": "5"}) == {
         "payer": ["Both people must be members of the group."]}
     assert fields({"payer": owner.pk, "payee": bea.pk, "amount": "0"}) == {
-        "amount": ["Ensure this value is greater than or equal to 0.01."]}
+        "amount": ["Enter 0.01 or more."]}
 
 
 def test_balance_endpoints_run_a_constant_number_of_queries(owner_api, group, owner, bea,

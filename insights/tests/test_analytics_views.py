@@ -131,9 +131,9 @@ def test_savings_page_goal(owner_client):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"goal": "-5"}, "Ensure this value is greater than or equal to 0.01."),
+    ({"goal": "-5"}, "Enter 0.01 or more."),
     ({"goal": "lots"}, "Enter a number."),
-    ({"goal": "1e400"}, "Ensure that there are no more than 14 digits in total."),
+    ({"goal": "1e400"}, "That number is too long: use at most 14 digits."),
     ({"goal": "NaN"}, "Enter a number."),
     ({"months": "7"}, "Select a valid choice."),
 ])
