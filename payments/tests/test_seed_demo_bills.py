@@ -36,4 +36,5 @@ def test_demo_bills_suggestions_and_notifications():
                                          status=OccurrenceStatus.OVERDUE).exists()
     kinds = set(Notification.objects.filter(user=user).values_list("kind", flat=True))
     assert {NotificationKind.SUBSCRIPTION_FOUND, NotificationKind.BILL_DUE} <= kinds
-    assert "Demo bills ready: 7 bills" in out.getvalue()
+    assert "Demo bills ready: 7 bills (1 overdue, " in out.getvalue()
+    assert "subscriptions found to add or dismiss" in out.getvalue() and "{" not in out.getvalue()

@@ -11,8 +11,9 @@ from django.db import transaction
 from accounts.models import User
 from notifications.models import Notification
 from payments import services
-from payments.models import Frequency, RecurringPayment, SubscriptionSuggestion
+from payments.models import Frequency, OccurrenceStatus, RecurringPayment, SubscriptionSuggestion, SuggestionStatus
 from payments.reminders import bill_reminders_send
+from payments.selectors import upcoming_bills
 from payments.suggestions import subscription_suggestions_refresh
 from transactions.management.commands.seed_demo import DEMO_EMAIL
 from transactions.models import Account, Category
@@ -71,7 +72,18 @@ class Command(BaseCommand):
             found = subscription_suggestions_refresh(user=user, today=today)
             matched = services.bills_match(user=user, today=today)
         reminded = bill_reminders_send(user_ids=[user.pk])
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo bills ready: {RecurringPayment.objects.filter(user=user).count()} bills, "
-            f"{SubscriptionSuggestion.objects.filter(user=user).count()} subscriptions found "
-            f"({found}), {len(matched.paid)} payments matched, {reminded.due_sent} reminders sent"))
+        self.stdout.write(self.style.SUCCESS(_summary(user=user, today=today, found=found,
+                                                      matched=len(matched.paid), reminded=reminded)))
+
+
+def _summary(*, user, today: dt.date, found: dict[str, int], matched: int, reminded) -> str:
+    """What the bills pages show now, in the words they use."""
+    bills = RecurringPayment.objects.filter(user=user).count()
+    upcoming = upcoming_bills(user=user, today=today, days=7)
+    overdue = sum(1 for bill in upcoming if bill.status == OccurrenceStatus.OVERDUE)
+    due = sum(1 for bill in upcoming if bill.status == OccurrenceStatus.UPCOMING)
+    pending = SubscriptionSuggestion.objects.filter(user=user, status=SuggestionStatus.PENDING).count()
+    sent = reminded.due_sent + reminded.overdue_sent
+    return (f"Demo bills ready: {bills} bills ({overdue} overdue, {due} due in the next 7 days); "
+            f"{pending} subscriptions found to add or dismiss ({found['known']} more are bills already); "
+            f"{matched} payments matched to their bills; {sent} reminder{'s' if sent != 1 else ''} sent.")
