@@ -30,6 +30,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def committed_db(transactional_db):
+    """Real commits (on_commit hooks run as in production). Such a test empties the tables afterwards, the
+    migration's standard categories with them, so they are put back first."""
+    from transactions.models import Category
+    from transactions.taxonomy import taxonomy_sync
+
+    taxonomy_sync(Category)
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

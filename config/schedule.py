@@ -22,9 +22,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from accounts.models import User
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from insights.digest import weekly_digests_send
-from insights.refresh import stale_users_claim
 from insights.services import user_insights_refresh
-from insights.tasks import forecast_refresh_task
+from insights.tasks import stale_forecasts_refresh
 from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
@@ -91,10 +90,7 @@ def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
 @locked_job("insights_refresh_sweep", lock="insights-refresh-sweep")
 def insights_refresh_sweep() -> dict[str, int]:
     """Forecasts older than their ledger whose refresh was never queued (the queue was down) or got lost."""
-    users = stale_users_claim()
-    for user_id in users:
-        forecast_refresh_task(user_id)
-    return {"users": len(users)}
+    return stale_forecasts_refresh()
 
 
 @db_periodic_task(crontab(minute="40"))
@@ -134,6 +130,14 @@ def budget_model_train() -> dict[str, Any]:
             "seconds": metadata["metrics"].get("training_seconds")}
 
 
+@db_periodic_task(crontab(minute="25"))
+@locked_job("global_categorizer", lock=mlcore.CATEGORIZER_LOCK)
+def global_categorizer() -> dict[str, Any]:
+    """Hourly and when a consumer starts: train the global categorizer if it is missing (no release step ran, or
+    an upgrade cannot read it), then decide the transactions left waiting for it (mlcore does the work)."""
+    return mlcore.categorizer_prepare()
+
+
 _caught_up = threading.Event()
 
 
@@ -150,5 +154,7 @@ def catch_up_on_start() -> None:
 
 @db_task()
 def catch_up() -> None:
-    for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup, budget_model_train):
+    # The global categorizer last: training it (a minute or more when missing) delays nothing else here.
+    for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup, budget_model_train,
+                global_categorizer):
         job.call_local()

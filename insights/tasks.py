@@ -38,6 +38,15 @@ def forecast_refresh_soon(*, user_id: int, delay: int = refresh.REFRESH_DELAY_SE
         refresh.refresh_queue_failed(user_id=user_id)
 
 
+def stale_forecasts_refresh() -> dict[str, int]:
+    """The sweep: forecasts older than their ledger whose refresh was never queued (the queue was down) or got
+    lost are refreshed now."""
+    users = refresh.stale_users_claim()
+    for user_id in users:
+        forecast_refresh_task(user_id)
+    return {"users": len(users)}
+
+
 def on_ledger_changed(sender: object, *, user: User, **kwargs: object) -> None:
     """transactions.signals.ledger_changed: the stored figures are stale; refresh them in a short while."""
     if refresh.ledger_change_record(user=user):

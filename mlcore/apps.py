@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from transactions.signals import category_chosen
+from transactions.signals import category_chosen, transactions_added
 
 
 class MlcoreConfig(AppConfig):
@@ -9,6 +9,7 @@ class MlcoreConfig(AppConfig):
     verbose_name = "Machine learning"
 
     def ready(self) -> None:
-        from mlcore.tasks import on_category_chosen
+        from mlcore.tasks import on_category_chosen, on_transactions_added
 
         category_chosen.connect(on_category_chosen, dispatch_uid="mlcore-user-model-retrain")
+        transactions_added.connect(on_transactions_added, dispatch_uid="mlcore-categorize-added")

@@ -1,5 +1,8 @@
-"""The global categorizer: loaded once per process on first use (never at import), and trained from the
-shipped seed corpus when no usable artifact exists, so a fresh install categorizes without a manual step.
+"""The global categorizer: loaded once per process on first use (never at import), never trained on the way.
+
+Training takes a minute or more, so only set-up (``manage.py demo``), the release step (``manage.py
+train_categorizer``) and a worker (``categorizer_ensure``, from mlcore.tasks and the schedule) train it. A request
+that finds no usable artifact gets CategorizerNotReady and goes on without the global model.
 """
 
 from __future__ import annotations
@@ -26,25 +29,51 @@ def categorizer_artifact_dir() -> Path:
     return Path(getattr(settings, "MLCORE_ARTIFACT_DIR", settings.DATA_DIR / "models")) / "categorizer"
 
 
+class CategorizerNotReady(Exception):
+    """No usable global model yet (none trained, or one this code cannot read): a worker trains it."""
+
+
 def categorizer_get() -> GlobalCategorizer:
-    """The process's global categorizer: loaded once; trained and saved first if no usable artifact exists."""
+    """The process's global categorizer, loaded once. Never trains: without a usable artifact it raises
+    CategorizerNotReady (each call looks again, so a model a worker saves meanwhile is picked up)."""
     global _categorizer
     model = _categorizer
     if model is not None:
         return model
     with _lock:
         if _categorizer is None:
-            directory = categorizer_artifact_dir()
             try:
-                _categorizer = GlobalCategorizer.load(directory)
-            except ArtifactMissing as error:
-                logger.info("Training the global categorizer: %s", error)
+                _categorizer = GlobalCategorizer.load(categorizer_artifact_dir())
             except ArtifactError as error:
-                logger.warning("Retraining the global categorizer: %s", error)
-            if _categorizer is None:
-                # On first use nobody should wait for the extra held-out fit; the command reports metrics.
-                _categorizer = _train_and_save(evaluate=False)[0]
+                raise CategorizerNotReady(str(error)) from error
         return _categorizer
+
+
+def categorizer_ready() -> bool:
+    try:
+        categorizer_get()
+    except CategorizerNotReady:
+        return False
+    return True
+
+
+def categorizer_ensure() -> dict[str, Any]:
+    """For a worker or a set-up command, never a request: load the global model, training and saving it first
+    if no usable artifact exists. Returns {"trained": bool} (and the training time when it trained)."""
+    global _categorizer
+    with _lock:
+        if _categorizer is not None:
+            return {"trained": False}
+        try:
+            _categorizer = GlobalCategorizer.load(categorizer_artifact_dir())
+            return {"trained": False}
+        except ArtifactMissing as error:
+            logger.info("Training the global categorizer: %s", error)
+        except ArtifactError as error:
+            logger.warning("Retraining the global categorizer: %s", error)
+        # The held-out fit would double the wait of the rows waiting for this model; the command reports metrics.
+        _categorizer, metadata = _train_and_save(evaluate=False)
+        return {"trained": True, "training_seconds": metadata["metrics"]["training_seconds"]}
 
 
 def categorizer_reset() -> None:

@@ -9,6 +9,9 @@
 5. the global model.
 
 Below the review threshold the category is left empty and the best guess is kept as a suggestion.
+Until the global model exists (a worker trains it; no request does), what history cannot decide is left
+waiting (WAITING) and ``waiting_transactions_categorize`` decides it once the model is there: the user's
+model needs the global model's guess as a feature, so it waits too.
 Everything runs in bulk: a fixed number of queries for any number of transactions.
 """
 
@@ -35,7 +38,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from accounts.models import User
-from mlcore.global_categorizer import categories_predict
+from mlcore.global_categorizer import CategorizerNotReady, categories_predict, categorizer_ensure
 from mlcore.models import UserCategorizerModel
 from transactions.merchants import merchant_clean
 from transactions.models import Category, CategorySource, Transaction
@@ -46,6 +49,8 @@ log = structlog.get_logger(__name__)
 USER_MODEL_FORMAT = 2
 USER_MODEL_MIN_LABELS = 5
 HISTORY_LIMIT = 20_000  # the newest labelled transactions a user's history and model learn from
+WAITING = "Waiting for the categorizer"  # the explanation of a row left for the global model, and how it is found
+WAITING_BATCH = 5_000  # waiting rows decided per database transaction
 
 
 def review_threshold() -> float:
@@ -57,7 +62,7 @@ class Decision:
     category: Category | None
     confidence: float
     explanation: str
-    source: str  # "rule", "history", "user_model", "global"
+    source: str  # "rule", "history", "user_model", "global", "waiting"
 
 
 def merchant_key(merchant: str, description: str) -> str:
@@ -210,7 +215,12 @@ def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> 
     remaining = [i for i, d in enumerate(decisions) if d is None]
     if not remaining:
         return decisions  # type: ignore[return-value]
-    global_predictions = _global_predictions([rows[i] for i in remaining])
+    try:
+        global_predictions = _global_predictions([rows[i] for i in remaining])
+    except CategorizerNotReady:
+        for index in remaining:
+            decisions[index] = Decision(None, 0.0, WAITING, "waiting")
+        return decisions  # type: ignore[return-value]
     model = user_model_load(user=user) if label_counts else None
     user_probabilities = None
     if model is not None:
@@ -249,6 +259,9 @@ def _global_predictions(rows):
 
 def _decided(decision: Decision) -> dict:
     """The Transaction fields for a decision: filed when sure enough, else left as a suggestion for review."""
+    if decision.source == "waiting":
+        return {"category": None, "suggested_category": None, "category_source": CategorySource.NONE,
+                "category_confidence": None, "category_explanation": WAITING, "needs_review": True}
     confident = decision.category is not None and decision.confidence >= review_threshold()
     return {
         "category": decision.category if confident else None,
@@ -309,3 +322,32 @@ def transactions_categorize(*, user: User, transactions: QuerySet[Transaction]) 
         txns, ["category", "suggested_category", "category_source", "category_confidence", "category_explanation",
                "needs_review"], batch_size=1000)
     return len(txns)
+
+
+# --- waiting for the global model ---------------------------------------------------------------------
+
+def _waiting() -> QuerySet[Transaction]:
+    return Transaction.objects.filter(needs_review=True, category_source=CategorySource.NONE,
+                                      category_explanation=WAITING)
+
+
+def waiting_exists(*, user: User) -> bool:
+    return _waiting().filter(owner=user).exists()
+
+
+def waiting_transactions_categorize(*, user: User) -> int:
+    """Decide the user's transactions left waiting for the global model, in the one precedence; returns how many."""
+    ids = list(_waiting().filter(owner=user).values_list("pk", flat=True))
+    for start in range(0, len(ids), WAITING_BATCH):
+        # Still waiting when read again: a category the person chose meanwhile is theirs.
+        transactions_categorize(user=user, transactions=_waiting().filter(pk__in=ids[start:start + WAITING_BATCH]))
+    return len(ids)
+
+
+def categorizer_prepare() -> dict:
+    """A worker's job, never a request's: train the global model if it is missing, then decide every user's
+    transactions left waiting for it. Quick when the model is there and nothing waits."""
+    outcome = categorizer_ensure()
+    users = User.objects.filter(pk__in=_waiting().values("owner_id"))
+    decided = {user.pk: waiting_transactions_categorize(user=user) for user in users}
+    return {**outcome, "users": len(decided), "transactions": sum(decided.values())}

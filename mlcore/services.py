@@ -2,7 +2,8 @@
 
 Categorization follows one precedence, owned here: a person's own edit (never overwritten), their rules,
 their history with the merchant, their own model, then the global model. Budget suggestions and the
-everyday spending and income forecasts are learned here too; training runs in workers, never in a request.
+everyday spending and income forecasts are learned here too; training runs in workers, never in a request:
+until the global model exists, what it would decide waits for it and a worker decides it once it is trained.
 
 Importing this module stays cheap: the modules that load scikit-learn or LightGBM are imported by the first
 call that needs them, so a web process that never categorizes or suggests never holds those libraries.
@@ -21,7 +22,7 @@ from accounts.models import User
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
 from mlcore.results import BudgetSuggestion
 from mlcore.selectors import review_count
-from mlcore.tasks import user_model_retrain_soon, user_models_retrain_enqueue
+from mlcore.tasks import CATEGORIZER_LOCK, user_model_retrain_soon, user_models_retrain_enqueue
 from transactions.ingest import ImportRow
 from transactions.models import Transaction
 
@@ -32,6 +33,8 @@ __all__ = [
     # categorization
     "categories_predict", "categorizer_get", "categorizer_train", "category_predict", "import_rows_categorize",
     "imported_rules_apply", "review_count", "review_threshold", "transactions_categorize",
+    # the global model, trained by set-up, the release step or a worker
+    "CATEGORIZER_LOCK", "categorizer_ensure", "categorizer_prepare",
     # learning from the user, in the worker
     "user_model_retrain_soon", "user_models_retrain_enqueue",
     # budget suggestions
@@ -44,10 +47,25 @@ __all__ = [
 
 
 def categorizer_get() -> GlobalCategorizer:
-    """The process's global categorizer (trained from the seed corpus first if no usable artifact exists)."""
+    """The process's global categorizer; never trains: CategorizerNotReady while no usable artifact exists."""
     from mlcore import global_categorizer  # noqa: PLC0415 - scikit-learn, loaded by the first use
 
     return global_categorizer.categorizer_get()
+
+
+def categorizer_ensure() -> dict[str, Any]:
+    """Set-up and workers only: load the global model, training it first if it is missing; {"trained": bool}."""
+    from mlcore import global_categorizer  # noqa: PLC0415 - scikit-learn, loaded by the first use
+
+    return global_categorizer.categorizer_ensure()
+
+
+def categorizer_prepare() -> dict[str, Any]:
+    """Workers only, under CATEGORIZER_LOCK: train the global model if it is missing, then decide the
+    transactions left waiting for it; returns what it did (trained, users, transactions)."""
+    from mlcore import learning  # noqa: PLC0415 - scikit-learn, loaded by the worker that trains
+
+    return learning.categorizer_prepare()
 
 
 def categorizer_train(*, corpus_path: Path | str | None = None, evaluate: bool = True) -> dict[str, Any]:

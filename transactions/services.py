@@ -15,6 +15,7 @@ from django.db import transaction as db_transaction
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.money import money_text
 from core.dates import date_problem
 from transactions import selectors
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
@@ -105,10 +106,6 @@ def account_update(*, account: Account, data: dict[str, Any], today: date | None
     return account
 
 
-def _money_words(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount:,.2f}"
-
-
 def _day_words(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -132,11 +129,11 @@ def account_balance_adjust(*, user: User, account: Account, on: date, bank_balan
     difference = bank_balance - finsight
     if difference == 0:
         raise ValidationError(f"Finsight's balance on {_day_words(on)} is already "
-                              f"{_money_words(finsight, account.currency)}, as the bank says: there is nothing to "
+                              f"{money_text(finsight, account.currency)}, as the bank says: there is nothing to "
                               f"adjust.")
     txn = Transaction(
         owner=user, account=account, date=on, amount=difference, currency=account.currency,
-        description=f"Balance adjustment: the bank says {_money_words(bank_balance, account.currency)} "
+        description=f"Balance adjustment: the bank says {money_text(bank_balance, account.currency)} "
                     f"on {_day_words(on)}",
         category=Category.objects.filter(key="transfers", owner=None).first(),
         category_source=CategorySource.USER, category_confidence=Decimal(1), needs_review=False,

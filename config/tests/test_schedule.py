@@ -15,6 +15,7 @@ from config import schedule
 from core.jobs import job_due, job_run, last_slot
 from core.models import JobRun, JobStatus
 from mlcore.budgeting import BudgetModel, budget_artifact_dir, budget_model_reset
+from mlcore.tests.fixtures import global_model  # noqa: F401 - a fixture
 from mlcore.tests.test_budget_commands import _households
 from notifications.models import Notification, NotificationKind
 from payments import services
@@ -97,6 +98,7 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
     assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1}
 
 
+@pytest.mark.usefixtures("global_model")
 def test_starting_a_consumer_catches_up_on_missed_reminders(owner, django_capture_on_commit_callbacks):
     services.recurring_payment_create(
         user=owner, name="Phone", payee="Telekom", amount=Decimal("39.95"), currency="EUR",
@@ -108,8 +110,8 @@ def test_starting_a_consumer_catches_up_on_missed_reminders(owner, django_captur
         schedule.catch_up_on_start()      # the hook runs in every worker: one catch-up is enough
     assert Notification.objects.filter(user=owner, kind=NotificationKind.BILL_DUE).count() == 1
     assert JobRun.objects.filter(name="bill_reminders").count() == 1
-    assert {"bill_reminders", "email_retries", "weekly_digests", "nightly_insights", "cleanup"} <= set(
-        JobRun.objects.values_list("name", flat=True))
+    assert {"bill_reminders", "email_retries", "weekly_digests", "nightly_insights", "cleanup",
+            "global_categorizer"} <= set(JobRun.objects.values_list("name", flat=True))
     # Tuesday: Monday's digest, missed while no consumer ran, goes out too.
     assert sorted(m.subject.split(":")[0] for m in mail.outbox) == ["Phone", "Your week"]
 

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from huey.contrib.djhuey import HUEY
 
-from config import schedule
 from insights import tasks
 from insights.models import Forecast, RefreshState
 from transactions.services import transaction_delete
@@ -102,7 +101,7 @@ def test_when_the_queue_is_down_the_write_succeeds_and_the_sweep_refreshes_later
     assert state.is_stale and state.queued_at is None
     monkeypatch.undo()
 
-    schedule.insights_refresh_sweep.call_local()  # the queue is back; the sweep runs every five minutes
+    tasks.stale_forecasts_refresh()  # the queue is back; the sweep runs every five minutes
 
     assert month_end(owner) <= before - Decimal("400.00")
     assert not RefreshState.objects.get(user=owner).is_stale
@@ -114,10 +113,10 @@ def test_a_refresh_queued_but_lost_is_queued_again_after_ten_minutes(
         owner_api.post("/api/v1/transactions/", {"account": account.pk, "date": "2026-10-10", "amount": "-5.00",
                                                  "description": "COFFEE"}, format="json")
     HUEY.storage.flush_schedule()  # the worker that held it died
-    schedule.insights_refresh_sweep.call_local()
+    tasks.stale_forecasts_refresh()
     assert RefreshState.objects.get(user=owner).is_stale  # queued a moment ago: not yet taken for lost
     _october_10th.shift(dt.timedelta(minutes=11))
-    schedule.insights_refresh_sweep.call_local()
+    tasks.stale_forecasts_refresh()
     assert not RefreshState.objects.get(user=owner).is_stale
 
 

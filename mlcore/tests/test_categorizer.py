@@ -209,7 +209,16 @@ def test_missing_artifact(tmp_path):
         GlobalCategorizer.load(tmp_path)
 
 
-def test_getter_trains_on_first_use_then_loads_once(artifact_dir, monkeypatch):
+def test_getter_never_trains_a_missing_model(artifact_dir):
+    with pytest.raises(services.CategorizerNotReady, match="No categorizer artifact"):
+        services.categorizer_get()
+    assert not services.categorizer_ready()
+    assert not artifact_dir.exists()
+
+
+def test_ensure_trains_once_then_the_getter_loads_once(artifact_dir, monkeypatch):
+    assert services.categorizer_ensure()["trained"]
+    assert services.categorizer_ensure() == {"trained": False}
     model = services.categorizer_get()
     assert _current(artifact_dir)
     services.categorizer_reset()
@@ -234,7 +243,8 @@ def test_getter_trains_on_first_use_then_loads_once(artifact_dir, monkeypatch):
 
 
 @pytest.mark.parametrize("damage", ["format", "sklearn", "corrupt"])
-def test_getter_retrains_over_an_unusable_artifact(artifact_dir, trained, damage, caplog):
+def test_an_unusable_artifact_is_refused_by_the_getter_and_retrained_by_ensure(artifact_dir, trained, damage,
+                                                                               caplog):
     version_dir = trained.save(artifact_dir)
     if damage == "format":
         _edit_metadata(version_dir, format_version=99)
@@ -242,10 +252,13 @@ def test_getter_retrains_over_an_unusable_artifact(artifact_dir, trained, damage
         _edit_metadata(version_dir, sklearn_version="0.24.2")
     else:
         (version_dir / MODEL_FILE).write_bytes(b"garbage")
-    model = services.categorizer_get()
+    with pytest.raises(services.CategorizerNotReady):
+        services.categorizer_get()
+    assert _current(artifact_dir) == version_dir.name  # the request left it alone
+    assert services.categorizer_ensure()["trained"]
     assert _current(artifact_dir) != version_dir.name
     assert "Retraining the global categorizer" in caplog.text
-    assert model.predict(["CITY TAXI 42 LONDON"])[0].category_key
+    assert services.categorizer_get().predict(["CITY TAXI 42 LONDON"])[0].category_key
 
 
 def test_train_command_prints_metrics(artifact_dir, capsys):

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("global_model")]
 
 ROWS = [
     ("2026-01-0{}", "POS Purchase Engen Mitchell Park * 0{} Jan", "-300.00", "Fuel"),

@@ -13,7 +13,7 @@ from transactions import services
 from transactions.models import Transaction
 from transactions.tests.factories import TransactionFactory, category
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("global_model")]
 
 
 def spend(account, description, amount="-20.00", **extra):

@@ -162,8 +162,8 @@ def test_preferences_put_needs_every_field(owner_api):
      "Unknown notification kinds: alien_contact, lottery_win."),
     ({"in_app_kinds": ["weekly_digest"]}, "in_app_kinds", "Unknown notification kinds: weekly_digest."),
     ({"in_app_kinds": "bill_due"}, "in_app_kinds", "Expected a list of items"),
-    ({"reminder_lead_days": 61}, "reminder_lead_days", "less than or equal to 60"),
-    ({"reminder_lead_days": -1}, "reminder_lead_days", "greater than or equal to 0"),
+    ({"reminder_lead_days": 61}, "reminder_lead_days", "Enter 60 or less."),
+    ({"reminder_lead_days": -1}, "reminder_lead_days", "Enter 0 or more."),
     ({"reminder_lead_days": "soon"}, "reminder_lead_days", "A valid integer is required."),
 ])
 def test_preferences_refuse_bad_input_and_change_nothing(owner_api, owner, data, field, message):

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from mlcore.tests.fixtures import global_model  # noqa: F401 - the global categorizer, as set-up leaves it
 from tests.browser.helpers import MOBILE, SCREENSHOTS
-from transactions.models import Category
-from transactions.taxonomy import taxonomy_sync
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,15 +65,11 @@ def mobile_page(browser, live_server, transactional_db) -> Page:
 
 
 @pytest.fixture(autouse=True)
-def _standard_categories(transactional_db):
-    # A live-server test flushes the tables afterwards, the migration's standard taxonomy with them.
-    taxonomy_sync(Category)
+def _standard_categories(committed_db):
+    """A live-server test commits: its tables are emptied afterwards (committed_db puts the categories back)."""
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _categorizer_trained(django_db_blocker):
-    # Imports categorize their rows: train the global model before a live server has to, mid-request.
-    from mlcore.services import categorizer_get
-
-    with django_db_blocker.unblock():
-        categorizer_get()
+def _categorizer_trained(global_model):  # noqa: F811 - the fixture imported above
+    # Imports categorize their rows: the global model is there before any request, as set-up leaves it.
+    return global_model

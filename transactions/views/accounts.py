@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.money import money_text
 from core.pages import add_service_errors, preferred_currency, safe_next
 from transactions import selectors, services
 from transactions.forms import AccountAdjustForm, AccountForm
@@ -101,7 +102,7 @@ class AccountAdjustView(LoginRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, f"Nothing was adjusted. {' '.join(error.messages)}")
         else:
-            messages.success(request, f"Added an adjustment of {account.currency} {adjustment.amount:,.2f} "
+            messages.success(request, f"Added an adjustment of {money_text(adjustment.amount, account.currency)} "
                                       f"on {adjustment.date.day} {adjustment.date:%b %Y}: {account.name} now agrees "
                                       f"with the bank.")
         return redirect(back)

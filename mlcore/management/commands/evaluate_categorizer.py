@@ -21,7 +21,7 @@ from django.db import transaction as db_transaction
 from accounts.models import User
 from mlcore import learning
 from mlcore.feedback import category_correct
-from mlcore.global_categorizer import categories_predict
+from mlcore.global_categorizer import categories_predict, categorizer_ensure
 from transactions import services
 from transactions.models import Category, Transaction
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = self._read(options)
+        categorizer_ensure()  # a command may train it; a missing model would leave every row waiting
         result = self._prequential(rows, options["retrain_every"]) if options["mode"] == "prequential" \
             else self._cold_start(rows)
         result = {"mode": options["mode"], "file": options["csv"], "rows": len(rows), **result}
