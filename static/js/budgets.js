@@ -11,6 +11,9 @@
     var data = JSON.parse(source.textContent);
     var toNumber = function (value) { return value === null ? null : Number(value); };
     var money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency || "EUR" });
+    // Axis labels in whole units, short ("€1.2K") on a narrow chart, so neighbouring labels never run together.
+    var axis = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency || "EUR", maximumFractionDigits: 0,
+                                                  notation: canvas.clientWidth < 480 ? "compact" : "standard" });
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -23,7 +26,8 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: function (value) { return money.format(value); } } } },
+        scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+                  y: { beginAtZero: true, ticks: { callback: function (value) { return axis.format(value); } } } },
         plugins: {
           tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money.format(ctx.parsed.y); } } }
         }

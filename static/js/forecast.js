@@ -37,8 +37,11 @@
 
   var shortDate = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
   var money = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency });
+  // On a narrow chart: fewer dates and short amounts ("€21K"), so neighbouring labels never run together.
+  var narrow = canvas.clientWidth < 480;
   var axisMoney = new Intl.NumberFormat(undefined, { style: "currency", currency: data.currency,
-                                                     maximumFractionDigits: 0 });
+                                                     maximumFractionDigits: 0,
+                                                     notation: narrow ? "compact" : "standard" });
   new Chart(canvas, {
     type: "line",
     data: {
@@ -59,7 +62,7 @@
       animation: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { ticks: { maxTicksLimit: 8, maxRotation: 0, callback: function (value) {
+        x: { ticks: { maxTicksLimit: narrow ? 4 : 8, maxRotation: 0, autoSkipPadding: 12, callback: function (value) {
           return shortDate.format(new Date(this.getLabelForValue(value) + "T00:00:00"));
         } } },
         y: { ticks: { callback: function (value) { return axisMoney.format(value); } } }

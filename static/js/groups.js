@@ -143,6 +143,11 @@
     var format = function (value) {
       return data.currency + " " + Number(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     };
+    // Axis labels in whole units, short ("EUR 1.2K") on a narrow chart, so neighbouring labels never run together.
+    var axisFormat = function (canvas) {
+      var options = canvas.clientWidth < 480 ? { notation: "compact", maximumFractionDigits: 1 } : { maximumFractionDigits: 0 };
+      return function (value) { return data.currency + " " + Number(value).toLocaleString("en-US", options); };
+    };
     [["group-members-chart", data.members], ["group-categories-chart", data.categories]].forEach(function (pair) {
       var canvas = document.getElementById(pair[0]);
       if (!canvas) {
@@ -160,7 +165,8 @@
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
-          scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { callback: format } } },
+          scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+                    y: { stacked: true, beginAtZero: true, ticks: { callback: axisFormat(canvas) } } },
           plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y); } } } }
         }
       });

@@ -16,6 +16,26 @@
     }
   }
 
+  // Axis labels in whole units, and short ("€12K") on a narrow chart, so neighbouring labels never run together.
+  function axisFormatter(currency, canvas) {
+    var options = { style: "currency", currency: currency || "EUR", maximumFractionDigits: 0 };
+    if (canvas.clientWidth < 480) {
+      options.notation = "compact";
+    }
+    try {
+      return new Intl.NumberFormat(undefined, options);
+    } catch (error) {
+      return new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+    }
+  }
+
+  // Labels stay level and Chart.js drops the ones that would touch; a phone then shows every other month.
+  var LEVEL_TICKS = { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 };
+
+  function ticks(extra) {
+    return Object.assign({}, LEVEL_TICKS, extra);
+  }
+
   function moneyTooltip(money, axis) {
     return { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + money.format(ctx.parsed[axis]); } } };
   }
@@ -24,26 +44,29 @@
     var money = formatter(data.currency);
     var categories = document.getElementById("spending-categories-chart");
     if (categories) {
+      var categoryAxis = axisFormatter(data.currency, categories);
       new window.Chart(categories, {
         type: "bar",
         data: { labels: data.categories.labels,
                 datasets: [{ label: "Spent", data: numbers(data.categories.values), backgroundColor: INDIGO }] },
         options: {
           indexAxis: "y", responsive: true, maintainAspectRatio: false,
-          scales: { x: { beginAtZero: true, ticks: { callback: function (value) { return money.format(value); } } } },
+          scales: { x: { beginAtZero: true, ticks: ticks({ callback: function (value) { return categoryAxis.format(value); } }) } },
           plugins: { legend: { display: false }, tooltip: moneyTooltip(money, "x") }
         }
       });
     }
     var weekdays = document.getElementById("spending-weekdays-chart");
     if (weekdays) {
+      var weekdayAxis = axisFormatter(data.currency, weekdays);
       new window.Chart(weekdays, {
         type: "bar",
         data: { labels: data.weekdays.labels.map(function (name) { return name.slice(0, 3); }),
                 datasets: [{ label: "Average a day", data: numbers(data.weekdays.averages), backgroundColor: INDIGO }] },
         options: {
           responsive: true, maintainAspectRatio: false,
-          scales: { y: { beginAtZero: true, ticks: { callback: function (value) { return money.format(value); } } } },
+          scales: { x: { ticks: ticks({}) },
+                    y: { beginAtZero: true, ticks: { callback: function (value) { return weekdayAxis.format(value); } } } },
           plugins: { legend: { display: false }, tooltip: moneyTooltip(money, "y") }
         }
       });
@@ -56,6 +79,7 @@
     if (!canvas) {
       return;
     }
+    var axis = axisFormatter(data.currency, canvas);
     new window.Chart(canvas, {
       data: {
         labels: data.labels,
@@ -72,7 +96,8 @@
       options: {
         responsive: true, maintainAspectRatio: false, interaction: { mode: "index", intersect: false },
         scales: {
-          y: { ticks: { callback: function (value) { return money.format(value); } } },
+          x: { ticks: ticks({}) },
+          y: { ticks: { callback: function (value) { return axis.format(value); } } },
           rate: { position: "right", grid: { drawOnChartArea: false },
                   ticks: { callback: function (value) { return value + "%"; } } }
         },

@@ -93,6 +93,8 @@ def test_the_bell_counts_unread_and_the_inbox_clears_it(page: Page):
 def test_calendar_and_upcoming_fit_a_phone(mobile_page: Page):
     user = bills_user("pia@example.com")
     log_in(mobile_page, user.email, PASSWORD)
+    # The phone's bell counts the unread notifications too.
+    expect(mobile_page.locator("#nav-notifications [data-unread-count]")).to_have_text("2")
     for path, name in (("/bills/upcoming/", "bills-upcoming-mobile"), ("/bills/calendar/", "bills-calendar-mobile"),
                        ("/notifications/", "notifications-mobile")):
         mobile_page.goto(path)

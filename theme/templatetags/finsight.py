@@ -49,3 +49,12 @@ def duration(value) -> str:
         parts = [(seconds, "second")]
     words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
     return " ".join(words) or "0 seconds"
+
+
+@register.filter
+def at(items, index):
+    """`{{ names|at:forloop.counter0 }}`: the item at that position, or "" past the end (a column's name)."""
+    try:
+        return items[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""
