@@ -38,8 +38,8 @@ def forecast_page(*, user: User) -> dict[str, Any]:
     return {"total": total, "summary": with_dates(total.summary) if total else {},
             "accounts": [(row, with_dates(row.summary)) for row in accounts], "spending": spending,
             "chart": chart, "computed_at": total.created_at if total else None,
-            # The ledger changed after these figures were computed: a refresh is on its way.
-            "updating": bool(total and state and state.is_stale)}
+            # The ledger changed after these figures were computed (or before the first ones): a refresh is on its way.
+            "updating": bool(state and state.is_stale)}
 
 
 def with_dates(value: Any) -> Any:
