@@ -220,7 +220,7 @@ def test_accounts_and_categories(page: Page):
     form.get_by_label("Name").fill("Swiss savings")
     form.get_by_label("Kind").select_option(label="Savings")
     form.get_by_label("Currency").select_option("CHF")
-    form.get_by_label("Opening balance").fill("5000")
+    form.get_by_label("Balance", exact=True).fill("5000")
     form.get_by_role("button", name="Add account").click()
     expect(page.get_by_text("Account “Swiss savings” added.")).to_be_visible()
     expect(page.locator("[aria-label='Totals per currency']")).to_contain_text("CHF 5,000.00")
