@@ -547,10 +547,11 @@ def _balance_row(balance: Balance, *, account, method: BalanceMethod, horizon: H
 
 
 def _balance_history(*, frame: pd.DataFrame, accounts: list, current_total: float, today: dt.date) -> list[dict]:
-    """The total balance at the end of each of the last 60 days: today's balance minus what came after."""
-    opening = {a.pk: a.opening_date for a in accounts}
-    mine = frame[frame["account_id"].isin(list(opening))]
-    mine = mine[[day >= opening[pk] for day, pk in zip(mine["date"], mine["account_id"], strict=True)]]
+    """The total balance at the end of each of the last 60 days: today's balance minus what came after.
+
+    Every transaction counts, also those before an account's known balance: that balance is one day's, and the
+    days before it are worked out backwards from it (transactions.selectors.account_balance_on)."""
+    mine = frame[frame["account_id"].isin([a.pk for a in accounts])]
     days = [today - dt.timedelta(days=n) for n in range(HISTORY_CHART_DAYS - 1, -1, -1)]
     net = mine["acct"].fillna(0.0).groupby(mine["date"]).sum() if not mine.empty else pd.Series(dtype=float)
     history, balance = [], current_total

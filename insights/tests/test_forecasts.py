@@ -59,6 +59,20 @@ def test_short_history_falls_back_to_the_heuristic_and_stores_every_series(owner
                                                                                      "balance": "1600.00"}
 
 
+def test_the_balance_history_goes_back_before_a_balance_given_as_of_today(owner):
+    """A new user gives today's balance and imports history: the chart's past comes down to today's, not flat."""
+    account = AccountFactory(owner=owner, name="Main checking", opening_balance=Decimal("1600.00"),
+                             opening_date=TODAY + dt.timedelta(days=1))  # 1,600 at the end of today
+    _daily_spending(account, start=dt.date(2026, 8, 1))
+
+    forecasts_refresh(user=owner, today=TODAY)
+
+    history = {p["date"]: p["balance"] for p in Forecast.objects.get(user=owner, kind="balance",
+                                                                      account=None).summary["history"]}
+    assert history["2026-10-10"] == "1600.00"
+    assert history["2026-10-09"] == "1610.00" and history["2026-09-01"] == "1990.00"
+
+
 def test_a_rent_of_1150_on_the_first_makes_the_balance_drop_that_day(owner, short_history):
     payments.recurring_payment_create(user=owner, name="Rent", payee="Hausverwaltung Krause", amount=Decimal("1150"),
                                       currency="EUR", day_of_month=1, start_date=dt.date(2026, 11, 1),

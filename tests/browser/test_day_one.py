@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from insights.models import Forecast
 from tests.browser.helpers import MOBILE, PASSWORD, log_in, shot
 from transactions import selectors
 from transactions.models import Account, Transaction
@@ -182,6 +183,13 @@ def test_day_one_a_new_user_sees_the_banks_balance_fixes_a_category_and_a_dashbo
     expect(month_end.locator("[data-forecast-updating]")).to_have_count(0, timeout=20_000)
     expect(page.locator("[data-card='month-end']")).to_contain_text("Computed")
     expect(page.locator("[data-card='month-end']")).to_contain_text("EUR")
+    # The balance chart's past is worked back from today's balance through the imported rows: not a flat line.
+    history = {p["date"]: Decimal(p["balance"]) for p in Forecast.objects.get(
+        user=user, kind="balance", account=None).summary["history"]}
+    month_ago = today - timedelta(days=30)
+    assert history[month_ago.isoformat()] == selectors.account_balance_on(
+        user=user, account=selectors.account_get(user=user, pk=account.pk), on=month_ago)
+    assert len(set(history.values())) > 10
     assert_fits(page)
     shot(page, f"day-one-07-dashboard-computed-{width}")
     context.close()
