@@ -21,6 +21,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
 from core.jobs import job_runs_purge, locked_job, users_fan_out
+from imports.services import import_batches_recover
 from insights.digest import weekly_digests_send
 from insights.services import user_insights_refresh
 from insights.tasks import stale_forecasts_refresh
@@ -93,6 +94,13 @@ def insights_refresh_sweep() -> dict[str, int]:
     return stale_forecasts_refresh()
 
 
+@db_periodic_task(crontab(minute="*/5"))
+@locked_job("import_recovery", lock="import-recovery")
+def import_recovery() -> dict[str, int]:
+    """Imports a killed worker or a lost task left queued or running: run again, or failed with a message."""
+    return import_batches_recover()
+
+
 @db_periodic_task(crontab(minute="40"))
 @locked_job("cleanup", due_hour=CLEANUP_HOUR)
 def cleanup() -> dict[str, int]:
@@ -155,6 +163,6 @@ def catch_up_on_start() -> None:
 @db_task()
 def catch_up() -> None:
     # The global categorizer last: training it (a minute or more when missing) delays nothing else here.
-    for job in (bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup, budget_model_train,
-                global_categorizer):
+    for job in (import_recovery, bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup,
+                budget_model_train, global_categorizer):
         job.call_local()

@@ -5,12 +5,15 @@ decide their categories, and insert them all or none. The parts the upload and t
 
 from __future__ import annotations
 
+import codecs
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.db import transaction as db_transaction
+from django.db.models import F
 from django.utils import timezone
 
 from imports.conversion import convert_rows
@@ -19,6 +22,7 @@ from imports.mapping import empty_mapping, propose_mapping, resolve_mapping
 from imports.readers.csv_format import read_csv
 from imports.readers.detect import file_format as detect_format
 from imports.readers.excel import read_xls, read_xlsx
+from imports.readers.limits import check_ofx, check_xlsx
 from imports.readers.ofx import OfxStatement, read_ofx
 from imports.table import ImportRefused, RowError, Table
 from mlcore import services as mlcore
@@ -29,6 +33,9 @@ from transactions.signals import transactions_added
 logger = logging.getLogger(__name__)
 
 SAVED_MAPPINGS = 20
+HEAD_BYTES = 256 * 1024
+HEAD_ROWS = 5000
+UNRESOLVED = "unresolved"  # a mapping given with a file the worker reads: resolved against its columns there
 
 
 SOURCES = {"csv": Source.CSV, "xlsx": Source.XLSX, "xls": Source.XLSX, "ofx": Source.OFX}
@@ -52,18 +59,43 @@ class Parsed:
         return "ofx" if self.statement is not None else self.layout.signature(self.table)
 
 
-def parse_file(data: bytes, filename: str, layout_choices: dict[str, Any] | None = None) -> Parsed:
-    choices = layout_choices or {}
+def check_file(data: bytes, filename: str) -> str:
+    """The file's format, after the checks that need no reading (an archive's sizes, OFX declarations)."""
     kind = detect_format(data, filename)
+    if kind == "xlsx":
+        check_xlsx(data)
+    elif kind == "ofx":
+        check_ofx(data)
+    return kind
+
+
+def _csv_head(data: bytes) -> bytes:
+    """The first HEAD_BYTES of a text file, cut after a whole line (and a whole UTF-16 character)."""
+    if len(data) <= HEAD_BYTES:
+        return data
+    cut = data.rfind(b"\n", 0, HEAD_BYTES)
+    keep = cut + 1 if cut > 0 else HEAD_BYTES
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        keep += keep % 2
+    return data[:keep]
+
+
+def parse_file(data: bytes, filename: str, layout_choices: dict[str, Any] | None = None, *,
+               head: bool = False) -> Parsed:
+    """Read a whole file; with ``head``, only its first rows (a preview of a file too big to read in a page)."""
+    choices = layout_choices or {}
+    kind = check_file(data, filename)
     if kind == "ofx":
         statement = read_ofx(data)
         return Parsed(file_format="ofx", statement=statement, notes=list(statement.notes))
+    limit = HEAD_ROWS if head else None
     if kind == "csv":
-        table = read_csv(data, delimiter=choices.get("delimiter") or None, encoding=choices.get("encoding") or None)
+        table = read_csv(_csv_head(data) if head else data, delimiter=choices.get("delimiter") or None,
+                         encoding=choices.get("encoding") or None)
     elif kind == "xlsx":
-        table = read_xlsx(data, sheet=choices.get("sheet") or None)
+        table = read_xlsx(data, sheet=choices.get("sheet") or None, limit=limit)
     else:
-        table = read_xls(data, sheet=choices.get("sheet") or None)
+        table = read_xls(data, sheet=choices.get("sheet") or None, limit=limit)
     header_row = choices.get("header_row")
     layout = find_layout(table, int(header_row) if header_row not in (None, "") else None)
     return Parsed(file_format=kind, table=table, layout=layout)
@@ -163,13 +195,24 @@ RUNNABLE = [ImportStatus.PENDING, ImportStatus.NEEDS_MAPPING, ImportStatus.FAILE
 def batch_run_parsed(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
     # Claimed with a conditional update, so that a retried task or a second click never imports twice.
     claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=RUNNABLE).update(
-        status=ImportStatus.RUNNING, rows_processed=0, errors=[], finished_at=None)
+        status=ImportStatus.RUNNING, rows_processed=0, errors=[], finished_at=None, heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1)
     if claimed != 1:
         batch.refresh_from_db()
         return batch
     batch.status, batch.rows_processed, batch.errors = ImportStatus.RUNNING, 0, []
     try:
         return _import(batch, parsed)
+    except (OperationalError, InterfaceError):
+        # The database went away: nothing was committed (the insert is one transaction). Put the batch back in
+        # the queue's hands if the database answers again, and let the task's retry (or the sweep) run it.
+        logger.warning("import interrupted by the database", extra={"batch": batch.pk}, exc_info=True)
+        close_old_connections()
+        try:
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(status=ImportStatus.PENDING)
+        except (OperationalError, InterfaceError):
+            pass
+        raise
     except Exception:
         logger.exception("import failed", extra={"batch": batch.pk})
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -188,7 +231,9 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
             with batch.stored_file.open("rb") as stored:
                 data = stored.read()
             parsed = parse_file(data, batch.filename, layout_choices(batch.mapping))
-        except (ImportRefused, OSError) as refusal:
+        except OSError:
+            return refuse(batch, "The uploaded file could not be read back; upload it again.")
+        except ImportRefused as refusal:
             return refuse(batch, str(refusal))
     batch.file_format = parsed.file_format
 
@@ -204,11 +249,13 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
             # Reading and checking is the first half of the bar; saving is the second. Twice a second at most.
             if time.monotonic() - written[0] >= 0.5:
                 written[0] = time.monotonic()
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_total=total, rows_processed=done // 2)
+                ImportBatch.objects.filter(pk=batch.pk).update(rows_total=total, rows_processed=done // 2,
+                                                               heartbeat_at=timezone.now())
 
         try:
-            if not batch.mapping:
-                batch.mapping, _, _ = mapping_for(parsed, account)
+            if not batch.mapping or batch.mapping.get(UNRESOLVED):
+                if not _mapping_decide(batch, parsed):
+                    return batch
             mapping = resolve_mapping(batch.mapping, parsed.layout, batch.mapping)
             conversion = convert_rows(parsed.table, parsed.layout, mapping, account_currency=account.currency,
                                       today=timezone.localdate(), progress=progress)
@@ -232,7 +279,8 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
     if stated is not None:
         batch.stated_balance, batch.stated_balance_date, batch.stated_balance_source = (
             stated.amount, stated.on, stated.source)
-    ImportBatch.objects.filter(pk=batch.pk).update(rows_total=len(rows), rows_processed=len(rows) // 2)
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_total=len(rows), rows_processed=len(rows) // 2,
+                                                   heartbeat_at=timezone.now())
     # The categorizer decides before the insert, so its decisions are written with the rows in bulk.
     mlcore.import_rows_categorize(user=user, account_kind=account.kind, rows=rows)
     with db_transaction.atomic():
@@ -251,6 +299,23 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
     if created:
         db_transaction.on_commit(lambda: transactions_added.send(sender=Transaction, user=user, count=created))
     return batch
+
+
+def _mapping_decide(batch: ImportBatch, parsed: Parsed) -> bool:
+    """For a file read in the worker: the mapping given with it, the account's saved one, or a confident
+    proposal. Without any, the batch waits for the person's mapping (NEEDS_MAPPING) and False is returned."""
+    given = {k: v for k, v in (batch.mapping or {}).items() if k != UNRESOLVED} or None
+    proposal, confident, _ = mapping_for(parsed, batch.account, given=given)
+    if given:
+        batch.mapping = with_layout(resolve_mapping(given, parsed.layout, proposal, parsed.table), parsed)
+        remember_mapping(batch.account, parsed.signature(), batch.mapping)
+        return True
+    batch.mapping = proposal
+    if confident:
+        return True
+    batch.status, batch.rows_total, batch.rows_processed = ImportStatus.NEEDS_MAPPING, parsed.rows_estimate, 0
+    batch.save(update_fields=["mapping", "status", "rows_total", "rows_processed", "file_format"])
+    return False
 
 
 def batch_run(*, batch: ImportBatch) -> ImportBatch:

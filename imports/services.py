@@ -12,12 +12,14 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction as db_transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,7 +32,8 @@ from imports.table import ImportRefused, RowError
 from transactions.ingest import ImportRow
 from transactions.models import Account, ImportBatch, ImportStatus
 
-__all__ = ["ImportPreview", "import_batch_preview", "import_cancel", "import_preview", "import_run", "import_start"]
+__all__ = ["ImportPreview", "import_batch_preview", "import_batches_recover", "import_cancel", "import_preview",
+           "import_run", "import_start"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,14 @@ def sync_max_rows() -> int:
 
 def sync_max_bytes() -> int:
     return _setting("IMPORT_SYNC_MAX_BYTES", 256 * 1024)
+
+
+def stale_minutes() -> int:
+    return _setting("IMPORT_STALE_MINUTES", 15)
+
+
+def max_attempts() -> int:
+    return _setting("IMPORT_MAX_ATTEMPTS", 3)
 
 
 def max_bytes() -> int:
@@ -120,7 +131,9 @@ def import_preview(*, user: User, account: Account, upload: BinaryIO,
     _check_account(user, account)
     try:
         data, filename = _upload_bytes(upload)
-        return _preview(batches.parse_file(data, filename, batches.layout_choices(mapping)), account, mapping)
+        # A big file is previewed from its first rows: reading all of it is the worker's job, not a page's.
+        parsed = batches.parse_file(data, filename, batches.layout_choices(mapping), head=len(data) > sync_max_bytes())
+        return _preview(parsed, account, mapping)
     except ImportRefused as refusal:
         return ImportPreview(file_format="", columns=[], sample_rows=[], mapping={}, confident=False,
                              problems=[str(refusal)], refused=True)
@@ -211,7 +224,22 @@ def _is_big(parsed: batches.Parsed, size: int) -> bool:
 
 def _enqueue(batch: ImportBatch) -> None:
     batch_id = batch.pk
+    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=timezone.now())
     db_transaction.on_commit(lambda: tasks.import_run_task(batch_id))
+
+
+def _start_in_worker(batch: ImportBatch, data: bytes, mapping: dict[str, Any] | None) -> ImportBatch:
+    """A big file: refused now if a check that needs no reading says so, else queued; the worker reads it,
+    decides its mapping (or asks for one) and imports it."""
+    try:
+        batch.file_format = batches.check_file(data, batch.filename)
+    except ImportRefused as refusal:
+        return batches.refuse(batch, str(refusal))
+    batch.mapping = {**mapping, batches.UNRESOLVED: True} if mapping else {}
+    batch.status = ImportStatus.PENDING
+    batch.save()
+    _enqueue(batch)
+    return batch
 
 
 def import_start(*, user: User, account: Account, upload: BinaryIO, mapping: dict[str, Any] | None = None,
@@ -232,6 +260,8 @@ def import_start(*, user: User, account: Account, upload: BinaryIO, mapping: dic
     batch.filename = batch.filename[:255]
     _store(batch, data, batch.filename)
     batch.save()
+    if run_async is not False and len(data) > sync_max_bytes():
+        return _start_in_worker(batch, data, mapping)
     try:
         parsed = batches.parse_file(data, batch.filename, batches.layout_choices(mapping))
     except ImportRefused as refusal:
@@ -284,6 +314,9 @@ def import_run(*, batch: ImportBatch, mapping: dict[str, Any] | None = None,
         try:
             with batch.stored_file.open("rb") as stored:
                 data = stored.read()
+            if run_async is not False and len(data) > sync_max_bytes():
+                batch.status = ImportStatus.FAILED  # runnable again, whatever it was
+                return _start_in_worker(batch, data, mapping if mapping is not None else batch.mapping)
             parsed = batches.parse_file(data, batch.filename, batches.layout_choices(mapping or batch.mapping))
             if mapping is not None and parsed.statement is None:
                 assert parsed.layout is not None  # every other format is a table
@@ -311,3 +344,34 @@ def import_cancel(*, batch: ImportBatch, reason: str) -> ImportBatch:
     if batch.status in (ImportStatus.DONE, ImportStatus.RUNNING):
         return batch
     return batches.refuse(batch, reason)
+
+
+def import_batches_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Imports that stopped without an outcome (a worker killed mid-import, a task lost with the queue, a
+    command killed): their heartbeat is older than IMPORT_STALE_MINUTES. An import is one transaction, so
+    nothing of such a batch is in the ledger: it is queued again from the start, or, after
+    IMPORT_MAX_ATTEMPTS tries, failed with a message the person sees on the import page and in the API."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=stale_minutes())
+    lost = ImportBatch.objects.filter(status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).filter(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, created_at__lt=stale))
+    requeued = failed = 0
+    for batch in lost.select_related("account", "owner"):
+        # Conditional on what was read: a batch that moved on meanwhile is left alone.
+        same = ImportBatch.objects.filter(pk=batch.pk, status=batch.status, heartbeat_at=batch.heartbeat_at)
+        if batch.attempts >= max_attempts() or not batch.stored_file:
+            tries = f"{batch.attempts} time{'s' if batch.attempts != 1 else ''}"
+            message = (f"The import stopped before it finished ({tries}; the server may have run out of memory or "
+                       f"been restarted). Nothing was imported: import the file again, or a shorter period.")
+            if same.update(status=ImportStatus.FAILED, finished_at=now, heartbeat_at=now,
+                           errors=[RowError(None, None, message).as_dict()]):
+                batches.forget_file(batch)
+                batch.save(update_fields=["stored_file"])
+                failed += 1
+        elif same.update(status=ImportStatus.PENDING, heartbeat_at=now):
+            batch_id = batch.pk
+            db_transaction.on_commit(lambda batch_id=batch_id: tasks.import_run_task(batch_id))
+            requeued += 1
+    if requeued or failed:
+        logger.warning("lost imports recovered", extra={"requeued": requeued, "failed": failed})
+    return {"requeued": requeued, "failed": failed}

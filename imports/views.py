@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from core.pages import add_service_errors
@@ -93,4 +95,9 @@ class ImportBatchStatusView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         batch = selectors.import_batch_get(user=request.user, pk=pk)
+        if batch.status == ImportStatus.NEEDS_MAPPING:
+            # The worker read a big file and needs the person's columns: the whole page becomes the form.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
+            return response
         return render(request, "imports/_status.html", {"batch": batch, "can_remap": can_remap(batch)})

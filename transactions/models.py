@@ -199,6 +199,10 @@ class ImportBatch(models.Model):
                                              default="")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of a queued or running import: written when it is queued, claimed and as it makes progress.
+    # A batch whose heartbeat is old was lost (a worker killed, a task dropped); a sweep runs it again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -160,7 +160,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # (larger ones run in the worker with a progress bar).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", 50, minimum=1) * 1024 * 1024
 IMPORT_SYNC_MAX_ROWS = env.int("IMPORT_SYNC_MAX_ROWS", 2000, minimum=0)
-IMPORT_SYNC_MAX_BYTES = 256 * 1024
+IMPORT_SYNC_MAX_BYTES = 256 * 1024  # bigger files are read by the worker only, never in a request
+# What any file may hold (checked before it is read), so that a worker's memory stays bounded.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_MB", 200, minimum=1) * 1024 * 1024
+IMPORT_MAX_SHARED_STRINGS_BYTES = env.int("IMPORT_MAX_SHARED_STRINGS_MB", 32, minimum=1) * 1024 * 1024
+# An import queued or running without a sign of life for this long was lost: run again, up to the attempts.
+IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", 15, minimum=1)
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
 
 # Categorization: below this confidence (0-1) a guess waits in the review queue instead of being filed.
 CATEGORIZER_REVIEW_THRESHOLD = env.int("CATEGORIZER_REVIEW_PERCENT", 60, minimum=0) / 100

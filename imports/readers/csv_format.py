@@ -9,6 +9,7 @@ from collections import Counter
 
 from imports.parsing import header_roles
 from imports.readers.detect import decode_text
+from imports.readers.limits import check_row_count, max_rows
 from imports.table import ImportRefused, Table
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -41,7 +42,11 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[s
                 if len(rows) >= limit:
                     break
             return rows
-        rows = list(reader)
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > max_rows():
+                check_row_count(len(rows), reader.line_num)
     except csv.Error as error:
         raise ImportRefused(f"The file could not be read as CSV: {error}.") from None
     if reader.line_num != len(rows):

@@ -12,6 +12,7 @@ import xlrd
 from openpyxl import load_workbook
 
 from imports.parsing import cell_text, header_roles
+from imports.readers.limits import MAX_COLUMNS, check_row_count, check_xlsx
 from imports.table import ImportRefused, Table
 
 MAX_SCAN_ROWS = 40
@@ -58,7 +59,9 @@ def _pick_sheet(sheets: list[tuple[str, list[tuple[int, list[Any]]]]], wanted: s
     return max(with_rows, key=lambda item: min(_header_strength(item[1]), 3))
 
 
-def read_xlsx(data: bytes, *, sheet: str | None = None) -> Table:
+def read_xlsx(data: bytes, *, sheet: str | None = None, limit: int | None = None) -> Table:
+    """Every sheet's rows (the first ``limit`` of each, for a preview); the sheet with transactions is kept."""
+    check_xlsx(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -67,8 +70,12 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Table:
     try:
         sheets = []
         for worksheet in workbook.worksheets:
-            records = [(number, _trim([_cell(v) for v in row]))
-                       for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)]
+            records = []
+            for number, row in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+                if limit and number > limit:
+                    break
+                check_row_count(number, number)
+                records.append((number, _trim([_cell(v) for v in row])))
             sheets.append((worksheet.title, records))
     finally:
         workbook.close()
@@ -76,7 +83,7 @@ def read_xlsx(data: bytes, *, sheet: str | None = None) -> Table:
     return Table(file_format="xlsx", records=records, sheet=name)
 
 
-def read_xls(data: bytes, *, sheet: str | None = None) -> Table:
+def read_xls(data: bytes, *, sheet: str | None = None, limit: int | None = None) -> Table:
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except Exception as error:  # xlrd raises a variety of errors on damaged or encrypted files
@@ -86,10 +93,12 @@ def read_xls(data: bytes, *, sheet: str | None = None) -> Table:
         sheets = []
         for index in range(book.nsheets):
             worksheet = book.sheet_by_index(index)
+            rows = min(worksheet.nrows, limit) if limit else worksheet.nrows
+            check_row_count(rows)
             records = []
-            for row_index in range(worksheet.nrows):
+            for row_index in range(rows):
                 cells = []
-                for cell in worksheet.row(row_index):
+                for cell in worksheet.row_slice(row_index, 0, MAX_COLUMNS):
                     if cell.ctype == xlrd.XL_CELL_DATE:
                         try:
                             cells.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date())

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ofxtools.Parser import OFXTree
 
 from imports.parsing import CENT, cell_text
+from imports.readers.limits import check_ofx, check_row_count
 from imports.table import ImportRefused, RowError, StatedBalance
 from transactions.ingest import ImportRow
 
@@ -145,10 +146,12 @@ def _description(name: str, memo: str) -> str:
 
 def read_ofx(data: bytes) -> OfxStatement:
     """The one bank or card statement in an OFX/QFX file, its transactions as rows (or their errors)."""
+    check_ofx(data)
     text = _text(data)
     root = _tree(data, text)
     _refuse_a_signon_error(root)
     response, transactions = _the_statement(root)
+    check_row_count(len(transactions))
     result = OfxStatement(rows=[], errors=[], currency=_find(response, "CURDEF").upper()[:3],
                           account_id=_find(response, "ACCTID"))
     if response.tag == "INVSTMTRS":
