@@ -13,6 +13,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, BinaryIO, Iterable
 
 from django.conf import settings
@@ -369,8 +370,7 @@ def import_batches_recover(*, now: datetime | None = None) -> dict[str, int]:
                 batch.save(update_fields=["stored_file"])
                 failed += 1
         elif same.update(status=ImportStatus.PENDING, heartbeat_at=now):
-            batch_id = batch.pk
-            db_transaction.on_commit(lambda batch_id=batch_id: tasks.import_run_task(batch_id))
+            db_transaction.on_commit(partial(tasks.import_run_task, batch.pk))
             requeued += 1
     if requeued or failed:
         logger.warning("lost imports recovered", extra={"requeued": requeued, "failed": failed})
