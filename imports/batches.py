@@ -201,6 +201,7 @@ def batch_run_parsed(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
         batch.refresh_from_db()
         return batch
     batch.status, batch.rows_processed, batch.errors = ImportStatus.RUNNING, 0, []
+    batch.refresh_from_db(fields=["attempts", "heartbeat_at"])
     try:
         return _import(batch, parsed)
     except (OperationalError, InterfaceError):

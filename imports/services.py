@@ -225,7 +225,8 @@ def _is_big(parsed: batches.Parsed, size: int) -> bool:
 
 def _enqueue(batch: ImportBatch) -> None:
     batch_id = batch.pk
-    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=timezone.now())
+    batch.heartbeat_at = timezone.now()
+    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=batch.heartbeat_at)
     db_transaction.on_commit(lambda: tasks.import_run_task(batch_id))
 
 
