@@ -19,7 +19,8 @@ _HTML_MARK = re.compile(rb"<(?:!doctype\s+html|html|table|body|head)\b", re.IGNO
 def file_format(data: bytes, filename: str = "") -> str:
     """'csv', 'xlsx', 'xls' or 'ofx', by content (banks name .xls files that are CSV or HTML); or refuse."""
     head = data[:4096]
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    blank = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    if not head.strip(blank) and not data.strip(blank):  # the whole file only when its head is blank
         raise ImportRefused("The file is empty.")
     if head.startswith(b"%PDF"):
         raise ImportRefused(f"This is a PDF statement. Download the transactions from your bank as {SUPPORTED} "
