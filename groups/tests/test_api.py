@@ -357,7 +357,10 @@ def test_expense_validation_messages(owner_api, group, owner, bea, overrides, er
     assert not GroupExpense.objects.filter(description="Dinner").exists()
 
 
-def test_edit_and_delete_an_expense(bea_api, group, expense, owner, bea):
+def test_edit_and_delete_an_expense(bea_api, group, owner, bea):
+    expense = services.expense_create(group=group, user=bea, description="Groceries", amount=Decimal("90.00"),
+                                      on=dt.date(2026, 3, 2), payers=[Part(bea.pk)],
+                                      shares=[Part(owner.pk), Part(bea.pk)])
     url = f"{API}{group.pk}/expenses/{expense.pk}/"
     body = _expense_body(bea, [], split_mode="exact", amount="90.00",
                          shares=[{"user": owner.pk, "value": "30"}, {"user": bea.pk, "value": "60"}])
@@ -370,7 +373,7 @@ def test_edit_and_delete_an_expense(bea_api, group, expense, owner, bea):
     assert bea_api.delete(url).status_code == 204
     assert bea_api.get(url).status_code == 404
     summaries = [a["summary"] for a in bea_api.get(f"{API}{group.pk}/activity/").json()["results"]]
-    assert summaries[:2] == ["Bea deleted “Dinner” (EUR 90.00)", "Bea edited “Dinner”"]
+    assert summaries[:2] == ["Bea deleted “Dinner” of 5 Mar 2026 (EUR 90.00)", "Bea edited “Dinner”"]
 
 
 def test_expense_filters(owner_api, group, owner, bea):
@@ -433,7 +436,8 @@ def test_balances_settle_up_and_recording_the_suggested_payment(bea_api, group, 
     assert bea_api.delete(f"{base}/settlements/{created.json()['id']}/").status_code == 204
     assert bea_api.get(f"{base}/settle-up/").json()["results"] == plan
     summaries = [a["summary"] for a in bea_api.get(f"{base}/activity/").json()["results"]]
-    assert summaries[:2] == ["Bea deleted a payment of EUR 45.00", "Bea paid Olivia Owner EUR 45.00"]
+    assert summaries[:2] == ["Bea deleted the payment of EUR 45.00 from Bea to Olivia Owner of 6 Mar 2026",
+                             "Bea paid Olivia Owner EUR 45.00"]
 
 
 def test_settlement_messages(owner_api, group, owner, bea):

@@ -101,7 +101,8 @@ def test_an_expense_in_the_group_currency_keeps_rate_one(flat):
 
 def test_adding_editing_deleting_and_settling_each_leave_a_line_in_the_activity(flat):
     group, olivia, bea, _ = flat
-    expense = _add(group, olivia, shares=[Part(olivia.pk), Part(bea.pk)])
+    expense = _add(group, olivia, payers=[Part(olivia.pk, "50"), Part(bea.pk, "50")],
+                   shares=[Part(olivia.pk), Part(bea.pk)])
     services.expense_update(expense=expense, user=bea, description="Groceries", amount=Decimal("120.00"),
                             currency=None, on=expense.date, payers=[Part(olivia.pk)],
                             shares=[Part(olivia.pk), Part(bea.pk)], split_mode=SplitMode.EQUAL)
@@ -110,7 +111,7 @@ def test_adding_editing_deleting_and_settling_each_leave_a_line_in_the_activity(
 
     lines = [(a.verb, a.summary) for a in activity_list(group=group)]
     assert lines == [
-        (ActivityVerb.EXPENSE_DELETED, "Olivia Owner deleted “Groceries” (EUR 120.00)"),
+        (ActivityVerb.EXPENSE_DELETED, "Olivia Owner deleted “Groceries” of 2 Mar 2026 (EUR 120.00)"),
         (ActivityVerb.SETTLED, "Bea paid Olivia Owner EUR 60.00"),
         (ActivityVerb.EXPENSE_EDITED, "Bea edited “Groceries” (EUR 100.00 → EUR 120.00)"),
         (ActivityVerb.EXPENSE_ADDED, "Olivia Owner added “Groceries” (EUR 100.00)"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -281,7 +282,8 @@ def test_owner_invites_a_new_person_who_signs_up_and_joins(client, owner_client,
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("groups:invite", kwargs={"pk": group.pk}), {"email": "new@example.com"},
                                      follow=True)
-    assert "Invitation sent to new@example.com." in page_text(response)
+    until = timezone.localtime(timezone.now() + dt.timedelta(days=14))
+    assert f"Invitation sent to new@example.com; its link works until {until:%-d %b %Y}." in page_text(response)
     assert "new@example.com" in page_text(response)  # pending, with a Withdraw button
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.com"]
     invite = Invite.objects.get(email="new@example.com")
@@ -332,6 +334,7 @@ def test_decline_and_closed_invitations(client, owner, group):
     assert "This invitation was declined." in page_text(client.get(f"/groups/invites/{invite.token}/"))
     revoked = services.invite_create(group=group, inviter=owner, email="gone@example.com")
     services.invite_revoke(invite=revoked, owner=owner)
+    client.force_login(UserFactory(email="gone@example.com"))
     assert "withdrawn" in page_text(client.get(f"/groups/invites/{revoked.token}/"))
     response = client.post(f"/groups/invites/{revoked.token}/", {"action": "accept"}, follow=True)
     assert "already withdrawn" in page_text(response)
