@@ -407,9 +407,10 @@ class InviteAnswerView(View):
     def page(self, request, invite: Invite, *, refusal: str = "", status: int = 200):
         member = (request.user.is_authenticated
                   and Group.objects.for_member(request.user).filter(pk=invite.group_id).exists())
+        refusal = "" if member else refusal
         return render(request, "groups/invite.html", {
-            "invite": invite, "already_member": member, "expired": invite.is_expired(),
-            "refusal": "" if member else refusal}, status=status)
+            "invite": invite, "already_member": member, "expired": invite.is_expired(), "refusal": refusal},
+            status=status if refusal else 200)
 
     def get(self, request, token: str):
         invite = selectors.invite_by_token(token=token)
@@ -419,7 +420,7 @@ class InviteAnswerView(View):
             query = urlencode({"email": invite.email, "next": request.path})
             return redirect(f"{reverse('accounts:signup')}?{query}")
         refusal = services.invite_refusal(invite=invite, user=request.user)
-        return self.page(request, invite, refusal=refusal)
+        return self.page(request, invite, refusal=refusal, status=403 if refusal else 200)
 
     def post(self, request, token: str):
         if not request.user.is_authenticated:
