@@ -58,6 +58,10 @@ class GroupExpenseAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [ExpensePayerInline, ExpenseShareInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Members delete expenses in the app, where the group's activity log keeps a line about it.
+        return False
+
 
 @admin.register(Settlement)
 class SettlementAdmin(admin.ModelAdmin):
@@ -68,10 +72,14 @@ class SettlementAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     date_hierarchy = "date"
 
+    def has_delete_permission(self, request, obj=None):
+        # Members delete payments in the app, where the group's activity log keeps a line about it.
+        return False
+
 
 @admin.register(Invite)
 class InviteAdmin(admin.ModelAdmin):
-    list_display = ["email", "group", "status", "invited_by", "created_at", "answered_at"]
+    list_display = ["email", "group", "status", "invited_by", "created_at", "expires_at", "answered_at"]
     list_filter = ["status"]
     search_fields = ["email", "group__name"]
     list_select_related = ["group", "invited_by"]

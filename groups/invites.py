@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import Invite, InviteStatus
@@ -22,18 +23,21 @@ def invite_send(*, invite_id: int) -> None:
     if invite is None or invite.status != InviteStatus.PENDING:
         return
     inviter = invite.invited_by.get_short_name() if invite.invited_by else "Someone"
+    expires = f"{timezone.localtime(invite.expires_at):%-d %b %Y}"
     user = User.objects.filter(email__iexact=invite.email, is_active=True).first()
     if user is not None:
         # In the app and, per their preferences, by email: the notification's own email carries the link.
         notification_create(
             user=user, kind=NotificationKind.GROUP_INVITE, title=f"{inviter} invited you to {invite.group.name}",
-            body=f"Join “{invite.group.name}” to share expenses in {invite.group.currency}.",
+            body=f"Join “{invite.group.name}” to share expenses in {invite.group.currency}. "
+                 f"The invitation works until {expires}.",
             link=f"/groups/invites/{invite.token}/", dedupe_key=f"group_invite:{invite.pk}",
-            context={"group": invite.group.name, "inviter": inviter, "currency": invite.group.currency},
+            context={"group": invite.group.name, "inviter": inviter, "currency": invite.group.currency,
+                     "expires": expires},
         )
         return
     context = {"group": invite.group.name, "inviter": inviter, "url": invite_url(invite),
-               "currency": invite.group.currency}
+               "currency": invite.group.currency, "expires": expires}
     subject = " ".join(render_to_string("groups/emails/invite-subject.txt", context).split())
     message = EmailMultiAlternatives(subject=subject, body=render_to_string("groups/emails/invite-body.txt", context),
                                      to=[invite.email])

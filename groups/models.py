@@ -6,11 +6,13 @@ exactly to its total; the Decimal properties are for display and the API.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.currencies import currency_choices
 from transactions.models import MONEY
@@ -72,11 +74,24 @@ class InviteStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     REVOKED = "revoked", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+def invite_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.GROUP_INVITE_DAYS)
+
+
+def email_masked(email: str) -> str:
+    """An address shown to someone it was not sent to: its first letter and its domain (j***@example.com)."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 class Invite(models.Model):
-    """An invitation by email. ``token`` is the secret in the link; an existing user can also accept it from
-    their notifications. Someone without an account signs up through the link and lands in the group."""
+    """An invitation by email. ``token`` is the secret in the link; only the account with the invited address
+    can answer it, until ``expires_at``. An existing user can also accept it from their notifications; someone
+    without an account signs up through the link (with that address) and lands in the group. A pending invite
+    past ``expires_at`` is expired: the owner's next invitation to the address marks it so."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
@@ -85,6 +100,8 @@ class Invite(models.Model):
     token = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=InviteStatus.choices, default=InviteStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=invite_expiry,
+                                      help_text="After this the link no longer works; the owner can send a new one.")
     answered_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="group_invites_accepted")
@@ -98,6 +115,19 @@ class Invite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.group} ({self.status})"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        """Past its lifetime while still unanswered (or already marked expired)."""
+        if self.status == InviteStatus.EXPIRED:
+            return True
+        return self.status == InviteStatus.PENDING and self.expires_at <= (now or timezone.now())
+
+    def is_for(self, user) -> bool:
+        return bool(user.email) and user.email.strip().lower() == self.email.strip().lower()
+
+    @property
+    def email_masked(self) -> str:
+        return email_masked(self.email)
 
 
 class SplitMode(models.TextChoices):
@@ -215,6 +245,8 @@ class ActivityVerb(models.TextChoices):
     EXPENSE_EDITED = "expense_edited", "edited an expense"
     EXPENSE_DELETED = "expense_deleted", "deleted an expense"
     SETTLED = "settled", "recorded a payment"
+    SETTLEMENT_DELETED = "settlement_deleted", "deleted a payment"
+    INVITE_REVOKED = "invite_revoked", "withdrew an invitation"
 
 
 class GroupActivity(models.Model):

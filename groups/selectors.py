@@ -76,6 +76,21 @@ def expense_get(*, group: Group, pk: int) -> GroupExpense:
     return expense
 
 
+def expense_can_change(*, expense: GroupExpense, user: User, owner: bool | None = None) -> bool:
+    """Whoever added the expense, its payers and the group's owner may edit or delete it. ``owner`` saves a
+    query when the caller knows; prefetched payers are read without one."""
+    if expense.created_by_id == user.pk or any(p.user_id == user.pk for p in expense.payers.all()):
+        return True
+    return owner if owner is not None else is_owner(group=expense.group, user=user)
+
+
+def settlement_can_delete(*, settlement: Settlement, user: User, owner: bool | None = None) -> bool:
+    """Whoever recorded the payment, its payer and the group's owner may delete it."""
+    if user.pk in (settlement.created_by_id, settlement.payer_id):
+        return True
+    return owner if owner is not None else is_owner(group=settlement.group, user=user)
+
+
 def settlement_list(*, group: Group) -> QuerySet[Settlement]:
     return group.settlements.select_related("payer", "payee").order_by("-date", "-id")
 
@@ -85,6 +100,7 @@ def activity_list(*, group: Group) -> QuerySet[GroupActivity]:
 
 
 def invite_list(*, group: Group) -> QuerySet[Invite]:
+    """Invitations not yet answered, expired ones included (the owner sends those again)."""
     return group.invites.filter(status=InviteStatus.PENDING).select_related("invited_by")
 
 

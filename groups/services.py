@@ -33,7 +33,7 @@ from groups.models import (
     SplitMode,
     cents_to_decimal,
 )
-from groups.selectors import group_balances
+from groups.selectors import expense_can_change, group_balances, settlement_can_delete
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.models import Category, Transaction
 
@@ -144,6 +144,9 @@ def invite_create(*, group: Group, inviter: User, email: str) -> Invite:
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and group.memberships.filter(user=existing, left_at__isnull=True).exists():
         raise ValidationError({"email": f"{email} is already in the group."})
+    # An unanswered invitation past its lifetime gives way to the new one (its link keeps saying it expired).
+    group.invites.filter(email=email.lower(), status=InviteStatus.PENDING, expires_at__lte=timezone.now()) \
+        .update(status=InviteStatus.EXPIRED)
     try:
         with transaction.atomic():
             invite = Invite.objects.create(group=group, email=email.lower(), invited_by=inviter,
@@ -162,11 +165,28 @@ def _pending(invite: Invite) -> None:
         raise ValidationError(f"This invitation was already {invite.get_status_display().lower()}.")
 
 
+def invite_refusal(*, invite: Invite, user: User) -> str:
+    """Why ``user`` may not answer the invitation, or "" when they may. Only the invited address answers."""
+    if not invite.is_for(user):
+        return (f"This invitation was sent to {invite.email_masked}, not to the address you are signed in with. "
+                f"Sign in with that address to answer it.")
+    return ""
+
+
+def _answerable(invite: Invite, user: User) -> None:
+    if refusal := invite_refusal(invite=invite, user=user):
+        raise PermissionDenied(refusal)
+    if invite.is_expired():
+        raise ValidationError(f"This invitation expired on {timezone.localtime(invite.expires_at):%-d %b %Y}. "
+                              f"Ask the group's owner to send a new one.")
+    _pending(invite)
+
+
 @transaction.atomic
 def invite_accept(*, invite: Invite, user: User) -> Membership:
-    """Join the group. Whoever holds the link (sent to the invited address) may accept it."""
+    """Join the group: only the account with the invited address, before the invitation expires."""
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
-    _pending(invite)
+    _answerable(invite, user)
     membership = _join(invite.group, user)
     invite.status, invite.answered_at, invite.accepted_by = InviteStatus.ACCEPTED, timezone.now(), user
     invite.save(update_fields=["status", "answered_at", "accepted_by"])
@@ -175,9 +195,9 @@ def invite_accept(*, invite: Invite, user: User) -> Membership:
 
 
 @transaction.atomic
-def invite_decline(*, invite: Invite, user: User | None = None) -> Invite:
+def invite_decline(*, invite: Invite, user: User) -> Invite:
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
-    _pending(invite)
+    _answerable(invite, user)
     invite.status, invite.answered_at = InviteStatus.DECLINED, timezone.now()
     invite.save(update_fields=["status", "answered_at"])
     return invite
@@ -190,6 +210,7 @@ def invite_revoke(*, invite: Invite, owner: User) -> Invite:
     _pending(invite)
     invite.status, invite.answered_at = InviteStatus.REVOKED, timezone.now()
     invite.save(update_fields=["status", "answered_at"])
+    _log(invite.group, owner, ActivityVerb.INVITE_REVOKED, f"{_name(owner)} withdrew the invitation to {invite.email}")
     return invite
 
 
@@ -319,7 +340,9 @@ def expense_create(*, group: Group, user: User, description: str, amount: Decima
 def expense_update(*, expense: GroupExpense, user: User, description: str, amount: Decimal, currency: str | None,
                    on: dt.date, payers: Sequence[Part], shares: Sequence[Part], split_mode: str,
                    category: Category | None = None, notes: str = "") -> GroupExpense:
+    """Change an expense: only whoever added it, its payers (before this change) or the group's owner."""
     group = expense.group
+    _require_expense_right(expense, user)
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "Say what it was for."})
@@ -345,10 +368,19 @@ def expense_update(*, expense: GroupExpense, user: User, description: str, amoun
 
 @transaction.atomic
 def expense_delete(*, expense: GroupExpense, user: User) -> None:
+    """Delete an expense (whoever added it, its payers or the group's owner); the activity log keeps a line."""
     group = expense.group
+    _require_expense_right(expense, user)
     _log(group, user, ActivityVerb.EXPENSE_DELETED,
-         f"{_name(user)} deleted “{expense.description}” ({_money(expense.total_cents, group.currency)})")
+         f"{_name(user)} deleted “{expense.description}” of {expense.date:%-d %b %Y} "
+         f"({_money(expense.total_cents, group.currency)})")
     expense.delete()
+
+
+def _require_expense_right(expense: GroupExpense, user: User) -> None:
+    if not expense_can_change(expense=expense, user=user):
+        raise PermissionDenied("Only the person who added this expense, the people who paid it or the group's "
+                               "owner can change or delete it.")
 
 
 # --- settlements -------------------------------------------------------------------------------------------
@@ -376,7 +408,12 @@ def settlement_create(*, group: Group, user: User, payer_id: int, payee_id: int,
 
 @transaction.atomic
 def settlement_delete(*, settlement: Settlement, user: User) -> None:
+    """Delete a recorded payment (whoever recorded it, its payer or the group's owner); the log keeps a line."""
     group = settlement.group
-    _log(group, user, ActivityVerb.SETTLED,
-         f"{_name(user)} deleted a payment of {_money(settlement.amount_cents, group.currency)}")
+    if not settlement_can_delete(settlement=settlement, user=user):
+        raise PermissionDenied("Only the person who recorded this payment, the one who paid it or the group's "
+                               "owner can delete it.")
+    _log(group, user, ActivityVerb.SETTLEMENT_DELETED,
+         f"{_name(user)} deleted the payment of {_money(settlement.amount_cents, group.currency)} from "
+         f"{_name(settlement.payer)} to {_name(settlement.payee)} of {settlement.date:%-d %b %Y}")
     settlement.delete()

@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from accounts.models import User
@@ -48,6 +49,8 @@ from groups.models import (
 from transactions.models import Category
 from transactions.selectors import category_picker_list
 
+EXPENSE_NOT_YOURS = ("Only the person who added this expense, the people who paid it or the group's owner can "
+                     "change or delete it.")
 EXPENSES_PER_PAGE = 25
 ACTIVITY_ON_PAGE = 20
 ACTIVITY_PER_PAGE = 50
@@ -94,7 +97,8 @@ def my_balances(*, user: User, groups: list[Group]) -> dict[int, int]:
 
 
 def pending_invites_for(user: User):
-    return (Invite.objects.filter(email__iexact=user.email, status=InviteStatus.PENDING)
+    return (Invite.objects.filter(email__iexact=user.email, status=InviteStatus.PENDING,
+                                  expires_at__gt=timezone.now())
             .select_related("group", "invited_by").order_by("-created_at"))
 
 
@@ -142,13 +146,19 @@ def group_page_context(request, group: Group) -> dict:
     for transfer in summary["plan"]:
         transfer["amount"] = cents_to_decimal(transfer["cents"])
     mine = next((row["cents"] for row in summary["balances"] if row["user"].pk == user.pk), 0)
+    # Edit and Delete are offered only to those allowed to use them (the services refuse the others).
+    for expense in page:
+        expense.can_change = selectors.expense_can_change(expense=expense, user=user, owner=owner)
+    settlements = list(selectors.settlement_list(group=group)[:20])
+    for settlement in settlements:
+        settlement.can_delete = selectors.settlement_can_delete(settlement=settlement, user=user, owner=owner)
     return {
         "group": group, "is_owner": owner, "members": members, "filters_form": filters_form,
         "filtered": any(filters.values()) if filters else False,
         "page": page, "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "balances": summary["balances"], "plan": summary["plan"], "my_balance": mine,
         "my_balance_text": balance_text(mine, group.currency),
-        "settlements": list(selectors.settlement_list(group=group)[:20]),
+        "settlements": settlements,
         "activity": list(selectors.activity_list(group=group)[:ACTIVITY_ON_PAGE]),
         "invites": list(selectors.invite_list(group=group)) if owner else [],
         "invite_form": InviteForm() if owner else None,
@@ -195,13 +205,14 @@ class InviteCreateView(LoginRequiredMixin, View):
         group = selectors.group_get(user=request.user, pk=pk)
         email = (request.POST.get("email") or "").strip()
         try:
-            services.invite_create(group=group, inviter=request.user, email=email)
+            invite = services.invite_create(group=group, inviter=request.user, email=email)
         except PermissionDenied as error:
             return forbidden(request, str(error))
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"Invitation sent to {email}.")
+            until = timezone.localtime(invite.expires_at)
+            messages.success(request, f"Invitation sent to {email}; its link works until {until:%-d %b %Y}.")
         return redirect(reverse("groups:detail", kwargs={"pk": group.pk}) + "#members")
 
 
@@ -283,7 +294,10 @@ class SettlementDeleteView(LoginRequiredMixin, View):
         settlement = group.settlements.filter(pk=settlement_pk).select_related("group").first()
         if settlement is None:
             raise Http404("No such payment.")
-        services.settlement_delete(settlement=settlement, user=request.user)
+        try:
+            services.settlement_delete(settlement=settlement, user=request.user)
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
         messages.success(request, f"Payment of {money_text(settlement.amount, group.currency)} deleted.")
         return redirect(reverse("groups:detail", kwargs={"pk": group.pk}) + "#settle-up")
 
@@ -320,10 +334,14 @@ class ExpenseFormView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int, expense_pk: int | None = None):
         group, expense = self.objects(request, pk, expense_pk)
+        if expense is not None and not selectors.expense_can_change(expense=expense, user=request.user):
+            return forbidden(request, EXPENSE_NOT_YOURS)
         return self.respond(request, group, expense, self.form(request, group, expense))
 
     def post(self, request, pk: int, expense_pk: int | None = None):
         group, expense = self.objects(request, pk, expense_pk)
+        if expense is not None and not selectors.expense_can_change(expense=expense, user=request.user):
+            return forbidden(request, EXPENSE_NOT_YOURS)
         form = self.form(request, group, expense, data=request.POST)
         if form.is_valid():
             try:
@@ -366,29 +384,43 @@ class ExpenseDeleteView(LoginRequiredMixin, View):
     def get(self, request, pk: int, expense_pk: int):
         group = selectors.group_get(user=request.user, pk=pk)
         expense = selectors.expense_get(group=group, pk=expense_pk)
+        if not selectors.expense_can_change(expense=expense, user=request.user):
+            return forbidden(request, EXPENSE_NOT_YOURS)
         return render(request, "groups/expense_confirm_delete.html", {"group": group, "expense": expense})
 
     def post(self, request, pk: int, expense_pk: int):
         group = selectors.group_get(user=request.user, pk=pk)
         expense = selectors.expense_get(group=group, pk=expense_pk)
         description = expense.description
-        services.expense_delete(expense=expense, user=request.user)
+        try:
+            services.expense_delete(expense=expense, user=request.user)
+        except PermissionDenied as error:
+            return forbidden(request, str(error))
         messages.success(request, f"“{description}” deleted; the balances no longer count it.")
         return redirect("groups:detail", pk=group.pk)
 
 
 class InviteAnswerView(View):
-    """The link in an invitation. Anonymous: sign up (email filled in) and come back here to accept."""
+    """The link in an invitation. Anonymous: sign up (email filled in) and come back here to accept. Only the
+    invited address may answer: another account sees whom it was for (masked) and no buttons."""
+
+    def page(self, request, invite: Invite, *, refusal: str = "", status: int = 200):
+        member = (request.user.is_authenticated
+                  and Group.objects.for_member(request.user).filter(pk=invite.group_id).exists())
+        refusal = "" if member else refusal
+        return render(request, "groups/invite.html", {
+            "invite": invite, "already_member": member, "expired": invite.is_expired(), "refusal": refusal},
+            status=status if refusal else 200)
 
     def get(self, request, token: str):
         invite = selectors.invite_by_token(token=token)
         if not request.user.is_authenticated:
-            if invite.status != InviteStatus.PENDING:
-                return render(request, "groups/invite.html", {"invite": invite})
+            if invite.status != InviteStatus.PENDING or invite.is_expired():
+                return self.page(request, invite)
             query = urlencode({"email": invite.email, "next": request.path})
             return redirect(f"{reverse('accounts:signup')}?{query}")
-        member = Group.objects.for_member(request.user).filter(pk=invite.group_id).exists()
-        return render(request, "groups/invite.html", {"invite": invite, "already_member": member})
+        refusal = services.invite_refusal(invite=invite, user=request.user)
+        return self.page(request, invite, refusal=refusal, status=403 if refusal else 200)
 
     def post(self, request, token: str):
         if not request.user.is_authenticated:
@@ -404,6 +436,8 @@ class InviteAnswerView(View):
                 services.invite_decline(invite=invite, user=request.user)
                 messages.info(request, f"You declined the invitation to “{invite.group.name}”.")
                 return redirect("groups:list")
+        except PermissionDenied as error:
+            return self.page(request, invite, refusal=str(error), status=403)
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect("groups:invite_answer", token=token)

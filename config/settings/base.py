@@ -186,6 +186,8 @@ SITE_URL = env.url("SITE_URL", ("http", "https"), "http://localhost:8000")
 BILL_REMINDER_HOUR = env.int("BILL_REMINDER_HOUR", 8, minimum=0, maximum=23)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 90, minimum=1)
 JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
+# Days a group invitation's link can be used; after that the owner sends a new one.
+GROUP_INVITE_DAYS = env.int("GROUP_INVITE_DAYS", 14, minimum=1)
 
 TAILWIND_APP_NAME = "theme"
 

@@ -19,6 +19,7 @@ from groups.models import (
     SplitMode,
     cents_to_decimal,
 )
+from groups.selectors import expense_can_change, settlement_can_delete
 from transactions.api.serializers import CurrencyCodeField, VisibleCategoryField
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -80,11 +81,16 @@ class GroupInviteSerializer(serializers.ModelSerializer):
     """The token is not shown: it is the invited person's secret, sent to them by email and notification."""
 
     invited_by = serializers.IntegerField(source="invited_by_id", read_only=True, allow_null=True)
+    expired = serializers.SerializerMethodField(help_text="Past `expires_at` unanswered: the link no longer works; "
+                                                          "invite the address again to send a new one.")
 
     class Meta:
         model = Invite
-        fields = ["id", "email", "status", "invited_by", "created_at"]
+        fields = ["id", "email", "status", "invited_by", "created_at", "expires_at", "expired"]
         read_only_fields = fields
+
+    def get_expired(self, invite: Invite) -> bool:
+        return invite.is_expired()
 
 
 class GroupInviteCreateSerializer(serializers.Serializer):
@@ -154,13 +160,19 @@ class GroupExpenseSerializer(serializers.ModelSerializer):
     payers = GroupPayerSerializer(many=True, read_only=True)
     shares = GroupShareSerializer(many=True, read_only=True)
     created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    can_change = serializers.SerializerMethodField(
+        help_text="Whether you may edit or delete it: whoever added it, its payers and the group's owner may.")
 
     class Meta:
         model = GroupExpense
         fields = ["id", "description", "date", "total", "currency", "original_amount", "original_currency",
                   "fx_rate", "category", "split_mode", "payers", "shares", "notes", "created_by", "created_at",
-                  "updated_at"]
+                  "updated_at", "can_change"]
         read_only_fields = fields
+
+    def get_can_change(self, expense: GroupExpense) -> bool:
+        return expense_can_change(expense=expense, user=self.context["request"].user,
+                                  owner=self.context.get("is_owner"))
 
 
 class GroupExpenseFilterSerializer(serializers.Serializer):
@@ -187,12 +199,18 @@ class GroupSettlementSerializer(serializers.ModelSerializer):
     payee_name = serializers.SerializerMethodField()
     amount = serializers.DecimalField(**AMOUNT, read_only=True, help_text="In the group's currency.")
     created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    can_delete = serializers.SerializerMethodField(
+        help_text="Whether you may delete it: whoever recorded it, its payer and the group's owner may.")
 
     class Meta:
         model = Settlement
         fields = ["id", "payer", "payer_name", "payee", "payee_name", "amount", "date", "note", "created_by",
-                  "created_at"]
+                  "created_at", "can_delete"]
         read_only_fields = fields
+
+    def get_can_delete(self, settlement: Settlement) -> bool:
+        return settlement_can_delete(settlement=settlement, user=self.context["request"].user,
+                                     owner=self.context.get("is_owner"))
 
     def get_payer_name(self, settlement: Settlement) -> str:
         return person_name(settlement.payer)

@@ -25,7 +25,11 @@ from groups.api import serializers as s
 from groups.models import Group, GroupExpense, Invite, Membership, Settlement, cents_to_decimal
 from groups.services import Part
 
-FORBIDDEN = OpenApiResponse(description="You are a member but not the group's owner; `detail` says why.")
+FORBIDDEN = OpenApiResponse(description="You are a member but not the group's owner; `message` says why.")
+NOT_YOURS = OpenApiResponse(description="Only whoever added it, its payer(s) and the group's owner may change it; "
+                                        "`message` says so.")
+NOT_YOUR_INVITE = OpenApiResponse(description="The invitation was sent to another address (shown masked in "
+                                              "`message`); only that account may answer it.")
 GROUP = OpenApiParameter("group_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group's id.")
 GROUP_ROUTE = rf"groups/(?P<group_pk>{ID_REGEX})"
 TOKEN_REGEX = r"[A-Za-z0-9_\-]{1,64}"
@@ -41,6 +45,12 @@ class InGroupMixin:
     def require_owner(self, group: Group) -> None:
         if not selectors.is_owner(group=group, user=self.request.user):
             raise PermissionDenied("Only the group's owner can manage its members.")
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()  # type: ignore[misc]
+        if "group_pk" in self.kwargs:
+            context["is_owner"] = selectors.is_owner(group=self.group, user=self.request.user)
+        return context
 
 
 # --- groups ------------------------------------------------------------------------------------------------
@@ -215,22 +225,24 @@ class GroupInviteViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateModel
                parameters=[OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH,
                                             description="The secret from the invitation link.")])
 class GroupInviteAnswerViewSet(viewsets.GenericViewSet):
-    """Answering an invitation: whoever holds its link (sent to the invited address) may accept or decline."""
+    """Answering an invitation: only the account with the invited address may accept or decline, until it
+    expires. Another account gets a 403 saying whom it was sent to (masked); an unknown token is a 404."""
 
     lookup_field = "token"
     lookup_value_regex = TOKEN_REGEX
     queryset = Invite.objects.none()
     serializer_class = s.GroupSerializer
 
-    @extend_schema(summary="Accept an invitation and join the group",
-                   responses={200: s.GroupSerializer, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @extend_schema(summary="Accept an invitation and join the group (only the invited address, before it expires)",
+                   responses={200: s.GroupSerializer, 400: BAD_REQUEST, 403: NOT_YOUR_INVITE, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def accept(self, request, token=None):
         invite = selectors.invite_by_token(token=token)
         services.invite_accept(invite=invite, user=request.user)
         return Response(s.GroupSerializer(_group_with_role(request.user, invite.group_id)).data)
 
-    @extend_schema(summary="Decline an invitation", responses={204: None, 400: BAD_REQUEST, 404: NOT_FOUND})
+    @extend_schema(summary="Decline an invitation (only the invited address)",
+                   responses={204: None, 400: BAD_REQUEST, 403: NOT_YOUR_INVITE, 404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def decline(self, request, token=None):
         invite = selectors.invite_by_token(token=token)
@@ -266,11 +278,14 @@ def _expense_arguments(data: dict) -> dict:
     create=extend_schema(summary="Add an expense: who paid, and how it is split",
                          request=s.GroupExpenseInputSerializer,
                          responses={201: s.GroupExpenseSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
-    update=extend_schema(summary="Change an expense (the whole of it, as when adding)",
+    update=extend_schema(summary="Change an expense (the whole of it, as when adding); whoever added it, its "
+                                 "payers or the group's owner",
                          request=s.GroupExpenseInputSerializer,
-                         responses={200: s.GroupExpenseSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
-    destroy=extend_schema(summary="Delete an expense (the activity log keeps a line about it)",
-                          responses={204: None, 404: NOT_FOUND}),
+                         responses={200: s.GroupExpenseSerializer, 400: BAD_REQUEST, 403: NOT_YOURS,
+                                    404: NOT_FOUND}),
+    destroy=extend_schema(summary="Delete an expense (whoever added it, its payers or the group's owner; the "
+                                  "activity log keeps a line about it)",
+                          responses={204: None, 403: NOT_YOURS, 404: NOT_FOUND}),
 )
 @extend_schema(tags=["groups"], parameters=[GROUP])
 class GroupExpenseViewSet(InGroupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -303,7 +318,7 @@ class GroupExpenseViewSet(InGroupMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def _respond(self, expense: GroupExpense, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=expense.pk)
-        return Response(s.GroupExpenseSerializer(fresh).data, status=code)
+        return Response(s.GroupExpenseSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request, *args, **kwargs):
         group = self.group
@@ -329,7 +344,9 @@ class GroupExpenseViewSet(InGroupMixin, mixins.ListModelMixin, mixins.RetrieveMo
     create=extend_schema(summary="Record a payment from one member to another (partial allowed)",
                          request=s.GroupSettlementInputSerializer,
                          responses={201: s.GroupSettlementSerializer, 400: BAD_REQUEST, 404: NOT_FOUND}),
-    destroy=extend_schema(summary="Delete a recorded payment", responses={204: None, 404: NOT_FOUND}),
+    destroy=extend_schema(summary="Delete a recorded payment (whoever recorded it, its payer or the group's "
+                                  "owner; the activity log keeps a line about it)",
+                          responses={204: None, 403: NOT_YOURS, 404: NOT_FOUND}),
 )
 @extend_schema(tags=["groups"], parameters=[GROUP])
 class GroupSettlementViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
@@ -356,7 +373,8 @@ class GroupSettlementViewSet(InGroupMixin, mixins.ListModelMixin, mixins.CreateM
             group=group, user=request.user, payer_id=values["payer"], payee_id=values["payee"],
             amount=values["amount"], on=values.get("date"), note=values.get("note") or "")
         fresh = self.get_queryset().get(pk=settlement.pk)
-        return Response(s.GroupSettlementSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(s.GroupSettlementSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Settlement) -> None:
         services.settlement_delete(settlement=instance, user=self.request.user)

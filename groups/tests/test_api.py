@@ -253,6 +253,43 @@ def test_only_the_owner_invites_lists_or_revokes_invites(owner_api, bea_api, gro
     assert owner_api.delete(f"{API}{group.pk}/invites/999999/").status_code == 404
 
 
+def test_another_account_holding_the_link_is_refused_403(owner, other_api, group):
+    invite = services.invite_create(group=group, inviter=owner, email="dan@example.com")
+
+    for answer in ("accept", "decline"):
+        response = other_api.post(f"/api/v1/invites/{invite.token}/{answer}/")
+        assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+        assert response.json()["message"] == (
+            "This invitation was sent to d***@example.com, not to the address you are signed in with. "
+            "Sign in with that address to answer it.")
+    assert Invite.objects.get(pk=invite.pk).status == InviteStatus.PENDING
+    assert other_api.get(f"{API}{group.pk}/").status_code == 404
+    assert other_api.post("/api/v1/invites/no-such-token/accept/").status_code == 404
+
+
+def test_an_expired_invitation_is_refused_and_sent_again(owner, group, time_machine):
+    dan = UserFactory(email="dan@example.com")
+    time_machine.move_to(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False)
+    first = _client(owner).post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"}, format="json").json()
+    assert (first["expires_at"], first["expired"]) == ("2026-03-15T09:00:00Z", False)
+    old_token = Invite.objects.get(pk=first["id"]).token
+
+    time_machine.move_to(dt.datetime(2026, 3, 15, 9, 1, tzinfo=dt.UTC), tick=False)
+    owner_api, dan_api = _client(owner), _client(dan)  # API tokens are issued in the clock's present
+    assert [i["expired"] for i in owner_api.get(f"{API}{group.pk}/invites/").json()["results"]] == [True]
+    response = dan_api.post(f"/api/v1/invites/{old_token}/accept/")
+    assert (response.status_code, response.json()["message"]) == (
+        400, "This invitation expired on 15 Mar 2026. Ask the group's owner to send a new one.")
+
+    again = owner_api.post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"}, format="json")
+    assert (again.status_code, again.json()["expired"], again.json()["expires_at"]) == (
+        201, False, "2026-03-29T09:01:00Z")
+    assert [i["id"] for i in owner_api.get(f"{API}{group.pk}/invites/").json()["results"]] == [again.json()["id"]]
+    assert dan_api.post(f"/api/v1/invites/{old_token}/accept/").status_code == 400
+    new_token = Invite.objects.get(pk=again.json()["id"]).token
+    assert dan_api.post(f"/api/v1/invites/{new_token}/accept/").status_code == 200
+
+
 def test_invite_messages_for_bad_or_repeated_addresses(owner_api, group, bea):
     url = f"{API}{group.pk}/invites/"
 
@@ -357,7 +394,10 @@ def test_expense_validation_messages(owner_api, group, owner, bea, overrides, er
     assert not GroupExpense.objects.filter(description="Dinner").exists()
 
 
-def test_edit_and_delete_an_expense(bea_api, group, expense, owner, bea):
+def test_edit_and_delete_an_expense(bea_api, group, owner, bea):
+    expense = services.expense_create(group=group, user=bea, description="Groceries", amount=Decimal("90.00"),
+                                      on=dt.date(2026, 3, 2), payers=[Part(bea.pk)],
+                                      shares=[Part(owner.pk), Part(bea.pk)])
     url = f"{API}{group.pk}/expenses/{expense.pk}/"
     body = _expense_body(bea, [], split_mode="exact", amount="90.00",
                          shares=[{"user": owner.pk, "value": "30"}, {"user": bea.pk, "value": "60"}])
@@ -370,7 +410,48 @@ def test_edit_and_delete_an_expense(bea_api, group, expense, owner, bea):
     assert bea_api.delete(url).status_code == 204
     assert bea_api.get(url).status_code == 404
     summaries = [a["summary"] for a in bea_api.get(f"{API}{group.pk}/activity/").json()["results"]]
-    assert summaries[:2] == ["Bea deleted “Dinner” (EUR 90.00)", "Bea edited “Dinner”"]
+    assert summaries[:2] == ["Bea deleted “Dinner” of 5 Mar 2026 (EUR 90.00)", "Bea edited “Dinner”"]
+
+
+def test_only_whoever_added_paid_or_owns_changes_an_expense(owner_api, bea_api, group, expense, owner, bea):
+    url = f"{API}{group.pk}/expenses/{expense.pk}/"  # the owner added and paid it; Bea shares it
+    assert bea_api.get(url).json()["can_change"] is False
+    assert owner_api.get(url).json()["can_change"] is True
+
+    refused = "Only the person who added this expense, the people who paid it or the group's owner can change or " \
+              "delete it."
+    for response in (bea_api.put(url, _expense_body(bea, [bea], amount="1.00"), format="json"), bea_api.delete(url)):
+        assert (response.status_code, response.json()["code"], response.json()["message"]) == (
+            403, "permission_denied", refused)
+    assert owner_api.get(url).json()["total"] == "90.00"
+
+    mine = bea_api.post(f"{API}{group.pk}/expenses/", _expense_body(bea, [owner, bea]), format="json").json()
+    assert mine["can_change"] is True
+    assert owner_api.get(f"{API}{group.pk}/expenses/{mine['id']}/").json()["can_change"] is True  # the owner
+    assert owner_api.delete(f"{API}{group.pk}/expenses/{mine['id']}/").status_code == 204
+    feed = bea_api.get(f"{API}{group.pk}/activity/").json()["results"]
+    assert (feed[0]["verb"], feed[0]["actor"], feed[0]["summary"]) == (
+        "expense_deleted", owner.pk, "Olivia Owner deleted “Dinner” of 5 Mar 2026 (EUR 100.00)")
+
+
+def test_only_whoever_recorded_paid_or_owns_deletes_a_payment(owner_api, other_api, group, owner, bea, other_user):
+    Membership.objects.create(group=group, user=other_user)
+    cai_api = other_api
+    payment = services.settlement_create(group=group, user=bea, payer_id=bea.pk, payee_id=other_user.pk,
+                                         amount="20", on=dt.date(2026, 3, 6))
+    url = f"{API}{group.pk}/settlements/{payment.pk}/"
+    assert [s["can_delete"] for s in cai_api.get(f"{API}{group.pk}/settlements/").json()["results"]] == [False]
+
+    response = cai_api.delete(url)  # the payee
+    assert (response.status_code, response.json()["code"], response.json()["message"]) == (
+        403, "permission_denied",
+        "Only the person who recorded this payment, the one who paid it or the group's owner can delete it.")
+    assert Settlement.objects.filter(pk=payment.pk).exists()
+
+    assert owner_api.delete(url).status_code == 204
+    feed = cai_api.get(f"{API}{group.pk}/activity/").json()["results"]
+    assert (feed[0]["verb"], feed[0]["summary"]) == (
+        "settlement_deleted", "Olivia Owner deleted the payment of EUR 20.00 from Bea to Oscar Other of 6 Mar 2026")
 
 
 def test_expense_filters(owner_api, group, owner, bea):
@@ -433,7 +514,8 @@ def test_balances_settle_up_and_recording_the_suggested_payment(bea_api, group, 
     assert bea_api.delete(f"{base}/settlements/{created.json()['id']}/").status_code == 204
     assert bea_api.get(f"{base}/settle-up/").json()["results"] == plan
     summaries = [a["summary"] for a in bea_api.get(f"{base}/activity/").json()["results"]]
-    assert summaries[:2] == ["Bea deleted a payment of EUR 45.00", "Bea paid Olivia Owner EUR 45.00"]
+    assert summaries[:2] == ["Bea deleted the payment of EUR 45.00 from Bea to Olivia Owner of 6 Mar 2026",
+                             "Bea paid Olivia Owner EUR 45.00"]
 
 
 def test_settlement_messages(owner_api, group, owner, bea):

@@ -101,7 +101,8 @@ def test_an_expense_in_the_group_currency_keeps_rate_one(flat):
 
 def test_adding_editing_deleting_and_settling_each_leave_a_line_in_the_activity(flat):
     group, olivia, bea, _ = flat
-    expense = _add(group, olivia, shares=[Part(olivia.pk), Part(bea.pk)])
+    expense = _add(group, olivia, payers=[Part(olivia.pk, "50"), Part(bea.pk, "50")],
+                   shares=[Part(olivia.pk), Part(bea.pk)])
     services.expense_update(expense=expense, user=bea, description="Groceries", amount=Decimal("120.00"),
                             currency=None, on=expense.date, payers=[Part(olivia.pk)],
                             shares=[Part(olivia.pk), Part(bea.pk)], split_mode=SplitMode.EQUAL)
@@ -110,7 +111,7 @@ def test_adding_editing_deleting_and_settling_each_leave_a_line_in_the_activity(
 
     lines = [(a.verb, a.summary) for a in activity_list(group=group)]
     assert lines == [
-        (ActivityVerb.EXPENSE_DELETED, "Olivia Owner deleted “Groceries” (EUR 120.00)"),
+        (ActivityVerb.EXPENSE_DELETED, "Olivia Owner deleted “Groceries” of 2 Mar 2026 (EUR 120.00)"),
         (ActivityVerb.SETTLED, "Bea paid Olivia Owner EUR 60.00"),
         (ActivityVerb.EXPENSE_EDITED, "Bea edited “Groceries” (EUR 100.00 → EUR 120.00)"),
         (ActivityVerb.EXPENSE_ADDED, "Olivia Owner added “Groceries” (EUR 100.00)"),
@@ -201,3 +202,97 @@ def test_an_invite_emails_someone_without_an_account_after_commit(flat, mailoutb
     assert group.memberships.filter(user=dan, left_at__isnull=True).exists()
     with pytest.raises(ValidationError, match="already accepted"):
         services.invite_decline(invite=invite, user=dan)
+
+
+# --- who may change what -----------------------------------------------------------------------------------
+
+def test_an_expense_is_changed_only_by_whoever_added_it_its_payers_or_the_owner(flat):
+    group, olivia, bea, cai = flat
+    expense = _add(group, bea, payers=[Part(bea.pk, "70"), Part(cai.pk, "30")], shares=[Part(bea.pk), Part(cai.pk)])
+    dinner = _add(group, bea, description="Dinner", shares=[Part(bea.pk), Part(cai.pk)])
+    change = {"description": "Groceries", "amount": Decimal("80.00"), "currency": None, "on": expense.date,
+              "payers": [Part(bea.pk)], "shares": [Part(bea.pk), Part(cai.pk)], "split_mode": SplitMode.EQUAL}
+
+    with pytest.raises(PermissionDenied, match="Only the person who added this expense, the people who paid it or "
+                                               "the group's owner can change or delete it."):
+        services.expense_update(expense=dinner, user=cai, **change)  # cai only shares the dinner
+    with pytest.raises(PermissionDenied):
+        services.expense_delete(expense=dinner, user=cai)
+    dinner.refresh_from_db()
+    assert (dinner.description, dinner.total_cents) == ("Dinner", 10000)
+
+    services.expense_update(expense=expense, user=cai, **change)  # a payer
+    services.expense_update(expense=expense, user=bea, **change | {"amount": Decimal("90.00")})  # who added it
+    services.expense_delete(expense=dinner, user=olivia)  # the owner, who neither added nor shares it
+    assert [e.description for e in group.expenses.all()] == ["Groceries"]
+    assert group_balances(group=group) == {bea.pk: 4500, cai.pk: -4500}
+
+
+def test_a_payment_is_deleted_only_by_whoever_recorded_it_its_payer_or_the_owner(flat):
+    group, olivia, bea, cai = flat
+    _add(group, bea, shares=[Part(bea.pk), Part(cai.pk)])
+    payment = services.settlement_create(group=group, user=cai, payer_id=cai.pk, payee_id=bea.pk, amount="50",
+                                         on=dt.date(2026, 3, 3))
+
+    with pytest.raises(PermissionDenied, match="Only the person who recorded this payment, the one who paid it or "
+                                               "the group's owner can delete it."):
+        services.settlement_delete(settlement=payment, user=bea)  # the payee would be owed 50 more
+    assert group_balances(group=group)[bea.pk] == 0
+
+    services.settlement_delete(settlement=payment, user=olivia)
+    assert group_balances(group=group)[bea.pk] == 5000
+    latest = activity_list(group=group).first()
+    assert (latest.verb, latest.actor, latest.summary) == (
+        ActivityVerb.SETTLEMENT_DELETED, olivia, "Olivia Owner deleted the payment of EUR 50.00 from Cai to Bea "
+                                                 "of 3 Mar 2026")
+
+
+# --- invitations -------------------------------------------------------------------------------------------
+
+def test_only_the_invited_address_answers_an_invitation(flat):
+    group, olivia, _, _ = flat
+    invite = services.invite_create(group=group, inviter=olivia, email="Jane@Example.com")
+    holder = UserFactory(email="mallory@example.com")
+
+    for answer in (services.invite_accept, services.invite_decline):
+        with pytest.raises(PermissionDenied, match=r"This invitation was sent to j\*\*\*@example.com"):
+            answer(invite=invite, user=holder)
+    invite.refresh_from_db()
+    assert invite.status == "pending"
+    assert not group.memberships.filter(user=holder).exists()
+
+    jane = UserFactory(email="jane@example.com")
+    services.invite_accept(invite=invite, user=jane)
+    assert group.memberships.filter(user=jane, left_at__isnull=True).exists()
+
+
+def test_an_invitation_expires_after_the_configured_days_and_the_owner_sends_a_new_one(flat, settings,
+                                                                                      time_machine):
+    group, olivia, _, _ = flat
+    settings.GROUP_INVITE_DAYS = 3
+    time_machine.move_to(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False)
+    old = services.invite_create(group=group, inviter=olivia, email="jane@example.com")
+    jane = UserFactory(email="jane@example.com")
+    assert old.expires_at == dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC)
+
+    time_machine.move_to(dt.datetime(2026, 3, 4, 9, 1, tzinfo=dt.UTC), tick=False)
+    with pytest.raises(ValidationError, match="This invitation expired on 4 Mar 2026. Ask the group's owner to "
+                                              "send a new one."):
+        services.invite_accept(invite=old, user=jane)
+
+    new = services.invite_create(group=group, inviter=olivia, email="jane@example.com")
+    old.refresh_from_db()
+    assert (old.status, new.status) == ("expired", "pending") and new.token != old.token
+    with pytest.raises(ValidationError, match="expired"):
+        services.invite_accept(invite=old, user=jane)
+    services.invite_accept(invite=new, user=jane)
+    assert group.memberships.filter(user=jane, left_at__isnull=True).exists()
+
+
+def test_withdrawing_an_invitation_is_in_the_activity(flat):
+    group, olivia, _, _ = flat
+    invite = services.invite_create(group=group, inviter=olivia, email="jane@example.com")
+    services.invite_revoke(invite=invite, owner=olivia)
+    latest = activity_list(group=group).first()
+    assert (latest.verb, latest.summary) == (ActivityVerb.INVITE_REVOKED,
+                                             "Olivia Owner withdrew the invitation to jane@example.com")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -281,12 +282,14 @@ def test_owner_invites_a_new_person_who_signs_up_and_joins(client, owner_client,
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(reverse("groups:invite", kwargs={"pk": group.pk}), {"email": "new@example.com"},
                                      follow=True)
-    assert "Invitation sent to new@example.com." in page_text(response)
+    until = timezone.localtime(timezone.now() + dt.timedelta(days=14))
+    assert f"Invitation sent to new@example.com; its link works until {until:%-d %b %Y}." in page_text(response)
     assert "new@example.com" in page_text(response)  # pending, with a Withdraw button
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.com"]
     invite = Invite.objects.get(email="new@example.com")
     path = f"/groups/invites/{invite.token}/"
     assert path in mail.outbox[0].body
+    assert f"The link works until {until:%-d %b %Y}, and only for this address." in mail.outbox[0].body
 
     client.logout()
     response = client.get(path)
@@ -332,6 +335,7 @@ def test_decline_and_closed_invitations(client, owner, group):
     assert "This invitation was declined." in page_text(client.get(f"/groups/invites/{invite.token}/"))
     revoked = services.invite_create(group=group, inviter=owner, email="gone@example.com")
     services.invite_revoke(invite=revoked, owner=owner)
+    client.force_login(UserFactory(email="gone@example.com"))
     assert "withdrawn" in page_text(client.get(f"/groups/invites/{revoked.token}/"))
     response = client.post(f"/groups/invites/{revoked.token}/", {"action": "accept"}, follow=True)
     assert "already withdrawn" in page_text(response)
@@ -343,6 +347,61 @@ def test_owner_revokes_an_invite(owner_client, group, owner):
     owner_client.post(reverse("groups:invite_revoke", kwargs={"pk": group.pk, "invite_pk": invite.pk}))
     invite.refresh_from_db()
     assert invite.status == InviteStatus.REVOKED
+
+
+def test_someone_else_opening_the_link_sees_whom_it_was_for_and_cannot_answer(client, owner, group):
+    invite = services.invite_create(group=group, inviter=owner, email="maybe@example.com")
+    client.force_login(UserFactory(email="mallory@example.com"))
+    path = f"/groups/invites/{invite.token}/"
+
+    response = client.get(path)
+    assert response.status_code == 403
+    text = page_text(response)
+    assert "This invitation was sent to m***@example.com, not to the address you are signed in with." in text
+    assert "maybe@example.com" not in text and "Flat share" not in text
+    assert 'value="accept"' not in response.content.decode()
+    for action in ("accept", "decline"):
+        response = client.post(path, {"action": action})
+        assert response.status_code == 403 and "m***@example.com" in page_text(response)
+    invite.refresh_from_db()
+    assert invite.status == InviteStatus.PENDING
+    assert not selectors.group_list(user=User.objects.get(email="mallory@example.com")).exists()
+
+
+def test_an_expired_link_says_so_and_the_owner_sends_a_new_one(client, owner, group, time_machine,
+                                                              django_capture_on_commit_callbacks):
+    time_machine.move_to(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False)
+    old = services.invite_create(group=group, inviter=owner, email="maybe@example.com")
+    maybe = UserFactory(email="maybe@example.com")
+    time_machine.move_to(dt.datetime(2026, 3, 16, 9, tzinfo=dt.UTC), tick=False)
+    old_path = f"/groups/invites/{old.token}/"
+
+    client.logout()  # a stranger to the site is not sent to sign up for a dead link
+    assert "This invitation expired on 15 Mar 2026. Ask Olivia Owner to send you a new one." in page_text(
+        client.get(old_path))
+    client.force_login(maybe)
+    response = client.get(old_path)
+    assert "This invitation expired on 15 Mar 2026." in page_text(response)
+    assert 'value="accept"' not in response.content.decode()
+    response = client.post(old_path, {"action": "accept"}, follow=True)
+    assert "This invitation expired on 15 Mar 2026. Ask the group's owner to send a new one." in page_text(response)
+    assert "Flat share" not in page_text(client.get(reverse("groups:list")))
+
+    client.force_login(owner)
+    detail = page_text(client.get(reverse("groups:detail", kwargs={"pk": group.pk})))
+    pending = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", detail.split('aria-label="Pending invitations">')[1])).strip()
+    assert pending.startswith("maybe@example.com Expired 15 Mar Send a new one")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("groups:invite", kwargs={"pk": group.pk}), {"email": "maybe@example.com"},
+                               follow=True)
+    assert "Invitation sent to maybe@example.com; its link works until 30 Mar 2026." in page_text(response)
+    new = Invite.objects.get(status=InviteStatus.PENDING)
+    assert new.token != old.token
+
+    client.force_login(maybe)
+    assert "expired" in page_text(client.get(old_path))
+    client.post(f"/groups/invites/{new.token}/", {"action": "accept"})
+    assert selectors.group_list(user=maybe).filter(pk=group.pk).exists()
 
 
 def test_bad_invite_email_shows_the_message(owner_client, group):
@@ -366,6 +425,63 @@ def test_remove_and_leave_with_zero_balance(owner_client, group, owner, other_us
     response = owner_client.post(reverse("groups:leave", kwargs={"pk": group.pk}))
     assert response.url == reverse("groups:list")
     assert not selectors.group_list(user=owner).exists()
+
+
+# --- who may change what -----------------------------------------------------------------------------------
+
+def test_edit_and_delete_are_offered_and_allowed_only_to_whoever_added_paid_or_owns(client, group, owner,
+                                                                                   other_user):
+    third = UserFactory(email="third@example.com", display_name="Tia")
+    services._join(group, third)
+    expense = services.expense_create(group=group, user=other_user, description="Pizza", amount=Decimal("30"),
+                                      on=DAY, payers=[Part(other_user.pk)],
+                                      shares=[Part(owner.pk), Part(other_user.pk), Part(third.pk)])
+    payment = services.settlement_create(group=group, user=third, payer_id=third.pk, payee_id=other_user.pk,
+                                         amount="10", on=DAY)
+    kw = {"pk": group.pk, "expense_pk": expense.pk}
+    edit, delete = reverse("groups:expense_edit", kwargs=kw), reverse("groups:expense_delete", kwargs=kw)
+    delete_payment = reverse("groups:settlement_delete", kwargs={"pk": group.pk, "settlement_pk": payment.pk})
+
+    client.force_login(third)  # shares the pizza and paid the payment
+    page = client.get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert edit not in page and delete not in page
+    assert delete_payment in page
+    refused = "Only the person who added this expense, the people who paid it or the group's owner can change or delete it."
+    for response in (client.get(edit), client.post(edit, {"description": "Mine", "amount": "1"}), client.get(delete),
+                     client.post(delete)):
+        assert response.status_code == 403 and refused in page_text(response)
+    assert GroupExpense.objects.get().description == "Pizza"
+
+    client.force_login(other_user)  # added and paid the pizza, received the payment
+    page = client.get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert edit in page and delete in page and delete_payment not in page
+    response = client.post(delete_payment)
+    assert response.status_code == 403
+    assert "Only the person who recorded this payment, the one who paid it or the group's owner can delete it." in (
+        page_text(response))
+    assert Settlement.objects.exists()
+
+    client.force_login(owner)  # neither added nor paid, but owns the group
+    page = client.get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert edit in page and delete in page and delete_payment in page
+    client.post(delete)
+    client.post(delete_payment)
+    assert not GroupExpense.objects.exists() and not Settlement.objects.exists()
+
+
+def test_deletions_stay_in_the_activity_every_member_sees(client, group, owner, other_user):
+    dinner(group, owner, other_user)
+    payment = services.settlement_create(group=group, user=other_user, payer_id=other_user.pk, payee_id=owner.pk,
+                                         amount="45", on=DAY)
+    client.force_login(owner)
+    client.post(reverse("groups:expense_delete", kwargs={"pk": group.pk, "expense_pk": GroupExpense.objects.get().pk}))
+    client.post(reverse("groups:settlement_delete", kwargs={"pk": group.pk, "settlement_pk": payment.pk}))
+
+    client.force_login(other_user)
+    for url in (reverse("groups:activity", kwargs={"pk": group.pk}), reverse("groups:detail", kwargs={"pk": group.pk})):
+        text = page_text(client.get(url))
+        assert "Olivia Owner deleted “Dinner” of 10 Mar 2026 (EUR 90.00)" in text
+        assert "Olivia Owner deleted the payment of EUR 45.00 from Oscar Other to Olivia Owner of 10 Mar 2026" in text
 
 
 # --- isolation ---------------------------------------------------------------------------------------------
@@ -451,3 +567,17 @@ def test_split_modes_listed_in_the_form(owner_client, group):
     text = page_text(owner_client.get(reverse("groups:expense_create", kwargs={"pk": group.pk})))
     for label in SplitMode.labels:
         assert label in text
+
+
+def test_the_admin_cannot_delete_expenses_or_payments_behind_the_activity_log(admin_client, group, owner,
+                                                                               other_user):
+    expense = dinner(group, owner, other_user)
+    payment = services.settlement_create(group=group, user=owner, payer_id=other_user.pk, payee_id=owner.pk,
+                                         amount="1", on=DAY)
+    for path in (f"/admin/groups/groupexpense/{expense.pk}/delete/", f"/admin/groups/settlement/{payment.pk}/delete/"):
+        assert admin_client.get(path).status_code == 403
+        assert admin_client.post(path, {"post": "yes"}).status_code == 403
+    response = admin_client.post("/admin/groups/groupexpense/", {"action": "delete_selected",
+                                                                 "_selected_action": [expense.pk], "post": "yes"})
+    assert response.status_code in (200, 302)
+    assert GroupExpense.objects.exists() and Settlement.objects.exists()

@@ -92,3 +92,27 @@ def test_group_pages_fit_a_phone(mobile_page: Page):
     mobile_page.get_by_label("Olivia's part").fill("6.60")
     expect(mobile_page.locator("[data-split-hint]")).to_have_text("Left to assign: EUR 3.40")
     assert_no_horizontal_overflow(mobile_page)
+
+
+def test_someone_elses_invitation_and_expenses_they_may_not_change(mobile_page: Page):
+    group, olivia, oscar = flat_share()
+    services.expense_create(group=group, user=olivia, description="Olivia's plumber", amount="80.00",
+                            on=olivia.financial_profile.local_today(), payers=[services.Part(olivia.pk)],
+                            shares=[services.Part(olivia.pk), services.Part(oscar.pk)])
+    invite = services.invite_create(group=group, inviter=olivia, email="jane@example.com")
+
+    log_in(mobile_page, oscar.email, PASSWORD)  # a member who neither added nor paid it
+    mobile_page.goto(f"/groups/{group.pk}/")
+    plumber = mobile_page.locator("[data-expense]", has_text="Olivia's plumber")
+    expect(plumber).to_be_visible()
+    expect(plumber.get_by_role("link", name=re.compile("^(Edit|Delete)"))).to_have_count(0)
+
+    mobile_page.context.clear_cookies()
+    UserFactory(email="mallory@example.com", display_name="Mallory", password=PASSWORD)
+    log_in(mobile_page, "mallory@example.com", PASSWORD)  # holds Jane's link
+    mobile_page.goto(f"/groups/invites/{invite.token}/")
+    expect(mobile_page.get_by_role("heading", name="This invitation is for someone else")).to_be_visible()
+    expect(mobile_page.locator("[data-invite-refused]")).to_contain_text("This invitation was sent to j***@example.com")
+    expect(mobile_page.get_by_role("button", name="Accept")).to_have_count(0)
+    assert_no_horizontal_overflow(mobile_page)
+    shot(mobile_page, "groups-invite-for-someone-else-mobile")
