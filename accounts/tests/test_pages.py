@@ -40,7 +40,7 @@ def confirm_link(message) -> str:
 def test_signup_emails_a_link_that_creates_the_account_signs_in_and_asks_for_the_financial_profile(client):
     response = signup(client, "Sam@Example.com")
     assert response.redirect_chain[-1][0] == "/accounts/signup/sent/"
-    assert "Check your email to finish signing up" in response.content.decode()
+    assert "To finish signing up, open the link we have sent" in response.content.decode()
     assert not User.objects.exists()
     assert "_auth_user_id" not in client.session
     [message] = mail.outbox
