@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt import authentication as jwt_authentication
 from rest_framework_simplejwt import tokens as jwt_tokens
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenBackendError
@@ -70,3 +71,9 @@ class JWTAuthentication(jwt_authentication.JWTAuthentication):
         if family_is_revoked(token.get(FAMILY_CLAIM)):
             raise AuthenticationFailed(REVOKED_MESSAGE, code="token_revoked")
         return token
+
+
+class JWTAuthenticationScheme(SimpleJWTScheme):
+    """The OpenAPI schema's bearer scheme for it, the same as simplejwt's."""
+
+    target_class = "accounts.tokens.JWTAuthentication"

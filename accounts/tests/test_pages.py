@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -288,3 +289,19 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_signup_with_a_taken_address_takes_as_long_as_with_a_new_one(client, owner, settings):
+    """With the real password hashing (slow on purpose), a taken address must not answer visibly faster."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+    def seconds(email: str) -> float:
+        client.logout()
+        start = time.perf_counter()
+        client.post("/accounts/signup/", {"email": email, "password1": "a-long-passphrase",
+                                          "password2": "a-long-passphrase"})
+        return time.perf_counter() - start
+
+    fresh = sorted(seconds(f"new-{i}@example.com") for i in range(3))[1]
+    taken = sorted(seconds("owner@example.com") for _ in range(3))[1]
+    assert taken > fresh * 0.6, f"a taken address answered in {taken:.3f} s, a new one in {fresh:.3f} s"
