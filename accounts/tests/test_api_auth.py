@@ -265,3 +265,15 @@ def test_logout_with_a_rotated_out_refresh_token_still_ends_the_sign_in(api_clie
     assert api_client.post("/api/v1/auth/logout/", {"refresh": first["refresh"]}, format="json").status_code == 205
     assert refresh(api_client, rotated["refresh"]).status_code == 401
     assert me(api_client, rotated["access"]).status_code == 401
+
+
+def test_a_token_issued_before_sign_ins_had_an_id_keeps_working_and_gets_one(api_client, owner):
+    from rest_framework_simplejwt.tokens import RefreshToken as PlainRefreshToken
+
+    old = PlainRefreshToken.for_user(owner)
+    assert me(api_client, str(old.access_token)).status_code == 200
+    rotated = refresh(api_client, str(old))
+    assert rotated.status_code == 200
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": rotated.json()["refresh"]},
+                           format="json").status_code == 205
+    assert me(api_client, rotated.json()["access"]).status_code == 401
