@@ -20,10 +20,8 @@ class SignupForm(forms.Form):
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with this email address already exists.")
-        return email
+        # Whether the address has an account is never said here (services.signup_request emails its owner).
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
     def clean(self):
         cleaned = super().clean()

@@ -125,3 +125,39 @@ class FinancialProfile(models.Model):
             return None
         goal = Decimal(self.monthly_net_income) * Decimal(self.savings_rate_target) / 100
         return goal.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for its email link: the account is created only when the link is opened.
+
+    Several may wait for one address (each link carries the password typed with it); opening one creates the
+    account and removes them all. The link's token is stored hashed.
+    """
+
+    email = models.EmailField(max_length=254, db_index=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    password = models.CharField(max_length=128)  # hashed, as User.password
+    next_url = models.CharField(max_length=500, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Sign-up waiting for {self.email}"
+
+
+class RevokedTokenFamily(models.Model):
+    """A sign-in by token (one login and every refresh after it) that was ended: by logout, or because a
+    refresh token of it was used twice. Its access and refresh tokens are refused until they expire."""
+
+    class Reason(models.TextChoices):
+        LOGOUT = "logout", "Logged out"
+        REUSED = "reused", "A refresh token was used twice"
+
+    family = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    revoked_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True, help_text="After this, every token of the family has expired.")
+
+    def __str__(self) -> str:
+        return f"Token family {self.family} ({self.reason})"

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.avatars import avatar_process
-from accounts.models import ROLE_GROUPS, FinancialProfile, Role, User
+from accounts.models import ROLE_GROUPS, FinancialProfile, RevokedTokenFamily, Role, SignupRequest, User
+from accounts.tasks import email_send
+from accounts.tokens import family_expiry
 
 log = structlog.get_logger(__name__)
 
@@ -21,19 +31,92 @@ PROFILE_FIELDS = ("display_name",)
 FINANCIAL_FIELDS = ("monthly_net_income", "savings_rate_target", "preferred_currency", "timezone")
 
 
+SIGNUP_LINK_LIFETIME = timedelta(hours=24)
+SIGNUP_LINK_INVALID = "This sign-up link has expired or was already used. Log in, or sign up again for a new link."
+
+
+def _email_send(*, template: str, to: str, context: dict[str, Any]) -> None:
+    """Render ``accounts/emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and queue the email."""
+    context = {**context, "site_url": str(settings.SITE_URL).rstrip("/")}
+    subject = "".join(loader.render_to_string(f"accounts/emails/{template}-subject.txt", context).splitlines())
+    body = loader.render_to_string(f"accounts/emails/{template}-body.txt", context)
+    html = loader.render_to_string(f"accounts/emails/{template}-body.html", context)
+    email_send(subject=subject, body=body, to=[to], html=html)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @transaction.atomic
-def user_create(*, email: str, password: str, display_name: str = "") -> User:
+def signup_request(*, email: str, password: str, display_name: str = "", next_url: str = "") -> None:
+    """Start a sign-up; the answer is the same whether or not the address has an account.
+
+    A new address gets a link that creates the account (``signup_confirm``); an address that already has an
+    account gets an email telling its owner that someone tried, with where to log in or reset the password.
+    Both ways hash the password and send one email, so neither the answer nor its time tells them apart.
+    """
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email address already exists."}, code="unique")
-    candidate = User(email=email, display_name=display_name)
     try:
-        password_validation.validate_password(password, candidate)
+        password_validation.validate_password(password, User(email=email, display_name=display_name))
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    hashed = make_password(password)
+    SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_LIFETIME).delete()
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        _email_send(template="signup_existing", to=owner.email, context={
+            "user": owner, "login_path": reverse("accounts:login"),
+            "reset_path": reverse("accounts:password_reset")})
+        log.info("signup_for_existing_address", user_id=owner.pk)
+        return
+    token = secrets.token_urlsafe(32)
+    SignupRequest.objects.create(email=email, display_name=display_name, password=hashed, next_url=next_url,
+                                 token_hash=_token_hash(token))
+    _email_send(template="signup_confirm", to=email, context={
+        "display_name": display_name, "hours": int(SIGNUP_LINK_LIFETIME.total_seconds() // 3600),
+        "confirm_path": reverse("accounts:signup_confirm", kwargs={"token": token})})
+    log.info("signup_requested")
+
+
+def signup_request_get(*, token: str) -> SignupRequest | None:
+    """The sign-up waiting for this link, if the link is still good."""
+    cutoff = timezone.now() - SIGNUP_LINK_LIFETIME
+    return SignupRequest.objects.filter(token_hash=_token_hash(token), created_at__gte=cutoff).first()
+
+
+@transaction.atomic
+def signup_confirm(*, token: str) -> tuple[User, str]:
+    """Create the account of the sign-up this link belongs to; returns it and where sign-up was going (``next``).
+
+    The link works once; opening it removes every other sign-up waiting for the same address.
+    """
+    pending = signup_request_get(token=token)
+    if pending is None:
+        raise ValidationError(SIGNUP_LINK_INVALID, code="invalid_link")
+    SignupRequest.objects.filter(email__iexact=pending.email).delete()
+    if User.objects.filter(email__iexact=pending.email).exists():
+        raise ValidationError(SIGNUP_LINK_INVALID, code="invalid_link")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=pending.email, password=None, display_name=pending.display_name)
+    except IntegrityError:  # the same address confirmed by another link at this very moment
+        raise ValidationError(SIGNUP_LINK_INVALID, code="invalid_link") from None
+    user.password = pending.password
+    user.save(update_fields=["password"])
     log.info("user_signed_up", user_id=user.pk)
-    return user
+    return user, pending.next_url
+
+
+@transaction.atomic
+def token_family_revoke(*, family: str, user_id: int | str | None, reason: str) -> None:
+    """End a sign-in by token: its refresh and access tokens are refused from now on (``accounts.tokens``)."""
+    RevokedTokenFamily.objects.filter(expires_at__lt=timezone.now()).delete()
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    _, created = RevokedTokenFamily.objects.get_or_create(
+        family=family, defaults={"user": user, "reason": reason, "expires_at": family_expiry()})
+    if created:
+        log.info("token_family_revoked", user_id=user_id, reason=reason)
 
 
 @transaction.atomic

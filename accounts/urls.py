@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/sent/", views.SignupSentView.as_view(), name="signup_sent"),
+    path("signup/confirm/<str:token>/", views.SignupConfirmView.as_view(), name="signup_confirm"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, UpdateView, View
+from django.views.generic import FormView, TemplateView, UpdateView, View
 
 from accounts import services
 from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
@@ -22,7 +22,6 @@ class SignupView(ThrottledPostMixin, FormView):
     throttle_scope = "signup"
     template_name = "accounts/signup.html"
     form_class = SignupForm
-    success_url = reverse_lazy("accounts:financial_profile")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -43,22 +42,44 @@ class SignupView(ThrottledPostMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": self.next_url()}
 
-    def get_success_url(self):
-        return self.next_url() or super().get_success_url()
-
     def form_valid(self, form):
         try:
-            user = services.user_create(
+            services.signup_request(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 display_name=form.cleaned_data["display_name"],
+                next_url=self.next_url(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
             return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, "Welcome to Finsight! Tell us a little about your finances to get started.")
-        return super().form_valid(form)
+        # The same answer whether or not the address already has an account.
+        return redirect("accounts:signup_sent")
+
+
+class SignupSentView(TemplateView):
+    template_name = "accounts/signup_sent.html"
+
+
+class SignupConfirmView(View):
+    """The emailed sign-up link: a button (so that a mail scanner opening the link creates nothing), then the
+    account is created, signed in and sent on to the financial profile, or where sign-up was going."""
+
+    template_name = "accounts/signup_confirm.html"
+
+    def get(self, request, token):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return render(request, self.template_name, {"pending": services.signup_request_get(token=token)})
+
+    def post(self, request, token):
+        try:
+            user, next_url = services.signup_confirm(token=token)
+        except ValidationError:
+            return render(request, self.template_name, {"pending": None}, status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Finsight! Tell us a little about your finances to get started.")
+        return redirect(next_url or "accounts:financial_profile")
 
 
 class LoginView(ThrottledPostMixin, auth_views.LoginView):

@@ -7,11 +7,20 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts import services
 from accounts.currencies import currency_choices, timezone_choices
-from accounts.models import FinancialProfile, User
+from accounts.models import FinancialProfile, RevokedTokenFamily, User
+from accounts.tokens import (
+    FAMILY_CLAIM,
+    REVOKED_MESSAGE,
+    RefreshToken,
+    blacklisted_refresh_payload,
+    family_is_revoked,
+    family_new,
+)
 
 
 class FinancialProfileSerializer(serializers.ModelSerializer):
@@ -47,6 +56,11 @@ class SignupSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class SignupConfirmSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The last part of the link emailed by sign-up "
+                                            "(…/accounts/signup/confirm/<token>/).")
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -97,20 +111,61 @@ class DetailSerializer(serializers.Serializer):
 
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
-    """simplejwt's refresh, which also refuses a refresh token issued before a password change."""
+    """simplejwt's refresh with rotation, which also refuses a refresh token issued before a password change or
+    belonging to an ended sign-in, and treats a rotated-out refresh token used again as theft: the whole
+    sign-in (its family, ``accounts.tokens``) is revoked, so the newer refresh token stops working too."""
+
+    token_class = RefreshToken
 
     default_error_messages = {
         **jwt_serializers.TokenRefreshSerializer.default_error_messages,
         "password_changed": _("The password was changed since this token was issued; log in again."),
+        "token_reused": _("This refresh token was already used. To be safe, this sign-in has ended on every "
+                          "device that shared it; log in again."),
+        "token_revoked": REVOKED_MESSAGE,
     }
 
+    def _revoke(self, payload: dict) -> None:
+        if payload.get(FAMILY_CLAIM):
+            services.token_family_revoke(family=payload[FAMILY_CLAIM], user_id=payload.get(jwt_settings.USER_ID_CLAIM),
+                                         reason=RevokedTokenFamily.Reason.REUSED)
+
     def validate(self, attrs):
-        refresh = RefreshToken(attrs["refresh"])
+        try:
+            refresh = self.token_class(attrs["refresh"])
+        except TokenError:
+            reused = blacklisted_refresh_payload(attrs["refresh"])
+            if reused is None:
+                raise
+            self._revoke(reused)
+            raise AuthenticationFailed(self.error_messages["token_reused"], "token_reused") from None
+        if family_is_revoked(refresh.get(FAMILY_CLAIM)):
+            raise AuthenticationFailed(self.error_messages["token_revoked"], "token_revoked")
         user_id = refresh.payload.get(jwt_settings.USER_ID_CLAIM)
         user = User.objects.filter(pk=user_id).first() if user_id else None
-        if user is None:
+        if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
         claim = refresh.payload.get(jwt_settings.REVOKE_TOKEN_CLAIM)
         if jwt_settings.CHECK_REVOKE_TOKEN and claim != get_md5_hash_password(user.password):
             raise AuthenticationFailed(self.error_messages["password_changed"], "password_changed")
-        return super().validate(attrs)
+        if FAMILY_CLAIM not in refresh.payload:  # issued before families: this sign-in starts one now
+            refresh[FAMILY_CLAIM] = family_new()
+        data = {"access": str(refresh.access_token)}
+        # Rotation (ROTATE_REFRESH_TOKENS, BLACKLIST_AFTER_ROTATION): the used token is blacklisted, and the new
+        # one keeps every claim, the family included.
+        _, first_use = refresh.blacklist()
+        if not first_use:  # the same token refreshed twice at the same moment: one of the two is not its owner
+            self._revoke(refresh.payload)
+            raise AuthenticationFailed(self.error_messages["token_reused"], "token_reused")
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh.outstand()
+        data["refresh"] = str(refresh)
+        return data
+
+
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    """simplejwt's login, whose refresh token starts a new family (one per sign-in)."""
+
+    token_class = RefreshToken

@@ -13,19 +13,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import services
 from accounts.api import serializers as s
 from accounts.forms import PasswordResetForm
 from accounts.lockout import lockout_response
-from accounts.models import User
+from accounts.models import RevokedTokenFamily, User
 from accounts.selectors import user_get_with_profile
+from accounts.tokens import FAMILY_CLAIM, RefreshToken, blacklisted_refresh_payload, token_pair
 
-
-def _token_pair(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
-    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+SIGNUP_SENT = ("Check your email to finish signing up: we sent a message to this address. "
+               "The link in it works once, for a day.")
 
 
 class LockoutAwareMixin:
@@ -37,8 +36,11 @@ class LockoutAwareMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-@extend_schema(tags=["auth"], request=s.SignupSerializer, responses={201: s.SignupResponseSerializer})
+@extend_schema(tags=["auth"], request=s.SignupSerializer, responses={202: s.DetailSerializer})
 class SignupView(APIView):
+    """Start a sign-up. The answer is the same whether or not the address has an account: a new address gets a
+    link that finishes sign-up (``auth/signup/confirm/``); the owner of an existing one is told by email."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
     throttle_scope = "signup"
@@ -46,9 +48,25 @@ class SignupView(APIView):
     def post(self, request):
         data = s.SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_create(**data.validated_data)
+        services.signup_request(**data.validated_data)
+        return Response({"detail": SIGNUP_SENT}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["auth"], request=s.SignupConfirmSerializer,
+               responses={201: s.SignupResponseSerializer, 400: s.DetailSerializer})
+class SignupConfirmView(APIView):
+    """Finish a sign-up with the token of the emailed link: the account is created and signed in."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "signup"
+
+    def post(self, request):
+        data = s.SignupConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, _ = services.signup_confirm(token=data.validated_data["token"])
         user = user_get_with_profile(user_id=user.pk)
-        body = {"user": s.MeSerializer(user, context={"request": request}).data, **_token_pair(user)}
+        body = {"user": s.MeSerializer(user, context={"request": request}).data, **token_pair(user)}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -79,7 +97,8 @@ class TokenRefreshView(jwt_views.TokenRefreshView):
 @extend_schema(tags=["auth"], request=s.RefreshInputSerializer,
                responses={205: OpenApiResponse(description="Logged out"), 400: s.DetailSerializer})
 class LogoutView(APIView):
-    """Blacklist the given refresh token so that it can never be used again."""
+    """End this sign-in: the refresh token and every token of its sign-in (earlier rotations and their access
+    tokens) are refused from now on."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
@@ -88,10 +107,20 @@ class LogoutView(APIView):
     def post(self, request):
         data = s.RefreshInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        raw = data.validated_data["refresh"]
         try:
-            RefreshToken(data.validated_data["refresh"]).blacklist()
+            refresh = RefreshToken(raw)
         except TokenError as error:
-            raise ValidationError({"refresh": [str(error)]}) from None
+            # Already logged out, or rotated out: still end the sign-in it belongs to.
+            payload = blacklisted_refresh_payload(raw)
+            if payload is None:
+                raise ValidationError({"refresh": [str(error)]}) from None
+        else:
+            refresh.blacklist()
+            payload = refresh.payload
+        if payload.get(FAMILY_CLAIM):
+            services.token_family_revoke(family=payload[FAMILY_CLAIM], user_id=payload.get(jwt_settings.USER_ID_CLAIM),
+                                         reason=RevokedTokenFamily.Reason.LOGOUT)
         return Response(status=status.HTTP_205_RESET_CONTENT)
 
 
@@ -103,7 +132,7 @@ class PasswordChangeView(APIView):
         data = s.PasswordChangeSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.password_change(user=request.user, new_password=data.validated_data["new_password"])
-        return Response(_token_pair(request.user))
+        return Response(token_pair(request.user))
 
 
 @extend_schema(tags=["auth"], request=s.PasswordResetSerializer, responses={202: s.DetailSerializer})

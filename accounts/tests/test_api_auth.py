@@ -14,27 +14,57 @@ def obtain(client, email, password):
     return client.post("/api/v1/auth/token/", {"email": email, "password": password}, format="json")
 
 
-def test_signup_creates_account_and_returns_tokens(api_client):
+def link_token(message) -> str:
+    link = next(word for word in message.body.split() if "/accounts/signup/confirm/" in word)
+    return link.rstrip("/").split("/")[-1]
+
+
+def test_signup_emails_a_link_that_creates_the_account_and_returns_tokens(api_client):
     response = api_client.post(
         "/api/v1/auth/signup/",
         {"email": "New.Person@Example.COM", "password": "a-very-long-passphrase", "display_name": "Nia"},
         format="json",
     )
-    assert response.status_code == 201, response.json()
-    body = response.json()
+    assert response.status_code == 202, response.json()
+    assert response.json()["detail"].startswith("Check your email to finish signing up")
+    assert not User.objects.exists()  # nothing until the link is opened
+    [message] = mail.outbox
+    assert message.to == ["new.person@example.com"]
+    assert message.subject == "Finish signing up to Finsight"
+
+    confirmed = api_client.post("/api/v1/auth/signup/confirm/", {"token": link_token(message)}, format="json")
+    assert confirmed.status_code == 201, confirmed.json()
+    body = confirmed.json()
     assert body["user"]["email"] == "new.person@example.com"
     assert body["user"]["financial_profile"]["preferred_currency"] == "EUR"
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access']}")
     assert api_client.get("/api/v1/me/").json()["display_name"] == "Nia"
+    api_client.credentials()
+    assert obtain(api_client, "new.person@example.com", "a-very-long-passphrase").status_code == 200
+    # The link works once.
+    again = api_client.post("/api/v1/auth/signup/confirm/", {"token": link_token(message)}, format="json")
+    assert (again.status_code, again.json()["code"]) == (400, "invalid")
+    assert again.json()["message"].startswith("This sign-up link has expired or was already used.")
 
 
-def test_signup_refuses_an_email_that_differs_only_in_case(api_client, owner):
-    response = api_client.post(
+def test_signup_answers_the_same_for_a_taken_address_and_tells_its_owner(api_client, owner, password):
+    fresh = api_client.post(
+        "/api/v1/auth/signup/", {"email": "someone.new@example.com", "password": "a-very-long-passphrase"},
+        format="json")
+    taken = api_client.post(
         "/api/v1/auth/signup/", {"email": "OWNER@example.com", "password": "a-very-long-passphrase"}, format="json"
     )
-    assert (response.status_code, response.json()["code"]) == (400, "invalid")
-    assert "already exists" in response.json()["fields"]["email"][0]
+    assert (taken.status_code, taken.json()) == (fresh.status_code, fresh.json())
+    assert taken.status_code == 202
     assert User.objects.filter(email__iexact="owner@example.com").count() == 1
+    [_, notice] = mail.outbox
+    assert notice.to == ["owner@example.com"]
+    assert notice.subject == "Someone tried to sign up to Finsight with your address"
+    assert "/accounts/login/" in notice.body and "/accounts/password/reset/" in notice.body
+    assert "/accounts/signup/confirm/" not in notice.body
+    # The owner's account is untouched: the old password still works, the typed one does not.
+    assert obtain(api_client, owner.email, password).status_code == 200
+    assert obtain(api_client, owner.email, "a-very-long-passphrase").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -70,10 +100,12 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused(api_client, owner,
     rotated = api_client.post("/api/v1/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
     assert rotated.status_code == 200
     assert rotated.json()["refresh"] != first["refresh"]
-    again = api_client.post("/api/v1/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
-    assert again.status_code == 401
     newer = api_client.post("/api/v1/auth/token/refresh/", {"refresh": rotated.json()["refresh"]}, format="json")
     assert newer.status_code == 200
+    assert me(api_client, newer.json()["access"]).status_code == 200
+    # Using a rotated-out token again ends the sign-in (test_a_reused_refresh_token_ends_the_whole_sign_in).
+    again = api_client.post("/api/v1/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
+    assert again.status_code == 401
 
 
 def test_logout_blacklists_the_refresh_token(api_client, owner, password):
@@ -179,3 +211,69 @@ def test_token_login_records_last_login(api_client, owner, password):
     obtain(api_client, owner.email, password)
     owner.refresh_from_db()
     assert owner.last_login is not None
+
+
+def refresh(client, token):
+    return client.post("/api/v1/auth/token/refresh/", {"refresh": token}, format="json")
+
+
+def me(client, access):
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    response = client.get("/api/v1/me/")
+    client.credentials()
+    return response
+
+
+def test_a_reused_refresh_token_ends_the_whole_sign_in(api_client, owner, password):
+    first = obtain(api_client, owner.email, password).json()
+    elsewhere = obtain(api_client, owner.email, password).json()  # another device: another sign-in
+    rotated = refresh(api_client, first["refresh"]).json()
+    # The rotated-out token comes back (stolen and replayed, or by the thief after the owner refreshed).
+    replay = refresh(api_client, first["refresh"])
+    assert replay.status_code == 401
+    assert replay.json()["code"] == "token_reused"
+    assert replay.json()["message"].startswith("This refresh token was already used.")
+    assert set(replay.json()) == {"message", "code", "fields", "extra"}
+    # Every token of that sign-in stops working, the newest included ...
+    newer = refresh(api_client, rotated["refresh"])
+    assert (newer.status_code, newer.json()["code"]) == (401, "token_revoked")
+    assert me(api_client, rotated["access"]).status_code == 401
+    assert me(api_client, first["access"]).json()["code"] == "token_revoked"
+    # ... and nothing else: the other device's sign-in goes on, and logging in again works.
+    assert me(api_client, elsewhere["access"]).status_code == 200
+    assert refresh(api_client, elsewhere["refresh"]).status_code == 200
+    assert obtain(api_client, owner.email, password).status_code == 200
+
+
+def test_logout_ends_the_access_token_too(api_client, owner, password):
+    first = obtain(api_client, owner.email, password).json()
+    rotated = refresh(api_client, first["refresh"]).json()
+    elsewhere = obtain(api_client, owner.email, password).json()
+    assert me(api_client, rotated["access"]).status_code == 200
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": rotated["refresh"]}, format="json").status_code == 205
+    refused = me(api_client, rotated["access"])
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "token_revoked"
+    assert refused.json()["message"].startswith("This sign-in has ended")
+    assert me(api_client, first["access"]).status_code == 401  # an earlier access token of the same sign-in
+    assert me(api_client, elsewhere["access"]).status_code == 200  # another sign-in is not touched
+
+
+def test_logout_with_a_rotated_out_refresh_token_still_ends_the_sign_in(api_client, owner, password):
+    first = obtain(api_client, owner.email, password).json()
+    rotated = refresh(api_client, first["refresh"]).json()
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": first["refresh"]}, format="json").status_code == 205
+    assert refresh(api_client, rotated["refresh"]).status_code == 401
+    assert me(api_client, rotated["access"]).status_code == 401
+
+
+def test_a_token_issued_before_sign_ins_had_an_id_keeps_working_and_gets_one(api_client, owner):
+    from rest_framework_simplejwt.tokens import RefreshToken as PlainRefreshToken
+
+    old = PlainRefreshToken.for_user(owner)
+    assert me(api_client, str(old.access_token)).status_code == 200
+    rotated = refresh(api_client, str(old))
+    assert rotated.status_code == 200
+    assert api_client.post("/api/v1/auth/logout/", {"refresh": rotated.json()["refresh"]},
+                           format="json").status_code == 205
+    assert me(api_client, rotated.json()["access"]).status_code == 401

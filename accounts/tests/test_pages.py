@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -22,24 +23,83 @@ def png(size=(32, 32)) -> bytes:
     return buffer.getvalue()
 
 
-def test_signup_logs_in_and_asks_for_the_financial_profile(client):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "Sam@Example.com", "display_name": "Sam", "password1": "sams-long-passphrase",
-         "password2": "sams-long-passphrase"},
-        follow=True,
-    )
+def signup(client, email, password="sams-long-passphrase", **extra):
+    return client.post("/accounts/signup/", {"email": email, "display_name": "Sam", "password1": password,
+                                             "password2": password, **extra}, follow=True)
+
+
+def without_csrf(html: str) -> str:
+    """The page without its CSRF tokens, which differ on every page."""
+    return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")\w+', r"\1", html)
+
+
+def confirm_link(message) -> str:
+    link = next(word for word in message.body.split() if "/accounts/signup/confirm/" in word)
+    return link[link.index("/accounts/"):]
+
+
+def test_signup_emails_a_link_that_creates_the_account_signs_in_and_asks_for_the_financial_profile(client):
+    response = signup(client, "Sam@Example.com")
+    assert response.redirect_chain[-1][0] == "/accounts/signup/sent/"
+    assert "To finish signing up, open the link we have sent" in response.content.decode()
+    assert not User.objects.exists()
+    assert "_auth_user_id" not in client.session
+    [message] = mail.outbox
+    assert (message.to, message.subject) == (["sam@example.com"], "Finish signing up to Finsight")
+    link = confirm_link(message)
+
+    # Opening the link creates nothing by itself (mail scanners open links); its button does.
+    page = client.get(link)
+    assert "Finish signing up" in page.content.decode() and "sam@example.com" in page.content.decode()
+    assert not User.objects.exists()
+    response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/profile/financial/"
     assert "Welcome to Finsight" in response.content.decode()
     user = User.objects.get(email="sam@example.com")
+    assert (user.display_name, user.check_password("sams-long-passphrase")) == ("Sam", True)
     assert int(client.session["_auth_user_id"]) == user.pk
+
+    client.logout()
+    again = client.post(link)
+    assert again.status_code == 400
+    assert "This sign-up link is invalid" in again.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_signup_with_a_taken_address_looks_the_same_and_tells_the_owner(client, owner, password):
+    fresh = signup(client, "someone.new@example.com")
+    taken = signup(client, "OWNER@example.com")
+    assert taken.redirect_chain == fresh.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert without_csrf(taken.content.decode()) == without_csrf(fresh.content.decode())
+    assert "already" not in taken.content.decode()
+    [_, notice] = mail.outbox
+    assert notice.to == ["owner@example.com"]
+    assert "Someone tried to sign up to Finsight with your address" in notice.body
+    assert "/accounts/login/" in notice.body and "/accounts/password/reset/" in notice.body
+    assert "/accounts/signup/confirm/" not in notice.body
+    assert notice.alternatives and "Log in" in notice.alternatives[0][0]
+    owner.refresh_from_db()
+    assert owner.check_password(password) and not owner.check_password("sams-long-passphrase")
+    assert User.objects.count() == 1
+
+
+def test_each_signup_link_carries_its_own_password(client):
+    """Someone who signs up with your address first cannot choose your password: your own link sets yours."""
+    signup(client, "pat@example.com", password="intruders-passphrase")
+    signup(client, "pat@example.com", password="pats-own-passphrase")
+    intruders, own = (confirm_link(m) for m in mail.outbox)
+    client.post(own)
+    pat = User.objects.get(email="pat@example.com")
+    assert pat.check_password("pats-own-passphrase") and not pat.check_password("intruders-passphrase")
+    client.logout()
+    assert client.post(intruders).status_code == 400  # the other waiting sign-up is gone
+    pat.refresh_from_db()
+    assert pat.check_password("pats-own-passphrase")
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"email": "owner@example.com", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
-         "already exists"),
         ({"email": "new@example.com", "password1": "a-long-passphrase", "password2": "another-passphrase"},
          "The two passwords differ"),
         ({"email": "new@example.com", "password1": "short", "password2": "short"}, "too short"),
@@ -52,6 +112,7 @@ def test_signup_errors_are_shown_and_nothing_is_created(client, owner, data, mes
     assert response.status_code == 200
     assert message in response.content.decode()
     assert User.objects.count() == 1
+    assert mail.outbox == []
 
 
 def test_login_and_logout(client, owner, password):
@@ -228,3 +289,19 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_signup_with_a_taken_address_takes_as_long_as_with_a_new_one(client, owner, settings):
+    """With the real password hashing (slow on purpose), a taken address must not answer visibly faster."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+    def seconds(email: str) -> float:
+        client.logout()
+        start = time.perf_counter()
+        client.post("/accounts/signup/", {"email": email, "password1": "a-long-passphrase",
+                                          "password2": "a-long-passphrase"})
+        return time.perf_counter() - start
+
+    fresh = sorted(seconds(f"new-{i}@example.com") for i in range(3))[1]
+    taken = sorted(seconds("owner@example.com") for _ in range(3))[1]
+    assert taken > fresh * 0.6, f"a taken address answered in {taken:.3f} s, a new one in {fresh:.3f} s"

@@ -193,7 +193,8 @@ TAILWIND_APP_NAME = "theme"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's bearer tokens, refused once their sign-in has ended (logout, a reused refresh token).
+        "accounts.tokens.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,8 +225,18 @@ SIMPLE_JWT = {
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY"),
     "ALGORITHM": "HS256",
     "AUTH_HEADER_TYPES": ("Bearer",),
+    "TOKEN_OBTAIN_SERIALIZER": "accounts.api.serializers.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": "accounts.api.serializers.TokenRefreshSerializer",
 }
+# HS256 is only as strong as its key: RFC 7518 (3.2) asks for at least 256 bits.
+JWT_SIGNING_KEY_MIN_BYTES = 32
+if len(SIMPLE_JWT["SIGNING_KEY"].encode()) < JWT_SIGNING_KEY_MIN_BYTES:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"JWT_SIGNING_KEY is {len(SIMPLE_JWT['SIGNING_KEY'].encode())} bytes long; it must be at least "
+        f"{JWT_SIGNING_KEY_MIN_BYTES} bytes (256 bits) of random text, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.")
 if SIMPLE_JWT["SIGNING_KEY"] == SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 

@@ -300,6 +300,9 @@ def test_owner_invites_a_new_person_who_signs_up_and_joins(client, owner_client,
     response = client.post(f"{reverse('accounts:signup')}", {
         "email": "new@example.com", "display_name": "Nina", "password1": PASSWORD + "x!",
         "password2": PASSWORD + "x!", "next": path})
+    assert response.status_code == 302 and response.url == reverse("accounts:signup_sent")
+    # The link that finishes sign-up leads on to the invitation.
+    response = client.post(signup_link(mail.outbox[-1]))
     assert response.status_code == 302 and response.url == path
     assert "Accept" in page_text(client.get(path))
     response = client.post(path, {"action": "accept"})
@@ -548,10 +551,16 @@ def test_anonymous_is_sent_to_log_in(client, group):
 
 # --- sign-up and log-in come back to ``next`` ----------------------------------------------------------------
 
+def signup_link(message) -> str:
+    link = next(word for word in message.body.split() if "/accounts/signup/confirm/" in word)
+    return link[link.index("/accounts/"):]
+
+
 def test_signup_and_login_honour_a_safe_next_only(client, db):
-    response = client.post(reverse("accounts:signup"), {
+    client.post(reverse("accounts:signup"), {
         "email": "a@example.com", "display_name": "A", "password1": PASSWORD + "x!", "password2": PASSWORD + "x!",
         "next": "https://evil.example.com/"})
+    response = client.post(signup_link(mail.outbox[-1]))
     assert response.status_code == 302 and response.url == reverse("accounts:financial_profile")
     client.logout()
     response = client.post(reverse("accounts:login"), {"username": "a@example.com", "password": PASSWORD + "x!",

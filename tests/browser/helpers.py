@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core import mail
 from playwright.sync_api import Page
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
@@ -28,3 +29,10 @@ def log_in(page: Page, email: str, password: str) -> None:
 def assert_no_horizontal_overflow(page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the viewport"
+
+
+def signup_link(email: str) -> str:
+    """The path of the newest sign-up link emailed to ``email`` (tests send email to a list in memory)."""
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = next(word for word in message.body.split() if "/accounts/signup/confirm/" in word)
+    return link[link.index("/accounts/"):]

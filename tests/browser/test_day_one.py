@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from insights.models import Forecast
-from tests.browser.helpers import MOBILE, PASSWORD, log_in, shot
+from tests.browser.helpers import MOBILE, PASSWORD, log_in, shot, signup_link
 from transactions import selectors
 from transactions.models import Account, Transaction
 
@@ -72,6 +72,10 @@ def sign_up(page: Page, email: str) -> User:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("To finish signing up, open the link we have sent")).to_be_visible()
+    page.goto(signup_link(email))
+    page.get_by_role("button", name="Finish signing up").click()
     expect(page).to_have_url(re.compile(r"/accounts/profile/financial/$"))
     return User.objects.get(email=email)
 

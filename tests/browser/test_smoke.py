@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import FinancialProfile, User
 from accounts.tests.factories import UserFactory
-from tests.browser.helpers import PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, assert_no_horizontal_overflow, log_in, shot, signup_link
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,15 @@ def test_signup_financial_profile_logout_and_login_again(page: Page):
     page.get_by_label("Password again").fill(PASSWORD)
     shot(page, "02-signup-filled")
     page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("To finish signing up, open the link we have sent")).to_be_visible()
+    shot(page, "02b-signup-check-your-email")
+    assert not User.objects.filter(email="ada@example.com").exists()
+    page.goto(signup_link("ada@example.com"))
+    expect(page.get_by_text("ada@example.com")).to_be_visible()
+    shot(page, "02c-signup-finish")
+    page.get_by_role("button", name="Finish signing up").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/profile/financial/$"))
     expect(page.get_by_text("Welcome to Finsight! Tell us a little about your finances")).to_be_visible()
@@ -116,9 +125,10 @@ def test_signup_shows_validation_errors(page: Page):
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_label("Password again").fill("different")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("An account with this email address already exists.")).to_be_visible()
     expect(page.get_by_text("The two passwords differ.")).to_be_visible()
-    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    # Whether the address has an account is never shown (its owner is told by email instead).
+    expect(page.get_by_text("already exists")).to_have_count(0)
+    expect(page.get_by_label("Email")).not_to_have_attribute("aria-invalid", "true")
     shot(page, "signup-errors")
     assert User.objects.filter(email="taken@example.com").count() == 1
 
@@ -130,6 +140,16 @@ def test_signup_shows_validation_errors(page: Page):
     expect(page.get_by_text("This password is entirely numeric.")).to_be_visible()
     shot(page, "signup-password-errors")
     assert not User.objects.filter(email="new@example.com").exists()
+
+    # A good sign-up with the taken address looks like any other; the owner hears of it by email.
+    page.get_by_label("Email").fill("taken@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("To finish signing up, open the link we have sent")).to_be_visible()
+    assert mail.outbox[-1].to == ["taken@example.com"]
+    assert mail.outbox[-1].subject == "Someone tried to sign up to Finsight with your address"
 
 
 def test_password_change_shows_errors(page: Page):
