@@ -104,6 +104,14 @@ def invite_list(*, group: Group) -> QuerySet[Invite]:
     return group.invites.filter(status=InviteStatus.PENDING).select_related("invited_by")
 
 
+def invite_refusal(*, invite: Invite, user: User) -> str:
+    """Why ``user`` may not answer the invitation, or "" when they may. Only the invited address answers."""
+    if not invite.is_for(user):
+        return (f"This invitation was sent to {invite.email_masked}, not to the address you are signed in with. "
+                f"Sign in with that address to answer it.")
+    return ""
+
+
 def invite_by_token(*, token: str) -> Invite:
     invite = Invite.objects.select_related("group", "invited_by").filter(token=token).first()
     if invite is None:

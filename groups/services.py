@@ -33,7 +33,7 @@ from groups.models import (
     SplitMode,
     cents_to_decimal,
 )
-from groups.selectors import expense_can_change, group_balances, settlement_can_delete
+from groups.selectors import expense_can_change, group_balances, invite_refusal, settlement_can_delete
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.models import Category, Transaction
 
@@ -163,14 +163,6 @@ def invite_create(*, group: Group, inviter: User, email: str) -> Invite:
 def _pending(invite: Invite) -> None:
     if invite.status != InviteStatus.PENDING:
         raise ValidationError(f"This invitation was already {invite.get_status_display().lower()}.")
-
-
-def invite_refusal(*, invite: Invite, user: User) -> str:
-    """Why ``user`` may not answer the invitation, or "" when they may. Only the invited address answers."""
-    if not invite.is_for(user):
-        return (f"This invitation was sent to {invite.email_masked}, not to the address you are signed in with. "
-                f"Sign in with that address to answer it.")
-    return ""
 
 
 def _answerable(invite: Invite, user: User) -> None:

@@ -419,7 +419,7 @@ class InviteAnswerView(View):
                 return self.page(request, invite)
             query = urlencode({"email": invite.email, "next": request.path})
             return redirect(f"{reverse('accounts:signup')}?{query}")
-        refusal = services.invite_refusal(invite=invite, user=request.user)
+        refusal = selectors.invite_refusal(invite=invite, user=request.user)
         return self.page(request, invite, refusal=refusal, status=403 if refusal else 200)
 
     def post(self, request, token: str):

@@ -393,7 +393,7 @@ def test_an_expired_link_says_so_and_the_owner_sends_a_new_one(client, owner, gr
     client.force_login(owner)
     detail = page_text(client.get(reverse("groups:detail", kwargs={"pk": group.pk})))
     pending = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", detail.split('aria-label="Pending invitations">')[1])).strip()
-    assert pending.startswith("maybe@example.com Expired 15 Mar Send a new one")
+    assert pending.startswith("maybe@example.com Expired 15 Mar Send a new one Withdraw")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("groups:invite", kwargs={"pk": group.pk}), {"email": "maybe@example.com"},
                                follow=True)
