@@ -427,10 +427,12 @@ def transactions_delete(*, user: User, transactions: QuerySet[Transaction]) -> i
 
 # --- exports --------------------------------------------------------------------------------------
 
+@db_transaction.atomic
 def transaction_export_request(*, user: User, filters: Mapping[str, Any]) -> TransactionExport:
     """Ask the worker for a CSV of the transactions the list shows with ``filters``; one at a time per user."""
     cleaned = export_filters_clean(filters)
     export_queryset(user=user, filters=cleaned)  # a bad filter is refused now, not found by the worker
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two requests at once: the second sees the first
     unfinished = TransactionExport.objects.filter(
         owner=user, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
     if any(not export.is_stalled() for export in unfinished):
