@@ -80,6 +80,29 @@ def export_queryset(*, user: User, filters: Mapping[str, str]) -> QuerySet[Trans
     return chosen
 
 
+def export_filters_described(*, user: User, filters: Mapping[str, str]) -> list[str]:
+    """The filters in words for the pages ("From: 1 Jan 2026", "Account: Main checking")."""
+    filterset = TransactionFilter(data=dict(filters), queryset=Transaction.objects.none(),
+                                  request=SimpleNamespace(user=user))
+    if not filterset.is_valid():  # an account or tag deleted since: say what was asked
+        return [f"{name}: {value}" for name, value in filters.items()]
+    described = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value in ("", []):
+            continue
+        label = str(filterset.filters[name].label or name)
+        if name == "ordering":
+            value = ", ".join(f"{key.lstrip('-')} ({'descending' if key.startswith('-') else 'ascending'})"
+                              for key in value)
+            label = "Sorted by"
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif hasattr(value, "strftime"):
+            value = f"{value.day} {value:%b %Y}"
+        described.append(f"{label}: {value}")
+    return described
+
+
 def export_rows(*, user: User, transactions: QuerySet[Transaction]) -> Iterator[list[object]]:
     """One CSV row per transaction, read in chunks of plain values (no model instances) with the tags and
     split parts of each chunk in one query each: memory stays flat whatever the number of rows."""

@@ -199,6 +199,7 @@ def test_asked_for_and_downloaded_from_the_pages(owner, account, client, django_
     export = TransactionExport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/transactions/exports/{export.pk}/"
     html = client.get(response["Location"]).content.decode()
+    assert "From: 1 Jan 2026" in html
     assert "1 transaction exported" in html and f"/transactions/exports/{export.pk}/download/" in html
     download = client.get(f"/transactions/exports/{export.pk}/download/")
     assert "attachment" in download["Content-Disposition"]
@@ -243,3 +244,12 @@ def test_expired_exports_and_their_files_are_cleaned_up(owner, account, api_clie
     assert not old_file.exists() and not orphan.exists()
     assert list(TransactionExport.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert exports.export_path(fresh).exists()
+
+
+def test_the_export_page_says_which_transactions_it_holds(owner, account, client):
+    export = services.transaction_export_request(
+        user=owner, filters={"account": str(account.pk), "needs_review": "true", "ordering": "-amount", "page": "3"})
+    client.force_login(owner)
+    html = client.get(f"/transactions/exports/{export.pk}/").content.decode()
+    assert f"Account: {account.name}" in html and "Needs review: yes" in html
+    assert "Sorted by: amount (descending)" in html and "page" not in export.filters

@@ -34,8 +34,9 @@ class ExportListView(LoginRequiredMixin, View):
 
 class ExportDetailView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        return render(request, "transactions/export.html",
-                      {"export": selectors.transaction_export_get(user=request.user, pk=pk)})
+        export = selectors.transaction_export_get(user=request.user, pk=pk)
+        return render(request, "transactions/export.html", {
+            "export": export, "filters": exports.export_filters_described(user=request.user, filters=export.filters)})
 
 
 class ExportStatusView(LoginRequiredMixin, View):
