@@ -192,8 +192,9 @@ def test_asked_for_and_downloaded_from_the_pages(owner, account, client, django_
     TransactionFactory(account=account, date=date(2026, 2, 1), description="FEBRUARY")
     TransactionFactory(account=account, date=date(2025, 2, 1), description="A YEAR AGO")
     client.force_login(owner)
-    assert 'action="/transactions/exports/?date_from=2026-01-01"' in client.get(
-        "/transactions/", {"date_from": "2026-01-01"}).content.decode()
+    listing = client.get("/transactions/", {"date_from": "2026-01-01"}).content.decode()
+    assert 'action="/transactions/exports/?date_from=2026-01-01"' in listing
+    assert 'href="/transactions/exports/"' in listing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/transactions/exports/?date_from=2026-01-01&page=2")
     export = TransactionExport.objects.get()
