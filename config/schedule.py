@@ -28,6 +28,7 @@ from insights.tasks import stale_forecasts_refresh
 from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
+from transactions.services import transaction_exports_purge
 
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
 CLEANUP_HOUR = 3
@@ -104,7 +105,7 @@ def import_recovery() -> dict[str, int]:
 @db_periodic_task(crontab(minute="40"))
 @locked_job("cleanup", due_hour=CLEANUP_HOUR)
 def cleanup() -> dict[str, int]:
-    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs."""
+    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs, expired exports."""
     return cleanup_run(now=timezone.now())
 
 
@@ -116,6 +117,7 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
         "read_notifications": notifications_purge_read(
             older_than=dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS), now=now),
         "job_runs": job_runs_purge(older_than=dt.timedelta(days=settings.JOB_RUN_RETENTION_DAYS), now=now),
+        "transaction_exports": transaction_exports_purge(now=now),
     }
 
 

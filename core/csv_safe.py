@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula (OWASP's list: = + - @ tab CR), and the characters that
+# look like them and that a spreadsheet, or a "normalise" step before it, may read the same way: the
+# full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫), superscript and subscript signs, the minus sign and the
+# dashes, the heavy plus and minus.
+FORMULA_PREFIXES = (
+    "=+-@\t\r\n"
+    "\uff1d\uff0b\uff0d\uff20"  # full-width = + - @
+    "\ufe66\ufe62\ufe63\ufe6b"  # small = + - @
+    "\u207c\u207a\u207b\u208c\u208a\u208b"  # superscript and subscript = + -
+    "\u2212\u2010\u2011\u2012\u2013\u2014\u2015\ufe58"  # minus sign, hyphens, dashes, small em dash
+    "\u2795\u2796"  # heavy plus and minus
+)
+
+
+def _starts_like_formula(text: str) -> bool:
+    # Spaces and invisible characters (a BOM, a zero-width space) before a formula count for nothing: a
+    # spreadsheet that trims them on import would see the formula.
+    for char in text:
+        if char in FORMULA_PREFIXES:
+            return True
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return False
+    return False
 
 
 def csv_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in a text cell."""
+    """Neutralise spreadsheet formulas (CSV injection) in a text cell: a leading quote makes it text."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if text and _starts_like_formula(text) else text
 
 
 class _Echo:

@@ -26,7 +26,7 @@ from notifications.services import notification_create
 from payments.models import SubscriptionSuggestion
 from payments.services import recurring_payment_create
 from transactions import rules, services
-from transactions.models import ImportBatch, ImportStatus
+from transactions.models import ImportBatch, ImportStatus, TransactionExport
 from transactions.tests.factories import AccountFactory, TransactionFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def _resource(path: str, name: str) -> str:
         return "bill_suggestion"
     return {"accounts": "account", "bills": "bill", "budgets": "budget", "categories": "category",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
-            "imports": "import", "notifications": "notification", "review": "review", "rules": "rule",
+            "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
             "transactions": "transaction"}[segment]
 
 
@@ -106,6 +106,7 @@ def world_of(user, *, invitee_email: str) -> World:
     batch = ImportBatch.objects.create(owner=user, account=account, filename="export.csv",
                                        status=ImportStatus.NEEDS_MAPPING)
     notification = notification_create(user=user, kind=NotificationKind.BILL_DUE, title="Rent is due")
+    export = TransactionExport.objects.create(owner=user)
     friend = UserFactory(email=f"friend-of-{user.pk}@example.com")
     group = groups.group_create(user=user, name="Flat", currency="EUR")
     Membership.objects.create(group=group, user=friend)
@@ -118,7 +119,7 @@ def world_of(user, *, invitee_email: str) -> World:
     return World(ids={
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
-        "import": batch.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,
+        "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,
         "settlement": settlement.pk, "group_invite": invite.pk, "invite_token": invite.token, "member": friend.pk,
         "due_date": DUE,
     })

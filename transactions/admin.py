@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from transactions.models import Account, Category, ImportBatch, Rule, Tag, Transaction, TransactionSplit
+from transactions.models import (
+    Account,
+    Category,
+    ImportBatch,
+    Rule,
+    Tag,
+    Transaction,
+    TransactionExport,
+    TransactionSplit,
+)
 
 
 @admin.register(Account)
@@ -50,6 +59,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ["filename", "owner__email"]
     list_select_related = ["owner", "account"]
     raw_id_fields = ["owner", "account"]
+
+
+@admin.register(TransactionExport)
+class TransactionExportAdmin(admin.ModelAdmin):
+    list_display = ["pk", "owner", "status", "rows_written", "rows_total", "size_bytes", "created_at", "expires_at"]
+    list_filter = ["status"]
+    search_fields = ["owner__email"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["file_name"]
 
 
 @admin.register(Tag)

@@ -390,3 +390,86 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class TransactionExport(models.Model):
+    """A CSV of the user's transactions (with the list's filters), written by the worker and kept for a while."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transaction_exports")
+    # The list's filters as given (query parameter names and their text), applied again by the worker.
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    # Counted when the worker starts; the file holds exactly rows_written rows once done.
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    # The file's name under settings.EXPORT_DIR (a random part, so a name cannot be guessed), once written.
+    file_name = models.CharField(max_length=100, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Written with the progress: a running export whose worker went away stops moving and is shown as failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.get_status_display()})"
+
+    STALL_AFTER = timedelta(minutes=10)
+    NEVER_STARTED_AFTER = timedelta(hours=1)
+
+    def is_stalled(self, now=None) -> bool:
+        """Running but silent for minutes (its worker died), or never picked up by a worker."""
+        now = now or timezone.now()
+        if self.status == ExportStatus.RUNNING:
+            return (self.heartbeat_at or self.created_at) < now - self.STALL_AFTER
+        if self.status == ExportStatus.PENDING:
+            return self.created_at < now - self.NEVER_STARTED_AFTER
+        return False
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def shown_status(self) -> str:
+        """The status a person and a client see: "failed" for a stalled one, "expired" for a file gone by."""
+        if self.is_stalled():
+            return ExportStatus.FAILED
+        if self.status == ExportStatus.DONE and self.is_expired():
+            return "expired"
+        return self.status
+
+    @property
+    def shown_error(self) -> str:
+        if self.status == ExportStatus.PENDING and self.is_stalled():
+            return "The export never started: no background worker picked it up. Try again later."
+        if self.is_stalled():
+            return "The export stopped before it finished; there is no file. Try again."
+        return self.error
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == ExportStatus.DONE and bool(self.file_name) and not self.is_expired()
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_written * 100 / self.rows_total))
+
+    @property
+    def download_name(self) -> str:
+        return f"finsight-transactions-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.csv"

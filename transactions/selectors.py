@@ -34,6 +34,7 @@ from transactions.models import (
     ImportBatch,
     ImportStatus,
     Transaction,
+    TransactionExport,
     TransactionSplit,
 )
 
@@ -215,3 +216,12 @@ def category_transaction_counts(*, user: User) -> dict[int, int]:
     for row in parts.annotate(n=Count("transaction_id", distinct=True)):
         counts[row["category_id"]] = counts.get(row["category_id"], 0) + row["n"]
     return counts
+
+
+def transaction_export_list(*, user: User) -> QuerySet[TransactionExport]:
+    """The user's exports, newest first."""
+    return TransactionExport.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def transaction_export_get(*, user: User, pk: int) -> TransactionExport:
+    return get_object_or_404(transaction_export_list(user=user), pk=pk)

@@ -5,27 +5,32 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from core.money import money_text
 from core.dates import date_problem
-from transactions import selectors
+from transactions import selectors, tasks
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
+from transactions.exports import export_delete, export_filters_clean, export_queryset
 from transactions.models import (
     Account,
     Category,
     CategorySource,
+    ExportStatus,
     Source,
     Tag,
     Transaction,
+    TransactionExport,
     TransactionSplit,
 )
 from transactions.signals import category_chosen, ledger_changed, transactions_added
@@ -418,3 +423,44 @@ def transactions_delete(*, user: User, transactions: QuerySet[Transaction]) -> i
     _, per_model = transactions.filter(owner=user).delete()
     ledger_changed_on_commit(user=user)
     return per_model.get(Transaction._meta.label, 0)
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+@db_transaction.atomic
+def transaction_export_request(*, user: User, filters: Mapping[str, Any]) -> TransactionExport:
+    """Ask the worker for a CSV of the transactions the list shows with ``filters``; one at a time per user."""
+    cleaned = export_filters_clean(filters)
+    export_queryset(user=user, filters=cleaned)  # a bad filter is refused now, not found by the worker
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two requests at once: the second sees the first
+    unfinished = TransactionExport.objects.filter(
+        owner=user, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING])
+    if any(not export.is_stalled() for export in unfinished):
+        raise ValidationError("An export is already being prepared; wait until it is ready, then ask for another.")
+    export = TransactionExport.objects.create(owner=user, filters=cleaned)
+    export_id = export.pk
+    db_transaction.on_commit(lambda: tasks.transaction_export_task(export_id))
+    return export
+
+
+def transaction_exports_purge(*, now: datetime | None = None) -> int:
+    """Delete exports past their download time (and their files), failed ones after a day, stalled ones, and
+    partial files no export owns any more (a worker killed while writing). Returns how many exports went."""
+    now = now or timezone.now()
+    day_ago = now - timedelta(days=1)
+    gone = 0
+    for export in TransactionExport.objects.filter(status=ExportStatus.DONE, expires_at__lte=now):
+        export_delete(export=export)
+        gone += 1
+    old = TransactionExport.objects.filter(created_at__lte=day_ago).exclude(status=ExportStatus.DONE)
+    for export in old:
+        export_delete(export=export)
+        gone += 1
+    directory = settings.EXPORT_DIR
+    if directory.is_dir():
+        kept = set(TransactionExport.objects.exclude(file_name="").values_list("file_name", flat=True))
+        for path in directory.iterdir():
+            stale = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone()) < day_ago
+            if path.is_file() and path.name not in kept and stale:
+                path.unlink(missing_ok=True)
+    return gone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from transactions.views import accounts, categories, ledger, rules
+from transactions.views import accounts, categories, exports, ledger, rules
 
 app_name = "transactions"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("transactions/new/", ledger.TransactionCreateView.as_view(), name="create"),
     path("transactions/bulk/", ledger.TransactionBulkView.as_view(), name="bulk"),
     path("transactions/summary/", ledger.HomeSummaryView.as_view(), name="home_summary"),
+    path("transactions/exports/", exports.ExportListView.as_view(), name="exports"),
+    path("transactions/exports/<id:pk>/", exports.ExportDetailView.as_view(), name="export"),
+    path("transactions/exports/<id:pk>/status/", exports.ExportStatusView.as_view(), name="export_status"),
+    path("transactions/exports/<id:pk>/download/", exports.ExportDownloadView.as_view(), name="export_download"),
     path("transactions/<id:pk>/", ledger.TransactionDetailView.as_view(), name="detail"),
     path("transactions/<id:pk>/row/", ledger.TransactionRowView.as_view(), name="row"),
     path("transactions/<id:pk>/edit/", ledger.TransactionEditView.as_view(), name="edit"),

@@ -169,6 +169,12 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = env.int("IMPORT_MAX_SHARED_STRINGS_MB", 32, mi
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", 15, minimum=1)
 IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
 
+# Transaction exports: up to how many rows GET /api/v1/transactions/export.csv answers at once (more go to an
+# export the worker writes under EXPORT_DIR), and how long a finished export stays to download.
+EXPORT_DIR = env.path("EXPORT_DIR", DATA_DIR / "exports")
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", 50_000, minimum=0)
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", 24, minimum=1)
+
 # Categorization: below this confidence (0-1) a guess waits in the review queue instead of being filed.
 CATEGORIZER_REVIEW_THRESHOLD = env.int("CATEGORIZER_REVIEW_PERCENT", 60, minimum=0) / 100
 MLCORE_ARTIFACT_DIR = env.path("MLCORE_ARTIFACT_DIR", DATA_DIR / "models")

@@ -20,6 +20,7 @@ from mlcore.tests.test_budget_commands import _households
 from notifications.models import Notification, NotificationKind
 from payments import services
 from payments.models import Frequency
+from transactions.models import ExportStatus, TransactionExport
 from transactions.tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_nightly_fan_out_runs_one_job_per_active_user_and_not_twice_a_night(owne
     assert (user_job.user_id, user_job.status, user_job.outcome["bills_paid"]) == (owner.pk, JobStatus.OK, 1)
 
 
-def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owner, settings):
+def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owner, settings, tmp_path):
     now = at(2026, 11, 21, 3, 40)
     expired = OutstandingToken.objects.create(user=owner, jti="old", token="t1", created_at=now - dt.timedelta(days=9),
                                               expires_at=now - dt.timedelta(days=2))
@@ -86,6 +87,12 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
     recent_read = Notification.objects.create(user=owner, kind=NotificationKind.BILL_PAID, title="Paid",
                                               read_at=now - dt.timedelta(days=1))
     JobRun.objects.create(name="bill_reminders", status=JobStatus.OK, started_at=now - dt.timedelta(days=40))
+    settings.EXPORT_DIR = tmp_path
+    (tmp_path / "1-expired.csv").write_text("id\n")
+    expired_export = TransactionExport.objects.create(owner=owner, status=ExportStatus.DONE, file_name="1-expired.csv",
+                                                      expires_at=now - dt.timedelta(hours=1))
+    live_export = TransactionExport.objects.create(owner=owner, status=ExportStatus.DONE, file_name="",
+                                                   expires_at=now + dt.timedelta(hours=1))
 
     with time_machine.travel(now, tick=False):
         schedule.cleanup.call_local()
@@ -95,7 +102,10 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
     assert set(Notification.objects.values_list("pk", flat=True)) == {unread.pk, recent_read.pk}
     assert not Notification.objects.filter(pk=old_read.pk).exists()
     run = JobRun.objects.get(name="cleanup")
-    assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1}
+    assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1, "transaction_exports": 1}
+    assert list(TransactionExport.objects.values_list("pk", flat=True)) == [live_export.pk]
+    assert not TransactionExport.objects.filter(pk=expired_export.pk).exists()
+    assert not (tmp_path / "1-expired.csv").exists()
 
 
 @pytest.mark.usefixtures("global_model")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.currencies import currency_choices
@@ -324,3 +325,45 @@ class RuleCreatedFromTransactionSerializer(serializers.Serializer):
 class RuleReorderSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=10**18 - 1), allow_empty=False,
                                 help_text="Your rule ids in the order they should run; rules left out follow.")
+
+
+class TransactionExportRequestSerializer(serializers.Serializer):
+    """The list's filters (all optional): the export holds what GET /api/v1/transactions/ would list."""
+
+    date_from = serializers.CharField(required=False, allow_blank=True)
+    date_to = serializers.CharField(required=False, allow_blank=True)
+    account = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(required=False, allow_blank=True,
+                                     help_text="With its sub-categories and split parts.")
+    uncategorized = serializers.BooleanField(required=False, allow_null=True, default=None)
+    amount_min = serializers.CharField(required=False, allow_blank=True)
+    amount_max = serializers.CharField(required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True)
+    tag = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True)
+    needs_review = serializers.BooleanField(required=False, allow_null=True, default=None)
+    import_batch = serializers.CharField(required=False, allow_blank=True)
+    ordering = serializers.CharField(required=False, allow_blank=True, help_text="As the list's, e.g. -date.")
+
+
+class TransactionExportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(source="shown_status", choices=["pending", "running", "done", "failed", "expired"],
+                                     help_text="failed: there is no file, `error` says why; expired: past "
+                                               "`expires_at`, the file is gone.")
+    rows_total = serializers.IntegerField(help_text="Rows to write (counted when the worker starts).")
+    rows_written = serializers.IntegerField(help_text="Rows written so far; once done, the rows in the file.")
+    progress_percent = serializers.IntegerField()
+    error = serializers.CharField(source="shown_error")
+    filters = serializers.DictField(child=serializers.CharField())
+    size_bytes = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.SerializerMethodField(help_text="The CSV, once done and until it expires.")
+
+    def get_download_url(self, export) -> str | None:
+        if not export.is_downloadable:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:transaction-exports-download", kwargs={"pk": export.pk}))

@@ -8,6 +8,7 @@ from transactions.api import views
 router = SimpleRouter()
 router.register("accounts", views.AccountViewSet, basename="account")
 router.register("categories", views.CategoryViewSet, basename="category")
+router.register("transactions/exports", views.TransactionExportJobViewSet, basename="transaction-exports")
 router.register("transactions", views.TransactionViewSet, basename="transaction")
 router.register("rules", views.RuleViewSet, basename="rule")
 

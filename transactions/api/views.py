@@ -5,8 +5,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -18,13 +19,14 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import BAD_REQUEST, NOT_FOUND, WholeListPagination, list_response
+from core.api import BAD_REQUEST, NOT_FOUND, ApiError, WholeListPagination, list_response
 from core.converters import ID_REGEX
-from core.csv_safe import csv_cell, csv_lines
-from transactions import currency, rules, selectors, services
+from core.csv_safe import csv_lines
+from transactions import currency, exports, rules, selectors, services
 from transactions.api import serializers as s
+from transactions.exports import EXPORT_HEADER, export_rows
 from transactions.filters import TransactionFilter
-from transactions.models import Account, Category, Rule, Source, Transaction
+from transactions.models import Account, Category, Rule, Source, Transaction, TransactionExport
 
 # --- accounts -------------------------------------------------------------------------------------
 
@@ -260,26 +262,16 @@ class TransactionViewSet(viewsets.ModelViewSet):
         return Response({"deleted": services.transactions_delete(user=request.user, transactions=chosen)})
 
 
-EXPORT_HEADER = [
-    "id", "date", "account", "amount", "currency", "amount_converted", "converted_currency", "fx_rate", "fx_date",
-    "description", "merchant", "category", "category_source", "needs_review", "notes", "tags", "splits", "source",
-    "import_batch", "created_at",
-]
-
-
-def _plain(value) -> str:
-    return "" if value is None else str(value)
-
-
 class TransactionExportView(GenericAPIView):
-    """Streams the whole filtered set, whatever its size, with the filters of the list."""
+    """Streams the filtered set when it is small enough to finish well within a request; a larger one is refused
+    with the way to ask the worker for it, so a download is never cut short by the server's time limit."""
 
     queryset = Transaction.objects.none()
     filterset_class = TransactionFilter
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.transaction_list(user=self.request.user)
+        return Transaction.objects.filter(owner=self.request.user)
 
     def perform_content_negotiation(self, request, force=False):
         # The body is always CSV; an `Accept: text/csv` must not turn an error into a 406.
@@ -287,42 +279,76 @@ class TransactionExportView(GenericAPIView):
 
     @extend_schema(
         tags=["transactions"], filters=True, operation_id="transactions_export_csv",
-        summary="Every transaction matching the filters, as CSV (not paginated)",
+        summary="Every transaction matching the filters, as CSV (not paginated), up to EXPORT_SYNC_MAX_ROWS",
+        description="More rows than the server sends at once (50,000 by default) answer 400 with code "
+                    "`export_too_large`: ask for an export with POST /api/v1/transactions/exports/ instead.",
         responses={(200, "text/csv"): OpenApiResponse(response=OpenApiTypes.STR,
                                                       description="A header row, then one row per transaction."),
                    400: BAD_REQUEST},
     )
     def get(self, request):
-        transactions = (
-            self.filter_queryset(self.get_queryset())
-            # Category names come from one lookup table below; tags and split parts as plain lists, because a
-            # related manager per row costs more than the row itself (the export ran 40% slower with them).
-            .select_related(None).select_related("account")
-            .prefetch_related(None)
-            .prefetch_related(Prefetch("tags", to_attr="tag_list"), Prefetch("splits", to_attr="split_list"))
-        )
-        names = {category.pk: str(category) for category in selectors.category_list(user=request.user)}
-
-        def rows():
-            for txn in transactions.iterator(chunk_size=2000):
-                splits = "; ".join(f"{names.get(part.category_id, '')}: {part.amount}" for part in txn.split_list)
-                # Numbers and dates are written as they are, so a refund "-12.50" stays a number a spreadsheet
-                # can sum; only free text (which the bank or a person wrote) can smuggle a formula, so only text
-                # cells go through csv_cell.
-                yield [
-                    txn.pk, txn.date.isoformat(), csv_cell(txn.account.name), _plain(txn.amount), txn.currency,
-                    _plain(txn.amount_converted), txn.converted_currency, _plain(txn.fx_rate),
-                    txn.fx_date.isoformat() if txn.fx_date else "",
-                    csv_cell(txn.description), csv_cell(txn.merchant), csv_cell(names.get(txn.category_id, "")),
-                    txn.category_source, "true" if txn.needs_review else "false", csv_cell(txn.notes),
-                    csv_cell("; ".join(tag.name for tag in txn.tag_list)), csv_cell(splits), txn.source,
-                    _plain(txn.import_batch_id), txn.created_at.isoformat(),
-                ]
-
-        response = StreamingHttpResponse(csv_lines(EXPORT_HEADER, rows()), content_type="text/csv; charset=utf-8")
+        transactions = self.filter_queryset(self.get_queryset())
+        limit = settings.EXPORT_SYNC_MAX_ROWS
+        count = transactions.count()
+        if count > limit:
+            raise ApiError(f"{count:,} transactions are more than the {limit:,} sent at once. Ask for an export "
+                           f"(POST /api/v1/transactions/exports/) and download it when it is ready.",
+                           status=status.HTTP_400_BAD_REQUEST, code="export_too_large",
+                           extra={"rows": count, "limit": limit})
+        lines = csv_lines(EXPORT_HEADER, export_rows(user=request.user, transactions=transactions))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="finsight-transactions-{stamp}.csv"'
         return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your exports, newest first"),
+    retrieve=extend_schema(summary="An export: its progress, then its download link (or why it failed)",
+                           responses={200: s.TransactionExportSerializer, 404: NOT_FOUND}),
+    create=extend_schema(summary="Ask for a CSV export of the transactions the list's filters select",
+                         request=s.TransactionExportRequestSerializer,
+                         responses={202: s.TransactionExportSerializer, 400: BAD_REQUEST}),
+)
+@extend_schema(tags=["transactions"])
+class TransactionExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Exports written by the worker (any size): ask, follow `progress_percent`, then download `download_url`."""
+
+    lookup_value_regex = ID_REGEX
+    queryset = TransactionExport.objects.none()
+    serializer_class = s.TransactionExportSerializer
+
+    def get_queryset(self):
+        return selectors.transaction_export_list(user=self.request.user)
+
+    def create(self, request):
+        data = s.TransactionExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        export = services.transaction_export_request(user=request.user, filters=data.validated_data)
+        body = s.TransactionExportSerializer(export, context=self.get_serializer_context()).data
+        location = reverse("api:transaction-exports-detail", kwargs={"pk": export.pk})
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    @extend_schema(summary="The export's CSV file",
+                   responses={(200, "text/csv"): OpenApiResponse(response=OpenApiTypes.BINARY,
+                                                                 description="A header row, then one row per "
+                                                                             "transaction."),
+                              404: NOT_FOUND, 409: OpenApiResponse(description="Not ready: still being written, "
+                                                                               "failed, or expired.")})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        export = self.get_object()
+        if not export.is_downloadable:
+            state = {"pending": "has not started yet", "running": "is still being written",
+                     "failed": "failed; there is no file", "expired": "has expired; ask for a new one"}
+            raise ApiError(f"This export {state.get(export.shown_status, 'is not ready')}.",
+                           status=status.HTTP_409_CONFLICT, code="export_not_ready",
+                           extra={"status": export.shown_status})
+        try:
+            handle = open(exports.export_path(export), "rb")  # noqa: SIM115 - FileResponse closes it
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=export.download_name, content_type="text/csv")
 
 
 # --- currency -------------------------------------------------------------------------------------

@@ -127,3 +127,23 @@ def test_constant_number_of_queries_per_chunk(owner_api, owner, account, django_
                                     description=f"S{n}", category=category("food_drink.groceries"), tags=["a"])
     with django_assert_max_num_queries(with_five):
         assert len(_rows(owner_api.get(URL))) == 50
+
+
+def test_more_rows_than_sent_at_once_are_refused_with_the_way_to_the_export_job(owner_api, owner, account, settings):
+    # A direct download that the server's time limit could cut short is never started: no 200 with part of the rows.
+    settings.EXPORT_SYNC_MAX_ROWS = 10
+    _bulk(owner, account, 11)
+    response = owner_api.get(URL)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "export_too_large" and body["extra"] == {"rows": 11, "limit": 10}
+    assert "/api/v1/transactions/exports/" in body["message"]
+    assert len(_rows(owner_api.get(URL, {"date_from": "2026-01-02"}))) == 10  # filtered down to the limit: sent
+
+
+def test_look_alike_formulas_are_neutralised_too(owner_api, account):
+    TransactionFactory(account=account, description="\uff1dHYPERLINK(\"http://evil\")", merchant="\uff0b1",
+                       notes="\uff20cmd")
+    [row] = _rows(owner_api.get(URL))
+    assert (row["description"], row["merchant"], row["notes"]) == ("'\uff1dHYPERLINK(\"http://evil\")", "'\uff0b1",
+                                                                  "'\uff20cmd")
