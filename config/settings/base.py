@@ -218,7 +218,6 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     "accelerometer": "()",
     "autoplay": "()",
-    "bluetooth": "()",
     "camera": "()",
     "display-capture": "()",
     "encrypted-media": "()",
