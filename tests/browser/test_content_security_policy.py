@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from groups.models import Group
 from tests.browser.helpers import MOBILE, log_in
 from tests.browser.test_page_sweep import demo_household, reachable_pages  # noqa: F401 - the fixture
+from accounts.tests.factories import PASSWORD as STAFF_PASSWORD
 from transactions.management.commands.seed_demo import DEMO_EMAIL, DEMO_PASSWORD
 from transactions.models import Transaction
 
@@ -128,3 +129,16 @@ def test_the_phone_menu_opens_under_the_policy(mobile_page: Page, demo_household
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
     assert not watch.problems(page)
+
+
+def test_the_admin_keeps_to_the_policy(page: Page, staff_user, owner):
+    watch = Watch()
+    watch.attach(page)
+    page.goto("/admin/login/")
+    page.get_by_label("Email").fill(staff_user.email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    paths = ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{owner.pk}/change/", "/staff/jobs/"]
+    problems = {path: found for path in paths if (found := visit(page, watch, path))}
+    assert not problems, problems
