@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views import View
 
 from core.pages import add_service_errors
+from core.sessions import background_request
 from imports import services as import_services
 from imports.forms import ImportMappingForm, ImportUploadForm
 from transactions import selectors
@@ -90,6 +91,7 @@ class ImportBatchView(LoginRequiredMixin, View):
         return redirect("imports:batch", pk=batch.pk)
 
 
+@background_request
 class ImportBatchStatusView(LoginRequiredMixin, View):
     """The progress bar and, once finished, the result; polled by htmx every second while the import runs."""
 

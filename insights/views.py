@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
+from core.sessions import background_request
 from insights import analytics
 from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
 from insights.dashboard import dashboard_get
@@ -150,6 +151,7 @@ class ForecastRefreshView(LoginRequiredMixin, View):
         return redirect("insights:forecast")
 
 
+@background_request
 class ForecastStatusView(LoginRequiredMixin, View):
     """Polled by the "updating" badge: the badge again while the forecast is older than the ledger, else a
     full reload of the page (htmx's HX-Refresh), which then shows the new figures."""

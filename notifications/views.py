@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.views import View
 
 from core.pages import is_htmx, safe_next
+from core.sessions import background_request
 from notifications import selectors
 from notifications.forms import PreferencesForm
 from notifications.preferences import preferences_update
@@ -114,6 +115,7 @@ class NotificationOpenView(LoginRequiredMixin, View):
     post = get
 
 
+@background_request
 class NotificationBadgeView(LoginRequiredMixin, View):
     """The nav's bell with the unread count; it re-fetches itself every minute."""
 

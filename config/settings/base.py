@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+
 from config import __version__
 from config.env import env
 from config.logging import build_logging
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "huey.contrib.djhuey",
     "django_structlog",
+    "csp",
     "tailwind",
     "theme",
     "core",
@@ -54,12 +57,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files leave here, before the headers below (they hold nothing private and may be cached).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -80,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -129,6 +138,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
+# Sessions: signed out after SESSION_IDLE_TIMEOUT_SECONDS without a request of theirs (background polling
+# does not count), and in any case SESSION_COOKIE_AGE after signing in (core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 2 * 60 * 60, minimum=60)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_SECONDS", 14 * 24 * 60 * 60, minimum=60)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -196,6 +210,46 @@ JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
 GROUP_INVITE_DAYS = env.int("GROUP_INVITE_DAYS", 14, minimum=1)
 
 TAILWIND_APP_NAME = "theme"
+
+# Content-Security-Policy: scripts and styles only from Finsight's own static files (or a tag carrying the
+# request's nonce); no inline event handlers, style attributes, eval or javascript: URLs. Chart.js sizes its
+# canvas through the DOM (element.style), which a policy does not restrict. The favicon is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: the browser features no page may use; () denies, (self) lets Finsight's own pages ask.
+# Spoken entry of transactions will need "microphone": "(self)".
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "camera": "()",
+    "display-capture": "()",
+    "encrypted-media": "()",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "hid": "()",
+    "idle-detection": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "midi": "()",
+    "payment": "()",
+    "publickey-credentials-get": "()",
+    "screen-wake-lock": "()",
+    "serial": "()",
+    "usb": "()",
+    "xr-spatial-tracking": "()",
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
