@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
+from core.sessions import background_request
 from transactions import exports, selectors, services
 
 
@@ -39,6 +40,7 @@ class ExportDetailView(LoginRequiredMixin, View):
             "export": export, "filters": exports.export_filters_described(user=request.user, filters=export.filters)})
 
 
+@background_request
 class ExportStatusView(LoginRequiredMixin, View):
     """The progress bar and, once written, the download link; polled by htmx while the export is being written."""
 
