@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection as db_connection
 from django.db import transaction as db_transaction
 from django.utils import timezone
 
@@ -172,6 +173,11 @@ def batch_run_parsed(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
         return _import(batch, parsed)
     except Exception:
         logger.exception("import failed", extra={"batch": batch.pk})
+        if not db_connection.in_atomic_block:
+            # A connection the server dropped (a restart, a killed backend) stays broken until closed; Django
+            # closes it only between requests and tasks. Closed now, the next query reconnects, so the batch
+            # is marked failed (and can be run again) instead of being left 'running'.
+            db_connection.close_if_unusable_or_obsolete()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(),
             errors=[RowError(None, None, "Something went wrong while importing; nothing was imported.").as_dict()])
