@@ -119,7 +119,8 @@ def manage(env: dict[str, str], *arguments: str) -> str:
 @contextmanager
 def processes(env: dict[str, str], args: argparse.Namespace, port: int, log_dir: Path) -> Iterator[None]:
     commands = [[PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                 "--workers", str(args.workers), "--timeout", "60", "--backlog", "2048"]]
+                 "--workers", str(args.workers), "--timeout", "60", "--backlog", "2048",
+                 "--no-control-socket"]]  # gunicorn 27 would share one control socket path with other servers
     if args.worker:
         commands.append([PYTHON, "manage.py", "run_huey"])
     started: list[subprocess.Popen] = []
@@ -294,6 +295,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60, help="seconds of each phase (mixed, then /healthz)")
+    parser.add_argument("--warmup", type=float, default=10, help="seconds of the mixed load before measuring")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (README: --workers 4)")
     parser.add_argument("--no-worker", dest="worker", action="store_false",
                         help="do not run the Huey worker beside gunicorn")
@@ -344,7 +346,11 @@ def main() -> int:
                          new_transaction),
             ]
             ceiling = [Endpoint("GET /healthz", "GET", "/healthz", 200, 1, {})]
-            print(f"\nLoad: {args.clients} clients, {args.duration:.0f} s per phase", flush=True)
+            if args.warmup:
+                # Each worker loads its models and templates on its first requests; not what a running server does.
+                asyncio.run(run_phase(port, mixed, args.clients, args.warmup))
+            print(f"\nLoad: {args.clients} clients, {args.duration:.0f} s per phase, after {args.warmup:.0f} s of "
+                  f"warm-up (not counted)", flush=True)
             tallies, elapsed = asyncio.run(run_phase(port, mixed, args.clients, args.duration))
             report("Mixed: transaction list, dashboard, transaction create", tallies, elapsed)
             ceiling_tallies, ceiling_elapsed = asyncio.run(run_phase(port, ceiling, args.clients, args.duration))

@@ -144,7 +144,7 @@ def server(django_db_setup, global_model, tmp_path_factory) -> Iterator[Server]:
     log = (tmp_path_factory.mktemp("server-log") / "gunicorn.log").open("w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "1", "--timeout", "120"],
+         "--workers", "1", "--threads", "1", "--timeout", "120", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = Server(port, media_root)
     try:
