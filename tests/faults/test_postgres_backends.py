@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -250,6 +252,37 @@ def test_a_page_whose_backend_is_killed_says_to_try_again_and_the_next_load_work
 
     status, _, body = server.request("GET", "/transactions/", headers=session_cookie)
     assert status == 200, body
+
+
+def _form_post(server: Server, session_cookie: dict[str, str], account, description: str):
+    status, headers, body = server.request("GET", "/transactions/new/", headers=session_cookie)
+    assert status == 200, body
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"]).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"csrfmiddlewaretoken": token, "date": "2026-03-05", "account": account.pk,
+                      "description": description, "amount": "-8.40", "currency": "", "category": "", "tags": "",
+                      "notes": "", "merchant": ""}).encode()
+    return server.request("POST", "/transactions/new/", body=form, headers={
+        "Cookie": f"{session_cookie['Cookie']}; csrftoken={csrf_cookie}",
+        "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_a_form_whose_backend_is_killed_says_it_may_not_be_saved_and_the_next_post_saves(server, session_cookie,
+                                                                                         account):
+    with table_locked("transactions_transaction", "SHARE ROW EXCLUSIVE") as side:
+        thread, result = _in_thread(lambda: _form_post(server, session_cookie, account, "TYPED DURING THE FAULT"))
+        kill_backend_waiting_on(side, INSERT_LEDGER)
+    thread.join(60)
+    status, headers, body = result["value"]
+    assert status == 503
+    assert headers["content-type"].startswith("text/html")
+    assert "The database could not be reached, so this may not have been saved." in body.decode()
+    assert not Transaction.objects.filter(account=account).exists()
+
+    status, headers, body = _form_post(server, session_cookie, account, "TYPED AFTER THE FAULT")
+    assert (status, headers.get("location")) == (302, "/transactions/"), body
+    assert list(Transaction.objects.filter(account=account).values_list("description", flat=True)) == [
+        "TYPED AFTER THE FAULT"]
 
 
 def test_a_connection_killed_while_idle_is_replaced_before_the_next_request(server, bearer, account):
