@@ -201,12 +201,14 @@ DEFAULT_ERRORS = {
     "401": "Not signed in, or the token is invalid or expired.",
     "429": "Too many requests; the Retry-After header says when to try again.",
     "500": "Something went wrong on the server; nothing was changed.",
+    "503": "The database could not be reached (`database_unavailable`); the Retry-After header says when to try "
+           "again. A write may have been saved before the connection was lost: check before sending it again.",
 }
 
 
 def error_responses_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the Error component, referenced by every error response, and the
-    errors any operation can answer (401, 429, 500; 404 on a path with an id; 400 on an operation with input)."""
+    errors any operation can answer (401, 429, 500, 503; 404 on a path with an id; 400 on an operation with input)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path, operations in result.get("paths", {}).items():

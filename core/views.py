@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views import View, defaults
 
@@ -51,7 +55,32 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this handler inside its ``except`` around the view and every middleware, so the error at hand
+    # is sys.exc_info()'s. A lost database connection (a restart, a failover, a killed backend) is not a bug:
+    # say so and when to come back; the next request reconnects (CONN_HEALTH_CHECKS).
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     if is_api_request(request):
         return error_response(status=500, message="Something went wrong on the server; nothing was changed.",
                               code="server_error")
     return defaults.server_error(request)
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 when the database could not be reached. A read says to try again; a write may have been committed
+    before the connection went (a service's transaction, then a later read), so it says to check first."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        message = "The database could not be reached. Try again in a moment."
+    else:
+        message = ("The database could not be reached, so this may not have been saved. "
+                   "Check, then try again in a moment.")
+    if is_api_request(request):
+        response: HttpResponse = error_response(status=503, message=message, code="database_unavailable")
+    else:
+        # Rendered without the request, like Django's 500 page: nothing on it may need the database.
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response

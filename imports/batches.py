@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import connection as db_connection
 from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
@@ -204,18 +204,13 @@ def batch_run_parsed(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
     batch.refresh_from_db(fields=["attempts", "heartbeat_at"])
     try:
         return _import(batch, parsed)
-    except (OperationalError, InterfaceError):
-        # The database went away: nothing was committed (the insert is one transaction). Put the batch back in
-        # the queue's hands if the database answers again, and let the task's retry (or the sweep) run it.
-        logger.warning("import interrupted by the database", extra={"batch": batch.pk}, exc_info=True)
-        close_old_connections()
-        try:
-            ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING).update(status=ImportStatus.PENDING)
-        except (OperationalError, InterfaceError):
-            pass
-        raise
     except Exception:
         logger.exception("import failed", extra={"batch": batch.pk})
+        if not db_connection.in_atomic_block:
+            # A connection the server dropped (a restart, a killed backend) stays broken until closed; Django
+            # closes it only between requests and tasks. Closed now, the next query reconnects, so the batch
+            # is marked failed (and can be run again) instead of being left 'running'.
+            db_connection.close_if_unusable_or_obsolete()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(),
             errors=[RowError(None, None, "Something went wrong while importing; nothing was imported.").as_dict()])

@@ -10,8 +10,10 @@ from transactions.models import ImportBatch
 def import_run_task(batch_id: int) -> None:
     """Run a stored import in the background (big files); the batch records the outcome.
 
-    Idempotent (a batch is claimed once; a finished one is left alone), so a run the database interrupted is
-    retried a minute later, three times at most; a batch lost anyway is found by the recovery sweep."""
+    Idempotent (a batch is claimed once; a finished one is left alone). A run the database interrupted ends
+    failed with a message and its file kept, to run again; when even that cannot be written (the database is
+    down) the task is retried a minute later, three times at most, and a batch lost anyway is found by the
+    recovery sweep (imports.services.import_batches_recover)."""
     batch = ImportBatch.objects.select_related("account", "owner").filter(pk=batch_id).first()
     if batch is not None:
         batch_run(batch=batch)
