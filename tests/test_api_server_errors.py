@@ -40,3 +40,17 @@ def test_options_on_the_notification_preferences_answers(owner):
     response = _client(owner).options("/api/v1/notifications/preferences/")
     assert response.status_code == 200, response.content[:300]
     assert response.json()["name"]
+
+
+@pytest.mark.parametrize("action", ["delete", "recategorize"])
+def test_a_bulk_action_with_an_id_beyond_any_row_is_a_400(owner, action):
+    response = _client(owner).post(f"/api/v1/transactions/bulk/{action}/",
+                                   {"ids": [2776405401233544183808], "category": None}, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["fields"]) == ["ids.0"]
+
+
+def test_the_schema_allows_a_standard_categorys_dotted_key(owner):
+    schema = APIClient().get("/api/schema/?format=json").json()
+    key = schema["components"]["schemas"]["Category"]["properties"]["key"]
+    assert "pattern" not in key, key
