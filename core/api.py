@@ -219,6 +219,10 @@ def error_responses_hook(result: dict[str, Any], generator: Any, request: Any, p
             wanted = dict(DEFAULT_ERRORS)
             if "{" in path:
                 wanted.setdefault("404", "Not found, or not yours.")
+            if "requestBody" in operation:
+                wanted.setdefault("415", "The body is not of a media type this operation accepts, or is malformed.")
+            if any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+                wanted.setdefault("404", "No such page (`page` beyond the last).")
             if method in {"post", "put", "patch"} or operation.get("parameters"):
                 wanted.setdefault("400", "Invalid input: `message` says what is wrong; `fields` names each "
                                          "field at fault.")

@@ -24,6 +24,7 @@ from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.exports import export_delete, export_filters_clean, export_queryset
 from transactions.models import (
     Account,
+    AccountKind,
     Category,
     CategorySource,
     ExportStatus,
@@ -63,9 +64,9 @@ def _known_balance(*, user: User, current_balance: Decimal | None, opening_balan
 
 
 @db_transaction.atomic
-def account_create(*, user: User, name: str, kind: str, currency: str, current_balance: Decimal | None = None,
-                   opening_balance: Decimal | None = None, opening_date: date | None = None,
-                   today: date | None = None) -> Account:
+def account_create(*, user: User, name: str, currency: str, kind: str = AccountKind.CHECKING,
+                   current_balance: Decimal | None = None, opening_balance: Decimal | None = None,
+                   opening_date: date | None = None, today: date | None = None) -> Account:
     """A new account whose balance is ``current_balance`` today, or ``opening_balance`` at the start of
     ``opening_date`` (today when not given): history imported later fills in the days before, and never
     moves that balance. Neither: an opening balance of zero today."""

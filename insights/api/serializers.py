@@ -16,6 +16,9 @@ from insights.models import Forecast
 
 MAX_CALENDAR_DAYS = 400
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# Sums over accounts and what they lead to (a milestone above the largest balance an account can hold) need more
+# digits than one stored amount has.
+TOTAL = {"max_digits": 20, "decimal_places": 2}
 PERCENT = {"max_digits": 6, "decimal_places": 1}
 
 
@@ -160,11 +163,11 @@ class SavingsProjectionSerializer(serializers.Serializer):
     currency = serializers.CharField()
     months_considered = serializers.IntegerField()
     months_negative = serializers.IntegerField()
-    average_monthly_savings = serializers.DecimalField(**MONEY)
-    savings_balance = serializers.DecimalField(**MONEY)
-    total_balance = serializers.DecimalField(**MONEY)
+    average_monthly_savings = serializers.DecimalField(**TOTAL)
+    savings_balance = serializers.DecimalField(**TOTAL)
+    total_balance = serializers.DecimalField(**TOTAL)
     basis = serializers.CharField()
-    milestone = serializers.DecimalField(**MONEY, allow_null=True)
+    milestone = serializers.DecimalField(**TOTAL, allow_null=True)
     milestone_date = serializers.DateField(allow_null=True)
     goal_reached = serializers.BooleanField()
     sentence = serializers.CharField()

@@ -82,6 +82,10 @@ class PreferencesView(GenericAPIView):
 
     serializer_class = s.PreferencesSerializer
 
+    def get_object(self):
+        # The one object of this endpoint; DRF's OPTIONS asks for it to describe what a PUT accepts.
+        return preferences_get(user=self.request.user)
+
     @extend_schema(summary="Your notification preferences")
     def get(self, request):
         return Response(self.get_serializer(preferences_get(user=request.user)).data)

@@ -135,6 +135,9 @@ class CategorySerializer(serializers.ModelSerializer):
                                   help_text="A top-level category to nest under; null for a top-level category.")
     kind = serializers.ChoiceField(choices=CategoryKind.choices, required=False,
                                    help_text="For a top-level category; a sub-category takes its parent's kind.")
+    # A SlugField in the model, whose slug pattern the schema would claim; a standard category's key is dotted.
+    key = serializers.CharField(read_only=True, allow_null=True,
+                                help_text='The standard taxonomy\'s key, e.g. "food_drink.groceries"; null for yours.')
     is_standard = serializers.BooleanField(read_only=True, help_text="Part of the standard taxonomy (read-only).")
     is_hidden = serializers.BooleanField(read_only=True, help_text="Hidden from your category pickers.")
 
@@ -208,7 +211,8 @@ class TransactionCreateSerializer(TransactionWriteSerializer):
 
 
 class BulkIdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=10_000,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=10**18 - 1), allow_empty=False,
+                                max_length=10_000,
                                 help_text="Transaction ids; ids that are not yours are ignored.")
 
 
