@@ -17,10 +17,10 @@ from typing import Any, BinaryIO, Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction as db_transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.outbox import outbox_enqueue
 from imports import batches, tasks
 from imports.conversion import convert_rows
 from imports.mapping import resolve_mapping
@@ -210,8 +210,7 @@ def _is_big(parsed: batches.Parsed, size: int) -> bool:
 
 
 def _enqueue(batch: ImportBatch) -> None:
-    batch_id = batch.pk
-    db_transaction.on_commit(lambda: tasks.import_run_task(batch_id))
+    outbox_enqueue(tasks.import_run_task, batch.pk)
 
 
 def import_start(*, user: User, account: Account, upload: BinaryIO, mapping: dict[str, Any] | None = None,
