@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from config import __version__
 from config.env import env
@@ -99,16 +100,17 @@ REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"), None)
 # Redis down never fails a request: the cache takes an unreachable Redis as a miss (core.cache; rate limits
 # fail open, lockout is kept in the database), and tasks wait in the database's outbox (core.outbox). A
 # Redis that does not answer is given up on quickly rather than holding the request.
-REDIS_SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+REDIS_SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}  # the consumer's blocking read is 1 s
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "finsight",
                           "OPTIONS": REDIS_SOCKET_TIMEOUTS}}
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env.str("HUEY_QUEUE_NAME", "finsight"),
-        "url": REDIS_URL,
+        # Huey takes the URL or connection options, not both: the timeouts go in the URL's query.
+        "url": urlunsplit(urlsplit(REDIS_URL)._replace(query=urlencode(
+            {**REDIS_SOCKET_TIMEOUTS, **dict(parse_qsl(urlsplit(REDIS_URL).query))}))),
         "immediate": False,
-        **REDIS_SOCKET_TIMEOUTS,  # longer than the consumer's 1 s blocking read
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "finsight"}}
