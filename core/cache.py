@@ -1,8 +1,8 @@
 """The cache on Redis, answering even while Redis is down.
 
 Django's Redis cache raises on a connection error, so a Redis outage would turn every request that counts
-something in the cache (the sign-in family's rate limits) into an error page. Here a connection error or a
-timeout is logged and taken as a miss: a read finds nothing, a write is dropped. For rate limits this fails
+something in the cache (the sign-in family's rate limits) into an error page. Here any Redis error (refused,
+timed out, read-only during a failover, out of memory) is logged and taken as a miss: a read finds nothing, a write is dropped. For rate limits this fails
 open: while Redis is down the counts start from zero and no one is limited. Lockout after repeated failed
 logins does not depend on it: django-axes keeps its failures in the database (AXES_HANDLER), so it holds.
 """
@@ -15,12 +15,11 @@ from typing import Any
 
 import structlog
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 log = structlog.get_logger("finsight.cache")
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+UNREACHABLE = (RedisError,)  # refused, timed out, read-only during a failover, out of memory
 
 
 def _missing_on_outage(default: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
