@@ -8,6 +8,7 @@ from django.template import loader
 
 from accounts.models import FinancialProfile, User
 from accounts.tasks import email_send
+from core.outbox import outbox_enqueue
 
 
 class SignupForm(forms.Form):
@@ -53,7 +54,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        email_send(subject=subject, body=body, to=[to_email], html=html)
+        outbox_enqueue(email_send, subject=subject, body=body, to=[to_email], html=html)
 
 
 class ProfileForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_task
 from accounts.models import User
 from budgets.alerts import budget_alerts_check
 from core.jobs import locked_job
+from core.outbox import outbox_enqueue
 
 
 # When another worker is checking this user, check once more after it, so these transactions are counted.
@@ -20,4 +21,4 @@ def budget_alerts_task(user_id: int) -> dict[str, Any] | None:
 
 def on_transactions_added(sender, *, user: User, count: int, **kwargs) -> None:
     if user.budgets.exists():
-        budget_alerts_task(user.pk)
+        outbox_enqueue(budget_alerts_task, user.pk)

@@ -22,6 +22,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from accounts.models import User
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from imports.services import import_batches_recover
+from core.outbox import outbox_purge, outbox_send
 from insights.digest import weekly_digests_send
 from insights.services import user_insights_refresh
 from insights.tasks import stale_forecasts_refresh
@@ -88,6 +89,13 @@ def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
     return None if user is None else user_insights_refresh(user=user)
 
 
+@db_periodic_task(crontab(minute="*"))
+@locked_job("outbox_sweep", lock="outbox-sweep")
+def outbox_sweep() -> dict[str, int]:
+    """Tasks that waited in the database because the queue (Redis) was down when their write committed."""
+    return outbox_send()
+
+
 @db_periodic_task(crontab(minute="*/5"))
 @locked_job("insights_refresh_sweep", lock="insights-refresh-sweep")
 def insights_refresh_sweep() -> dict[str, int]:
@@ -105,7 +113,8 @@ def import_recovery() -> dict[str, int]:
 @db_periodic_task(crontab(minute="40"))
 @locked_job("cleanup", due_hour=CLEANUP_HOUR)
 def cleanup() -> dict[str, int]:
-    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs, expired exports."""
+    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs, expired exports,
+    sent outbox rows."""
     return cleanup_run(now=timezone.now())
 
 
@@ -118,6 +127,8 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
             older_than=dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS), now=now),
         "job_runs": job_runs_purge(older_than=dt.timedelta(days=settings.JOB_RUN_RETENTION_DAYS), now=now),
         "transaction_exports": transaction_exports_purge(now=now),
+        # Handed-over tasks: a day for the staff to look at (a password reset's email is among them).
+        "sent_outbox_tasks": outbox_purge(older_than=dt.timedelta(days=1), now=now),
     }
 
 
@@ -165,6 +176,6 @@ def catch_up_on_start() -> None:
 @db_task()
 def catch_up() -> None:
     # The global categorizer last: training it (a minute or more when missing) delays nothing else here.
-    for job in (import_recovery, bill_reminders, email_retries, weekly_digests, nightly_insights, cleanup,
-                budget_model_train, global_categorizer):
+    for job in (outbox_sweep, import_recovery, bill_reminders, email_retries, weekly_digests, nightly_insights,
+                cleanup, budget_model_train, global_categorizer):
         job.call_local()

@@ -32,3 +32,31 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.status} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxTask(models.Model):
+    """A background task recorded in the database with the write that needs it, handed to the queue after commit.
+
+    The queue (Redis) may be down when a request commits; the row then waits here and the outbox sweep hands it
+    over once the queue is back, so no job is lost. ``sent_at`` is set once the queue has taken it.
+    """
+
+    task = models.CharField(max_length=200, help_text="The queued task's name: its module and function.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    not_before = models.DateTimeField(help_text="When the task may run (a task queued with a delay).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Hand-overs tried, the successful one included.")
+    claimed_until = models.DateTimeField(null=True, blank=True,
+                                         help_text="A process is handing it over; another may retry after this.")
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the queue took it.")
+
+    class Meta:
+        ordering = ["id"]
+        # The sweep reads the waiting rows only; sent ones are kept a while for the staff, then purged.
+        indexes = [models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True), name="core_outbox_waiting_idx")]
+        verbose_name = "queued task"
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} {'sent' if self.sent_at else 'waiting'}"

@@ -13,17 +13,16 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any, BinaryIO, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction as db_transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.outbox import outbox_enqueue
 from imports import batches, tasks
 from imports.conversion import convert_rows
 from imports.mapping import resolve_mapping
@@ -224,10 +223,9 @@ def _is_big(parsed: batches.Parsed, size: int) -> bool:
 
 
 def _enqueue(batch: ImportBatch) -> None:
-    batch_id = batch.pk
     batch.heartbeat_at = timezone.now()
-    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=batch.heartbeat_at)
-    db_transaction.on_commit(lambda: tasks.import_run_task(batch_id))
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=batch.heartbeat_at)
+    outbox_enqueue(tasks.import_run_task, batch.pk)
 
 
 def _start_in_worker(batch: ImportBatch, data: bytes, mapping: dict[str, Any] | None) -> ImportBatch:
@@ -371,7 +369,7 @@ def import_batches_recover(*, now: datetime | None = None) -> dict[str, int]:
                 batch.save(update_fields=["stored_file"])
                 failed += 1
         elif same.update(status=ImportStatus.PENDING, heartbeat_at=now):
-            db_transaction.on_commit(partial(tasks.import_run_task, batch.pk))
+            outbox_enqueue(tasks.import_run_task, batch.pk)
             requeued += 1
     if requeued or failed:
         logger.warning("lost imports recovered", extra={"requeued": requeued, "failed": failed})

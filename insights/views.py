@@ -10,12 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from core.sessions import background_request
+from core.outbox import outbox_enqueue
 from insights import analytics
 from insights.analytics import MAX_DATE, MAX_PERIOD_DAYS, MIN_DATE
 from insights.dashboard import dashboard_get
@@ -145,8 +145,7 @@ class ForecastView(LoginRequiredMixin, View):
 
 class ForecastRefreshView(LoginRequiredMixin, View):
     def post(self, request):
-        user_id = request.user.pk
-        transaction.on_commit(lambda: forecast_refresh_task(user_id))
+        outbox_enqueue(forecast_refresh_task, request.user.pk)
         messages.success(request, "Recomputing; this takes a few seconds. Reload the page to see the new forecast.")
         return redirect("insights:forecast")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from core.jobs import locked_job, users_fan_out
+from core.outbox import outbox_enqueue
 from transactions.models import Transaction
 
 RETRAIN_DELAY_SECONDS = 30  # a burst of corrections leads to one retraining
@@ -38,7 +38,7 @@ def user_model_retrain(user_id: int) -> dict[str, Any]:
 
 def user_model_retrain_soon(*, user_id: int) -> None:
     """After the current transaction commits, retrain the user's model a little later."""
-    transaction.on_commit(lambda: user_model_retrain.schedule(args=(user_id,), delay=RETRAIN_DELAY_SECONDS))
+    outbox_enqueue(user_model_retrain, user_id, delay=RETRAIN_DELAY_SECONDS)
 
 
 def user_models_retrain_enqueue() -> int:
@@ -62,7 +62,7 @@ def categorizer_prepare_task() -> dict[str, Any]:
 
 def categorizer_prepare_soon() -> None:
     """Once the current transaction commits (so the worker sees the waiting rows), queue categorizer_prepare_task."""
-    transaction.on_commit(categorizer_prepare_task)
+    outbox_enqueue(categorizer_prepare_task)
 
 
 def on_transactions_added(sender: object, *, user: User, ids: list[int] | None = None, **kwargs: object) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db import transaction
 
+from core.outbox import outbox_enqueue
 from notifications.models import Delivery, DeliveryStatus, Notification, NotificationPreferences
 from notifications.tasks import delivery_send_task
 
@@ -72,7 +73,7 @@ class DeliveryAdmin(admin.ModelAdmin):
             count = Delivery.objects.filter(pk__in=ids, status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]) \
                 .update(status=DeliveryStatus.PENDING, next_attempt_at=None, claimed_at=None)
             for delivery_id in ids:
-                transaction.on_commit(lambda delivery_id=delivery_id: delivery_send_task(delivery_id))
+                outbox_enqueue(delivery_send_task, delivery_id)
         skipped = queryset.count() - count
         self.message_user(request, f"{count} deliver{'y' if count == 1 else 'ies'} queued to send again."
                           + (f" {skipped} already sent or sending, left alone." if skipped else ""),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.outbox import outbox_enqueue
 from notifications.delivery import MAX_EMAIL_ATTEMPTS, deliveries_due, delivery_send  # noqa: F401 - re-exported
 from notifications.models import (
     Channel,
@@ -62,8 +63,7 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", li
     if email is not None and not user.email:
         Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.FAILED, last_error="The user has no email.")
     elif email is not None:
-        email_id = email.pk
-        transaction.on_commit(lambda: delivery_send_task(email_id))
+        outbox_enqueue(delivery_send_task, email.pk)
     log.info("notification_created", user_id=user.pk, kind=kind, channels=sorted(channels),
              notification_id=notification.pk)
     return notification

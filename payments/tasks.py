@@ -4,6 +4,7 @@ from huey.contrib.djhuey import db_task
 
 from accounts.models import User
 from core.jobs import locked_job
+from core.outbox import outbox_enqueue
 from payments.services import bills_match
 
 
@@ -21,4 +22,4 @@ def bills_match_task(user_id: int) -> dict[str, int] | None:
 
 def on_transactions_added(sender, *, user: User, count: int, **kwargs) -> None:
     if user.recurring_payments.filter(is_active=True).exists():
-        bills_match_task(user.pk)
+        outbox_enqueue(bills_match_task, user.pk)

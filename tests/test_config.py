@@ -141,6 +141,9 @@ print(json.dumps({
     "port": database.get("PORT"), "user": database.get("USER"),
     "huey": type(HUEY).__name__, "huey_name": HUEY.name, "huey_filename": getattr(HUEY.storage, "filename", None),
     "cache": settings.CACHES["default"]["BACKEND"], "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "huey_redis": {key: value for key, value in getattr(getattr(getattr(HUEY.storage, "conn", None), "connection_pool",
+                   None), "connection_kwargs", {}).items()
+                   if key in ("host", "port", "db", "socket_timeout", "socket_connect_timeout")},
 }))
 """
 
@@ -181,8 +184,11 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
     )
     assert backends["huey"] == "RedisHuey"
     assert backends["huey_name"] == "finsight-eu"
-    assert backends["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert backends["cache"] == "core.cache.FailOpenRedisCache"  # an unreachable Redis is a miss, not an error
     assert backends["cache_location"] == "redis://cache.example.com:6380/2"
+    # A Redis that does not answer is given up on in seconds, not waited for.
+    assert backends["huey_redis"] == {"host": "cache.example.com", "port": 6380, "db": 2, "socket_connect_timeout": 2,
+                                      "socket_timeout": 5}
 
 
 def documented_variables() -> dict[str, str]:

@@ -17,8 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from core.money import money_text
 from core.dates import date_problem
+from core.money import money_text
+from core.outbox import outbox_enqueue
 from transactions import selectors, tasks
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
 from transactions.exports import export_delete, export_filters_clean, export_queryset
@@ -440,7 +441,7 @@ def transaction_export_request(*, user: User, filters: Mapping[str, Any]) -> Tra
         raise ValidationError("An export is already being prepared; wait until it is ready, then ask for another.")
     export = TransactionExport.objects.create(owner=user, filters=cleaned)
     export_id = export.pk
-    db_transaction.on_commit(lambda: tasks.transaction_export_task(export_id))
+    outbox_enqueue(tasks.transaction_export_task, export_id)
     return export
 
 

@@ -41,8 +41,9 @@ def smtp_server(settings):
     controller.stop()
 
 
-def test_password_reset_email_reaches_the_smtp_server(client, owner, smtp_server):
-    response = client.post("/accounts/password/reset/", {"email": "owner@example.com"})
+def test_password_reset_email_reaches_the_smtp_server(client, owner, smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued once the request commits
+        response = client.post("/accounts/password/reset/", {"email": "owner@example.com"})
     assert response.status_code == 302
     assert len(smtp_server.messages) == 1
     message = smtp_server.messages[0]
@@ -55,7 +56,7 @@ def test_password_reset_email_reaches_the_smtp_server(client, owner, smtp_server
     assert "/accounts/password/reset/" in parts["text/html"]
 
 
-def test_an_unreachable_smtp_server_is_retried_not_lost(client, owner, settings):
+def test_an_unreachable_smtp_server_is_retried_not_lost(client, owner, settings, django_capture_on_commit_callbacks):
     from huey.contrib.djhuey import HUEY
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -63,7 +64,8 @@ def test_an_unreachable_smtp_server_is_retried_not_lost(client, owner, settings)
     settings.EMAIL_PORT = free_port()  # nothing listens here
     settings.EMAIL_TIMEOUT = 2
     before = HUEY.scheduled_count()
-    response = client.post("/accounts/password/reset/", {"email": "owner@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": "owner@example.com"})
     # The page still answers; the failed send is scheduled for a retry in the queue's storage.
     assert response.status_code == 302
     assert HUEY.scheduled_count() == before + 1

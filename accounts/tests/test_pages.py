@@ -153,8 +153,9 @@ def test_password_change_keeps_this_session_and_ends_the_others(client, owner, p
     assert other_device.get("/accounts/profile/").status_code == 302
 
 
-def test_password_reset_by_email_end_to_end(client, owner):
-    response = client.post("/accounts/password/reset/", {"email": "owner@EXAMPLE.com"}, follow=True)
+def test_password_reset_by_email_end_to_end(client, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued once the request commits
+        response = client.post("/accounts/password/reset/", {"email": "owner@EXAMPLE.com"}, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from csp.constants import NONCE, NONE, SELF
 
@@ -105,12 +106,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"), None)
 
+# Redis down never fails a request: the cache takes an unreachable Redis as a miss (core.cache; rate limits
+# fail open, lockout is kept in the database), and tasks wait in the database's outbox (core.outbox). A
+# Redis that does not answer is given up on quickly rather than holding the request.
+REDIS_SOCKET_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}  # the consumer's blocking read is 1 s
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "finsight"}}
+    CACHES = {"default": {"BACKEND": "core.cache.FailOpenRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "finsight",
+                          "OPTIONS": REDIS_SOCKET_TIMEOUTS}}
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": env.str("HUEY_QUEUE_NAME", "finsight"),
-        "url": REDIS_URL,
+        # Huey takes the URL or connection options, not both: the timeouts go in the URL's query.
+        "url": urlunsplit(urlsplit(REDIS_URL)._replace(query=urlencode(
+            {**REDIS_SOCKET_TIMEOUTS, **dict(parse_qsl(urlsplit(REDIS_URL).query))}))),
         "immediate": False,
     }
 else:
@@ -318,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.error_responses_hook"],
 }
 
+# Failed logins are counted in the database, not the cache: lockout holds while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -13,7 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from config import schedule
 from core.jobs import job_due, job_run, last_slot
-from core.models import JobRun, JobStatus
+from core.models import JobRun, JobStatus, OutboxTask
 from mlcore.budgeting import BudgetModel, budget_artifact_dir, budget_model_reset
 from mlcore.tests.fixtures import global_model  # noqa: F401 - a fixture
 from mlcore.tests.test_budget_commands import _households
@@ -93,6 +93,10 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
                                                       expires_at=now - dt.timedelta(hours=1))
     live_export = TransactionExport.objects.create(owner=owner, status=ExportStatus.DONE, file_name="",
                                                    expires_at=now + dt.timedelta(hours=1))
+    sent = OutboxTask.objects.create(task="accounts.tasks.email_send", not_before=now - dt.timedelta(days=2),
+                                     sent_at=now - dt.timedelta(days=2))
+    waiting = OutboxTask.objects.create(task="imports.tasks.import_run_task", args=[1],
+                                        not_before=now - dt.timedelta(days=2))
 
     with time_machine.travel(now, tick=False):
         schedule.cleanup.call_local()
@@ -102,10 +106,14 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
     assert set(Notification.objects.values_list("pk", flat=True)) == {unread.pk, recent_read.pk}
     assert not Notification.objects.filter(pk=old_read.pk).exists()
     run = JobRun.objects.get(name="cleanup")
-    assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1, "transaction_exports": 1}
+    assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1, "transaction_exports": 1,
+                           "sent_outbox_tasks": 1}
     assert list(TransactionExport.objects.values_list("pk", flat=True)) == [live_export.pk]
     assert not TransactionExport.objects.filter(pk=expired_export.pk).exists()
     assert not (tmp_path / "1-expired.csv").exists()
+    # A task still waiting for the queue is kept, however old.
+    assert list(OutboxTask.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert not OutboxTask.objects.filter(pk=sent.pk).exists()
 
 
 @pytest.mark.usefixtures("global_model")

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.models import OutboxTask
 from imports import services as import_services
-from imports import tasks
 from imports.tests.import_fixtures import samples
 from transactions.models import ImportBatch, ImportStatus, Transaction
 
@@ -199,13 +199,13 @@ def test_a_finished_batch_is_not_run_twice(owner, account):
 def test_a_big_file_runs_as_a_background_task_and_ends_at_100_percent(owner, account, settings,
                                                                      django_capture_on_commit_callbacks):
     settings.IMPORT_SYNC_MAX_ROWS = 50
-    with mock.patch.object(tasks, "import_run_task", wraps=tasks.import_run_task) as task:
-        with django_capture_on_commit_callbacks(execute=True):
-            batch = start(owner, account, samples.rows_csv(120))
-            assert batch.status == ImportStatus.PENDING
-            assert not Transaction.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = start(owner, account, samples.rows_csv(120))
+        assert batch.status == ImportStatus.PENDING
+        assert not Transaction.objects.exists()
 
-    task.assert_called_once_with(batch.pk)
+    [queued] = OutboxTask.objects.filter(task="imports.tasks.import_run_task")
+    assert (queued.args, queued.sent_at is not None) == ([batch.pk], True)
     batch.refresh_from_db()
     assert (batch.status, batch.created_count, batch.rows_total, batch.rows_processed) == (
         ImportStatus.DONE, 120, 120, 120)

@@ -6,7 +6,6 @@ current month in the user's own time zone."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, list_envelope, list_response
+from core.outbox import outbox_enqueue
 from insights import analytics
 from insights.api import serializers as s
 from insights.models import ForecastKind
@@ -151,6 +151,5 @@ class ForecastRefreshView(APIView):
     @extend_schema(request=None, responses={202: inline_serializer("ForecastRefreshQueued", {
         "status": serializers.CharField()})})
     def post(self, request):
-        user_id = request.user.pk
-        transaction.on_commit(lambda: forecast_refresh_task(user_id))
+        outbox_enqueue(forecast_refresh_task, request.user.pk)
         return Response({"status": "queued"}, status=status.HTTP_202_ACCEPTED)

@@ -93,6 +93,14 @@ def no_model(settings, tmp_path, monkeypatch) -> Iterator[Trainings]:
         return train(*args, **kwargs)
 
     monkeypatch.setattr(global_categorizer, "_train_and_save", counted)
-    monkeypatch.setattr(tasks, "categorizer_prepare_task", lambda: trainings.queued.append("categorizer_prepare"))
+    queue = tasks.outbox_enqueue
+
+    def held_back(task, *args, **kwargs):
+        if task is PREPARE_TASK:
+            trainings.queued.append("categorizer_prepare")
+            return None
+        return queue(task, *args, **kwargs)
+
+    monkeypatch.setattr(tasks, "outbox_enqueue", held_back)
     yield trainings
     global_categorizer.categorizer_reset()
