@@ -129,3 +129,14 @@ def test_a_redis_that_hangs_costs_the_cache_one_timeout_not_one_per_call():
         began = time.monotonic()
         assert [cache.get(key, "miss") for key in "bcdefghij"] == ["miss"] * 9
         assert time.monotonic() - began < 0.5
+
+
+def test_staff_see_the_waiting_tasks_in_the_admin(admin_client):
+    OutboxTask.objects.create(task="imports.tasks.import_run_task", args=[7], not_before=timezone.now(),
+                              last_error="ConnectionError: Error 111 connecting to 127.0.0.1:6379.")
+
+    response = admin_client.get("/admin/core/outboxtask/?sent_at__isempty=1")
+
+    assert response.status_code == 200
+    assert "imports.tasks.import_run_task" in response.content.decode()
+    assert "Error 111" in response.content.decode()
