@@ -7,6 +7,9 @@ the task becomes an ``OutboxTask`` row in the same transaction as the write; onc
 Huey at once, and should the queue be unreachable the row waits: ``outbox_send`` (the schedule's sweep, the
 ``outbox_send`` command and every consumer's start) hands it over once the queue is back.
 
+After the queue failed, a request does not try it again for a few seconds (a breaker: a Redis that hangs would
+cost every request a timeout); its rows wait for the sweep, which always tries.
+
 A row is claimed for a short lease before it is handed over and marked sent after, so two sweeps never both
 hand it over; only a process dying between the hand-over and the mark could send one twice, and every task
 queued this way is safe to run twice (each claims its work in the database or recomputes from it).
@@ -27,6 +30,7 @@ from huey.contrib.djhuey import HUEY
 from huey.exceptions import HueyException
 from huey.utils import normalize_time
 
+from core.breaker import Breaker
 from core.models import OutboxTask
 
 log = structlog.get_logger("finsight.outbox")
@@ -35,6 +39,8 @@ log = structlog.get_logger("finsight.outbox")
 CLAIM_LEASE = dt.timedelta(minutes=2)
 # One sweep hands over at most this many rows (the next sweep takes the rest).
 SWEEP_LIMIT = 5000
+# After the queue failed, requests leave their tasks to the sweep for this many seconds (per process).
+QUEUE_BREAKER = Breaker(cooldown=10)
 
 
 def task_name(task: TaskWrapper) -> str:
@@ -63,6 +69,8 @@ def outbox_send(*, ids: Iterable[int] | None = None, now: dt.datetime | None = N
     Never raises for an unreachable queue: the row keeps its error and its count of attempts, and waits.
     """
     now = now or timezone.now()
+    if ids is not None and QUEUE_BREAKER.is_open():
+        return {"sent": 0, "waiting": len(list(ids))}  # the queue failed a moment ago: the sweep hands them over
     waiting = OutboxTask.objects.filter(sent_at__isnull=True).filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     if ids is not None:
@@ -84,6 +92,7 @@ def outbox_send(*, ids: Iterable[int] | None = None, now: dt.datetime | None = N
         try:
             _hand_over(row, task_class)
         except Exception as error:  # noqa: BLE001 - the queue is unreachable: the row waits for the next sweep
+            QUEUE_BREAKER.trip()
             OutboxTask.objects.filter(pk=row.pk).update(claimed_until=None,
                                                         last_error=f"{type(error).__name__}: {error}"[:2000])
             log.warning("outbox_not_sent", task=row.task, outbox_id=row.pk, error=str(error))
@@ -92,6 +101,7 @@ def outbox_send(*, ids: Iterable[int] | None = None, now: dt.datetime | None = N
                 break  # the queue is down: the rest would fail the same way; the next sweep tries again
             continue
         OutboxTask.objects.filter(pk=row.pk).update(sent_at=timezone.now(), claimed_until=None, last_error="")
+        QUEUE_BREAKER.reset()
         outcome["sent"] += 1
     return outcome
 

@@ -33,7 +33,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import PASSWORD, UserFactory
 from budgets.services import budget_set
 from core.models import JobRun, JobStatus, OutboxTask
-from core.outbox import outbox_send
+from core.outbox import QUEUE_BREAKER, outbox_send
 from mlcore.tests.fixtures import global_model  # noqa: F401 - the categorizer in use, as after set-up
 from payments.models import Frequency
 from payments.services import recurring_payment_create
@@ -118,6 +118,7 @@ def redis_server(tmp_path, settings, monkeypatch) -> Iterator[RedisServer]:
         yield server
     finally:
         server.kill()
+        QUEUE_BREAKER.reset()  # this process's memory that the queue failed must not reach other tests
 
 
 @pytest.fixture
@@ -168,7 +169,8 @@ def test_with_redis_down_sign_in_and_writes_work_and_the_queued_work_runs_once_r
     assert {"accounts.tasks.email_send", "imports.tasks.import_run_task", "budgets.tasks.budget_alerts_task",
             "payments.tasks.bills_match_task"} <= set(waiting.values_list("task", flat=True))
     assert waiting.filter(task="accounts.tasks.email_send").count() == 2
-    assert all("ConnectionError" in row.last_error for row in waiting)
+    # The first hand-over met the error; the requests after it left theirs to the sweep without trying.
+    assert "ConnectionError" in waiting.first().last_error
     assert outbox_send()["sent"] == 0  # still down: the sweep leaves them waiting
 
     redis_server.start()

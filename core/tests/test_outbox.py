@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import time
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
+from huey.storage import RedisStorage
 
 from core.cache import FailOpenRedisCache
 from core.models import OutboxTask
-from core.outbox import CLAIM_LEASE, outbox_enqueue, outbox_send
+from core.outbox import CLAIM_LEASE, QUEUE_BREAKER, outbox_enqueue, outbox_send
 
 RAN: list[str] = []  # what the task below did, in order
 
@@ -96,3 +99,44 @@ def test_the_cache_answers_a_miss_when_redis_cannot_be_reached():
     assert cache.delete("key") is False
     with pytest.raises(ValueError):
         cache.incr("counter")
+
+
+def test_after_the_queue_failed_requests_leave_their_tasks_to_the_sweep(committed_db, monkeypatch):
+    monkeypatch.setattr(HUEY, "storage", RedisStorage(HUEY.name, url="redis://127.0.0.1:1/0"))  # nothing listens
+    try:
+        outbox_enqueue(note, "first")
+        outbox_enqueue(note, "second")
+        first, second = OutboxTask.objects.order_by("id")
+        assert ("ConnectionError" in first.last_error, first.attempts) == (True, 1)
+        assert (second.last_error, second.attempts) == ("", 0)  # not tried: the queue failed a moment ago
+        monkeypatch.undo()
+
+        assert outbox_send() == {"sent": 2, "waiting": 0}  # the sweep always tries
+        assert RAN == ["first", "second"]
+        assert not QUEUE_BREAKER.is_open()
+    finally:
+        QUEUE_BREAKER.reset()
+
+
+def test_a_redis_that_hangs_costs_the_cache_one_timeout_not_one_per_call():
+    with socket.socket() as hung:  # accepts connections, never answers
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        cache = FailOpenRedisCache(f"redis://127.0.0.1:{hung.getsockname()[1]}/0", {"OPTIONS": {"socket_timeout": 1}})
+        began = time.monotonic()
+        assert cache.get("a", "miss") == "miss"
+        assert time.monotonic() - began >= 0.9
+        began = time.monotonic()
+        assert [cache.get(key, "miss") for key in "bcdefghij"] == ["miss"] * 9
+        assert time.monotonic() - began < 0.5
+
+
+def test_staff_see_the_waiting_tasks_in_the_admin(admin_client):
+    OutboxTask.objects.create(task="imports.tasks.import_run_task", args=[7], not_before=timezone.now(),
+                              last_error="ConnectionError: Error 111 connecting to 127.0.0.1:6379.")
+
+    response = admin_client.get("/admin/core/outboxtask/?sent_at__isempty=1")
+
+    assert response.status_code == 200
+    assert "imports.tasks.import_run_task" in response.content.decode()
+    assert "Error 111" in response.content.decode()
