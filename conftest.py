@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
@@ -54,8 +55,19 @@ def other_user(db):
     return UserFactory(email="other@example.com", display_name="Oscar Other")
 
 
+def role_groups_ensure() -> None:
+    """The Staff and Admin groups come from a data migration; a test with real commits empties the tables
+    after itself, so later tests put them back as the migration makes them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Staff").exists():
+        importlib.import_module("accounts.migrations.0002_role_groups").create_role_groups(apps, None)
+
+
 @pytest.fixture
 def staff_user(db):
+    role_groups_ensure()
     return role_grant(user=UserFactory(email="staff@example.com", display_name="Stella Staff"), role=Role.STAFF)
 
 

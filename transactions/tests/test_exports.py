@@ -220,6 +220,7 @@ def test_a_second_request_while_one_runs_is_explained_on_the_page(owner, client)
 def test_expired_exports_and_their_files_are_cleaned_up(owner, account, api_client, settings):
     owner_api = api_client
     owner_api.force_login(owner)  # a session, which outlives the day travelled below (a JWT would not)
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 3 * 86400  # ... when it may stay idle that long
     TransactionFactory(account=account)
     old = services.transaction_export_request(user=owner, filters={})
     exports.export_run(export_id=old.pk)
