@@ -315,7 +315,6 @@ def import_run(*, batch: ImportBatch, mapping: dict[str, Any] | None = None,
             with batch.stored_file.open("rb") as stored:
                 data = stored.read()
             if run_async is not False and len(data) > sync_max_bytes():
-                batch.status = ImportStatus.FAILED  # runnable again, whatever it was
                 return _start_in_worker(batch, data, mapping if mapping is not None else batch.mapping)
             parsed = batches.parse_file(data, batch.filename, batches.layout_choices(mapping or batch.mapping))
             if mapping is not None and parsed.statement is None:
