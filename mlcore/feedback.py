@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 
@@ -59,3 +61,7 @@ def _decide(*, user: User, txn: Transaction, category: Category, suggestion: Cat
                                  chosen_category=category, description=txn.description, merchant=txn.merchant)
     user_model_retrain_soon(user_id=user.pk)
     return txn
+
+
+def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str, detectors: Iterable[str]) -> None:
+    raise NotImplementedError  # engine helper

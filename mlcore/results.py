@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from transactions.models import Category
 
@@ -16,3 +18,111 @@ class BudgetSuggestion:
     method: str  # "model" or "heuristic"
     explanation: str
     predicted: Decimal  # the unrounded prediction (or median), before the savings adjustment
+
+
+# --- a person's patterns (mlcore.patterns computes them, SpendingPattern stores them) ------------------------
+# Money is in the user's preferred currency (a converted amount where the row has one), spending as positive
+# amounts. Every type here round-trips through JSON with patterns_to_json / patterns_from_json.
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotal:
+    month: str  # "2026-11"
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPattern:
+    category_id: int
+    name: str  # "Food > Groceries" as the user sees it
+    kind: str  # "expense" or "income"
+    monthly_mean: Decimal  # over the months of the history, months without spending counting as 0
+    monthly_spread: Decimal  # the volatility of the monthly total (standard deviation)
+    usual_low: Decimal  # the usual range of a month's total (e.g. 10th and 90th percentile)
+    usual_high: Decimal
+    share: float  # of all spending (expense categories) or all income, 0..1
+    months_used: int  # months with at least one charge
+    charges_per_month: float
+    amount_median: Decimal  # a single charge
+    amount_mad: Decimal  # median absolute deviation of a single charge
+    monthly: tuple[MonthTotal, ...]  # the last 12 months, oldest first (the page's small chart)
+
+
+@dataclass(frozen=True, slots=True)
+class MerchantPattern:
+    key: str  # the normalised merchant (payments.detection.merchant_key of the cleaned merchant or description)
+    name: str  # as shown
+    category_id: int | None  # the category most of its charges are filed under
+    charges: int
+    amount_median: Decimal
+    amount_mad: Decimal
+    per_30_days: float  # the rhythm: charges per 30 days while the merchant is in use
+    weekdays: tuple[int, ...]  # 7 counts, Monday first
+    days_of_month: tuple[int, ...]  # the days of month it usually charges on (empty when it has no habit)
+    interval_days: float | None  # median days between charges; None with fewer than 2 charges
+    recurring: bool  # a regular cycle (a subscription, a bill, an instalment)
+    first_date: dt.date
+    last_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class IncomePattern:
+    monthly_mean: Decimal
+    monthly_spread: Decimal
+    variation: float  # coefficient of variation of monthly income
+    regularity: float  # 0..1: how reliably it arrives each month (1 = every month, on the same days)
+    usual_day: int | None  # the day of month the main income usually arrives
+    main_source: str  # the payer of the largest regular income, as shown
+
+
+@dataclass(frozen=True, slots=True)
+class SpendingPatterns:
+    currency: str
+    history_start: dt.date
+    history_end: dt.date
+    months: float  # length of the history in months
+    transactions: int
+    monthly_spending_mean: Decimal
+    monthly_spending_spread: Decimal
+    categories: tuple[CategoryPattern, ...]  # biggest monthly mean first
+    merchants: tuple[MerchantPattern, ...]  # every merchant seen, most charges first
+    income: IncomePattern | None
+    seasonality: tuple[float, ...] | None  # 12 month-of-year indices (1.0 = an average month) with 2+ years
+    currencies: dict[str, int]  # charges per original currency
+    # What the person told us ("This is fine"): {merchant key: {"amount_high": "212.00", "detectors": [...]}}
+    accepted: dict[str, dict[str, Any]]
+
+    def merchant(self, key: str) -> MerchantPattern | None:
+        return next((merchant for merchant in self.merchants if merchant.key == key), None)
+
+    def category(self, category_id: int | None) -> CategoryPattern | None:
+        return next((category for category in self.categories if category.category_id == category_id), None)
+
+
+# --- anomalies (mlcore.anomalies scores, the alerts app records and shows) ------------------------------------
+
+
+class RiskLevel:
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    detector: str  # "amount", "frequency", "category", "timing", "duplicate", "new_merchant", "currency", "price_rise"
+    score: float  # 0..1
+    sentence: str  # "EUR 212.00 at REWE, 6.1× your usual EUR 35.00"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    transaction_id: int
+    level: str  # RiskLevel
+    score: float  # the combined risk, 0..1
+    factors: tuple[Factor, ...]  # strongest first; every one with a score above the detectors' floor
+    related_ids: tuple[int, ...] = ()  # e.g. the other charge of a duplicate pair
+
+    @property
+    def kind(self) -> str:
+        return self.factors[0].detector

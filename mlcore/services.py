@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from accounts.models import User
+from mlcore import anomalies, feedback, patterns
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
-from mlcore.results import BudgetSuggestion
+from mlcore.models import Verdict
+from mlcore.results import BudgetSuggestion, Factor, Finding, RiskLevel, SpendingPatterns
 from mlcore.selectors import review_count
 from mlcore.tasks import CATEGORIZER_LOCK, user_model_retrain_soon, user_models_retrain_enqueue
 from transactions.ingest import ImportRow
@@ -41,6 +43,9 @@ __all__ = [
     "BudgetSuggestion", "budget_model_train", "budget_suggestions",
     # everyday spending and income forecasts
     "HEURISTIC", "PROPHET", "EverydayForecast", "everyday_forecast",
+    # a person's patterns, and the anomalies scored against them (workers compute, pages read)
+    "SpendingPatterns", "patterns_get", "patterns_refresh",
+    "Factor", "Finding", "RiskLevel", "Verdict", "anomalies_detect", "anomaly_verdict_record",
 ]
 
 # --- categorization -----------------------------------------------------------------------------------------
@@ -126,3 +131,26 @@ def budget_model_train(*, today: dt.date) -> dict[str, Any]:
     from mlcore import budgeting  # noqa: PLC0415 - LightGBM, loaded by the worker that trains
 
     return budgeting.budget_model_train(today=today)
+
+
+# --- patterns and anomalies ---------------------------------------------------------------------------------
+
+def patterns_get(*, user: User) -> tuple[SpendingPatterns, dt.datetime] | None:
+    """The user's stored patterns and when a worker computed them; None before the first computation."""
+    return patterns.patterns_get(user=user)
+
+
+def patterns_refresh(*, user: User, today: dt.date | None = None) -> SpendingPatterns:
+    """Workers only: recompute and store the user's patterns."""
+    return patterns.patterns_refresh(user=user, today=today)
+
+
+def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.date | None = None) -> list[Finding]:
+    """Workers only: score these transactions of the user; one Finding (with its level) per flagged one."""
+    return anomalies.anomalies_detect(user=user, transaction_ids=transaction_ids, today=today)
+
+
+def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str, detectors: Iterable[str]) -> None:
+    """What the person said of a flagged charge (a Verdict): "fine" stops the same pattern alerting again,
+    "not_mine" raises the risk of similar charges. The patterns learn it at their next refresh."""
+    feedback.anomaly_verdict_record(user=user, transaction=transaction, verdict=verdict, detectors=detectors)
