@@ -4,6 +4,7 @@ No API root view: every path under /api/ answers JSON, and a client learns the r
 """
 
 from accounts.api import urls as accounts
+from alerts.api import urls as alerts
 from budgets.api import urls as budgets
 from groups.api import urls as groups
 from imports.api import urls as imports
@@ -24,5 +25,6 @@ urlpatterns = [
     *notifications.urlpatterns,
     *budgets.urlpatterns,
     *groups.urlpatterns,
+    *alerts.urlpatterns,
     *insights.urlpatterns,
 ]

@@ -20,6 +20,7 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
+from alerts.tasks import protection_refresh
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from imports.services import import_batches_recover
 from core.outbox import outbox_purge, outbox_send
@@ -87,6 +88,15 @@ def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
     """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast."""
     user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
     return None if user is None else user_insights_refresh(user=user)
+
+
+@db_periodic_task(crontab(minute="15"))
+@locked_job("nightly_protection", lock="nightly-protection", due_hour=NIGHTLY_HOUR)
+def nightly_protection() -> dict[str, Any]:
+    """Fan out one protection scan per active user, once per night: their patterns refreshed, any transaction
+    not scored yet (a scan lost with the queue) scored (alerts.tasks.protection_refresh). Apart from the insights
+    job so that neither waits for, nor fails with, the other."""
+    return {"users": users_fan_out(protection_refresh)}
 
 
 @db_periodic_task(crontab(minute="*"))

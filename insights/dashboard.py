@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import User
+from alerts.selectors import alert_panel
 from budgets.selectors import budget_progress
 from insights import analytics
 from insights.selectors import forecast_page
@@ -75,6 +76,7 @@ def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]
     category_budgets.sort(key=lambda p: -p.percent)
 
     context.update({
+        "alerts": alert_panel(user=user),
         "month": month,
         "spent": this_month.spending,
         "income": this_month.income,

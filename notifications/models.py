@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     BUDGET_EXCEEDED = "budget_exceeded", "Budget exceeded"
     LOW_BALANCE = "low_balance", "Low balance ahead"
     GROUP_INVITE = "group_invite", "Group invitation"
+    ANOMALY_HIGH = "anomaly_high", "High-risk charge"
+    ANOMALY_MEDIUM = "anomaly_medium", "Unusual charge"
 
 
 class Severity(models.TextChoices):
@@ -30,6 +32,11 @@ class Severity(models.TextChoices):
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL = "email", "Email"
+    PUSH = "push", "Push"
+
+
+# The kinds also pushed to the operator's push channel (settings.PUSH_URLS), when one is configured.
+PUSH_KINDS = frozenset({NotificationKind.ANOMALY_HIGH})
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -117,7 +124,8 @@ class Delivery(models.Model):
 
 def default_email_kinds() -> list[str]:
     return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE, NotificationKind.PRICE_RISE,
-            NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE, NotificationKind.GROUP_INVITE]
+            NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE, NotificationKind.GROUP_INVITE,
+            NotificationKind.ANOMALY_HIGH]
 
 
 def default_in_app_kinds() -> list[str]:
@@ -158,4 +166,6 @@ class NotificationPreferences(models.Model):
             channels.add(Channel.IN_APP)
         if kind in self.email_kinds:
             channels.add(Channel.EMAIL)
+        if kind in PUSH_KINDS and settings.PUSH_URLS:
+            channels.add(Channel.PUSH)
         return channels

@@ -59,11 +59,14 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", li
         if dedupe_key is None or not Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
             raise
         return None
-    email = next((d for d in deliveries if d.channel == Channel.EMAIL), None)
-    if email is not None and not user.email:
-        Delivery.objects.filter(pk=email.pk).update(status=DeliveryStatus.FAILED, last_error="The user has no email.")
-    elif email is not None:
-        outbox_enqueue(delivery_send_task, email.pk)
+    for delivery in deliveries:
+        if delivery.channel == Channel.IN_APP:
+            continue
+        if delivery.channel == Channel.EMAIL and not user.email:
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED,
+                                                           last_error="The user has no email.")
+        else:
+            outbox_enqueue(delivery_send_task, delivery.pk)
     log.info("notification_created", user_id=user.pk, kind=kind, channels=sorted(channels),
              notification_id=notification.pk)
     return notification

@@ -7,6 +7,7 @@ import smtplib
 import socket
 from typing import Any
 
+import apprise
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -67,8 +68,36 @@ class EmailTransport:
             raise TransportError(f"{type(error).__name__}: {error}") from error
 
 
-TRANSPORTS = {Channel.IN_APP: InAppTransport(), Channel.EMAIL: EmailTransport()}
+def push_targets(urls: list[str]) -> apprise.Apprise:
+    """The operator's push services (apprise URLs: ntfy://, an SMS gateway, ...); raises ValueError naming the
+    scheme of one it does not know (never the whole URL: it may hold a token)."""
+    targets = apprise.Apprise()
+    for url in urls:
+        if not targets.add(url):
+            raise ValueError(f"PUSH_URLS has a URL of an unknown kind ({url.split('://', 1)[0]}://...).")
+    return targets
 
 
-def transport_for(channel: str) -> InAppTransport | EmailTransport:
+class PushTransport:
+    """A short push (title, one line, the link) to every URL in settings.PUSH_URLS."""
+
+    def send(self, notification: Notification) -> None:
+        if not settings.PUSH_URLS:
+            raise TransportError("No push channel is configured (PUSH_URLS is empty).")
+        try:
+            targets = push_targets(settings.PUSH_URLS)
+        except ValueError as error:
+            raise TransportError(str(error)) from error
+        site_url = settings.SITE_URL.rstrip("/")
+        body = notification.body or notification.title
+        if notification.link:
+            body = f"{body}\n{site_url}{notification.link}"
+        if not targets.notify(title=notification.title, body=body):
+            raise TransportError("A push service could not be reached or refused the message.")
+
+
+TRANSPORTS = {Channel.IN_APP: InAppTransport(), Channel.EMAIL: EmailTransport(), Channel.PUSH: PushTransport()}
+
+
+def transport_for(channel: str) -> InAppTransport | EmailTransport | PushTransport:
     return TRANSPORTS[channel]

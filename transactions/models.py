@@ -302,6 +302,9 @@ class Transaction(models.Model):
     import_batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="transactions")
     fingerprint = models.CharField(max_length=80)
+    # The level of an open anomaly alert on this charge ("high", "medium", "low"), "" when none: set by the alerts
+    # app through transactions_alert_mark, so the list shows a marker without reading (or importing) alerts.
+    alert_level = models.CharField(max_length=6, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

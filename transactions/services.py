@@ -369,6 +369,23 @@ def transaction_delete(*, user: User, txn: Transaction) -> None:
     ledger_changed_on_commit(user=user)
 
 
+ALERT_LEVELS = ("high", "medium", "low", "")
+
+
+def transactions_alert_mark(*, user: User, levels: Mapping[int, str]) -> int:
+    """Set the alert marker of the user's transactions ({id: level}, "" clears it); returns how many changed.
+
+    A marker is not an edit: updated_at stays, so nothing downstream takes the ledger as changed.
+    """
+    by_level: dict[str, list[int]] = {}
+    for txn_id, level in levels.items():
+        if level not in ALERT_LEVELS:
+            raise ValueError(f"Unknown alert level {level!r}.")
+        by_level.setdefault(level, []).append(txn_id)
+    return sum(Transaction.objects.for_user(user).filter(pk__in=ids).update(alert_level=level)
+               for level, ids in by_level.items())
+
+
 @db_transaction.atomic
 def transaction_split_set(*, user: User, txn: Transaction, parts: Sequence[SplitPart]) -> Transaction:
     """File parts of one transaction under different categories; the parts must add up to its amount."""

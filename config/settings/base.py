@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config import __version__
 from config.env import env
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "payments",
     "mlcore",
     "imports",
+    "alerts",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]
@@ -213,6 +215,13 @@ SITE_URL = env.url("SITE_URL", ("http", "https"), "http://localhost:8000")
 # read notifications are deleted after the retention period, and the weekly digest leaves on Monday morning.
 BILL_REMINDER_HOUR = env.int("BILL_REMINDER_HOUR", 8, minimum=0, maximum=23)
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", 90, minimum=1)
+# An optional push channel for high-risk alerts: apprise URLs separated by spaces (ntfy://host/topic, an SMS
+# gateway, ...). Empty: no push. Every user's high-risk alerts go to these, so it suits a household's server.
+PUSH_URLS = env.str("PUSH_URLS", "").split()
+for _push_url in PUSH_URLS:
+    if "://" not in _push_url:
+        raise ImproperlyConfigured("PUSH_URLS is malformed: expected apprise URLs (such as ntfy://host/topic) "
+                                   "separated by spaces.")
 JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
 # Days a group invitation's link can be used; after that the owner sends a new one.
 GROUP_INVITE_DAYS = env.int("GROUP_INVITE_DAYS", 14, minimum=1)
