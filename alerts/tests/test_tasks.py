@@ -77,7 +77,7 @@ def test_each_run_scores_only_rows_not_scored_yet(owner, account, engine):
 def test_the_task_runs_the_scan_for_the_user_and_records_the_run(owner, account, engine):
     from core.models import JobRun
 
-    charge(account, on=dt.date.today())
+    charge(account, on=owner.financial_profile.local_today())
     tasks.protection_refresh.call_local(owner.pk)
     run = JobRun.objects.get(name="protection_refresh")
     assert run.user_id == owner.pk and run.status == "ok" and run.outcome["alerts"] == 1
