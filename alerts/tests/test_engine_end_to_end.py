@@ -37,8 +37,7 @@ def test_a_large_charge_at_a_usual_merchant_becomes_an_alert_naming_the_merchant
     assert alert.level in ("high", "medium")
     assert "REWE" in " ".join(alert.sentences)
     assert Notification.objects.filter(user=owner, dedupe_key=f"anomaly:{big.pk}").exists()
-    tasks.protection_refresh.call_local(owner.pk)
-    assert Alert.objects.filter(user=owner).count() == Alert.objects.filter(user=owner).distinct().count()
+    tasks.protection_refresh.call_local(owner.pk)  # a rerun scores nothing new and alerts nothing twice
     assert Alert.objects.filter(transaction=big).count() == 1
 
 
