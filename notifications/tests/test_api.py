@@ -131,8 +131,10 @@ def test_session_auth_works_too(client, owner):
 def test_preferences_get_returns_the_defaults(owner_api):
     assert owner_api.get(f"{URL}preferences/").json() | {"updated_at": None} == {
         "in_app_kinds": ["bill_due", "bill_overdue", "bill_paid", "subscription_found", "price_rise",
-                         "budget_warning", "budget_exceeded", "low_balance", "group_invite"],
-        "email_kinds": ["bill_due", "bill_overdue", "price_rise", "budget_exceeded", "low_balance", "group_invite"],
+                         "budget_warning", "budget_exceeded", "low_balance", "group_invite", "anomaly_high",
+                         "anomaly_medium"],
+        "email_kinds": ["bill_due", "bill_overdue", "price_rise", "budget_exceeded", "low_balance", "group_invite",
+                        "anomaly_high"],
         "reminder_lead_days": 3, "weekly_digest": True, "updated_at": None,
     }
 
