@@ -5,7 +5,8 @@ from django.dispatch import Signal
 # Sent after new transactions are committed (an import, or one typed in): kwargs user, count, and ids (the new
 # rows' ids; None for an import, whose rows were categorized before their insert).
 # payments listens to match bills paid by them; budgets to check the user's budgets; mlcore to categorize a
-# typed-in transaction that has no category of the person's choosing.
+# typed-in transaction that has no category of the person's choosing; alerts to queue a scan for anomalies
+# (a worker, a minute later).
 transactions_added = Signal()
 
 # Sent when a person files transactions under a category themselves (an edit, a bulk re-categorize),
