@@ -17,10 +17,12 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
+from alerts.services import alerts_record
 from budgets.services import budget_set
 from groups import services as groups
 from groups.models import Membership
 from groups.services import Part
+from mlcore.services import Factor, Finding, RiskLevel
 from notifications.models import NotificationKind
 from notifications.services import notification_create
 from payments.models import SubscriptionSuggestion
@@ -81,7 +83,7 @@ def _resource(path: str, name: str) -> str:
     segment = before[-1]
     if segment == "suggestions" and "bills" in before:
         return "bill_suggestion"
-    return {"accounts": "account", "bills": "bill", "budgets": "budget", "categories": "category",
+    return {"accounts": "account", "alerts": "alert", "bills": "bill", "budgets": "budget", "categories": "category",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
             "transactions": "transaction"}[segment]
@@ -116,12 +118,14 @@ def world_of(user, *, invitee_email: str) -> World:
     settlement = groups.settlement_create(group=group, user=user, payer_id=friend.pk, payee_id=user.pk,
                                           amount=Decimal("10.00"))
     invite = groups.invite_create(group=group, inviter=user, email=invitee_email)
+    [alert] = alerts_record(user=user, findings=[Finding(txn.pk, RiskLevel.LOW, 0.3, (
+        Factor("amount", 0.3, "A little more than you usually spend at REWE"),))])
     return World(ids={
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,
         "settlement": settlement.pk, "group_invite": invite.pk, "invite_token": invite.token, "member": friend.pk,
-        "due_date": DUE,
+        "due_date": DUE, "alert": alert.pk,
     })
 
 
