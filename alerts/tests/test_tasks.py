@@ -82,9 +82,3 @@ def test_the_task_runs_the_scan_for_the_user_and_records_the_run(owner, account,
     run = JobRun.objects.get(name="protection_refresh")
     assert run.user_id == owner.pk and run.status == "ok" and run.outcome["alerts"] == 1
 
-
-def test_nightly_fan_out_queues_a_scan_per_active_user(owner, other_user, engine):
-    from config.schedule import nightly_protection
-
-    nightly_protection.call_local()
-    assert ProtectionScan.objects.filter(user__in=[owner, other_user]).count() == 2
