@@ -20,6 +20,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 # The sparkline's box: 100 wide, 30 high, with a pixel of room above and below the line.
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 100, 30, 2
+SEASONS_MIDDLE = Decimal(20)  # the average month's line in the seasons' 120 x 40 box
 
 
 def ordinal(day: int) -> str:
@@ -102,8 +103,9 @@ def sparkline(monthly: tuple[MonthTotal, ...], currency: str) -> Sparkline | Non
     usable = SPARK_HEIGHT - 2 * SPARK_PAD
     step = Decimal(SPARK_WIDTH) / (len(totals) - 1)
     points = []
+    flat = min(totals) == highest
     for index, total in enumerate(totals):
-        height = (total / highest * usable) if highest > 0 else Decimal(0)
+        height = (total / highest * usable) if highest > 0 and not flat else Decimal(usable) / 2
         y = Decimal(SPARK_HEIGHT - SPARK_PAD) - height
         points.append(f"{(step * index).quantize(Decimal('0.1'))},{y.quantize(Decimal('0.1'))}")
     low = min(monthly, key=lambda month: month.total)
@@ -179,7 +181,6 @@ class PatternsShown:
     merchants_total: int  # merchants known, beyond the ones shown
     income: IncomeShown | None
     seasonality: tuple[Bar, ...]
-    seasonality_average_y: Decimal  # where an average month's bar ends, for the dashed line
     seasonality_text: str
     currencies: tuple[CurrencyShown, ...]
     currencies_text: str
@@ -254,24 +255,22 @@ def income_shown(income: IncomePattern, currency: str) -> IncomeShown:
                        sentence=f"{source} arrives{day} {how_often}; {variation}.", amount_text=amount)
 
 
-def seasonality_scale(indices: tuple[float, ...]) -> Decimal:
-    """The index drawn at full height (an average month at half height or more)."""
-    return Decimal(str(max(max(indices, default=2.0), 2.0)))
-
-
 def seasonality_bars(indices: tuple[float, ...]) -> tuple[Bar, ...]:
-    """Twelve bars in a 120 x 40 box, January first."""
+    """Twelve bars in a 120 x 40 box, January first, drawn up (more than an average month) or down (less) from
+    the middle line; the largest difference (at least 25%) takes the whole half."""
     if len(indices) != 12:
         return ()
-    highest = seasonality_scale(indices)
+    scale = max(max(abs(Decimal(str(index)) - 1) for index in indices), Decimal("0.25"))
     bars = []
     for month, index in enumerate(indices):
-        height = max(Decimal(str(index)) / highest * 38, Decimal("0.8")).quantize(Decimal("0.1"))
-        difference = whole_percent(index - 1)
-        text = (f"{MONTHS[month]}: {abs(difference)}% {'above' if difference > 0 else 'below'} an average month"
-                if difference else f"{MONTHS[month]}: an average month")
-        bars.append(Bar(label=MONTHS[month][:3], name=MONTHS[month], x=month * 10 + 1, y=Decimal(40) - height,
-                        height=height, high=index > 1.0, text=text))
+        difference = Decimal(str(index)) - 1
+        height = max(abs(difference) / scale * 18, Decimal("0.8")).quantize(Decimal("0.1"))
+        y = SEASONS_MIDDLE - height if difference > 0 else SEASONS_MIDDLE
+        percent = whole_percent(index - 1)
+        text = (f"{MONTHS[month]}: {abs(percent)}% {'above' if percent > 0 else 'below'} an average month"
+                if percent else f"{MONTHS[month]}: an average month")
+        bars.append(Bar(label=MONTHS[month][:3], name=MONTHS[month], x=month * 10 + 1, y=y, height=height,
+                        high=difference > 0, text=text))
     return tuple(bars)
 
 
@@ -329,6 +328,5 @@ def patterns_shown(patterns: SpendingPatterns, *, computed_at: dt.datetime,
         merchants_total=len(spending_merchants),
         income=income_shown(patterns.income, currency) if patterns.income else None,
         seasonality=seasonality_bars(indices),
-        seasonality_average_y=(Decimal(40) - Decimal(38) / seasonality_scale(indices)).quantize(Decimal("0.1")),
         seasonality_text=seasonality_text(indices),
         currencies=currencies, currencies_text=currencies_text(currencies, currency))
