@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import schemathesis
+from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from mlcore import patterns as patterns_module
 from mlcore.models import SpendingPattern
 from mlcore.patterns import patterns_store
 from mlcore.tests.patterns_data import many_merchants, merchant, patterns
+from tests.test_api_schemathesis import wsgi_app  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +115,15 @@ def test_the_schema_documents_the_object_and_the_404(client):
     assert set(schema["components"]["schemas"][ref]["properties"]) == {
         "computed_at", "currency", "history", "overview", "income", "categories", "merchants", "seasonality",
         "currencies"}
+
+
+def test_the_answer_matches_its_own_schema(owner, wsgi_app):  # noqa: F811 - the fixture imported above
+    patterns_store(user=owner, patterns=patterns(merchants=(*patterns().merchants,
+                                                            merchant("cash", "Cash", category_id=None))))
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+    operation = schema["/api/v1/patterns/"]["GET"]
+    case = operation.Case()
+    token = str(RefreshToken.for_user(owner).access_token)
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    case.validate_response(response, checks=[response_schema_conformance])
