@@ -10,4 +10,5 @@ urlpatterns = [
     path("review/accept/", views.ReviewBulkAcceptView.as_view(), name="review_bulk_accept"),
     path("review/<id:pk>/accept/", views.ReviewAcceptView.as_view(), name="review_accept"),
     path("review/<id:pk>/correct/", views.ReviewCorrectView.as_view(), name="review_correct"),
+    path("patterns/", views.PatternsView.as_view(), name="patterns"),
 ]

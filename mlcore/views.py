@@ -1,10 +1,14 @@
-"""The review queue: accept the suggestion with one click (or "a"), correct with a type-ahead, accept in bulk.
+"""The review queue: accept the suggestion with one click (or "a"), correct with a type-ahead, accept in bulk;
+and "Your patterns": what is normal for you, as a worker last learned it.
 
 Reads go through mlcore.selectors with the signed-in user, decisions through mlcore.feedback; a transaction that
-is not yours, or no longer waiting for review, is a 404.
+is not yours, or no longer waiting for review, is a 404. The patterns page only reads the stored patterns
+(mlcore.services.patterns_get) and says when they were computed; it never computes them.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,11 +17,14 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views import View
 
 from core.pages import is_htmx, preferred_currency, safe_next
-from mlcore import selectors
+from mlcore import selectors, services
 from mlcore.feedback import categories_accept_bulk, category_accept, category_correct, suggestion_of
+from mlcore.patterns_summary import patterns_shown
 from transactions import selectors as ledger_selectors
 from transactions.filters import MAX_ID
 from transactions.models import Category, Transaction
@@ -136,3 +143,24 @@ class ReviewBulkAcceptView(LoginRequiredMixin, View):
             messages.info(request, f"{skipped} selected transaction{' has' if skipped == 1 else 's have'} no "
                                    f"suggestion: choose a category for {'it' if skipped == 1 else 'them'}.")
         return redirect(back)
+
+
+def computed_ago(computed_at: dt.datetime, now: dt.datetime) -> str:
+    """"3 hours ago", "just now": when a worker last learned the patterns."""
+    if now - computed_at < dt.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(computed_at, now, depth=1)} ago"
+
+
+class PatternsView(LoginRequiredMixin, View):
+    """What is normal for you, per category and merchant, as the last nightly or after-import run learned it."""
+
+    def get(self, request):
+        stored = services.patterns_get(user=request.user)
+        if stored is None:
+            return render(request, "mlcore/patterns.html", {"shown": None})
+        patterns, computed_at = stored
+        return render(request, "mlcore/patterns.html", {
+            "shown": patterns_shown(patterns, computed_at=computed_at),
+            "computed_ago": computed_ago(computed_at, timezone.now()),
+        })

@@ -1,21 +1,27 @@
-"""The review queue over the API: list what waits for a decision, accept or correct one, accept many."""
+"""The review queue over the API: list what waits for a decision, accept or correct one, accept many; and your
+patterns as a worker last stored them (read, never computed, by a request)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.converters import ID_REGEX
-from mlcore import selectors
+from core.api import BAD_REQUEST, ApiError
+from mlcore import selectors, services
 from mlcore.api import serializers as s
 from mlcore.feedback import categories_accept_bulk, category_accept, category_correct
-from core.api import BAD_REQUEST
+from mlcore.patterns_summary import patterns_shown
 from transactions.models import Transaction
 
 NOT_QUEUED = OpenApiResponse(description="Not found, not yours, or no longer waiting for review.")
+PATTERNS_NOT_READY = ("Your patterns appear once Finsight has looked at your history; that happens each night and "
+                      "after every import.")
 
 
 @extend_schema_view(
@@ -66,3 +72,20 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         remaining = selectors.review_count(user=request.user)
         return Response(s.ReviewBulkAcceptedSerializer(
             {"accepted": accepted, "skipped": skipped, "remaining": remaining}).data)
+
+
+@extend_schema(tags=["patterns"])
+class PatternsView(APIView):
+    """What is normal for you: a usual month, per category and merchant, income, seasons and currencies."""
+
+    @extend_schema(summary="Your patterns, as last computed (nightly and after each import)", operation_id="patterns",
+                   responses={200: s.PatternsSerializer, 404: OpenApiResponse(description=(
+                       "Not computed yet (`code`: `patterns_not_ready`): they appear after the first nightly run or "
+                       "import. Nothing is computed by this request; ask again later."))})
+    def get(self, request: Request) -> Response:
+        stored = services.patterns_get(user=request.user)
+        if stored is None:
+            raise ApiError(PATTERNS_NOT_READY, status=status.HTTP_404_NOT_FOUND, code="patterns_not_ready")
+        patterns, computed_at = stored
+        shown = patterns_shown(patterns, computed_at=computed_at, top_merchants=None)
+        return Response(s.PatternsSerializer(shown).data)
