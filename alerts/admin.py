@@ -16,7 +16,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(ProtectionScan)
 class ProtectionScanAdmin(admin.ModelAdmin):
-    list_display = ["user", "last_run_at", "last_transaction_id", "last_scored", "last_flagged"]
+    list_display = ["user", "last_run_at", "last_scored", "last_flagged"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]

@@ -93,14 +93,14 @@ class Alert(models.Model):
 
 
 class ProtectionScan(models.Model):
-    """How far the scan of a user's transactions has got: each run scores only rows above the watermark."""
+    """When the scan of a user's transactions last ran and what it found (each row it looked at is marked
+    ``Transaction.checked_at``, so a run scores only rows not checked yet)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="protection_scan")
-    last_transaction_id = models.BigIntegerField(default=0, help_text="Transactions up to this id were scored.")
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_scored = models.PositiveIntegerField(default=0, help_text="Transactions scored by the last run.")
     last_flagged = models.PositiveIntegerField(default=0, help_text="Alerts the last run created.")
 
     def __str__(self) -> str:
-        return f"Protection scan of user {self.user_id} up to transaction {self.last_transaction_id}"
+        return f"Protection scan of user {self.user_id} at {self.last_run_at}"

@@ -112,35 +112,29 @@ def alerts_record(*, user: User, findings: Iterable[Finding]) -> list[Alert]:
     return created
 
 
-def scan_pending_ids(*, user: User, today: dt.date | None = None) -> tuple[list[int], int]:
-    """The ids of the user's transactions not scored yet, and the watermark to store once they are.
+def scan_pending(*, user: User, today: dt.date) -> tuple[list[int], list[int]]:
+    """The user's transactions the scan has not looked at: (the ids to score, the ids too old to score).
 
-    Only rows above the stored watermark; on the first scan only the last FIRST_SCAN_DAYS days (by date).
+    A row is pending until the scan marks it checked (``Transaction.checked_at``), whenever it was committed.
+    Charges dated before FIRST_SCAN_DAYS are checked without scoring: an alert on last year's charge is noise.
     """
-    scan = ProtectionScan.objects.filter(user=user).first()
-    rows = Transaction.objects.for_user(user)
-    if scan is not None:
-        rows = rows.filter(pk__gt=scan.last_transaction_id)
-    else:
-        today = today or user.financial_profile.local_today()
-        watermark = rows.order_by("-pk").values_list("pk", flat=True).first() or 0
-        recent = list(rows.filter(date__gte=today - dt.timedelta(days=FIRST_SCAN_DAYS)).order_by("pk")
-                      .values_list("pk", flat=True))
-        return recent, watermark
-    ids = list(rows.order_by("pk").values_list("pk", flat=True))
-    return ids, ids[-1] if ids else scan.last_transaction_id
+    since = today - dt.timedelta(days=FIRST_SCAN_DAYS)
+    pending = Transaction.objects.for_user(user).filter(checked_at__isnull=True).order_by("pk")
+    rows = list(pending.values_list("pk", "date"))
+    return [pk for pk, on in rows if on >= since], [pk for pk, on in rows if on < since]
 
 
 def protection_refresh(*, user: User, today: dt.date | None = None) -> dict[str, int]:
-    """Workers only: refresh the user's patterns, score the transactions not scored yet, record the alerts."""
+    """Workers only: refresh the user's patterns, score the transactions not checked yet, record the alerts."""
     today = today or user.financial_profile.local_today()
     mlcore.patterns_refresh(user=user, today=today)
-    ids, watermark = scan_pending_ids(user=user, today=today)
+    ids, too_old = scan_pending(user=user, today=today)
     findings = mlcore.anomalies_detect(user=user, transaction_ids=ids, today=today) if ids else []
     created = alerts_record(user=user, findings=findings)
+    now = timezone.now()
+    ledger.transactions_checked_mark(user=user, ids=[*ids, *too_old], at=now)
     ProtectionScan.objects.update_or_create(user=user, defaults={
-        "last_transaction_id": watermark, "last_run_at": timezone.now(), "last_scored": len(ids),
-        "last_flagged": len(created)})
+        "last_run_at": now, "last_scored": len(ids), "last_flagged": len(created)})
     return {"scored": len(ids), "flagged": len(findings), "alerts": len(created),
             "high": sum(a.level == AlertLevel.HIGH for a in created),
             "medium": sum(a.level == AlertLevel.MEDIUM for a in created)}

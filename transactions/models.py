@@ -305,6 +305,8 @@ class Transaction(models.Model):
     # The level of an open anomaly alert on this charge ("high", "medium", "low"), "" when none: set by the alerts
     # app through transactions_alert_mark, so the list shows a marker without reading (or importing) alerts.
     alert_level = models.CharField(max_length=6, blank=True, default="", db_default="")
+    # When the anomaly scan looked at this row; None until then (the alerts app finds those by a partial index).
+    checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -319,6 +321,8 @@ class Transaction(models.Model):
             models.Index(fields=["owner", "-date", "-id"]),
             models.Index(fields=["owner", "category"]),
             models.Index(fields=["owner", "needs_review"]),
+            models.Index(fields=["owner", "id"], condition=Q(checked_at__isnull=True),
+                         name="transactions_unchecked"),
         ]
 
     def __str__(self) -> str:

@@ -386,6 +386,11 @@ def transactions_alert_mark(*, user: User, levels: Mapping[int, str]) -> int:
                for level, ids in by_level.items())
 
 
+def transactions_checked_mark(*, user: User, ids: Iterable[int], at: datetime) -> int:
+    """Record that the anomaly scan looked at these transactions of the user; returns how many."""
+    return Transaction.objects.for_user(user).filter(pk__in=list(ids)).update(checked_at=at)
+
+
 @db_transaction.atomic
 def transaction_split_set(*, user: User, txn: Transaction, parts: Sequence[SplitPart]) -> Transaction:
     """File parts of one transaction under different categories; the parts must add up to its amount."""

@@ -12,7 +12,10 @@ from alerts.tests.conftest import charge
 from core.models import OutboxTask
 from core.outbox import task_name
 from mlcore.services import Factor, Finding, RiskLevel
+from django.utils import timezone
+
 from transactions import services as ledger
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +57,14 @@ def engine(monkeypatch):
     return asked, refreshed
 
 
-def test_each_run_scores_only_rows_not_scored_yet(owner, account, engine):
+def test_each_run_scores_only_rows_not_checked_yet(owner, account, engine):
     asked, refreshed = engine
-    old = charge(account, on=TODAY - dt.timedelta(days=200))  # before the first scan's window
+    charge(account, on=TODAY - dt.timedelta(days=200))  # before the first scan's window
     recent = [charge(account, on=TODAY - dt.timedelta(days=days)) for days in (30, 2)]
     outcome = services.protection_refresh(user=owner, today=TODAY)
     assert sorted(asked[0]) == sorted(txn.pk for txn in recent)
     assert outcome["scored"] == 2 and outcome["alerts"] == 2 and refreshed == [owner.pk]
-    assert ProtectionScan.objects.get(user=owner).last_transaction_id == max(t.pk for t in [old, *recent])
+    assert not Transaction.objects.filter(owner=owner, checked_at__isnull=True).exists()  # the old one too
 
     assert services.protection_refresh(user=owner, today=TODAY)["scored"] == 0
     assert len(asked) == 1  # nothing new: the detectors are not asked
@@ -72,6 +75,18 @@ def test_each_run_scores_only_rows_not_scored_yet(owner, account, engine):
     assert Alert.objects.filter(user=owner).count() == 3
     scan = ProtectionScan.objects.get(user=owner)
     assert scan.last_run_at is not None and scan.last_scored == 1 and scan.last_flagged == 1
+
+
+def test_a_row_committed_late_with_a_lower_id_is_still_scored(owner, account, engine):
+    """On PostgreSQL an import's rows can commit after a later row with a higher id: each row is checked
+    for itself, not by an id watermark."""
+    asked, _ = engine
+    early, late = charge(account, on=TODAY), charge(account, on=TODAY)
+    Transaction.objects.filter(pk=early.pk).update(checked_at=None)
+    Transaction.objects.filter(pk=late.pk).update(checked_at=timezone.now())  # scanned before early committed
+    services.protection_refresh(user=owner, today=TODAY)
+    assert asked == [[early.pk]]
+    assert Alert.objects.filter(user=owner, transaction=early).exists()
 
 
 def test_the_task_runs_the_scan_for_the_user_and_records_the_run(owner, account, engine):
