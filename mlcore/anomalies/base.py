@@ -18,6 +18,7 @@ from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor, SpendingPatterns
 
 FLOOR = 0.3  # below this a detector's score is not a factor at all
+SMALL_MONEY_CAP = 0.5
 
 
 class Detector(Protocol):
@@ -80,6 +81,11 @@ def spent(charge: HistoryRow) -> Decimal:
 def factor(name: str, score: float, sentence: str) -> Factor | None:
     score = round(min(max(score, 0.0), 1.0), 3)
     return Factor(detector=name, score=score, sentence=sentence) if score >= FLOOR else None
+
+
+def material(score: float, amount: Decimal, context: DetectionContext) -> float:
+    """Money below the person's median charge is not worth a message on its own: at most Low."""
+    return min(score, SMALL_MONEY_CAP) if amount < context.patterns.charge_median else score
 
 
 def ramp(value: float, low: float, high: float) -> float:

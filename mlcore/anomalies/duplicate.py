@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from mlcore.anomalies.base import DetectionContext, factor, ramp, spent
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
 
 WINDOW_DAYS = 3
-SETTLEMENT_SHARE = 0.15  # a settlement within 15% of its pre-authorisation (a tip, the fuel actually taken)
+SETTLEMENT_SHARE = Decimal("0.15")  # a settlement within 15% of its pre-authorisation (a tip, the fuel actually taken)
 HABIT_EXPECTED = 0.3  # same-amount charges this likely by chance in the window are a habit, not a duplicate
 PARTS = re.compile(r"\b(?:\d{1,2}\s*(?:/|of)\s*\d{1,2}|instal+ments?|rate|split|part)\b", re.IGNORECASE)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 
-from mlcore.anomalies.base import DetectionContext, factor, ramp
+import numpy as np
+
+from mlcore.anomalies.base import DetectionContext, factor, material, ramp
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
 
 WINDOWS = (1, 3, 7)  # days; the smallest tail of the three counts, corrected for looking three times
 MIN_SPAN_DAYS = 30
+PRIOR_DAYS = 30
 
 
 def poisson_tail(count: int, mean: float) -> float:
@@ -36,6 +40,26 @@ def _upper_sum(count: int, mean: float) -> float:
     return total
 
 
+def _usual_burst(rows: list[HistoryRow], days: int) -> int:
+    """The most charges the merchant made within any ``days`` days before: its own clustering."""
+    most, start = 0, 0
+    for end, row in enumerate(rows):
+        while (row.date - rows[start].date).days >= days:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+def typical_rate(context: DetectionContext) -> float:
+    """Charges a day at the person's typical merchant: the median over every merchant of its charges per day
+    since it first charged (most merchants are seen once or twice, and that is part of the typical)."""
+    if "typical_rate" not in context.cache:
+        rates = [len(rows) / max((context.today - rows[0].date).days, MIN_SPAN_DAYS)
+                 for rows in context.by_merchant.values()]
+        context.cache["typical_rate"] = float(np.median(rates)) if rates else 1 / MIN_SPAN_DAYS
+    return float(context.cache["typical_rate"])  # type: ignore[arg-type]
+
+
 class FrequencyDetector:
     name = "frequency"
 
@@ -43,7 +67,7 @@ class FrequencyDetector:
         if not is_spending(charge) or not charge.merchant_key:
             return None
         earlier = context.earlier_at_merchant(charge)
-        best: tuple[float, int, int] | None = None
+        best: tuple[float, int, int, float, Decimal] | None = None
         for days in WINDOWS:
             start = charge.date - dt.timedelta(days=days - 1)
             # Only a charge with others before it in the window is an extra one; the burst is counted whole.
@@ -51,16 +75,19 @@ class FrequencyDetector:
                 continue
             burst = context.at_merchant_between(charge, start, charge.date + dt.timedelta(days=days - 1))
             before = [row for row in earlier if row.date < start]
-            span = max((start - before[0].date).days if before else 0, MIN_SPAN_DAYS)
-            mean = (len(before) + 1) / span * days  # add-one: a merchant never seen still has some rate
+            span = (start - before[0].date).days if before else 0
+            # The merchant's own rhythm, with a month of the person's typical merchant's as a prior.
+            mean = (len(before) + typical_rate(context) * PRIOR_DAYS) / (span + PRIOR_DAYS) * days
+            if len(burst) <= _usual_burst(before, days):
+                continue  # charges that come in bunches (fees with each payment) have done this before
             tail = min(poisson_tail(len(burst), mean) * len(WINDOWS), 1.0)
             if best is None or tail < best[0]:
-                best = (tail, len(burst), days)
+                best = (tail, len(burst), days, len(before) * 30 / max(span, MIN_SPAN_DAYS),
+                        sum((abs(row.amount) for row in burst), start=Decimal(0)))
         if best is None:
             return None
-        tail, count, days = best
-        score = ramp(-math.log10(max(tail, 1e-300)), 2, 6)
-        usual = len(earlier) * 30 / max((charge.date - earlier[0].date).days, MIN_SPAN_DAYS)
+        tail, count, days, usual, total = best
+        score = material(ramp(-math.log10(max(tail, 1e-300)), 2, 6), total, context)
         period = "one day" if days == 1 else f"{days} days"
         return factor(self.name, score, f"{count} charges at {charge.merchant_name} within {period}; you usually "
                                         f"pay them about {usual:.1f} times a month")
