@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from mlcore.anomalies.base import DetectionContext, factor, ramp, spent
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
 
 MIN_HISTORY_MONTHS = 3
 MIN_MONTHS_USED = 3
-SPREADS = 2.5
+SPREADS = Decimal("2.5")
+MARGIN = Decimal("1.25")  # a quarter beyond the usual high is beyond the usual range
 
 
 class CategoryDetector:
@@ -31,13 +34,15 @@ class CategoryDetector:
         if category is None or category.months_used < MIN_MONTHS_USED:
             return None
         before = sum((spent(row) for row in earlier
-                      if (row.date.year, row.date.month) == (charge.date.year, charge.date.month)), start=spent(charge) * 0)
+                      if (row.date.year, row.date.month) == (charge.date.year, charge.date.month)), start=Decimal(0))
         after = before + spent(charge)
-        limit = max(category.usual_high, category.monthly_mean + category.monthly_spread * SPREADS)
+        limit = max(category.usual_high * MARGIN, category.monthly_mean + category.monthly_spread * SPREADS)
         # Only the charge that crosses the line, not every later one that month.
         if limit <= 0 or not before <= limit < after:
             return None
         score = 0.4 + 0.3 * ramp(float(after / limit), 1.2, 2.5)
+        usual = context.money(category.usual_high)
+        if category.usual_low != category.usual_high:
+            usual = f"{context.money(category.usual_low)} to {usual}"
         return factor(self.name, score, f"{category.name} has reached {context.money(after)} this month; it is "
-                                        f"usually {context.money(category.usual_low)} to "
-                                        f"{context.money(category.usual_high)}")
+                                        f"usually {usual}")

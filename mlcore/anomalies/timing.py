@@ -12,6 +12,16 @@ AHEAD_DAYS = 7  # a card's pending charge may carry a date a few days ahead
 OLDEST_YEAR = 2000
 DAY_TOLERANCE = 3
 SAME_PRICE = 0.25
+MIN_CYCLE_DAYS = 14  # weekly routines (a shop every Saturday) take extra turns too often to count
+
+
+def cycle_words(interval: float) -> str:
+    """"every month", "every two weeks", "every 45 days"."""
+    for low, high, words in ((13, 15, "every two weeks"), (27, 33, "every month"), (84, 98, "every quarter"),
+                             (355, 375, "every year")):
+        if low <= interval <= high:
+            return words
+    return f"every {interval:.0f} days"
 
 
 def _ordinal(day: int) -> str:
@@ -44,7 +54,7 @@ class TimingDetector:
     def _off_cycle(self, charge: HistoryRow, merchant: MerchantPattern, context: DetectionContext) -> Factor | None:
         interval = merchant.interval_days
         earlier = context.earlier_at_merchant(charge)
-        if not merchant.recurring or not interval or interval < 6 or len(earlier) < 2:
+        if not merchant.recurring or not interval or interval < MIN_CYCLE_DAYS or len(earlier) < 2:
             return None
         usual = float(merchant.amount_median)
         if abs(float(spent(charge)) - usual) > SAME_PRICE * usual:
@@ -54,7 +64,7 @@ class TimingDetector:
         if gap >= 0.5 * interval or abs((charge.date - earlier[-2].date).days - interval) <= 0.15 * interval:
             return None
         score = 0.6 + 0.25 * ramp(0.5 - gap / interval, 0, 0.35)
-        return factor(self.name, score, f"{charge.merchant_name} usually charges every {interval:.0f} days; this "
+        return factor(self.name, score, f"{charge.merchant_name} usually charges {cycle_words(interval)}; this "
                                         f"came {gap} days after the last one ({earlier[-1].date:%-d %b %Y})")
 
     def _odd_day(self, charge: HistoryRow, merchant: MerchantPattern, context: DetectionContext) -> Factor | None:
