@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from core.pages import preferred_currency
 from mlcore.models import AnomalyVerdict, SpendingPattern, Verdict
 from mlcore.results import CategoryPattern, IncomePattern, MerchantPattern, MonthTotal, SpendingPatterns
 from payments.detection import MIN_CHARGES, REGULAR_SHARE, RHYTHMS, merchant_key
@@ -363,7 +364,7 @@ def patterns_refresh(*, user: User, today: dt.date | None = None) -> SpendingPat
     today = today or timezone.localdate()
     accepted, disowned = verdict_memory(user=user)
     patterns = patterns_compute(history_rows(user=user, until=today + dt.timedelta(days=FUTURE_DAYS)),
-                                currency=user.preferred_currency, today=today + dt.timedelta(days=FUTURE_DAYS),
+                                currency=preferred_currency(user), today=today + dt.timedelta(days=FUTURE_DAYS),
                                 accepted=accepted, disowned=disowned)
     patterns_store(user=user, patterns=patterns)
     return patterns

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mlcore.patterns import HistoryRow
+from mlcore.patterns import HistoryRow, merchant_identity
+from transactions.models import Transaction
+from transactions.tests.factories import category
 
 TODAY = dt.date(2026, 11, 30)
 START = dt.date(2025, 12, 1)
@@ -65,8 +68,6 @@ CATEGORY_IDS = {"food_drink.groceries": 1, "food_drink.coffee_shops": 2, "entert
 
 
 def history(entries: list[Entry]) -> list[HistoryRow]:
-    from mlcore.patterns import merchant_identity
-
     rows = []
     for n, entry in enumerate(sorted(entries, key=lambda e: e.date), start=1):
         key, name = merchant_identity(entry.description, entry.merchant)
@@ -75,3 +76,11 @@ def history(entries: list[Entry]) -> list[HistoryRow]:
                                category_id=CATEGORY_IDS[entry.category], category_name=entry.category,
                                category_kind=entry.kind))
     return rows
+
+
+def save(account, entries: list[Entry]) -> list[Transaction]:
+    """The entries as the account's transactions (one insert)."""
+    return Transaction.objects.bulk_create([
+        Transaction(owner=account.owner, account=account, date=e.date, amount=e.amount, currency=e.currency,
+                    description=e.description, merchant=e.merchant, category=category(e.category),
+                    fingerprint=f"test:{uuid.uuid4().hex}") for e in entries])

@@ -7,12 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from mlcore import services
 from mlcore.anomalies import findings_for
 from mlcore.anomalies.combine import level_for, risk
+from mlcore.models import AnomalyVerdict
 from mlcore.patterns import HistoryRow, merchant_identity, patterns_compute
 from mlcore.results import Factor, RiskLevel
-from mlcore.tests.anomaly_history import CATEGORY_IDS, TODAY, history, year_of_entries
+from mlcore.tests.anomaly_history import CATEGORY_IDS, TODAY, Entry, history, save, year_of_entries
 
 
 def charge(rows: list[HistoryRow], day: dt.date, amount: str, description: str, merchant: str = "",
@@ -169,3 +172,68 @@ def test_factors_combine_into_a_level(scores, level):
 
 def test_weak_signs_alone_never_make_a_high():
     assert level_for(risk([Factor("timing", 0.45, "")] * 5)) != RiskLevel.HIGH
+
+
+# --- through the database, as the alerts worker calls it ----------------------------------------------------
+
+def saved(account, entries):
+    return save(account, entries)
+
+
+def ledger_entry(day: dt.date, amount: str, description: str, merchant: str, key: str = "shopping"):
+    return Entry(day, Decimal(amount), description, merchant, key)
+
+
+@pytest.mark.django_db
+def test_this_is_fine_stops_the_same_pattern_alerting_again(owner, account):
+    saved(account, year_of_entries())
+    big = saved(account, [ledger_entry(dt.date(2026, 11, 26), "-212.00", "REWE SAGT DANKE", "REWE",
+                                       "food_drink.groceries")])[0]
+    services.patterns_refresh(user=owner, today=TODAY)
+    [finding] = services.anomalies_detect(user=owner, transaction_ids=[big.pk], today=TODAY)
+    assert finding.level in (RiskLevel.MEDIUM, RiskLevel.HIGH) and finding.kind == "amount"
+
+    services.anomaly_verdict_record(user=owner, transaction=big, verdict="fine",
+                                    detectors=[f.detector for f in finding.factors])
+    again = saved(account, [ledger_entry(dt.date(2026, 11, 29), "-205.00", "REWE SAGT DANKE", "REWE",
+                                         "food_drink.groceries")])[0]
+    services.patterns_refresh(user=owner, today=TODAY)
+    findings = services.anomalies_detect(user=owner, transaction_ids=[again.pk], today=TODAY)
+    assert [f for f in findings if f.level != RiskLevel.LOW] == []
+    assert services.patterns_get(user=owner)[0].accepted["rewe"]["amount_high"] == "212.00"
+
+
+@pytest.mark.django_db
+def test_not_mine_raises_the_risk_of_similar_charges(owner, account):
+    saved(account, year_of_entries())
+    first, second = saved(account, [
+        ledger_entry(dt.date(2026, 11, 10), "-60.00", "CARD IKEA", "IKEA"),
+        ledger_entry(dt.date(2026, 11, 24), "-60.00", "CARD IKEA", "IKEA")])
+    services.patterns_refresh(user=owner, today=TODAY)
+    before = {f.transaction_id: f for f in services.anomalies_detect(user=owner, transaction_ids=[second.pk],
+                                                                      today=TODAY)}
+    services.anomaly_verdict_record(user=owner, transaction=first, verdict="not_mine", detectors=["amount"])
+
+    [after] = services.anomalies_detect(user=owner, transaction_ids=[second.pk], today=TODAY)
+    assert after.score > (before[second.pk].score if second.pk in before else 0)
+    assert after.level in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    assert factor_of(after, "not_mine").sentence == (
+        "At IKEA, where you said a charge of EUR 60.00 on 2026-11-10 was not yours")
+
+
+@pytest.mark.django_db
+def test_detection_and_verdicts_see_only_the_users_own_transactions(owner, account, other_user, other_account):
+    theirs = saved(other_account, [ledger_entry(TODAY, "-9000.00", "CARD JUWELIER", "Juwelier")])[0]
+    assert services.anomalies_detect(user=owner, transaction_ids=[theirs.pk], today=TODAY) == []
+    with pytest.raises(ValidationError):
+        services.anomaly_verdict_record(user=owner, transaction=theirs, verdict="fine", detectors=["amount"])
+    assert not AnomalyVerdict.objects.exists()
+
+
+@pytest.mark.django_db
+def test_detect_refreshes_missing_patterns_first(owner, account):
+    saved(account, year_of_entries())
+    big = saved(account, [ledger_entry(dt.date(2026, 11, 26), "-2400.00", "CARD GOLDSCHMIEDE", "Goldschmiede")])[0]
+    [finding] = services.anomalies_detect(user=owner, transaction_ids=[big.pk], today=TODAY)
+    assert finding.kind == "new_merchant"
+    assert services.patterns_get(user=owner) is not None
