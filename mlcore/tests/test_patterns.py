@@ -10,7 +10,7 @@ import pytest
 from mlcore import services
 from mlcore.patterns import history_rows, patterns_compute, patterns_from_json, patterns_to_json
 from mlcore.tests.anomaly_history import CATEGORY_IDS, TODAY, Entry, history, save, year_of_entries
-from transactions.models import TransactionSplit
+from transactions.models import Transaction, TransactionSplit
 from transactions.tests.factories import category
 
 
