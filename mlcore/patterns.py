@@ -266,6 +266,10 @@ def patterns_compute(rows: Sequence[HistoryRow], *, currency: str, today: dt.dat
                        key=lambda m: (-m.charges, m.key))
     totals = _monthly_totals(spending, months)
     charges = np.array([abs(float(row.amount)) for row in spending]) if spending else np.zeros(1)
+    # "Large for this person" leaves their bills out: a new shop is measured against the other shops, not rent.
+    bills = {merchant.key for merchant in merchants if merchant.recurring}
+    one_off = [abs(float(row.amount)) for row in spending if row.merchant_key not in bills]
+    high = np.percentile(one_off, 95) if one_off else np.percentile(charges, 95)
     return SpendingPatterns(
         currency=currency, history_start=start, history_end=end, months=round((end - start).days / 30.44, 2),
         transactions=len(rows), monthly_spending_mean=_money(totals.mean()),
@@ -273,7 +277,7 @@ def patterns_compute(rows: Sequence[HistoryRow], *, currency: str, today: dt.dat
         merchants=tuple(merchants), income=_income_pattern(income, months),
         seasonality=_seasonality(spending, months), currencies=dict(Counter(row.currency for row in spending)),
         accepted=dict(accepted or {}), charge_median=_money(np.median(charges)),
-        charge_high=_money(np.percentile(charges, 95)), disowned=dict(disowned or {}))
+        charge_high=_money(high), disowned=dict(disowned or {}))
 
 
 FORMAT_VERSION = 1

@@ -92,7 +92,7 @@ class SpendingPatterns:
     # What the person told us ("This is fine"): {merchant key: {"amount_high": "212.00", "detectors": [...]}}
     accepted: dict[str, dict[str, Any]]
     charge_median: Decimal = Decimal("0")  # a single charge, all merchants together
-    charge_high: Decimal = Decimal("0")  # the 95th percentile of a single charge: "large for this person"
+    charge_high: Decimal = Decimal("0")  # the 95th percentile of a charge outside regular bills: "large"
     # What the person disowned ("Not mine"): {merchant key: {"name": ..., "date": "2026-11-03", "amount": ...}}
     disowned: dict[str, dict[str, Any]] = field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from mlcore.results import Factor
 
 WINDOW_DAYS = 3
 SETTLEMENT_SHARE = Decimal("0.15")  # a settlement within 15% of its pre-authorisation (a tip, the fuel actually taken)
+HABIT_PAIRS = 2  # twice before: two lines of a plan, two tickets; not a slip
 HABIT_EXPECTED = 0.3  # same-amount charges this likely by chance in the window are a habit, not a duplicate
 PARTS = re.compile(r"\b(?:\d{1,2}\s*(?:/|of)\s*\d{1,2}|instal+ments?|rate|split|part)\b", re.IGNORECASE)
 
@@ -47,7 +48,7 @@ class DuplicateDetector:
         close = [row for row in earlier if row.date >= start]
         if not close:
             return None
-        if _earlier_pairs(earlier) >= 1 or _expected_by_chance(charge, earlier) >= HABIT_EXPECTED:
+        if _earlier_pairs(earlier) >= HABIT_PAIRS or _expected_by_chance(charge, earlier) >= HABIT_EXPECTED:
             return None
         twin = next((row for row in reversed(close) if _same(row, charge)), None)
         when = "on the same day" if twin and twin.date == charge.date else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -15,6 +16,8 @@ from mlcore.results import Factor
 WINDOWS = (1, 3, 7)  # days; the smallest tail of the three counts, corrected for looking three times
 MIN_SPAN_DAYS = 30
 PRIOR_DAYS = 30
+RECORD_CHARGES = 10
+RECORD_DAYS = 90
 
 
 def poisson_tail(count: int, mean: float) -> float:
@@ -60,6 +63,37 @@ def typical_rate(context: DetectionContext) -> float:
     return float(context.cache["typical_rate"])  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Burst:
+    score: float
+    count: int
+    days: int
+    usual_per_month: float
+    total: Decimal
+
+
+def _burst(charge: HistoryRow, earlier: list[HistoryRow], days: int, context: DetectionContext) -> Burst | None:
+    start = charge.date - dt.timedelta(days=days - 1)
+    # Only a charge with others before it in the window is an extra one; the burst is counted whole.
+    if not earlier or earlier[-1].date < start:
+        return None
+    burst = context.at_merchant_between(charge, start, charge.date + dt.timedelta(days=days - 1))
+    before = [row for row in earlier if row.date < start]
+    record = _usual_burst(before, days)
+    if len(burst) <= record:
+        return None  # charges that come in bunches (fees with each payment) have done this before
+    span = (start - before[0].date).days if before else 0
+    # The merchant's own rhythm, with a month of the person's typical merchant's as a prior.
+    mean = (len(before) + typical_rate(context) * PRIOR_DAYS) / (span + PRIOR_DAYS) * days
+    tail = min(poisson_tail(len(burst), mean) * len(WINDOWS), 1.0)
+    score = ramp(-math.log10(max(tail, 1e-300)), 2, 6)
+    if days == 1 and len(before) >= RECORD_CHARGES and span >= RECORD_DAYS and len(burst) >= record + 2:
+        # A daily habit is steadier than chance: two past its record of months says more than the rate.
+        score = max(score, min(0.6 + 0.1 * (len(burst) - record - 2), 0.85))
+    return Burst(score=score, count=len(burst), days=days, usual_per_month=len(before) * 30 / max(span, MIN_SPAN_DAYS),
+                 total=sum((abs(row.amount) for row in burst), start=Decimal(0)))
+
+
 class FrequencyDetector:
     name = "frequency"
 
@@ -67,27 +101,11 @@ class FrequencyDetector:
         if not is_spending(charge) or not charge.merchant_key:
             return None
         earlier = context.earlier_at_merchant(charge)
-        best: tuple[float, int, int, float, Decimal] | None = None
-        for days in WINDOWS:
-            start = charge.date - dt.timedelta(days=days - 1)
-            # Only a charge with others before it in the window is an extra one; the burst is counted whole.
-            if not earlier or earlier[-1].date < start:
-                continue
-            burst = context.at_merchant_between(charge, start, charge.date + dt.timedelta(days=days - 1))
-            before = [row for row in earlier if row.date < start]
-            span = (start - before[0].date).days if before else 0
-            # The merchant's own rhythm, with a month of the person's typical merchant's as a prior.
-            mean = (len(before) + typical_rate(context) * PRIOR_DAYS) / (span + PRIOR_DAYS) * days
-            if len(burst) <= _usual_burst(before, days):
-                continue  # charges that come in bunches (fees with each payment) have done this before
-            tail = min(poisson_tail(len(burst), mean) * len(WINDOWS), 1.0)
-            if best is None or tail < best[0]:
-                best = (tail, len(burst), days, len(before) * 30 / max(span, MIN_SPAN_DAYS),
-                        sum((abs(row.amount) for row in burst), start=Decimal(0)))
-        if best is None:
+        bursts = [found for days in WINDOWS if (found := _burst(charge, earlier, days, context)) is not None]
+        if not bursts:
             return None
-        tail, count, days, usual, total = best
-        score = material(ramp(-math.log10(max(tail, 1e-300)), 2, 6), total, context)
-        period = "one day" if days == 1 else f"{days} days"
-        return factor(self.name, score, f"{count} charges at {charge.merchant_name} within {period}; you usually "
-                                        f"pay them about {usual:.1f} times a month")
+        best = max(bursts, key=lambda burst: burst.score)
+        period = "one day" if best.days == 1 else f"{best.days} days"
+        return factor(self.name, material(best.score, best.total, context),
+                      f"{best.count} charges at {charge.merchant_name} within {period}; you usually pay them about "
+                      f"{best.usual_per_month:.1f} times a month")

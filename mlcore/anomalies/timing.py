@@ -12,6 +12,8 @@ AHEAD_DAYS = 7  # a card's pending charge may carry a date a few days ahead
 OLDEST_YEAR = 2000
 DAY_TOLERANCE = 3
 SAME_PRICE = 0.25
+CYCLE_SLACK = 0.2
+CYCLE_SLACK_DAYS = 4
 MIN_CYCLE_DAYS = 14  # weekly routines (a shop every Saturday) take extra turns too often to count
 
 
@@ -60,10 +62,11 @@ class TimingDetector:
         if abs(float(spent(charge)) - usual) > SAME_PRICE * usual:
             return None
         gap = (charge.date - earlier[-1].date).days
+        slack = max(CYCLE_SLACK * interval, CYCLE_SLACK_DAYS)  # weekends and holidays move a bill a few days
         # The charge after an odd one is back on the cycle counted from the one before.
-        if gap >= 0.5 * interval or abs((charge.date - earlier[-2].date).days - interval) <= 0.15 * interval:
+        if gap >= interval - slack or abs((charge.date - earlier[-2].date).days - interval) <= slack:
             return None
-        score = 0.6 + 0.25 * ramp(0.5 - gap / interval, 0, 0.35)
+        score = 0.6 + 0.25 * ramp(1 - gap / interval, 0.3, 0.6)
         return factor(self.name, score, f"{charge.merchant_name} usually charges {cycle_words(interval)}; this "
                                         f"came {gap} days after the last one ({earlier[-1].date:%-d %b %Y})")
 

@@ -12,8 +12,8 @@ With --label-col, rows whose label is 1 are the true anomalies. Without it, labe
 - duplicate: a copy of a real charge, same merchant and amount, 0-2 days later;
 - amount: a charge 3-10x a merchant's usual (the median of its earlier charges, at least 3 of them);
 - burst: 2-4 extra charges at a merchant (each one labelled) on the day of a real charge and the next;
-- new_merchant: a merchant never seen, charging 1.5-5x the person's largest usual charge (the 95th
-  percentile of their charges before that day);
+- new_merchant: a merchant never seen, charging 2-6x the most the person usually pays at once (the 95th
+  percentile of their charges before that day): large means at least twice that;
 - off_cycle: a recurring charge (a regular cycle of 20 days or more in the learning period) copied to
   30-60% of the way through its cycle.
 Counted per row: a row is flagged when it gets a Medium or High finding; rows of the first 40% (the learning
@@ -159,9 +159,9 @@ class Injector:
         word = "".join(self.rng.choice("BCDFGKLMNPRSTVZ") + self.rng.choice("AEIOU") for _ in range(3))
         text = f"CARD PURCHASE {word} STORE"
         key, name = merchant_identity(text)
-        # Large for this person at that date: 1.5-5x their 95th-percentile charge so far.
+        # Large for this person at that date: 2-6x their 95th-percentile charge so far.
         large = float(np.percentile([float(-r.amount) for r in self.spending if r.date < day], 95))
-        amount = large * math.exp(self.rng.uniform(math.log(1.5), math.log(5)))
+        amount = large * math.exp(self.rng.uniform(math.log(2), math.log(6)))
         return [self._copy(row, date=day, amount=-Decimal(str(round(amount, 2))), kind="new_merchant",
                            description=text, merchant_key=key, merchant_name=name, category_id=None,
                            category_name="")]
