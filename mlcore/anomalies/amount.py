@@ -38,7 +38,7 @@ def typical_spread(context: DetectionContext) -> float:
         spreads = [log_spread(np.array([float(spent(row)) for row in rows]))
                    for rows in context.by_merchant.values() if len(rows) >= MIN_USUAL]
         context.cache["log_spread"] = max(float(np.median(spreads)), MIN_LOG_SPREAD) if spreads else DEFAULT_SPREAD
-    return float(context.cache["log_spread"])  # type: ignore[arg-type]
+    return float(context.cache["log_spread"])
 
 
 def merchant_z(value: float, amounts: np.ndarray, context: DetectionContext) -> float:

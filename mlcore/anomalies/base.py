@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor, SpendingPatterns
@@ -41,7 +41,7 @@ class DetectionContext:
     by_merchant: dict[str, list[HistoryRow]] = field(default_factory=dict)
     by_category: dict[int, list[HistoryRow]] = field(default_factory=dict)
     related: dict[int, list[int]] = field(default_factory=dict)  # a charge's other half (a duplicate pair)
-    cache: dict[str, object] = field(default_factory=dict)  # what a detector computes once per run
+    cache: dict[str, Any] = field(default_factory=dict)  # what a detector computes once per run
     _keys: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

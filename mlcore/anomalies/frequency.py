@@ -60,7 +60,7 @@ def typical_rate(context: DetectionContext) -> float:
         rates = [len(rows) / max((context.today - rows[0].date).days, MIN_SPAN_DAYS)
                  for rows in context.by_merchant.values()]
         context.cache["typical_rate"] = float(np.median(rates)) if rates else 1 / MIN_SPAN_DAYS
-    return float(context.cache["typical_rate"])  # type: ignore[arg-type]
+    return float(context.cache["typical_rate"])
 
 
 @dataclass(frozen=True)
