@@ -12,6 +12,7 @@ from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
 
 WINDOW_DAYS = 3
+RECENT = 250  # charges
 SETTLEMENT_SHARE = Decimal("0.15")  # a settlement within 15% of its pre-authorisation (a tip, the fuel actually taken)
 HABIT_PAIRS = 2  # twice before: two lines of a plan, two tickets; not a slip
 HABIT_EXPECTED = 0.3  # same-amount charges this likely by chance in the window are a habit, not a duplicate
@@ -22,13 +23,13 @@ def _same(a: HistoryRow, b: HistoryRow) -> bool:
     return spent(a) == spent(b)
 
 
-def _expected_by_chance(charge: HistoryRow, earlier: list[HistoryRow]) -> float:
-    """How many charges of this very amount the merchant's usual rhythm puts in a window this size."""
+def _expected_by_chance(charge: HistoryRow, earlier: list[HistoryRow], share: Decimal = Decimal(0)) -> float:
+    """How many charges within ``share`` of this amount the merchant's usual rhythm puts in a window this size."""
     if not earlier:
         return 0.0
     span = max((charge.date - earlier[0].date).days, 30)
-    same_amount = sum(1 for row in earlier if _same(row, charge)) / len(earlier)
-    return len(earlier) / span * WINDOW_DAYS * same_amount
+    near = sum(1 for row in earlier if abs(spent(row) - spent(charge)) <= spent(charge) * share) / len(earlier)
+    return len(earlier) / span * WINDOW_DAYS * near
 
 
 def _earlier_pairs(earlier: list[HistoryRow]) -> int:
@@ -43,7 +44,7 @@ class DuplicateDetector:
     def score(self, charge: HistoryRow, context: DetectionContext) -> Factor | None:
         if not is_spending(charge) or not charge.merchant_key or PARTS.search(charge.description):
             return None
-        earlier = context.earlier_at_merchant(charge)
+        earlier = context.earlier_at_merchant(charge)[-RECENT:]  # the recent habits (and a bounded cost)
         start = charge.date - dt.timedelta(days=WINDOW_DAYS)
         close = [row for row in earlier if row.date >= start]
         if not close:
@@ -60,7 +61,7 @@ class DuplicateDetector:
                           f"{context.money(spent(charge))} at {charge.merchant_name} twice, {when}")
         near = next((row for row in reversed(close)
                      if abs(spent(row) - spent(charge)) <= spent(row) * SETTLEMENT_SHARE), None)
-        if near is None:
+        if near is None or _expected_by_chance(charge, earlier, SETTLEMENT_SHARE) >= HABIT_EXPECTED:
             return None
         context.related.setdefault(charge.id, []).append(near.id)
         return factor(self.name, 0.45, f"{context.money(spent(charge))} at {charge.merchant_name} soon after "

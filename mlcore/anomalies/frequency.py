@@ -13,6 +13,7 @@ from mlcore.anomalies.base import DetectionContext, factor, material, ramp
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
 
+RECENT = 250  # charges
 WINDOWS = (1, 3, 7)  # days; the smallest tail of the three counts, corrected for looking three times
 MIN_SPAN_DAYS = 30
 PRIOR_DAYS = 30
@@ -73,11 +74,13 @@ class Burst:
 
 
 def _burst(charge: HistoryRow, earlier: list[HistoryRow], days: int, context: DetectionContext) -> Burst | None:
-    start = charge.date - dt.timedelta(days=days - 1)
-    # Only a charge with others before it in the window is an extra one; the burst is counted whole.
-    if not earlier or earlier[-1].date < start:
+    # Only a charge with others before it in the window is an extra one.
+    if not earlier or earlier[-1].date < charge.date - dt.timedelta(days=days - 1):
         return None
-    burst = context.at_merchant_between(charge, start, charge.date + dt.timedelta(days=days - 1))
+    # The fullest ``days``-day window holding the charge, so every charge of a burst sees the burst whole.
+    burst, start = max(((context.at_merchant_between(charge, first, first + dt.timedelta(days=days - 1)), first)
+                        for first in (charge.date - dt.timedelta(days=back) for back in range(days))),
+                       key=lambda found: len(found[0]))
     before = [row for row in earlier if row.date < start]
     record = _usual_burst(before, days)
     if len(burst) <= record:
@@ -100,7 +103,7 @@ class FrequencyDetector:
     def score(self, charge: HistoryRow, context: DetectionContext) -> Factor | None:
         if not is_spending(charge) or not charge.merchant_key:
             return None
-        earlier = context.earlier_at_merchant(charge)
+        earlier = context.earlier_at_merchant(charge)[-RECENT:]  # the recent rhythm (and a bounded cost)
         bursts = [found for days in WINDOWS if (found := _burst(charge, earlier, days, context)) is not None]
         if not bursts:
             return None
