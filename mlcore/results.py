@@ -114,7 +114,8 @@ class RiskLevel:
 
 @dataclass(frozen=True, slots=True)
 class Factor:
-    detector: str  # "amount", "frequency", "category", "timing", "duplicate", "new_merchant", "currency", "price_rise"
+    # "amount", "frequency", "category", "timing", "duplicate", "new_merchant", "currency", "price_rise", "not_mine"
+    detector: str
     score: float  # 0..1
     sentence: str  # "EUR 212.00 at REWE, 6.1× your usual EUR 35.00"
 
