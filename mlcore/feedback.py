@@ -1,4 +1,5 @@
-"""Accepting or correcting a category: the person's decision is applied (and locked) and recorded for the learner."""
+"""What a person tells the learners: accepting or correcting a category (applied, locked and recorded for the
+learner), and their verdict on a flagged charge (recorded for the anomaly detectors)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.db import transaction as db_transaction
 
 from accounts.models import User
 from mlcore import selectors
-from mlcore.models import FeedbackEvent, FeedbackKind
+from mlcore.models import AnomalyVerdict, FeedbackEvent, FeedbackKind, Verdict
+from mlcore.patterns import merchant_identity
 from mlcore.tasks import user_model_retrain_soon
 from transactions import services as ledger
 from transactions.models import Category, CategorySource, Transaction
@@ -64,4 +66,16 @@ def _decide(*, user: User, txn: Transaction, category: Category, suggestion: Cat
 
 
 def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str, detectors: Iterable[str]) -> None:
-    raise NotImplementedError  # engine helper
+    """Record what the person said of a flagged charge; the detectors read it at their next run (and the
+    patterns fold it in at their next refresh). Keeps its own copy of the charge."""
+    if transaction.owner_id != user.pk:
+        raise ValidationError("Unknown transaction.")
+    if verdict not in Verdict.values:
+        raise ValidationError(f"Unknown verdict {verdict!r}.")
+    amount = transaction.amount_converted if transaction.amount_converted is not None else transaction.amount
+    key, _name = merchant_identity(transaction.description, transaction.merchant)
+    AnomalyVerdict.objects.create(
+        user=user, transaction=transaction, verdict=verdict, detectors=sorted(set(detectors)), merchant_key=key,
+        category_id=transaction.category_id, amount=abs(amount),
+        currency=transaction.converted_currency if transaction.amount_converted is not None else transaction.currency,
+        date=transaction.date)

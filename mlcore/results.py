@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -91,6 +91,10 @@ class SpendingPatterns:
     currencies: dict[str, int]  # charges per original currency
     # What the person told us ("This is fine"): {merchant key: {"amount_high": "212.00", "detectors": [...]}}
     accepted: dict[str, dict[str, Any]]
+    charge_median: Decimal = Decimal("0")  # a single charge, all merchants together
+    charge_high: Decimal = Decimal("0")  # the 95th percentile of a charge outside regular bills: "large"
+    # What the person disowned ("Not mine"): {merchant key: {"name": ..., "date": "2026-11-03", "amount": ...}}
+    disowned: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def merchant(self, key: str) -> MerchantPattern | None:
         return next((merchant for merchant in self.merchants if merchant.key == key), None)
@@ -110,7 +114,8 @@ class RiskLevel:
 
 @dataclass(frozen=True, slots=True)
 class Factor:
-    detector: str  # "amount", "frequency", "category", "timing", "duplicate", "new_merchant", "currency", "price_rise"
+    # "amount", "frequency", "category", "timing", "duplicate", "new_merchant", "currency", "price_rise", "not_mine"
+    detector: str
     score: float  # 0..1
     sentence: str  # "EUR 212.00 at REWE, 6.1× your usual EUR 35.00"
 

@@ -1,5 +1,5 @@
 """Subscription suggestions: keep them in step with what detection finds, let the user confirm or dismiss them,
-and notice when a known subscription's price goes up.
+and move a known subscription's bill to its new price when it goes up (the alert is mlcore's price_rise).
 
 Reads (``subscription_suggestion_list``, ``subscription_suggestion_get``) take ``user=`` and see only that
 user's suggestions. Writes are atomic; a decided suggestion (confirmed or dismissed) is never brought back by
@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import NotificationKind, Severity
+from notifications.models import NotificationKind
 from notifications.services import notification_create
 from payments.detection import DetectedSubscription, merchant_key, subscriptions_detect
 from payments.models import Frequency, RecurringPayment, RecurringSource, SubscriptionSuggestion, SuggestionStatus
@@ -108,21 +108,15 @@ def _notify_found(*, user: User, suggestion: SubscriptionSuggestion) -> None:
     )
 
 
-def _price_rise(*, user: User, payment: RecurringPayment, found: DetectedSubscription, today: dt.date) -> bool:
-    """Notify once and raise the bill's expected amount when the latest charge is above it; True if it was."""
+def _price_rise(*, payment: RecurringPayment, found: DetectedSubscription, today: dt.date) -> bool:
+    """The bill expects the new price when the latest charge is above it; True if it was.
+
+    Telling the person is the anomaly detectors' job (mlcore's price_rise detector scores the charge with the
+    rest), so a price rise is one alert among the others rather than a notification of its own.
+    """
     old, new = payment.amount, found.amount
     if new - old < CENT or new <= old * (1 + PRICE_RISE_SHARE):
         return False
-    yearly = ((new - old) * payments_per_year(payment)).quantize(CENT)
-    notification_create(
-        user=user, kind=NotificationKind.PRICE_RISE, severity=Severity.WARNING,
-        title=f"{payment.name} went up from {old} to {new} {payment.currency}",
-        body=(f"Your latest {payment.name} charge on {found.last_date:%-d %b %Y} was {new} {payment.currency}, "
-              f"up from {old}: {yearly} {payment.currency} more a year. The bill now expects the new price."),
-        link="/bills/", dedupe_key=f"price_rise:{payment.pk}:{new}",
-        context={"merchant": payment.name, "old_amount": str(old), "new_amount": str(new),
-                 "currency": payment.currency, "date": found.last_date.isoformat(), "yearly_difference": str(yearly)},
-    )
     recurring_payment_update(payment=payment, data={"amount": new}, today=today)
     return True
 
@@ -134,7 +128,7 @@ def subscription_suggestions_refresh(*, user: User, today: dt.date) -> dict[str,
     New series become pending suggestions (with a "subscription found" notification); pending ones take the
     latest amount, dates and count; dismissed and confirmed ones are left alone. A series the user already
     has a bill for is not suggested; if its latest charge is above a fixed-amount bill's expected amount,
-    the user is told once and the bill expects the new price.
+    the bill expects the new price (the anomaly alerts tell the person).
     """
     counts = {"found": 0, "created": 0, "updated": 0, "known": 0, "price_rises": 0}
     detected = subscriptions_detect(user=user, today=today)
@@ -149,7 +143,7 @@ def subscription_suggestions_refresh(*, user: User, today: dt.date) -> dict[str,
             counts["known"] += 1
             for payment in known:
                 if payment.is_active and payment.amount_max is None and _price_rise(
-                        user=user, payment=payment, found=found, today=today):
+                        payment=payment, found=found, today=today):
                     counts["price_rises"] += 1
             continue
         suggestion = existing.get((found.merchant_key, found.currency))

@@ -184,4 +184,4 @@ class SuggestionRefreshedSerializer(serializers.Serializer):
     created = serializers.IntegerField(help_text="New suggestions.")
     updated = serializers.IntegerField(help_text="Pending suggestions brought up to date.")
     known = serializers.IntegerField(help_text="Series that are already one of your bills.")
-    price_rises = serializers.IntegerField(help_text="Bills whose price went up (you were told).")
+    price_rises = serializers.IntegerField(help_text="Bills whose price went up (they now expect the new price).")

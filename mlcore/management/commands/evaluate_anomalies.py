@@ -1,0 +1,285 @@
+"""Replay a transaction history in date order through the anomaly pipeline and measure it.
+
+    python manage.py evaluate_anomalies --csv FILE --date-col date --amount-col amount --text-col description
+        [--label-col is_anomaly] [--category-col category] [--currency EUR] [--seed 14] [--json]
+
+The rows are replayed a week at a time, as the worker does after an import: the patterns are computed from
+everything up to the end of the week (patterns_compute), then the week's rows are scored (findings_for).
+Nothing touches the database.
+
+With --label-col, rows whose label is 1 are the true anomalies. Without it, labelled anomalies are injected
+(seeded) into the scored period, --rate events a month (3 by default, a realistic handful):
+- duplicate: a copy of a real charge, same merchant and amount, 0-2 days later;
+- amount: a charge 3-10x a merchant's usual (the median of its earlier charges, at least 3 of them);
+- burst: 2-4 extra charges at a merchant (each one labelled) on the day of a real charge and the next;
+- new_merchant: a merchant never seen, charging 2-6x the most the person usually pays at once (the 95th
+  percentile of their charges before that day): large means at least twice that;
+- off_cycle: a recurring charge (a regular cycle of 20 days or more in the learning period) copied to
+  30-60% of the way through its cycle.
+Counted per row: a row is flagged when it gets a Medium or High finding; rows of the first 40% (the learning
+period) are not scored. Per type, recall is the share of that type's rows flagged and precision counts the
+false alarms whose strongest factor is the detector that type calls for.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError
+
+from mlcore.anomalies import findings_for
+from mlcore.patterns import HistoryRow, is_spending, merchant_identity, patterns_compute
+from mlcore.results import RiskLevel
+
+LEARNING_SHARE = 0.4
+BATCH_DAYS = 7
+FLAGGED = (RiskLevel.MEDIUM, RiskLevel.HIGH)
+TYPE_DETECTOR = {"duplicate": "duplicate", "amount": "amount", "burst": "frequency",
+                 "new_merchant": "new_merchant", "off_cycle": "timing"}
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    row: HistoryRow
+    anomaly: str  # "" for a normal row, else the type ("labelled" for a file's own labels)
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
+        except ValueError:
+            continue
+    return None
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """"-90.00", "38 624.93", "1.234,56", "(12.50)"."""
+    cleaned = re.sub(r"[\s\u00a0'’]", "", text or "")
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    cleaned = cleaned.strip("()")
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".") if cleaned.rfind(",") > cleaned.rfind(".") \
+            else cleaned.replace(",", "")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def read_rows(path: Path, *, options: dict[str, Any]) -> list[Labelled]:
+    categories: dict[str, int] = {}
+    rows = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        for column in ("date_col", "amount_col", "text_col", "label_col", "category_col"):
+            if options[column] and options[column] not in (reader.fieldnames or []):
+                raise CommandError(f"No column {options[column]!r} in {path}; it has {reader.fieldnames}.")
+        for record in reader:
+            day, amount = parse_date(record[options["date_col"]]), parse_amount(record[options["amount_col"]])
+            if day is None or amount is None:
+                continue
+            text = record[options["text_col"]] or ""
+            key, name = merchant_identity(text)
+            category = (record[options["category_col"]] or "").strip() if options["category_col"] else ""
+            category_id = categories.setdefault(category, len(categories) + 1) if category else None
+            label = (record[options["label_col"]] or "").strip() if options["label_col"] else ""
+            rows.append(Labelled(HistoryRow(
+                id=len(rows) + 1, date=day, amount=amount, currency=options["currency"], description=text,
+                merchant_key=key, merchant_name=name, category_id=category_id, category_name=category,
+                category_kind=""), "labelled" if label in ("1", "true", "True", "yes") else ""))
+    return sorted(rows, key=lambda item: (item.row.date, item.row.id))
+
+
+class Injector:
+    """Seeded labelled anomalies in the scored period, copied from (or scaled against) the person's own rows."""
+
+    def __init__(self, rows: list[Labelled], *, cutoff: dt.date, seed: int, currency: str) -> None:
+        self.rng = random.Random(seed)
+        self.rows, self.cutoff, self.currency = rows, cutoff, currency
+        self.spending = [item.row for item in rows if is_spending(item.row) and item.row.merchant_key]
+        self.scored = [row for row in self.spending if row.date >= cutoff]
+        self.next_id = max((item.row.id for item in rows), default=0) + 1
+        patterns = patterns_compute([item.row for item in rows if item.row.date < cutoff], currency=currency,
+                                    today=cutoff)
+        self.recurring = {m.key: m for m in patterns.merchants if m.recurring and (m.interval_days or 0) >= 20}
+
+    def _copy(self, row: HistoryRow, *, date: dt.date, amount: Decimal, kind: str, **changes: Any) -> Labelled:
+        self.next_id += 1
+        return Labelled(replace(row, id=self.next_id, date=date, amount=amount.quantize(Decimal("0.01")),
+                                **changes), kind)
+
+    def _earlier(self, row: HistoryRow) -> list[HistoryRow]:
+        return [other for other in self.spending if other.merchant_key == row.merchant_key and other.date < row.date]
+
+    def duplicate(self) -> list[Labelled]:
+        row = self.rng.choice(self.scored)
+        return [self._copy(row, date=row.date + dt.timedelta(days=self.rng.randint(0, 2)), amount=row.amount,
+                           kind="duplicate")]
+
+    def amount(self) -> list[Labelled]:
+        candidates = [row for row in self.scored if len(self._earlier(row)) >= 3]
+        if not candidates:
+            return []
+        row = self.rng.choice(candidates)
+        usual = Decimal(str(np.median([float(other.amount) for other in self._earlier(row)])))
+        factor = Decimal(str(round(self.rng.uniform(3, 10), 2)))
+        return [self._copy(row, date=row.date + dt.timedelta(days=self.rng.randint(1, 5)),
+                           amount=usual * factor, kind="amount")]
+
+    def burst(self) -> list[Labelled]:
+        row = self.rng.choice(self.scored)
+        return [self._copy(row, date=row.date + dt.timedelta(days=self.rng.randint(0, 1)), kind="burst",
+                           amount=row.amount * Decimal(str(round(self.rng.uniform(0.7, 1.3), 2))))
+                for _ in range(self.rng.randint(2, 4))]
+
+    def new_merchant(self) -> list[Labelled]:
+        row = self.rng.choice(self.scored)
+        day = self.cutoff + dt.timedelta(days=self.rng.randint(0, (self.scored[-1].date - self.cutoff).days))
+        word = "".join(self.rng.choice("BCDFGKLMNPRSTVZ") + self.rng.choice("AEIOU") for _ in range(3))
+        text = f"CARD PURCHASE {word} STORE"
+        key, name = merchant_identity(text)
+        # Large for this person at that date: 2-6x their 95th-percentile charge so far.
+        large = float(np.percentile([float(-r.amount) for r in self.spending if r.date < day], 95))
+        amount = large * math.exp(self.rng.uniform(math.log(2), math.log(6)))
+        return [self._copy(row, date=day, amount=-Decimal(str(round(amount, 2))), kind="new_merchant",
+                           description=text, merchant_key=key, merchant_name=name, category_id=None,
+                           category_name="")]
+
+    def off_cycle(self) -> list[Labelled]:
+        candidates = [row for row in self.scored if row.merchant_key in self.recurring]
+        if not candidates:
+            return []
+        row = self.rng.choice(candidates)
+        interval = self.recurring[row.merchant_key].interval_days or 30
+        return [self._copy(row, date=row.date + dt.timedelta(days=round(interval * self.rng.uniform(0.3, 0.6))),
+                           amount=row.amount, kind="off_cycle")]
+
+    def inject(self, events: int) -> list[Labelled]:
+        if not self.scored:
+            return []
+        kinds = [self.duplicate, self.amount, self.burst, self.new_merchant, self.off_cycle]
+        self.rng.shuffle(kinds)  # every type in turn, from a seeded start
+        added: list[Labelled] = []
+        for n in range(events):
+            added += kinds[n % len(kinds)]()
+        return [item for item in added if item.row.date <= self.scored[-1].date]
+
+
+def replay(rows: list[Labelled], *, cutoff: dt.date, currency: str) -> dict[int, Any]:
+    """{row id: its Finding} for the scored rows, a week at a time as after each import."""
+    history = [item.row for item in rows]
+    found: dict[int, Any] = {}
+    start = cutoff
+    end_of_history = history[-1].date
+    while start <= end_of_history:
+        end = start + dt.timedelta(days=BATCH_DAYS - 1)
+        known = [row for row in history if row.date <= end]
+        patterns = patterns_compute(known, currency=currency, today=end)
+        batch = [row for row in known if row.date >= start]
+        for finding in findings_for(batch, patterns=patterns, history=known, today=end):
+            found[finding.transaction_id] = finding
+        start = end + dt.timedelta(days=1)
+    return found
+
+
+def _ratios(caught: int, labelled: int, flagged: int) -> dict[str, Any]:
+    precision = caught / flagged if flagged else 0.0
+    recall = caught / labelled if labelled else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "flagged": flagged, "labelled": labelled, "caught": caught}
+
+
+def measure(rows: list[Labelled], found: dict[int, Any], *, cutoff: dt.date) -> dict[str, Any]:
+    scored = [item for item in rows if item.row.date >= cutoff]
+    flagged = {item.row.id for item in scored
+               if item.row.id in found and found[item.row.id].level in FLAGGED}
+    false_alarms = [found[item.row.id] for item in scored if not item.anomaly and item.row.id in flagged]
+    labelled = [item for item in scored if item.anomaly]
+    caught = [item for item in labelled if item.row.id in flagged]
+    alarm_kinds = Counter(finding.kind for finding in false_alarms)
+    per_type = {}
+    for kind in sorted({item.anomaly for item in labelled}):
+        kind_caught = sum(1 for item in caught if item.anomaly == kind)
+        kind_labelled = sum(1 for item in labelled if item.anomaly == kind)
+        kind_alarms = alarm_kinds.get(TYPE_DETECTOR.get(kind, ""), 0) if kind in TYPE_DETECTOR else len(false_alarms)
+        per_type[kind] = _ratios(kind_caught, kind_labelled, kind_caught + kind_alarms)
+    months = max((rows[-1].row.date - cutoff).days / 30.44, 1 / 30.44) if rows else 1.0
+    levels = Counter(found[item.row.id].level for item in scored if item.row.id in found)
+    return {
+        "overall": _ratios(len(caught), len(labelled), len(flagged)), "per_type": per_type,
+        "false_alarms_per_month": round(len(false_alarms) / months, 2), "false_alarms": len(false_alarms),
+        "false_alarm_detectors": dict(alarm_kinds), "rows_scored": len(scored), "months_scored": round(months, 2),
+        "findings_by_level": {level: levels.get(level, 0) for level in (RiskLevel.HIGH, RiskLevel.MEDIUM,
+                                                                          RiskLevel.LOW)},
+        "false_alarm_examples": [f"{f.level}: " + "; ".join(x.sentence for x in f.factors) for f in false_alarms[:10]],
+        "missed_examples": [f"{item.anomaly}: {item.row.description} {item.row.amount} on {item.row.date}"
+                            for item in labelled if item.row.id not in flagged][:10],
+    }
+
+
+class Command(BaseCommand):
+    help = "Replay a CSV history through the anomaly detectors and print precision, recall and false alarms."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--csv", required=True)
+        parser.add_argument("--date-col", required=True)
+        parser.add_argument("--amount-col", required=True, help="Signed: negative is money out.")
+        parser.add_argument("--text-col", required=True)
+        parser.add_argument("--label-col", help="1 marks a true anomaly; without it anomalies are injected.")
+        parser.add_argument("--category-col", help="Optional: the rows' categories, for the category detector.")
+        parser.add_argument("--currency", default="EUR")
+        parser.add_argument("--seed", type=int, default=14)
+        parser.add_argument("--rate", type=float, default=3.0, help="Injected anomalies a month (without labels).")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options) -> None:
+        path = Path(options["csv"])
+        if not path.exists():
+            raise CommandError(f"No file {path}.")
+        rows = read_rows(path, options=options)
+        if len(rows) < 10:
+            raise CommandError(f"{path} has {len(rows)} usable rows; the replay needs at least 10.")
+        cutoff = rows[int(len(rows) * LEARNING_SHARE)].row.date
+        injected: dict[str, int] = {}
+        if not options["label_col"]:
+            months = (rows[-1].row.date - cutoff).days / 30.44
+            added = Injector(rows, cutoff=cutoff, seed=options["seed"], currency=options["currency"]).inject(
+                max(round(options["rate"] * months), 1))
+            injected = dict(Counter(item.anomaly for item in added))
+            rows = sorted(rows + added, key=lambda item: (item.row.date, item.row.id))
+        found = replay(rows, cutoff=cutoff, currency=options["currency"])
+        result = {**measure(rows, found, cutoff=cutoff), "learning_cutoff": cutoff.isoformat(),
+                  "seed": options["seed"], "injected": injected, "rate_per_month": options["rate"],
+                  "labels": "file" if options["label_col"] else "injected"}
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+            return
+        overall = result["overall"]
+        self.stdout.write(f"precision {overall['precision']}, recall {overall['recall']}, f1 {overall['f1']}; "
+                          f"{result['false_alarms_per_month']} false alarms a month over "
+                          f"{result['months_scored']} months ({result['rows_scored']} rows scored)")
+        for kind, figures in result["per_type"].items():
+            self.stdout.write(f"  {kind}: precision {figures['precision']}, recall {figures['recall']} "
+                              f"({figures['caught']}/{figures['labelled']})")
