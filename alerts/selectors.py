@@ -34,6 +34,14 @@ def alert_get(*, user: User, pk: int) -> Alert:
     return alert
 
 
+def unconfirmed_transaction_ids(*, user: User) -> list[int]:
+    """Charges alerted Medium or High that the person has not called fine (open, or not theirs): the detectors
+    keep them out of the person's normal until they are."""
+    return list(Alert.objects.for_user(user).notifying()
+                .filter(status__in=[AlertStatus.OPEN, AlertStatus.NOT_MINE], transaction__isnull=False)
+                .values_list("transaction_id", flat=True))
+
+
 def last_scan_at(*, user: User) -> dt.datetime | None:
     return ProtectionScan.objects.filter(user=user).values_list("last_run_at", flat=True).first()
 

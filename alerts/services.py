@@ -19,6 +19,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 
 from accounts.models import User
+from alerts import selectors
 from alerts.models import Alert, AlertLevel, ProtectionScan
 from core.money import money_text
 from mlcore import services as mlcore
@@ -127,9 +128,11 @@ def scan_pending(*, user: User, today: dt.date) -> tuple[list[int], list[int]]:
 def protection_refresh(*, user: User, today: dt.date | None = None) -> dict[str, int]:
     """Workers only: refresh the user's patterns, score the transactions not checked yet, record the alerts."""
     today = today or user.financial_profile.local_today()
-    mlcore.patterns_refresh(user=user, today=today)
+    unconfirmed = selectors.unconfirmed_transaction_ids(user=user)
+    mlcore.patterns_refresh(user=user, today=today, unconfirmed_ids=unconfirmed)
     ids, too_old = scan_pending(user=user, today=today)
-    findings = mlcore.anomalies_detect(user=user, transaction_ids=ids, today=today) if ids else []
+    findings = (mlcore.anomalies_detect(user=user, transaction_ids=ids, today=today, unconfirmed_ids=unconfirmed)
+                if ids else [])
     created = alerts_record(user=user, findings=findings)
     now = timezone.now()
     ledger.transactions_checked_mark(user=user, ids=[*ids, *too_old], at=now)

@@ -12,7 +12,7 @@ import datetime as dt
 import types
 import typing
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -363,11 +363,18 @@ def verdict_memory(*, user: User) -> tuple[dict[str, dict[str, Any]], dict[str, 
     return accepted, disowned
 
 
-def patterns_refresh(*, user: User, today: dt.date | None = None) -> SpendingPatterns:
-    """Workers only: compute the user's patterns from their ledger and store them."""
+def patterns_refresh(*, user: User, today: dt.date | None = None,
+                     unconfirmed_ids: Collection[int] = ()) -> SpendingPatterns:
+    """Workers only: compute the user's patterns from their ledger and store them.
+
+    ``unconfirmed_ids``: charges flagged Medium or High that the person has not called fine. They stay out of
+    the normal until then, so a repeated fraud does not teach the patterns that it is usual.
+    """
     today = today or timezone.localdate()
     accepted, disowned = verdict_memory(user=user)
-    patterns = patterns_compute(history_rows(user=user, until=today + dt.timedelta(days=FUTURE_DAYS)),
+    rows = history_rows(user=user, until=today + dt.timedelta(days=FUTURE_DAYS))
+    unconfirmed = set(unconfirmed_ids)
+    patterns = patterns_compute([row for row in rows if row.id not in unconfirmed],
                                 currency=preferred_currency(user), today=today + dt.timedelta(days=FUTURE_DAYS),
                                 accepted=accepted, disowned=disowned)
     patterns_store(user=user, patterns=patterns)

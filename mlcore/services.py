@@ -12,7 +12,7 @@ call that needs them, so a web process that never categorizes or suggests never 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,14 +140,19 @@ def patterns_get(*, user: User) -> tuple[SpendingPatterns, dt.datetime] | None:
     return patterns.patterns_get(user=user)
 
 
-def patterns_refresh(*, user: User, today: dt.date | None = None) -> SpendingPatterns:
-    """Workers only: recompute and store the user's patterns."""
-    return patterns.patterns_refresh(user=user, today=today)
+def patterns_refresh(*, user: User, today: dt.date | None = None,
+                     unconfirmed_ids: Collection[int] = ()) -> SpendingPatterns:
+    """Workers only: recompute and store the user's patterns. ``unconfirmed_ids``: charges flagged Medium or
+    High that the person has not called fine; they are not part of the normal until then."""
+    return patterns.patterns_refresh(user=user, today=today, unconfirmed_ids=unconfirmed_ids)
 
 
-def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.date | None = None) -> list[Finding]:
-    """Workers only: score these transactions of the user; one Finding (with its level) per flagged one."""
-    return anomalies.anomalies_detect(user=user, transaction_ids=transaction_ids, today=today)
+def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.date | None = None,
+                     unconfirmed_ids: Collection[int] = ()) -> list[Finding]:
+    """Workers only: score these transactions of the user; one Finding (with its level) per flagged one.
+    Earlier charges in ``unconfirmed_ids`` are not compared against (see patterns_refresh)."""
+    return anomalies.anomalies_detect(user=user, transaction_ids=transaction_ids, today=today,
+                                      unconfirmed_ids=unconfirmed_ids)
 
 
 def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str, detectors: Iterable[str]) -> None:

@@ -30,7 +30,14 @@ def alert_for(user, txn, level: str = RiskLevel.HIGH, **kwargs) -> Alert:
 
 @pytest.fixture
 def verdicts(monkeypatch):
-    """What alerts tells mlcore of each answer, recorded (mlcore learning from it is mlcore's own tests)."""
+    """What alerts tells mlcore of each answer, watched on its way to the real mlcore (what mlcore learns from
+    it is mlcore's own tests, and test_engine_end_to_end's)."""
     calls: list[dict] = []
-    monkeypatch.setattr(services.mlcore, "anomaly_verdict_record", lambda **kwargs: calls.append(kwargs))
+    record = services.mlcore.anomaly_verdict_record
+
+    def watched(**kwargs):
+        calls.append(kwargs)
+        record(**kwargs)
+
+    monkeypatch.setattr(services.mlcore, "anomaly_verdict_record", watched)
     return calls

@@ -41,19 +41,22 @@ def test_a_typed_in_transaction_queues_one_delayed_scan_and_a_burst_shares_it(ow
 
 @pytest.fixture
 def engine(monkeypatch):
-    """The detectors' side, as alerts sees it: patterns refreshed, then the ids it is asked to score (each
-    flagged Medium). mlcore's own tests cover what the detectors find."""
+    """The real detectors, watched: which ids each run asks them to score, and which charges it keeps out of
+    the person's normal. mlcore's own tests cover what the detectors find."""
     asked: list[list[int]] = []
-    refreshed: list[int] = []
+    refreshed: list[tuple[int, list[int]]] = []
+    detect, refresh = services.mlcore.anomalies_detect, services.mlcore.patterns_refresh
 
-    def detect(*, user, transaction_ids, today=None):
-        ids = list(transaction_ids)
-        asked.append(ids)
-        return [Finding(transaction_id=pk, level=RiskLevel.MEDIUM, score=0.6,
-                        factors=(Factor("amount", 0.6, "More than you usually spend here"),)) for pk in ids]
+    def watched_detect(*, user, transaction_ids, today=None, unconfirmed_ids=()):
+        asked.append(list(transaction_ids))
+        return detect(user=user, transaction_ids=asked[-1], today=today, unconfirmed_ids=unconfirmed_ids)
 
-    monkeypatch.setattr(services.mlcore, "patterns_refresh", lambda *, user, today=None: refreshed.append(user.pk))
-    monkeypatch.setattr(services.mlcore, "anomalies_detect", detect)
+    def watched_refresh(*, user, today=None, unconfirmed_ids=()):
+        refreshed.append((user.pk, sorted(unconfirmed_ids)))
+        return refresh(user=user, today=today, unconfirmed_ids=unconfirmed_ids)
+
+    monkeypatch.setattr(services.mlcore, "patterns_refresh", watched_refresh)
+    monkeypatch.setattr(services.mlcore, "anomalies_detect", watched_detect)
     return asked, refreshed
 
 
@@ -63,7 +66,7 @@ def test_each_run_scores_only_rows_not_checked_yet(owner, account, engine):
     recent = [charge(account, on=TODAY - dt.timedelta(days=days)) for days in (30, 2)]
     outcome = services.protection_refresh(user=owner, today=TODAY)
     assert sorted(asked[0]) == sorted(txn.pk for txn in recent)
-    assert outcome["scored"] == 2 and outcome["alerts"] == 2 and refreshed == [owner.pk]
+    assert outcome["scored"] == 2 and refreshed == [(owner.pk, [])]
     assert not Transaction.objects.filter(owner=owner, checked_at__isnull=True).exists()  # the old one too
 
     assert services.protection_refresh(user=owner, today=TODAY)["scored"] == 0
@@ -72,9 +75,8 @@ def test_each_run_scores_only_rows_not_checked_yet(owner, account, engine):
     newer = charge(account, on=TODAY)
     services.protection_refresh(user=owner, today=TODAY)
     assert asked[-1] == [newer.pk]
-    assert Alert.objects.filter(user=owner).count() == 3
     scan = ProtectionScan.objects.get(user=owner)
-    assert scan.last_run_at is not None and scan.last_scored == 1 and scan.last_flagged == 1
+    assert scan.last_run_at is not None and scan.last_scored == 1
 
 
 def test_a_row_committed_late_with_a_lower_id_is_still_scored(owner, account, engine):
@@ -86,7 +88,7 @@ def test_a_row_committed_late_with_a_lower_id_is_still_scored(owner, account, en
     Transaction.objects.filter(pk=late.pk).update(checked_at=timezone.now())  # scanned before early committed
     services.protection_refresh(user=owner, today=TODAY)
     assert asked == [[early.pk]]
-    assert Alert.objects.filter(user=owner, transaction=early).exists()
+    assert Transaction.objects.get(pk=early.pk).checked_at is not None
 
 
 def test_the_task_runs_the_scan_for_the_user_and_records_the_run(owner, account, engine):
@@ -95,5 +97,21 @@ def test_the_task_runs_the_scan_for_the_user_and_records_the_run(owner, account,
     charge(account, on=owner.financial_profile.local_today())
     tasks.protection_refresh.call_local(owner.pk)
     run = JobRun.objects.get(name="protection_refresh")
-    assert run.user_id == owner.pk and run.status == "ok" and run.outcome["alerts"] == 1
+    assert run.user_id == owner.pk and run.status == "ok" and run.outcome["scored"] == 1
 
+
+
+def test_charges_alerted_and_not_called_fine_stay_out_of_the_normal(owner, account, engine):
+    """An open or disowned Medium/High alert's charge is not compared against; one called fine is again."""
+    _, refreshed = engine
+    flagged = [charge(account, on=TODAY - dt.timedelta(days=days)) for days in (3, 2, 1)]
+    finding = [Finding(transaction_id=txn.pk, level=level, score=0.7,
+                       factors=(Factor("amount", 0.7, "More than you usually spend here"),))
+               for txn, level in zip(flagged, [RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.LOW], strict=True)]
+    services.alerts_record(user=owner, findings=finding)
+    services.protection_refresh(user=owner, today=TODAY)
+    assert refreshed[-1] == (owner.pk, sorted(txn.pk for txn in flagged[:2]))  # Low alerts change nothing
+    services.alert_decide(user=owner, alert=Alert.objects.get(transaction=flagged[0]), verdict="fine")
+    services.alert_decide(user=owner, alert=Alert.objects.get(transaction=flagged[1]), verdict="not_mine")
+    services.protection_refresh(user=owner, today=TODAY)
+    assert refreshed[-1] == (owner.pk, [flagged[1].pk])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 
 from django.utils import timezone
@@ -36,9 +36,15 @@ def _accepted(charge: HistoryRow, factor: Factor, patterns: SpendingPatterns) ->
 
 
 def findings_for(charges: Iterable[HistoryRow], *, patterns: SpendingPatterns, history: Sequence[HistoryRow],
-                 today: dt.date, detectors: Sequence[Detector] = DETECTORS) -> list[Finding]:
+                 today: dt.date, unconfirmed: Collection[int] = (),
+                 detectors: Sequence[Detector] = DETECTORS) -> list[Finding]:
     """A Finding for each charge any detector flags (Low included), in the charges' order. ``history`` holds
-    the person's rows before and around the charges (the charges themselves included)."""
+    the person's rows before and around the charges (the charges themselves included); earlier charges in
+    ``unconfirmed`` (flagged, and not called fine) are not compared against: they are not the person's normal."""
+    charges = list(charges)
+    if unconfirmed:
+        scored, left_out = {charge.id for charge in charges}, set(unconfirmed)
+        history = [row for row in history if row.id in scored or row.id not in left_out]
     context = DetectionContext(patterns=patterns, history=history, today=today)
     findings = []
     for charge in charges:
@@ -52,19 +58,22 @@ def findings_for(charges: Iterable[HistoryRow], *, patterns: SpendingPatterns, h
     return findings
 
 
-def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.date | None = None) -> list[Finding]:
+def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.date | None = None,
+                     unconfirmed_ids: Collection[int] = ()) -> list[Finding]:
     """Score the given transactions of the user against their stored patterns (refreshed first when missing);
-    one Finding per transaction that any detector flagged, Low included."""
+    one Finding per transaction that any detector flagged, Low included. ``unconfirmed_ids``: earlier charges
+    flagged Medium or High and not called fine, left out of what the others are compared with."""
     today = today or timezone.localdate()
     ids = set(transaction_ids)
     dates = list(Transaction.objects.filter(owner=user, pk__in=ids).values_list("date", flat=True))
     if not dates:
         return []
     stored = patterns_get(user=user)
-    patterns = stored[0] if stored is not None else patterns_refresh(user=user, today=today)
+    patterns = stored[0] if stored is not None else patterns_refresh(user=user, today=today,
+                                                                     unconfirmed_ids=unconfirmed_ids)
     # Verdicts given since the last refresh count at once.
     accepted, disowned = verdict_memory(user=user)
     patterns = dataclasses.replace(patterns, accepted=accepted, disowned=disowned)
     history = history_rows(user=user, since=min(dates) - dt.timedelta(days=HISTORY_DAYS))
     charges = [row for row in history if row.id in ids]
-    return findings_for(charges, patterns=patterns, history=history, today=today)
+    return findings_for(charges, patterns=patterns, history=history, today=today, unconfirmed=unconfirmed_ids)

@@ -51,8 +51,7 @@ def flagged():
             Factor("duplicate", 0.55, "Same amount at Netflix twice on the same day"),), (first.pk,)),
         Finding(small.pk, RiskLevel.LOW, 0.21, (Factor("category", 0.21, "You rarely buy at kiosks"),)),
     ])
-    ProtectionScan.objects.create(user=user, last_transaction_id=small.pk,
-                                  last_run_at=timezone.now() - dt.timedelta(hours=2))
+    ProtectionScan.objects.create(user=user, last_run_at=timezone.now() - dt.timedelta(hours=2))
     return user, first
 
 
@@ -63,10 +62,7 @@ def visit(browser, live_server, viewport, **options):
 
 
 @pytest.mark.parametrize("width", [390, 1440])
-def test_alerts_page_and_dashboard_fit_and_answer(browser, live_server, transactional_db, flagged, width,
-                                                  monkeypatch):
-    # What mlcore learns from an answer is its own tests'; here the answer's page flow and layout.
-    monkeypatch.setattr(services.mlcore, "anomaly_verdict_record", lambda **kwargs: None)
+def test_alerts_page_and_dashboard_fit_and_answer(browser, live_server, transactional_db, flagged, width):
     user, first = flagged
     phone = width == 390
     context, page = visit(browser, live_server, {"width": 390, "height": 844} if phone else WIDE,
