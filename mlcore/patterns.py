@@ -342,6 +342,14 @@ def patterns_get(*, user: User) -> tuple[SpendingPatterns, dt.datetime] | None:
     return patterns_from_json(stored.data), stored.computed_at
 
 
+def accepted_add(accepted: dict[str, dict[str, Any]], *, merchant_key: str, amount: Decimal,
+                 detectors: Sequence[str]) -> None:
+    """Fold one "This is fine" into ``accepted``: the highest amount accepted at the merchant, and the detectors."""
+    known = accepted.get(merchant_key, {"amount_high": "0", "detectors": []})
+    accepted[merchant_key] = {"amount_high": str(max(Decimal(known["amount_high"]), amount)),
+                              "detectors": sorted(set(known["detectors"]) | set(detectors))}
+
+
 def verdict_memory(*, user: User) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(accepted, disowned) from what the person said of flagged charges, by merchant key.
 
@@ -354,9 +362,7 @@ def verdict_memory(*, user: User) -> tuple[dict[str, dict[str, Any]], dict[str, 
     for verdict in verdicts.values("verdict", "merchant_key", "amount", "detectors", "date", "transaction_id"):
         key = verdict["merchant_key"]
         if verdict["verdict"] == Verdict.FINE:
-            known = accepted.get(key, {"amount_high": "0", "detectors": []})
-            accepted[key] = {"amount_high": str(max(Decimal(known["amount_high"]), verdict["amount"])),
-                             "detectors": sorted(set(known["detectors"]) | set(verdict["detectors"] or []))}
+            accepted_add(accepted, merchant_key=key, amount=verdict["amount"], detectors=verdict["detectors"] or [])
         elif verdict["verdict"] == Verdict.NOT_MINE:
             disowned[key] = {"amount": str(verdict["amount"]), "date": verdict["date"].isoformat(),
                              "transaction_id": verdict["transaction_id"]}

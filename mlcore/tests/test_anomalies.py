@@ -237,3 +237,27 @@ def test_detect_refreshes_missing_patterns_first(owner, account):
     [finding] = services.anomalies_detect(user=owner, transaction_ids=[big.pk], today=TODAY)
     assert finding.kind == "new_merchant"
     assert services.patterns_get(user=owner) is not None
+
+
+def test_a_burst_left_unanswered_does_not_become_the_normal(year):
+    """Six charges at the bakery in two days alert; the same again a month later alerts again while the first
+    burst is not called fine (it stays out of the patterns), and not once it is part of the normal."""
+    def burst(rows: list[HistoryRow], first: dt.date) -> list[HistoryRow]:
+        added: list[HistoryRow] = []
+        for n in range(6):
+            added.append(charge(rows + added, first + dt.timedelta(days=n % 2), "-24.50", "BAECKEREI KAMPS 0815",
+                                "Kamps", "food_drink.groceries"))
+        return added
+
+    first = burst(year, dt.date(2026, 10, 20))
+    assert any(f.level != RiskLevel.LOW for f in score(year, *first, today=dt.date(2026, 10, 21)).values())
+    again = burst(year + first, dt.date(2026, 11, 24))
+    everything = year + first + again
+    unconfirmed = {row.id for row in first}
+    kept_out = patterns_compute([row for row in everything if row.id not in unconfirmed], currency="EUR",
+                                today=TODAY)
+    alerted = findings_for(again, patterns=kept_out, history=everything, today=TODAY, unconfirmed=unconfirmed)
+    assert any(f.level != RiskLevel.LOW for f in alerted)
+    learned = findings_for(again, patterns=patterns_compute(everything, currency="EUR", today=TODAY),
+                           history=everything, today=TODAY)
+    assert all(f.level == RiskLevel.LOW for f in learned)

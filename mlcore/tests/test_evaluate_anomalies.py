@@ -48,13 +48,17 @@ def test_injected_anomalies_are_mostly_caught_with_few_false_alarms(tmp_path):
     assert result["overall"]["recall"] >= 0.5
     assert result["overall"]["precision"] >= 0.8
     assert result["false_alarms_per_month"] <= 2
-    assert result["learning_cutoff"] > "2025-12-01" and 8 <= result["months_scored"] <= 12
+    assert result["learning_cutoff"] > "2025-12-01" and 80 <= result["months_scored"] <= 120  # ten runs
+    assert [run["seed"] for run in result["runs"]] == list(range(14, 24))
+    assert result["answered"]["false_alarms_per_month"] <= result["false_alarms_per_month"]
 
 
 def test_the_seed_makes_the_replay_repeatable(tmp_path):
     path = write_csv(tmp_path / "history.csv")
-    args = ("--csv", str(path), "--date-col", "Booked", "--amount-col", "Betrag", "--text-col", "Text", "--seed")
+    args = ("--csv", str(path), "--date-col", "Booked", "--amount-col", "Betrag", "--text-col", "Text", "--runs", "2",
+            "--seed")
     assert run(*args, "7") == run(*args, "7")
+    assert run(*args, "7")["injected"] != run(*args, "9")["injected"] or run(*args, "7") != run(*args, "9")
 
 
 def test_the_files_own_labels_are_used_instead_of_injection(tmp_path):

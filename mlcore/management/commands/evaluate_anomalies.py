@@ -1,11 +1,13 @@
 """Replay a transaction history in date order through the anomaly pipeline and measure it.
 
     python manage.py evaluate_anomalies --csv FILE --date-col date --amount-col amount --text-col description
-        [--label-col is_anomaly] [--category-col category] [--currency EUR] [--seed 14] [--json]
+        [--label-col is_anomaly] [--category-col category] [--currency EUR] [--seed 14] [--runs 10] [--json]
 
 The rows are replayed a week at a time, as the worker does after an import: the patterns are computed from
 everything up to the end of the week (patterns_compute), then the week's rows are scored (findings_for).
-Nothing touches the database.
+As in the product, a charge alerted Medium or High stays out of the patterns, and out of what later charges
+are compared with, until the person calls it fine. The figures are for nobody answering; "answered" repeats
+the replay with the person calling every false alarm fine when it is raised. Nothing touches the database.
 
 With --label-col, rows whose label is 1 are the true anomalies. Without it, labelled anomalies are injected
 (seeded) into the scored period, --rate events a month (3 by default, a realistic handful):
@@ -16,6 +18,9 @@ With --label-col, rows whose label is 1 are the true anomalies. Without it, labe
   percentile of their charges before that day): large means at least twice that;
 - off_cycle: a recurring charge (a regular cycle of 20 days or more in the learning period) copied to
   30-60% of the way through its cycle.
+Without labels the replay runs --runs times (seeds SEED, SEED+1, ...) and the counts of all runs are added up
+before the ratios: one history of a few months holds about a dozen injected rows, too few for one run to say
+much; "runs" lists each run's own figures.
 Counted per row: a row is flagged when it gets a Medium or High finding; rows of the first 40% (the learning
 period) are not scored. Per type, recall is the share of that type's rows flagged and precision counts the
 false alarms whose strongest factor is the detector that type calls for.
@@ -39,7 +44,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from mlcore.anomalies import findings_for
-from mlcore.patterns import HistoryRow, is_spending, merchant_identity, patterns_compute
+from mlcore.patterns import HistoryRow, accepted_add, is_spending, merchant_identity, patterns_compute
 from mlcore.results import RiskLevel
 
 LEARNING_SHARE = 0.4
@@ -186,19 +191,36 @@ class Injector:
         return [item for item in added if item.row.date <= self.scored[-1].date]
 
 
-def replay(rows: list[Labelled], *, cutoff: dt.date, currency: str) -> dict[int, Any]:
-    """{row id: its Finding} for the scored rows, a week at a time as after each import."""
+def replay(rows: list[Labelled], *, cutoff: dt.date, currency: str, answered: bool) -> dict[int, Any]:
+    """{row id: its Finding} for the scored rows, a week at a time as after each import.
+
+    As in the product, a charge alerted Medium or High stays out of the person's normal (the patterns and what
+    later charges are compared with) until it is called fine. ``answered``: the person answers each alert when
+    it is raised, "This is fine" on an unlabelled row; a labelled row is not theirs and stays out.
+    """
     history = [item.row for item in rows]
+    anomalies = {item.row.id for item in rows if item.anomaly}
     found: dict[int, Any] = {}
+    unconfirmed: set[int] = set()
+    accepted: dict[str, dict[str, Any]] = {}
     start = cutoff
-    end_of_history = history[-1].date
-    while start <= end_of_history:
+    while start <= history[-1].date:
         end = start + dt.timedelta(days=BATCH_DAYS - 1)
         known = [row for row in history if row.date <= end]
-        patterns = patterns_compute(known, currency=currency, today=end)
+        patterns = patterns_compute([row for row in known if row.id not in unconfirmed], currency=currency,
+                                    today=end, accepted=accepted)
         batch = [row for row in known if row.date >= start]
-        for finding in findings_for(batch, patterns=patterns, history=known, today=end):
+        by_id = {row.id: row for row in batch}
+        for finding in findings_for(batch, patterns=patterns, history=known, today=end, unconfirmed=unconfirmed):
             found[finding.transaction_id] = finding
+            if finding.level not in FLAGGED:
+                continue
+            if answered and finding.transaction_id not in anomalies:
+                charge = by_id[finding.transaction_id]
+                accepted_add(accepted, merchant_key=charge.merchant_key, amount=abs(charge.amount),
+                             detectors=[factor.detector for factor in finding.factors])
+            else:
+                unconfirmed.add(finding.transaction_id)
         start = end + dt.timedelta(days=1)
     return found
 
@@ -211,32 +233,60 @@ def _ratios(caught: int, labelled: int, flagged: int) -> dict[str, Any]:
             "flagged": flagged, "labelled": labelled, "caught": caught}
 
 
-def measure(rows: list[Labelled], found: dict[int, Any], *, cutoff: dt.date) -> dict[str, Any]:
+def count(rows: list[Labelled], found: dict[int, Any], *, cutoff: dt.date) -> dict[str, Any]:
+    """One replay's counts, per row: flagged, labelled, caught (overall and per type), false alarms, months."""
     scored = [item for item in rows if item.row.date >= cutoff]
     flagged = {item.row.id for item in scored
                if item.row.id in found and found[item.row.id].level in FLAGGED}
     false_alarms = [found[item.row.id] for item in scored if not item.anomaly and item.row.id in flagged]
     labelled = [item for item in scored if item.anomaly]
-    caught = [item for item in labelled if item.row.id in flagged]
     alarm_kinds = Counter(finding.kind for finding in false_alarms)
-    per_type = {}
-    for kind in sorted({item.anomaly for item in labelled}):
-        kind_caught = sum(1 for item in caught if item.anomaly == kind)
-        kind_labelled = sum(1 for item in labelled if item.anomaly == kind)
-        kind_alarms = alarm_kinds.get(TYPE_DETECTOR.get(kind, ""), 0) if kind in TYPE_DETECTOR else len(false_alarms)
-        per_type[kind] = _ratios(kind_caught, kind_labelled, kind_caught + kind_alarms)
-    months = max((rows[-1].row.date - cutoff).days / 30.44, 1 / 30.44) if rows else 1.0
-    levels = Counter(found[item.row.id].level for item in scored if item.row.id in found)
+    per_type: dict[str, Counter[str]] = {}
+    for item in labelled:
+        figures = per_type.setdefault(item.anomaly, Counter())
+        figures["labelled"] += 1
+        figures["caught"] += item.row.id in flagged
+    for kind, figures in per_type.items():
+        alarms = alarm_kinds.get(TYPE_DETECTOR[kind], 0) if kind in TYPE_DETECTOR else len(false_alarms)
+        figures["flagged"] = figures["caught"] + alarms
     return {
-        "overall": _ratios(len(caught), len(labelled), len(flagged)), "per_type": per_type,
-        "false_alarms_per_month": round(len(false_alarms) / months, 2), "false_alarms": len(false_alarms),
-        "false_alarm_detectors": dict(alarm_kinds), "rows_scored": len(scored), "months_scored": round(months, 2),
+        "flagged": len(flagged), "labelled": len(labelled), "caught": sum(item.row.id in flagged for item in labelled),
+        "per_type": per_type, "false_alarms": len(false_alarms), "false_alarm_detectors": alarm_kinds,
+        "rows_scored": len(scored),
+        "months": max((rows[-1].row.date - cutoff).days / 30.44, 1 / 30.44) if rows else 1.0,
+        "levels": Counter(found[item.row.id].level for item in scored if item.row.id in found),
+        "false_alarm_examples": [f"{f.level}: " + "; ".join(x.sentence for x in f.factors) for f in false_alarms],
+        "missed_examples": [f"{item.anomaly}: {item.row.description} {item.row.amount} on {item.row.date}"
+                            for item in labelled if item.row.id not in flagged],
+    }
+
+
+def pooled(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The runs' counts added up, as the figures: precision, recall and F1 overall and per type, false alarms."""
+    per_type: dict[str, Counter[str]] = {}
+    for run in counts:
+        for kind, figures in run["per_type"].items():
+            per_type.setdefault(kind, Counter()).update(figures)
+    months = sum(run["months"] for run in counts)
+    levels = sum((run["levels"] for run in counts), Counter())
+    return {
+        "overall": _ratios(*(sum(run[key] for run in counts) for key in ("caught", "labelled", "flagged"))),
+        "per_type": {kind: _ratios(f["caught"], f["labelled"], f["flagged"]) for kind, f in sorted(per_type.items())},
+        "false_alarms_per_month": round(sum(run["false_alarms"] for run in counts) / months, 2),
+        "false_alarms": sum(run["false_alarms"] for run in counts),
+        "false_alarm_detectors": dict(sum((run["false_alarm_detectors"] for run in counts), Counter())),
+        "rows_scored": sum(run["rows_scored"] for run in counts), "months_scored": round(months, 2),
         "findings_by_level": {level: levels.get(level, 0) for level in (RiskLevel.HIGH, RiskLevel.MEDIUM,
                                                                           RiskLevel.LOW)},
-        "false_alarm_examples": [f"{f.level}: " + "; ".join(x.sentence for x in f.factors) for f in false_alarms[:10]],
-        "missed_examples": [f"{item.anomaly}: {item.row.description} {item.row.amount} on {item.row.date}"
-                            for item in labelled if item.row.id not in flagged][:10],
+        "false_alarm_examples": [text for run in counts for text in run["false_alarm_examples"]][:10],
+        "missed_examples": [text for run in counts for text in run["missed_examples"]][:10],
     }
+
+
+def run_summary(seed: int, run: dict[str, Any]) -> dict[str, Any]:
+    ratios = _ratios(run["caught"], run["labelled"], run["flagged"])
+    return {"seed": seed, "precision": ratios["precision"], "recall": ratios["recall"],
+            "false_alarms_per_month": round(run["false_alarms"] / run["months"], 2), "labelled": run["labelled"]}
 
 
 class Command(BaseCommand):
@@ -252,6 +302,8 @@ class Command(BaseCommand):
         parser.add_argument("--currency", default="EUR")
         parser.add_argument("--seed", type=int, default=14)
         parser.add_argument("--rate", type=float, default=3.0, help="Injected anomalies a month (without labels).")
+        parser.add_argument("--runs", type=int, default=10,
+                            help="Replays with injection, seeds SEED to SEED+RUNS-1, counted together (without labels).")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options) -> None:
@@ -262,24 +314,43 @@ class Command(BaseCommand):
         if len(rows) < 10:
             raise CommandError(f"{path} has {len(rows)} usable rows; the replay needs at least 10.")
         cutoff = rows[int(len(rows) * LEARNING_SHARE)].row.date
-        injected: dict[str, int] = {}
-        if not options["label_col"]:
-            months = (rows[-1].row.date - cutoff).days / 30.44
-            added = Injector(rows, cutoff=cutoff, seed=options["seed"], currency=options["currency"]).inject(
-                max(round(options["rate"] * months), 1))
-            injected = dict(Counter(item.anomaly for item in added))
-            rows = sorted(rows + added, key=lambda item: (item.row.date, item.row.id))
-        found = replay(rows, cutoff=cutoff, currency=options["currency"])
-        result = {**measure(rows, found, cutoff=cutoff), "learning_cutoff": cutoff.isoformat(),
-                  "seed": options["seed"], "injected": injected, "rate_per_month": options["rate"],
-                  "labels": "file" if options["label_col"] else "injected"}
+        labelled_file = bool(options["label_col"])
+        seeds = [options["seed"]] if labelled_file else [options["seed"] + n for n in range(max(options["runs"], 1))]
+        strict: list[dict[str, Any]] = []
+        answered: list[dict[str, Any]] = []
+        injected: Counter[str] = Counter()
+        for seed in seeds:
+            replayed = rows
+            if not labelled_file:
+                months = (rows[-1].row.date - cutoff).days / 30.44
+                added = Injector(rows, cutoff=cutoff, seed=seed, currency=options["currency"]).inject(
+                    max(round(options["rate"] * months), 1))
+                injected.update(item.anomaly for item in added)
+                replayed = sorted(rows + added, key=lambda item: (item.row.date, item.row.id))
+            for answers, runs in ((False, strict), (True, answered)):
+                found = replay(replayed, cutoff=cutoff, currency=options["currency"], answered=answers)
+                runs.append(count(replayed, found, cutoff=cutoff))
+        with_answers = pooled(answered)
+        result = {
+            **pooled(strict),
+            "answered": {key: with_answers[key] for key in ("overall", "false_alarms_per_month", "false_alarms")},
+            "runs": [run_summary(seed, run) for seed, run in zip(seeds, strict, strict=True)],
+            "learning_cutoff": cutoff.isoformat(), "seed": options["seed"], "seeds": seeds,
+            "injected": dict(injected), "rate_per_month": options["rate"],
+            "labels": "file" if labelled_file else "injected",
+        }
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
             return
         overall = result["overall"]
         self.stdout.write(f"precision {overall['precision']}, recall {overall['recall']}, f1 {overall['f1']}; "
                           f"{result['false_alarms_per_month']} false alarms a month over "
-                          f"{result['months_scored']} months ({result['rows_scored']} rows scored)")
+                          f"{result['months_scored']} months ({result['rows_scored']} rows scored, "
+                          f"{len(seeds)} runs)")
         for kind, figures in result["per_type"].items():
             self.stdout.write(f"  {kind}: precision {figures['precision']}, recall {figures['recall']} "
                               f"({figures['caught']}/{figures['labelled']})")
+        answered_overall = result["answered"]["overall"]
+        self.stdout.write(f"with every alert answered: precision {answered_overall['precision']}, recall "
+                          f"{answered_overall['recall']}; {result['answered']['false_alarms_per_month']} false "
+                          f"alarms a month")
