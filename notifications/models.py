@@ -122,14 +122,19 @@ class Delivery(models.Model):
         return f"{self.channel} {self.status} for notification {self.notification_id}"
 
 
+# Kinds nothing sends any more (their old notifications stay readable): the weekly digest has its own switch,
+# and a subscription's price rise is an anomaly alert now (its level decides how it reaches the person).
+RETIRED_KINDS = (NotificationKind.WEEKLY_DIGEST, NotificationKind.PRICE_RISE)
+
+
 def default_email_kinds() -> list[str]:
-    return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE, NotificationKind.PRICE_RISE,
+    return [NotificationKind.BILL_DUE, NotificationKind.BILL_OVERDUE,
             NotificationKind.BUDGET_EXCEEDED, NotificationKind.LOW_BALANCE, NotificationKind.GROUP_INVITE,
             NotificationKind.ANOMALY_HIGH]
 
 
 def default_in_app_kinds() -> list[str]:
-    return [kind for kind in NotificationKind.values if kind != NotificationKind.WEEKLY_DIGEST]
+    return [kind for kind in NotificationKind.values if kind not in RETIRED_KINDS]
 
 
 class NotificationPreferences(models.Model):

@@ -130,10 +130,10 @@ def test_session_auth_works_too(client, owner):
 
 def test_preferences_get_returns_the_defaults(owner_api):
     assert owner_api.get(f"{URL}preferences/").json() | {"updated_at": None} == {
-        "in_app_kinds": ["bill_due", "bill_overdue", "bill_paid", "subscription_found", "price_rise",
+        "in_app_kinds": ["bill_due", "bill_overdue", "bill_paid", "subscription_found",
                          "budget_warning", "budget_exceeded", "low_balance", "group_invite", "anomaly_high",
                          "anomaly_medium"],
-        "email_kinds": ["bill_due", "bill_overdue", "price_rise", "budget_exceeded", "low_balance", "group_invite",
+        "email_kinds": ["bill_due", "bill_overdue", "budget_exceeded", "low_balance", "group_invite",
                         "anomaly_high"],
         "reminder_lead_days": 3, "weekly_digest": True, "updated_at": None,
     }
@@ -141,16 +141,16 @@ def test_preferences_get_returns_the_defaults(owner_api):
 
 def test_preferences_put_replaces_and_patch_changes_only_what_it_names(owner_api, owner):
     response = owner_api.put(f"{URL}preferences/", {
-        "in_app_kinds": ["price_rise", "bill_due", "bill_due"], "email_kinds": [],
+        "in_app_kinds": ["subscription_found", "bill_due", "bill_due"], "email_kinds": [],
         "reminder_lead_days": 0, "weekly_digest": False}, format="json")
 
     assert response.status_code == 200
-    assert response.json()["in_app_kinds"] == ["bill_due", "price_rise"]
+    assert response.json()["in_app_kinds"] == ["bill_due", "subscription_found"]
     response = owner_api.patch(f"{URL}preferences/", {"reminder_lead_days": 10}, format="json")
     assert response.status_code == 200
     prefs = NotificationPreferences.objects.get(user=owner)
     assert (prefs.in_app_kinds, prefs.email_kinds, prefs.reminder_lead_days, prefs.weekly_digest) == (
-        ["bill_due", "price_rise"], [], 10, False)
+        ["bill_due", "subscription_found"], [], 10, False)
 
 
 def test_preferences_put_needs_every_field(owner_api):

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_saves_choices_in_a_stable_order_without_duplicates(owner):
-    prefs = preferences_update(user=owner, in_app_kinds=["price_rise", "bill_due", "price_rise"],
+    prefs = preferences_update(user=owner, in_app_kinds=["subscription_found", "bill_due", "subscription_found"],
                                email_kinds=["bill_overdue"], reminder_lead_days=14, weekly_digest=False)
 
     stored = NotificationPreferences.objects.get(user=owner)
-    assert stored.in_app_kinds == ["bill_due", "price_rise"] == prefs.in_app_kinds
+    assert stored.in_app_kinds == ["bill_due", "subscription_found"] == prefs.in_app_kinds
     assert stored.email_kinds == ["bill_overdue"]
     assert stored.reminder_lead_days == 14
     assert stored.weekly_digest is False

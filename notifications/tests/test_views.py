@@ -260,7 +260,8 @@ def test_badge_hides_the_count_at_zero_and_caps_it(signed_in, owner):
 def test_preferences_page_shows_the_grid_with_my_choices(signed_in, owner):
     html = signed_in.get(reverse("notifications:preferences")).content.decode()
 
-    assert "Bill due soon" in html and "Subscription price rise" in html
+    assert "Bill due soon" in html and "High-risk charge" in html and "Unusual charge" in html
+    assert 'value="price_rise"' not in html  # price rises arrive as alerts now
     assert 'name="in_app_kinds" value="weekly_digest"' not in html  # the digest has its own switch
     assert 'name="email_kinds" value="bill_due" id="email_bill_due" checked' in html
     assert re.search(r'id="email_bill_paid"\s+class', html)  # off by default
@@ -270,13 +271,13 @@ def test_preferences_page_shows_the_grid_with_my_choices(signed_in, owner):
 
 def test_preferences_save(signed_in, owner):
     response = signed_in.post(reverse("notifications:preferences"), {
-        "in_app_kinds": ["bill_due", "price_rise"], "email_kinds": ["bill_paid"],
+        "in_app_kinds": ["bill_due", "subscription_found"], "email_kinds": ["bill_paid"],
         "reminder_lead_days": "7",
     }, follow=True)
 
     assert "Notification preferences saved." in response.content.decode()
     prefs = NotificationPreferences.objects.get(user=owner)
-    assert prefs.in_app_kinds == ["bill_due", "price_rise"]
+    assert prefs.in_app_kinds == ["bill_due", "subscription_found"]
     assert prefs.email_kinds == ["bill_paid"]
     assert prefs.reminder_lead_days == 7
     assert prefs.weekly_digest is False

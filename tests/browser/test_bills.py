@@ -47,8 +47,8 @@ def bills_user(email: str = "bea@example.com"):
             account=account, today=today)
     notification_create(user=user, kind=NotificationKind.BILL_DUE, title="Rent: EUR 1,150.00 due in 3 days",
                         body="Rent to Hausverwaltung is due soon.", link="/bills/upcoming/", dedupe_key="demo:rent")
-    notification_create(user=user, kind=NotificationKind.PRICE_RISE, title="Netflix now costs EUR 17.99",
-                        body="Up from EUR 13.99.", link="/bills/", severity="warning")
+    notification_create(user=user, kind=NotificationKind.SUBSCRIPTION_FOUND, title="Netflix looks like a subscription",
+                        body="EUR 17.99 every month.", link="/bills/", severity="info")
     return user
 
 
@@ -82,7 +82,7 @@ def test_the_bell_counts_unread_and_the_inbox_clears_it(page: Page):
     expect(bell.locator("[data-unread-count]")).to_have_text("2")
     bell.click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
-    expect(page.get_by_text("Netflix now costs EUR 17.99")).to_be_visible()
+    expect(page.get_by_text("Netflix looks like a subscription")).to_be_visible()
     shot(page, "notifications-list")
     page.get_by_role("button", name="Mark all as read").click()
     expect(page.locator("#nav-notifications [data-unread-count]")).to_be_hidden()
