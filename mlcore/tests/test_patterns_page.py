@@ -144,8 +144,9 @@ def test_the_page_reads_in_a_constant_number_of_queries(signed_in, owner, mercha
         assert signed_in.get(URL).status_code == 200
 
 
-def test_the_nav_links_to_the_page_and_marks_it_current(signed_in, owner):
+def test_the_insights_tabs_link_to_the_page_and_mark_it_current(signed_in, owner):
     patterns_store(user=owner, patterns=patterns(), computed_at=timezone.now())
     html = signed_in.get(URL).content.decode()
-    assert html.count('href="/patterns/"') == 2  # the wide nav and the phone's menu
-    assert re.search(r'href="/patterns/"[^>]*aria-current="page"[^>]*>Patterns<', html)
+    assert re.search(r'href="/patterns/"[^>]*aria-current="page"[^>]*>Your patterns<', html)
+    assert re.search(r'href="/insights/spending/"[^>]*aria-current="page"[^>]*>Insights<', html)  # the main nav
+    assert 'href="/patterns/"' in signed_in.get("/insights/spending/").content.decode()

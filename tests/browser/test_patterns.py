@@ -57,9 +57,10 @@ def test_patterns_fit_the_window(browser: Browser, live_server, transactional_db
     page.goto("/")
     if width == "390":
         page.get_by_text("Menu").click()
-        page.locator("#mobile-menu").get_by_role("link", name="Patterns").click()
+        page.locator("#mobile-menu").get_by_role("link", name="Insights").click()
     else:
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Patterns").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Insights").click()
+    page.get_by_role("navigation", name="Insights").get_by_role("link", name="Your patterns").click()
     expect(page.get_by_role("heading", name="Your patterns", exact=True)).to_be_visible()
     expect(page.get_by_text("Computed 5 hours ago")).to_be_visible()
     expect(page.get_by_text("Your income from ACME GmbH arrives around the 25th, every month")).to_be_visible()
