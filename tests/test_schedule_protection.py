@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from alerts import services
 from alerts.models import ProtectionScan
 from config.schedule import nightly_protection
 
 pytestmark = pytest.mark.django_db
 
 
-def test_nightly_fan_out_scans_every_active_user(owner, other_user, monkeypatch):
+def test_nightly_fan_out_scans_every_active_user(owner, other_user):
     # The detectors are mlcore's (and its tests'); here only that each user's scan runs.
-    monkeypatch.setattr(services.mlcore, "patterns_refresh", lambda *, user, today=None: None)
-    monkeypatch.setattr(services.mlcore, "anomalies_detect", lambda *, user, transaction_ids, today=None: [])
     nightly_protection.call_local()
     assert ProtectionScan.objects.filter(user__in=[owner, other_user], last_run_at__isnull=False).count() == 2
