@@ -33,16 +33,16 @@ import datetime as dt
 import json
 import math
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
+from mlcore.management.csv_cells import parse_amount, parse_date
 from mlcore.anomalies import findings_for
 from mlcore.patterns import HistoryRow, accepted_add, is_spending, merchant_identity, patterns_compute
 from mlcore.results import RiskLevel
@@ -52,44 +52,12 @@ BATCH_DAYS = 7
 FLAGGED = (RiskLevel.MEDIUM, RiskLevel.HIGH)
 TYPE_DETECTOR = {"duplicate": "duplicate", "amount": "amount", "burst": "frequency",
                  "new_merchant": "new_merchant", "off_cycle": "timing"}
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
 
 
 @dataclass(frozen=True)
 class Labelled:
     row: HistoryRow
     anomaly: str  # "" for a normal row, else the type ("labelled" for a file's own labels)
-
-
-def parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time of day
-        except ValueError:
-            continue
-    return None
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """"-90.00", "38 624.93", "1.234,56", "(12.50)"."""
-    cleaned = re.sub(r"[\s\u00a0'’]", "", text or "")
-    negative = cleaned.startswith("(") and cleaned.endswith(")")
-    cleaned = cleaned.strip("()")
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".") if cleaned.rfind(",") > cleaned.rfind(".") \
-            else cleaned.replace(",", "")
-    elif "," in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return -value if negative else value
 
 
 def read_rows(path: Path, *, options: dict[str, Any]) -> list[Labelled]:

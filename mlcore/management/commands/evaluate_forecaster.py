@@ -17,49 +17,15 @@ import calendar
 import csv
 import datetime as dt
 import json
-import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
+from mlcore.management.csv_cells import parse_amount, parse_date
 from mlcore import forecasting
 from transactions.management.commands.seed_demo import demo_rows
-
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y%m%d")
-
-
-def _parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text.split(" ")[0], fmt).date()  # noqa: DTZ007 - a calendar date only
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_amount(text: str) -> Decimal | None:
-    """"-1,234.56", "1.234,56", "€ 12,50", "(45.00)" and "12.50-" all parse; anything else is None."""
-    text = text.strip().replace("\u2212", "-")
-    negative = text.startswith("(") and text.endswith(")") or text.endswith("-")
-    text = re.sub(r"[^\d,.\-]", "", text.strip("()").rstrip("-"))
-    if "," in text and "." in text:
-        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        text = text.replace(",", ".") if len(text.rsplit(",", 1)[1]) != 3 else text.replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return -value if negative else value
-
 
 def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: str,
                  skipped: list[int] | None = None) -> pd.Series:
@@ -96,7 +62,7 @@ def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: 
             continue
         if len(row) <= max(di, ai):
             raise CommandError(f"Line {line}: only {len(row)} columns, no {date_col!r} or {amount_col!r}.")
-        day, amount = _parse_date(row[di]), _parse_amount(row[ai])
+        day, amount = parse_date(row[di]), parse_amount(row[ai])
         if (day is None or amount is None) and skipped is not None:
             skipped.append(line)
             continue
