@@ -40,12 +40,11 @@ def findings_for(charges: Iterable[HistoryRow], *, patterns: SpendingPatterns, h
                  detectors: Sequence[Detector] = DETECTORS) -> list[Finding]:
     """A Finding for each charge any detector flags (Low included), in the charges' order. ``history`` holds
     the person's rows before and around the charges (the charges themselves included); earlier charges in
-    ``unconfirmed`` (flagged, and not called fine) are not compared against: they are not the person's normal."""
+    ``unconfirmed`` (flagged, and not called fine) are not compared against: they are not the person's normal
+    (but they count where charges are counted in a window: a burst or a duplicate goes on after its first alert)."""
     charges = list(charges)
-    if unconfirmed:
-        scored, left_out = {charge.id for charge in charges}, set(unconfirmed)
-        history = [row for row in history if row.id in scored or row.id not in left_out]
-    context = DetectionContext(patterns=patterns, history=history, today=today)
+    left_out = frozenset(unconfirmed) - {charge.id for charge in charges}
+    context = DetectionContext(patterns=patterns, history=history, today=today, unconfirmed=left_out)
     findings = []
     for charge in charges:
         factors = [found for detector in detectors if (found := detector.score(charge, context)) is not None]

@@ -33,27 +33,40 @@ def _order(row: HistoryRow) -> tuple[dt.date, int]:
 
 @dataclass
 class DetectionContext:
-    """The person's patterns, their spending history (before and around the charges) and today."""
+    """The person's patterns, their spending history (before and around the charges) and today.
+
+    ``unconfirmed`` charges (flagged earlier and not called fine) are not the person's normal: the baselines
+    (``by_merchant``, ``by_category``, ``earlier_at_merchant``) leave them out. They did happen, though, so
+    what counts charges in a window (``at_merchant_between``) sees them: the rest of a burst is still a burst.
+    """
 
     patterns: SpendingPatterns
     history: Sequence[HistoryRow]
     today: dt.date
+    unconfirmed: frozenset[int] = frozenset()
     by_merchant: dict[str, list[HistoryRow]] = field(default_factory=dict)
     by_category: dict[int, list[HistoryRow]] = field(default_factory=dict)
     related: dict[int, list[int]] = field(default_factory=dict)  # a charge's other half (a duplicate pair)
     cache: dict[str, Any] = field(default_factory=dict)  # what a detector computes once per run
     _keys: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
+    _every: dict[str, list[HistoryRow]] = field(default_factory=dict)
+    _every_keys: dict[str, list[tuple[dt.date, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_merchant: dict[str, list[HistoryRow]] = defaultdict(list)
         by_category: dict[int, list[HistoryRow]] = defaultdict(list)
+        every: dict[str, list[HistoryRow]] = defaultdict(list)
         for row in sorted((row for row in self.history if is_spending(row)), key=_order):
+            normal = row.id not in self.unconfirmed
             if row.merchant_key:
-                by_merchant[row.merchant_key].append(row)
-            if row.category_id is not None:
+                every[row.merchant_key].append(row)
+                if normal:
+                    by_merchant[row.merchant_key].append(row)
+            if row.category_id is not None and normal:
                 by_category[row.category_id].append(row)
-        self.by_merchant, self.by_category = dict(by_merchant), dict(by_category)
+        self.by_merchant, self.by_category, self._every = dict(by_merchant), dict(by_category), dict(every)
         self._keys = {key: [_order(row) for row in rows] for key, rows in self.by_merchant.items()}
+        self._every_keys = {key: [_order(row) for row in rows] for key, rows in self._every.items()}
 
     def earlier_at_merchant(self, charge: HistoryRow) -> list[HistoryRow]:
         """The merchant's charges before this one (by date, then the order they were recorded), oldest first."""
@@ -61,9 +74,16 @@ class DetectionContext:
         return rows[:bisect.bisect_left(self._keys.get(charge.merchant_key, []), _order(charge))]
 
     def at_merchant_between(self, charge: HistoryRow, start: dt.date, end: dt.date) -> list[HistoryRow]:
-        keys = self._keys.get(charge.merchant_key, [])
-        rows = self.by_merchant.get(charge.merchant_key, [])
+        """Every charge at the merchant from ``start`` to ``end`` (both days included), unconfirmed ones too."""
+        keys = self._every_keys.get(charge.merchant_key, [])
+        rows = self._every.get(charge.merchant_key, [])
         return rows[bisect.bisect_left(keys, (start, -1)):bisect.bisect_right(keys, (end, 2**62))]
+
+    def just_before(self, charge: HistoryRow, start: dt.date) -> list[HistoryRow]:
+        """Every charge at the merchant from ``start`` up to this one (recorded before it), unconfirmed too."""
+        keys = self._every_keys.get(charge.merchant_key, [])
+        rows = self._every.get(charge.merchant_key, [])
+        return rows[bisect.bisect_left(keys, (start, -1)):bisect.bisect_left(keys, _order(charge))]
 
     def money(self, amount: Decimal | float) -> str:
         return money_words(amount, self.patterns.currency)

@@ -45,8 +45,7 @@ class DuplicateDetector:
         if not is_spending(charge) or not charge.merchant_key or PARTS.search(charge.description):
             return None
         earlier = context.earlier_at_merchant(charge)[-RECENT:]  # the recent habits (and a bounded cost)
-        start = charge.date - dt.timedelta(days=WINDOW_DAYS)
-        close = [row for row in earlier if row.date >= start]
+        close = context.just_before(charge, charge.date - dt.timedelta(days=WINDOW_DAYS))
         if not close:
             return None
         if _earlier_pairs(earlier) >= HABIT_PAIRS or _expected_by_chance(charge, earlier) >= HABIT_EXPECTED:

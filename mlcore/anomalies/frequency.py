@@ -75,7 +75,7 @@ class Burst:
 
 def _burst(charge: HistoryRow, earlier: list[HistoryRow], days: int, context: DetectionContext) -> Burst | None:
     # Only a charge with others before it in the window is an extra one.
-    if not earlier or earlier[-1].date < charge.date - dt.timedelta(days=days - 1):
+    if not context.just_before(charge, charge.date - dt.timedelta(days=days - 1)):
         return None
     # The fullest ``days``-day window holding the charge, so every charge of a burst sees the burst whole.
     burst, start = max(((context.at_merchant_between(charge, first, first + dt.timedelta(days=days - 1)), first)

@@ -261,3 +261,24 @@ def test_a_burst_left_unanswered_does_not_become_the_normal(year):
     learned = findings_for(again, patterns=patterns_compute(everything, currency="EUR", today=TODAY),
                            history=everything, today=TODAY)
     assert all(f.level == RiskLevel.LOW for f in learned)
+
+
+def test_a_burst_that_goes_on_after_its_alert_keeps_alerting(year):
+    """Four charges at REWE on a Tuesday alert after the first import; two more the next day, imported later,
+    alert too: the alerted charges are left out of the usual, but they still count as charges in the window."""
+    day = dt.date(2026, 11, 24)
+    first: list[HistoryRow] = []
+    for amount in ["-31.00", "-44.00", "-38.50", "-29.90"]:
+        first.append(charge(year + first, day, amount, "REWE SAGT DANKE", "REWE", "food_drink.groceries"))
+    alerted = {f.transaction_id for f in score(year, *first, today=day).values() if f.level != RiskLevel.LOW}
+    assert alerted
+    later: list[HistoryRow] = []
+    for amount in ["-33.00", "-41.00"]:
+        later.append(charge(year + first + later, day + dt.timedelta(days=1), amount, "REWE SAGT DANKE", "REWE",
+                            "food_drink.groceries"))
+    everything = year + first + later
+    patterns = patterns_compute([row for row in everything if row.id not in alerted], currency="EUR", today=TODAY)
+    findings = findings_for(later, patterns=patterns, history=everything, today=TODAY, unconfirmed=alerted)
+    assert [f.level for f in findings] and all(f.level != RiskLevel.LOW for f in findings)
+    assert all(factor_of(f, "frequency").sentence.startswith(("5 charges at REWE", "6 charges at REWE"))
+               for f in findings)
