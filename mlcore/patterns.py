@@ -8,6 +8,7 @@ replays the same code over a file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import types
 import typing
@@ -297,6 +298,13 @@ def _to_json(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's (field name, resolved annotation) pairs, resolved once per class."""
+    hints = typing.get_type_hints(kind)
+    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(kind))
+
+
 def _from_json(kind: Any, value: Any) -> Any:
     """``value`` read back as the annotated type ``kind`` (dataclasses, Decimal, date, tuples, optionals)."""
     if value is None:
@@ -307,9 +315,7 @@ def _from_json(kind: Any, value: Any) -> Any:
     if origin is tuple:
         return tuple(_from_json(args[0], item) for item in value)
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = typing.get_type_hints(kind)
-        return kind(**{field.name: _from_json(hints[field.name], value[field.name])
-                       for field in dataclasses.fields(kind) if field.name in value})
+        return kind(**{name: _from_json(hint, value[name]) for name, hint in _fields(kind) if name in value})
     if kind is Decimal:
         return Decimal(value)
     if kind is dt.date:
