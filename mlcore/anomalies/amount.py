@@ -17,7 +17,7 @@ MIN_CATEGORY_CHARGES = 6
 MAD_TO_SIGMA = 1.4826
 PRIOR_CHARGES = 4  # the person's typical spread counts as this many charges
 MIN_LOG_SPREAD = 0.05
-ROBUST_FROM = 8
+ROBUST_FROM = 6  # from this many charges the MAD is steadier than the standard deviation (za-bank, 50 replays)
 DEFAULT_SPREAD = 0.25
 
 
