@@ -1,4 +1,5 @@
-"""Frequency: more charges at a merchant in a few days than its rhythm allows (a Poisson tail)."""
+"""Frequency: more charges at a merchant in a few days than its rhythm allows (a Poisson tail), or several
+times more money there in those days than ever before."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +21,9 @@ MIN_SPAN_DAYS = 30
 PRIOR_DAYS = 30
 RECORD_CHARGES = 10
 RECORD_DAYS = 90
+SPENT_RECORD = 2  # times the most spent at the merchant in a window
+SPENT_CHARGES = 4
+CLEAR_RHYTHM = 0.6  # earlier charges before a merchant has a most-spent
 
 
 def poisson_tail(count: int, mean: float) -> float:
@@ -54,6 +59,18 @@ def _usual_burst(rows: list[HistoryRow], days: int) -> int:
     return most
 
 
+def _most_spent(rows: list[HistoryRow], days: int) -> Decimal:
+    """The most the merchant charged within any ``days`` days before."""
+    most, total, start = Decimal(0), Decimal(0), 0
+    for row in rows:
+        total += abs(row.amount)
+        while (row.date - rows[start].date).days >= days:
+            total -= abs(rows[start].amount)
+            start += 1
+        most = max(most, total)
+    return most
+
+
 def typical_rate(context: DetectionContext) -> float:
     """Charges a day at the person's typical merchant: the median over every merchant of its charges per day
     since it first charged (most merchants are seen once or twice, and that is part of the typical)."""
@@ -66,35 +83,82 @@ def typical_rate(context: DetectionContext) -> float:
 
 @dataclass(frozen=True)
 class Burst:
-    score: float
+    """One window's signs: the count against the merchant's rhythm, and the money against the most spent
+    there in as many days (with that window's count and total, for the sentence)."""
+
+    rhythm: float
     count: int
     days: int
     usual_per_month: float
     total: Decimal
+    spent: float = 0.0
+    times: float = 0.0
+    spent_count: int = 0
+    spent_total: Decimal = Decimal(0)
+
+    @property
+    def score(self) -> float:
+        return max(self.rhythm, self.spent)
+
+
+def _spent(charge: HistoryRow, so_far: list[HistoryRow], earlier: list[HistoryRow], days: int,
+           context: DetectionContext) -> dict[str, Any]:
+    """Charges that together come to several times the most ever spent at the merchant in as many days are a
+    sign even where charges come often (a stolen card at the supermarket). The money counts up to this charge,
+    and without its largest charge it must still be past that record: one large charge is the amount
+    detector's to judge. An amount the person called fine there is part of the record."""
+    start = charge.date - dt.timedelta(days=days - 1)
+    before = [row for row in earlier if row.date < start]
+    if len(before) < SPENT_CHARGES or (start - before[0].date).days < MIN_SPAN_DAYS:
+        return {}
+    accepted = context.patterns.accepted.get(charge.merchant_key, {})
+    most = max(_most_spent(before, days), Decimal(accepted.get("amount_high", 0)))
+    amounts = [abs(row.amount) for row in (*so_far, charge)]
+    total = sum(amounts, start=Decimal(0))
+    if not most or total - max(amounts) <= most or total <= most * SPENT_RECORD:
+        return {}
+    times = float(total / most)
+    return {"spent": ramp(times, SPENT_RECORD, 2 * SPENT_RECORD), "times": times, "spent_count": len(amounts),
+            "spent_total": total}
 
 
 def _burst(charge: HistoryRow, earlier: list[HistoryRow], days: int, context: DetectionContext) -> Burst | None:
     # Only a charge with others before it in the window is an extra one.
-    if not context.just_before(charge, charge.date - dt.timedelta(days=days - 1)):
+    so_far = context.just_before(charge, charge.date - dt.timedelta(days=days - 1))
+    if not so_far:
         return None
     # The fullest ``days``-day window holding the charge, so every charge of a burst sees the burst whole.
     burst, start = max(((context.at_merchant_between(charge, first, first + dt.timedelta(days=days - 1)), first)
                         for first in (charge.date - dt.timedelta(days=back) for back in range(days))),
                        key=lambda found: len(found[0]))
     before = [row for row in earlier if row.date < start]
-    record = _usual_burst(before, days)
-    if len(burst) <= record:
-        return None  # charges that come in bunches (fees with each payment) have done this before
     span = (start - before[0].date).days if before else 0
-    # The merchant's own rhythm, with a month of the person's typical merchant's as a prior.
-    mean = (len(before) + typical_rate(context) * PRIOR_DAYS) / (span + PRIOR_DAYS) * days
-    tail = min(poisson_tail(len(burst), mean) * len(WINDOWS), 1.0)
-    score = ramp(-math.log10(max(tail, 1e-300)), 2, 6)
-    if days == 1 and len(before) >= RECORD_CHARGES and span >= RECORD_DAYS and len(burst) >= record + 2:
-        # A daily habit is steadier than chance: two past its record of months says more than the rate.
-        score = max(score, min(0.6 + 0.1 * (len(burst) - record - 2), 0.85))
-    return Burst(score=score, count=len(burst), days=days, usual_per_month=len(before) * 30 / max(span, MIN_SPAN_DAYS),
-                 total=sum((abs(row.amount) for row in burst), start=Decimal(0)))
+    record = _usual_burst(before, days)
+    rhythm = 0.0
+    if len(burst) > record:  # else charges that come in bunches (fees with each payment) have done this before
+        # The merchant's own rhythm, with a month of the person's typical merchant's as a prior.
+        mean = (len(before) + typical_rate(context) * PRIOR_DAYS) / (span + PRIOR_DAYS) * days
+        tail = min(poisson_tail(len(burst), mean) * len(WINDOWS), 1.0)
+        rhythm = ramp(-math.log10(max(tail, 1e-300)), 2, 6)
+        if days == 1 and len(before) >= RECORD_CHARGES and span >= RECORD_DAYS and len(burst) >= record + 2:
+            # A daily habit is steadier than chance: two past its record of months says more than the rate.
+            rhythm = max(rhythm, min(0.6 + 0.1 * (len(burst) - record - 2), 0.85))
+    spent = _spent(charge, so_far, earlier, days, context)
+    if not rhythm and not spent:
+        return None
+    return Burst(rhythm=rhythm, count=len(burst), days=days, total=sum((abs(row.amount) for row in burst), Decimal(0)),
+                 usual_per_month=len(before) * 30 / max(span, MIN_SPAN_DAYS), **spent)
+
+
+def _sentence(best: Burst, charge: HistoryRow, context: DetectionContext) -> str:
+    period = "one day" if best.days == 1 else f"{best.days} days"
+    said = f"{best.count} charges at {charge.merchant_name} within {period}"
+    if best.spent > best.rhythm:
+        return (f"{best.spent_count} charges at {charge.merchant_name} within {period}, "
+                f"{context.money(best.spent_total)} in all: {best.times:.1f}× the most you have spent there in {period}")
+    if best.usual_per_month < 0.05:
+        return f"{said}; you had not paid them before"
+    return f"{said}; you usually pay them about {best.usual_per_month:.1f} times a month"
 
 
 class FrequencyDetector:
@@ -107,8 +171,7 @@ class FrequencyDetector:
         bursts = [found for days in WINDOWS if (found := _burst(charge, earlier, days, context)) is not None]
         if not bursts:
             return None
-        best = max(bursts, key=lambda burst: burst.score)
-        period = "one day" if best.days == 1 else f"{best.days} days"
-        return factor(self.name, material(best.score, best.total, context),
-                      f"{best.count} charges at {charge.merchant_name} within {period}; you usually pay them about "
-                      f"{best.usual_per_month:.1f} times a month")
+        # A count clearly past the rhythm is the plainest reason; the money is the reason when the count is not.
+        best = max(bursts, key=lambda burst: (burst.rhythm >= CLEAR_RHYTHM, burst.rhythm if burst.rhythm >= CLEAR_RHYTHM
+                                              else burst.score))
+        return factor(self.name, material(best.score, max(best.total, best.spent_total), context), _sentence(best, charge, context))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -74,9 +75,25 @@ def test_a_burst_of_charges_beyond_the_rhythm_is_flagged(year):
     findings = score(year, *burst)
     last = findings[burst[-1].id]
     assert last.level in (RiskLevel.MEDIUM, RiskLevel.HIGH)
-    assert factor_of(last, "frequency").sentence.startswith("4 charges at REWE within one day; you usually pay "
-                                                            "them about 4.")
+    assert factor_of(last, "frequency").sentence == ("4 charges at REWE within one day, EUR 143.40 in all: 3.9× the "
+                                                     "most you have spent there in one day")
     assert burst[0].id not in findings or all(f.detector != "frequency" for f in findings[burst[0].id].factors)
+
+
+def test_charges_of_a_usual_size_that_add_up_to_far_more_than_ever_spent_there_are_flagged(year):
+    # REWE has never taken more than EUR 37 in a week; three ordinary-sized charges in three days is a stolen
+    # card's pattern even though no one of them is large and the shop is visited every week.
+    burst = []
+    for n, day in enumerate((24, 25, 26)):
+        burst.append(dataclasses.replace(charge(year + burst, dt.date(2026, 11, day), "-37.00", "REWE SAGT DANKE",
+                                                "REWE", "food_drink.groceries"), id=10_000 + n))
+    findings = score(year, *burst)
+    last = findings[burst[-1].id]
+    assert last.level in (RiskLevel.MEDIUM, RiskLevel.HIGH)
+    sentence = factor_of(last, "frequency").sentence
+    assert re.fullmatch(r"\d charges at REWE within \d days, EUR \d+\.00 in all: \d\.\d× the most you have spent "
+                        r"there in \d days", sentence), sentence
+    assert all(f.detector != "amount" for f in last.factors)  # no one charge is above the usual
 
 
 def test_a_charge_in_a_category_never_used_is_noted(year):
