@@ -73,6 +73,10 @@ class DetectionContext:
         rows = self.by_merchant.get(charge.merchant_key, [])
         return rows[:bisect.bisect_left(self._keys.get(charge.merchant_key, []), _order(charge))]
 
+    def before_at_merchant(self, merchant_key: str, day: dt.date) -> int:
+        """How many of the merchant's usual charges came before ``day``."""
+        return bisect.bisect_left(self._keys.get(merchant_key, []), (day, -1))
+
     def at_merchant_between(self, charge: HistoryRow, start: dt.date, end: dt.date) -> list[HistoryRow]:
         """Every charge at the merchant from ``start`` to ``end`` (both days included), unconfirmed ones too."""
         keys = self._every_keys.get(charge.merchant_key, [])

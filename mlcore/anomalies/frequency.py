@@ -59,16 +59,22 @@ def _usual_burst(rows: list[HistoryRow], days: int) -> int:
     return most
 
 
-def _most_spent(rows: list[HistoryRow], days: int) -> Decimal:
-    """The most the merchant charged within any ``days`` days before."""
-    most, total, start = Decimal(0), Decimal(0), 0
-    for row in rows:
-        total += abs(row.amount)
-        while (row.date - rows[start].date).days >= days:
-            total -= abs(rows[start].amount)
-            start += 1
-        most = max(most, total)
-    return most
+def _records(context: DetectionContext, merchant_key: str, days: int) -> list[Decimal]:
+    """For each of the merchant's usual charges (oldest first), the most it charged within any ``days`` days up
+    to that charge: worked out once a run, so each charge looks its record up instead of rescanning."""
+    key = f"spent_records:{merchant_key}:{days}"
+    if key not in context.cache:
+        rows = context.by_merchant.get(merchant_key, [])
+        records, most, total, start = [], Decimal(0), Decimal(0), 0
+        for row in rows:
+            total += abs(row.amount)
+            while (row.date - rows[start].date).days >= days:
+                total -= abs(rows[start].amount)
+                start += 1
+            most = max(most, total)
+            records.append(most)
+        context.cache[key] = records
+    return context.cache[key]  # type: ignore[no-any-return]
 
 
 def typical_rate(context: DetectionContext) -> float:
@@ -101,20 +107,20 @@ class Burst:
         return max(self.rhythm, self.spent)
 
 
-def _spent(charge: HistoryRow, so_far: list[HistoryRow], earlier: list[HistoryRow], days: int,
-           context: DetectionContext) -> dict[str, Any]:
+def _spent(charge: HistoryRow, so_far: list[HistoryRow], days: int, context: DetectionContext) -> dict[str, Any]:
     """Charges that together come to several times the most ever spent at the merchant in as many days are a
     sign even where charges come often (a stolen card at the supermarket). The money counts up to this charge,
     and without its largest charge it must still be past that record: one large charge is the amount
     detector's to judge. An amount the person called fine there is part of the record."""
-    start = charge.date - dt.timedelta(days=days - 1)
-    before = [row for row in earlier if row.date < start]
-    if len(before) < SPENT_CHARGES or (start - before[0].date).days < MIN_SPAN_DAYS:
-        return {}
-    accepted = context.patterns.accepted.get(charge.merchant_key, {})
-    most = max(_most_spent(before, days), Decimal(accepted.get("amount_high", 0)))
     amounts = [abs(row.amount) for row in (*so_far, charge)]
     total = sum(amounts, start=Decimal(0))
+    start = charge.date - dt.timedelta(days=days - 1)
+    usual = context.by_merchant.get(charge.merchant_key, [])
+    known = context.before_at_merchant(charge.merchant_key, start)
+    if known < SPENT_CHARGES or (start - usual[0].date).days < MIN_SPAN_DAYS:
+        return {}
+    accepted = context.patterns.accepted.get(charge.merchant_key, {})
+    most = max(_records(context, charge.merchant_key, days)[known - 1], Decimal(accepted.get("amount_high", 0)))
     if not most or total - max(amounts) <= most or total <= most * SPENT_RECORD:
         return {}
     times = float(total / most)
@@ -143,7 +149,7 @@ def _burst(charge: HistoryRow, earlier: list[HistoryRow], days: int, context: De
         if days == 1 and len(before) >= RECORD_CHARGES and span >= RECORD_DAYS and len(burst) >= record + 2:
             # A daily habit is steadier than chance: two past its record of months says more than the rate.
             rhythm = max(rhythm, min(0.6 + 0.1 * (len(burst) - record - 2), 0.85))
-    spent = _spent(charge, so_far, earlier, days, context)
+    spent = _spent(charge, so_far, days, context)
     if not rhythm and not spent:
         return None
     return Burst(rhythm=rhythm, count=len(burst), days=days, total=sum((abs(row.amount) for row in burst), Decimal(0)),
