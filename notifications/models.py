@@ -20,6 +20,9 @@ class NotificationKind(models.TextChoices):
     GROUP_INVITE = "group_invite", "Group invitation"
     ANOMALY_HIGH = "anomaly_high", "High-risk charge"
     ANOMALY_MEDIUM = "anomaly_medium", "Unusual charge"
+    GOAL_MILESTONE = "goal_milestone", "Goal milestone reached"
+    GOAL_OFF_TRACK = "goal_off_track", "Goal off track"
+    GOAL_PLAN_CHANGED = "goal_plan_changed", "Goal plan changed with income"
 
 
 class Severity(models.TextChoices):

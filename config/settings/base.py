@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "mlcore",
     "imports",
     "alerts",
+    "goals",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]
