@@ -24,6 +24,7 @@ from alerts.tasks import protection_refresh
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from imports.services import import_batches_recover
 from core.outbox import outbox_purge, outbox_send
+from goals.refresh import goals_refresh
 from insights.digest import weekly_digests_send
 from insights.services import user_insights_refresh
 from insights.tasks import stale_forecasts_refresh
@@ -85,9 +86,15 @@ def nightly_insights() -> dict[str, Any]:
 @db_task()
 @locked_job("user_insights", lock="user-insights-{user_id}")
 def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
-    """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast."""
+    """One user's nightly work: subscriptions, bill matching, budgets and their alerts, the forecast; then the
+    goal plan and readiness, which read the fresh forecast (recomputed at a month's start and when their
+    inputs moved)."""
     user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
-    return None if user is None else user_insights_refresh(user=user)
+    if user is None:
+        return None
+    outcome = user_insights_refresh(user=user)
+    outcome.update({f"goals_{key}": value for key, value in goals_refresh(user=user, reason="nightly").items()})
+    return outcome
 
 
 @db_periodic_task(crontab(minute="15"))
