@@ -28,7 +28,8 @@ from core.months import month_add, month_start
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 HORIZON_MONTHS = 600  # fifty years: a goal not reached by then is "not reachable at this rate"
-SIMULATIONS = 1000
+SIMULATED_MONTHS = 240  # the chance of making a date is worked out up to twenty years ahead
+SIMULATIONS = 500  # futures: the chance of making a date to about two percentage points
 SEED = 20261205
 SURPLUS_BUFFER_PERCENTILE = 20  # a bad month, not the average one
 MIN_HISTORY_MONTHS = 3
@@ -124,7 +125,8 @@ class GoalPlan:
     target_date: dt.date | None
     on_track: bool  # reached by its date (a goal without a date: reachable at all)
     needed_monthly: Decimal | None  # what making its date takes per month, when it has a date
-    confidence: float | None  # the chance of reaching it by its date (without a date: by reached_on)
+    confidence: float | None  # the chance of reaching it by its date (without a date: by reached_on); None
+    # when that is more than twenty years ahead or never
     progress: float  # 0..1
 
     def to_json(self) -> dict[str, Any]:
@@ -186,57 +188,57 @@ def _order(goals: Sequence[GoalState]) -> tuple[list[int], list[int]]:
     return dated, rest
 
 
-def _allocate(available: np.ndarray, remaining: np.ndarray, needs: np.ndarray, first: np.ndarray,
-              dated: list[int], rest: list[int]) -> np.ndarray:
-    """One month's allocation for every path at once. ``available``: (paths,); ``remaining``, ``needs`` (what
-    a dated goal needs this month) and ``first`` (an emergency fund's gap to one month of essentials):
-    (goals, paths). Returns (goals, paths), never negative, summing to at most ``available``."""
-    given = np.zeros_like(remaining)
-    left = available.copy()
-    for i in [int(j) for j in np.flatnonzero(first.any(axis=1))]:  # 1. the emergency fund up to a month of essentials
-        take = np.minimum(left, np.minimum(first[i], remaining[i]))
-        given[i] += take
-        left -= take
-    for i in dated:  # 2. dated goals, what making their date takes
-        take = np.minimum(left, np.maximum(np.minimum(needs[i], remaining[i]) - given[i], 0))
-        given[i] += take
-        left -= take
-    for i in [*rest, *dated]:  # 3. the rest, in order; then dated goals may finish early
-        take = np.minimum(left, np.maximum(remaining[i] - given[i], 0))
-        given[i] += take
-        left -= take
-    return given
+def _give(given: np.ndarray, left: np.ndarray, want: np.ndarray) -> None:
+    """Give a goal what it wants, as far as what is left goes (both arrays updated in place)."""
+    take = np.minimum(left, np.maximum(want, 0))
+    given += take
+    left -= take
 
 
 def _run(goals: Sequence[GoalState], month: dt.date, surplus_paths: np.ndarray, *,
          months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Save month by month along each path. ``surplus_paths``: (months, paths) of what can be saved each
-    month. Returns (this month's allocation (goals, paths), the month index each goal is reached (goals,
-    paths), -1 when not within ``months``, and the first allocation of each goal that gets one (goals,
-    paths): a goal waiting for the emergency fund starts later).)"""
-    paths = surplus_paths.shape[1]
+    """Save month by month along each path, every path at once. ``surplus_paths``: (months, paths) of what can
+    be saved each month (the last row repeats). Each month: the emergency fund up to a month of essentials,
+    then dated goals what making their date takes, then the rest in order (dated goals may finish early);
+    never negative, never more than the month's surplus. Returns (this month's allocation (goals, paths), the
+    month index each goal is reached (goals, paths), -1 when not within ``months``, and each goal's first
+    allocation (goals, paths): a goal waiting for the emergency fund starts later)."""
+    count, paths = len(goals), surplus_paths.shape[1]
     dated, rest = _order(goals)
-    remaining = np.array([[float(g.remaining)] * paths for g in goals]).reshape(len(goals), paths)
-    saved_first = np.array([[max(float(g.essentials_month) * EMERGENCY_FIRST_MONTHS - float(g.saved), 0.0)] * paths
-                            if g.kind == Kind.EMERGENCY else [0.0] * paths for g in goals]).reshape(len(goals), paths)
+    remaining = np.array([float(g.remaining) for g in goals])[:, None].repeat(paths, axis=1)
+    first_gap = {i: np.full(paths, max(float(g.essentials_month) * EMERGENCY_FIRST_MONTHS - float(g.saved), 0.0))
+                 for i, g in enumerate(goals) if g.kind == Kind.EMERGENCY}
     left_months = [(_months_between(month, g.target_date) if g.target_date else 0) for g in goals]
     reached = np.where(remaining <= 0.005, 0, -1)
-    first_month = np.zeros_like(remaining)
-    starting = np.zeros_like(remaining)
+    first_month = np.zeros((count, paths))
+    starting = np.zeros((count, paths))
     if not surplus_paths.any():
         return first_month, reached, starting
+    open_goals = {i for i in range(count) if (reached[i] < 0).any()}
     for m in range(months):
-        if (reached >= 0).all():
+        if not open_goals:
             break
-        needs = np.array([remaining[i] / max(left_months[i] - m, 1) if goals[i].target_date else np.zeros(paths)
-                          for i in range(len(goals))]).reshape(len(goals), paths)
-        given = _allocate(surplus_paths[min(m, len(surplus_paths) - 1)], remaining, needs, saved_first, dated, rest)
+        left = surplus_paths[min(m, len(surplus_paths) - 1)].copy()
+        given = np.zeros((count, paths))
+        for i, gap in first_gap.items():
+            if i in open_goals and gap.any():
+                _give(given[i], left, np.minimum(gap, remaining[i]))
+        for i in dated:
+            if i in open_goals:
+                _give(given[i], left, np.minimum(remaining[i] / max(left_months[i] - m, 1), remaining[i]) - given[i])
+        for i in [*rest, *dated]:
+            if i in open_goals:
+                _give(given[i], left, remaining[i] - given[i])
         if m == 0:
-            first_month = given
+            first_month = given.copy()
         starting = np.where((starting == 0) & (given > 0), given, starting)
-        remaining = np.maximum(remaining - given, 0)
-        saved_first = np.maximum(saved_first - given, 0)
-        reached = np.where((reached < 0) & (remaining <= 0.005), m, reached)
+        remaining -= given
+        np.maximum(remaining, 0, out=remaining)
+        for i, gap in first_gap.items():
+            np.maximum(gap - given[i], 0, out=gap)
+        done = remaining <= 0.005
+        reached = np.where((reached < 0) & done, m, reached)
+        open_goals = {i for i in open_goals if not done[i].all()}
     return first_month, reached, starting
 
 
@@ -285,6 +287,8 @@ def _confidence(inputs: PlanInputs, surplus: Surplus, *, extra: float, planned: 
     goals = inputs.goals
     deadlines = [(_months_between(inputs.month, g.target_date) - 1 if g.target_date else int(planned[i]))
                  for i, g in enumerate(goals)]
+    # Beyond twenty years the person's last two years say little: no figure rather than a made-up one.
+    deadlines = [d if d < SIMULATED_MONTHS else -1 for d in deadlines]
     if not inputs.surplus_history or max(deadlines) < 0:
         return [None if d < 0 else (1.0 if planned[i] >= 0 and planned[i] <= d else 0.0)
                 for i, d in enumerate(deadlines)]

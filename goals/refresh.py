@@ -4,7 +4,10 @@ notifications that follow (milestones, off track, the plan changed with income),
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -103,8 +106,23 @@ def goal_saved(goal: Goal, balances: dict[int, Decimal]) -> Decimal:
     return planning._money(goal.starting_amount + contributed + linked)
 
 
-def _goal_states(user: User, essentials: Decimal) -> tuple[planning.GoalState, ...]:
-    balances = {a.pk: vars(a)["balance"] for a in account_list(user=user)}  # annotated
+@dataclass(frozen=True)
+class Ledger:
+    """What the plan and the readiness both read, read once: the months' flows and the accounts' balances."""
+
+    flows: MonthFlows
+    accounts: tuple[Account, ...]  # annotated with ``balance`` (transactions.selectors.account_list)
+
+    @property
+    def balances(self) -> dict[int, Decimal]:
+        return {account.pk: vars(account)["balance"] for account in self.accounts}
+
+
+def ledger_read(*, user: User, today: dt.date) -> Ledger:
+    return Ledger(flows=month_flows(user=user, today=today), accounts=tuple(account_list(user=user)))
+
+
+def _goal_states(user: User, essentials: Decimal, balances: dict[int, Decimal]) -> tuple[planning.GoalState, ...]:
     states = []
     for goal in goal_list(user=user):
         target = goal.target_amount
@@ -117,31 +135,33 @@ def _goal_states(user: User, essentials: Decimal) -> tuple[planning.GoalState, .
     return tuple(states)
 
 
-def plan_inputs(*, user: User, today: dt.date) -> PlanInputs:
-    flows = month_flows(user=user, today=today)
+def plan_inputs(*, user: User, today: dt.date, ledger: Ledger | None = None) -> PlanInputs:
+    ledger = ledger or ledger_read(user=user, today=today)
     essentials = planning._money(essentials_month(user=user))
-    income, spending, source = _forecast(user, flows)
+    income, spending, source = _forecast(user, ledger.flows)
     return PlanInputs(currency=user.financial_profile.preferred_currency, month=month_start(today),
                       forecast_income=planning._money(income), forecast_spending=planning._money(spending),
-                      surplus_history=flows.surplus, essentials_month=essentials,
-                      goals=_goal_states(user, essentials), forecast_source=source)
+                      surplus_history=ledger.flows.surplus, essentials_month=essentials,
+                      goals=_goal_states(user, essentials, ledger.balances), forecast_source=source)
 
 
-def _revolving_debt(user: User, today: dt.date) -> tuple[tuple[str, Decimal], ...]:
+def _revolving_debt(user: User, today: dt.date, accounts: tuple[Account, ...]) -> tuple[tuple[str, Decimal], ...]:
     """Credit cards owing money at the end of each of the last two months: a balance carried, not paid off."""
     last = month_end(month_add(month_start(today), -1))
     before = month_end(month_add(month_start(today), -2))
     carried = []
-    for account in Account.objects.filter(owner=user, kind=AccountKind.CREDIT_CARD):
+    for account in (a for a in accounts if a.kind == AccountKind.CREDIT_CARD):
         ends = [account_balance_on(user=user, account=account, on=day) for day in (before, last)]
         if all(balance < 0 for balance in ends):
             carried.append((account.name, -ends[-1]))
     return tuple(carried)
 
 
-def readiness_inputs(*, user: User, today: dt.date, inputs: PlanInputs) -> readiness.ReadinessInputs:
-    flows = month_flows(user=user, today=today)
-    savings = sum((vars(a)["balance"] for a in account_list(user=user) if a.kind == AccountKind.SAVINGS
+def readiness_inputs(*, user: User, today: dt.date, inputs: PlanInputs,
+                     ledger: Ledger | None = None) -> readiness.ReadinessInputs:
+    ledger = ledger or ledger_read(user=user, today=today)
+    flows = ledger.flows
+    savings = sum((vars(a)["balance"] for a in ledger.accounts if a.kind == AccountKind.SAVINGS
                    and a.currency == inputs.currency), ZERO)
     fund = next((g for g in inputs.goals if g.kind == GoalKind.EMERGENCY), None)
     answers = RiskProfile.objects.filter(user=user).values_list("answers", flat=True).first() or {}
@@ -150,7 +170,7 @@ def readiness_inputs(*, user: User, today: dt.date, inputs: PlanInputs) -> readi
         emergency_saved=fund.saved if fund else savings,
         emergency_target=fund.target if fund else inputs.essentials_month * readiness.EMERGENCY_MONTHS_MIN,
         liquid_savings=savings, surplus_history=flows.surplus, spending_history=flows.spending,
-        open_high_alerts=alert_panel(user=user).open_high, revolving_debt=_revolving_debt(user, today),
+        open_high_alerts=alert_panel(user=user).open_high, revolving_debt=_revolving_debt(user, today, ledger.accounts),
         answers=answers)
 
 
@@ -162,24 +182,33 @@ def goals_refresh(*, user: User, reason: str = "nightly", today: dt.date | None 
     today = today or user.financial_profile.local_today()
     if patterns_get(user=user) is None:  # the essentials come from them
         patterns_refresh(user=user, today=today)
-    inputs = plan_inputs(user=user, today=today)
+    ledger = ledger_read(user=user, today=today)
+    inputs = plan_inputs(user=user, today=today, ledger=ledger)
+    ready_inputs = readiness_inputs(user=user, today=today, inputs=inputs, ledger=ledger)
+    fingerprint = _fingerprint(inputs, ready_inputs)
     stored = GoalPlan.objects.filter(user=user).first()
     month_turned = stored is None or stored.month != inputs.month
-    if reason == "nightly" and stored is not None and not month_turned and stored.fingerprint == inputs.fingerprint():
+    if reason == "nightly" and stored is not None and not month_turned and stored.fingerprint == fingerprint:
         return {"skipped": 1}
     plan = planning.plan_compute(inputs)
-    ready = readiness.readiness_compute(readiness_inputs(user=user, today=today, inputs=inputs), plan)
+    ready = readiness.readiness_compute(ready_inputs, plan)
     now = timezone.now()
     with transaction.atomic():
         _emergency_targets_store(user, inputs)
         GoalPlan.objects.update_or_create(user=user, defaults={
-            "month": inputs.month, "inputs": inputs.to_json(), "fingerprint": inputs.fingerprint(),
+            "month": inputs.month, "inputs": inputs.to_json(), "fingerprint": fingerprint,
             "result": plan.to_json(), "computed_at": now,
             "reason": "month start" if month_turned and reason == "nightly" else reason})
         ReadinessReport.objects.update_or_create(user=user, defaults={
             "score": ready.score, "ready": ready.ready, "result": ready.to_json(), "computed_at": now})
         sent = _notify(user=user, plan=plan, previous=stored, inputs=inputs)
     return {"goals": len(plan.goals), "score": ready.score, "notifications": sent}
+
+
+def _fingerprint(inputs: PlanInputs, ready_inputs: readiness.ReadinessInputs) -> str:
+    """Equal when neither the plan's nor the readiness's inputs moved (nothing to redo)."""
+    seen = json.dumps([inputs.fingerprint(), dataclasses.asdict(ready_inputs)], sort_keys=True, default=str)
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 
 def _emergency_targets_store(user: User, inputs: PlanInputs) -> None:
