@@ -65,10 +65,13 @@ def _validate(*, user: User, fields: GoalFields, goal: Goal | None, today: dt.da
         errors["priority"] = "Priority is 1 (high), 2 (medium) or 3 (low)."
     if fields.starting_amount < 0:
         errors["starting_amount"] = "What you have already saved cannot be negative."
-    owned = set(Account.objects.filter(owner=user).values_list("pk", flat=True))
+    owned = dict(Account.objects.filter(owner=user).values_list("pk", "currency"))
+    currency = user.financial_profile.preferred_currency
     for account_id, share in fields.accounts:
         if account_id not in owned:
             errors["accounts"] = f"Account {account_id} is not one of yours."
+        elif owned[account_id] != currency:
+            errors["accounts"] = f"Link accounts in {currency}: goals count in your main currency."
         elif not 1 <= share <= 100:
             errors["accounts"] = "A linked account's share is 1 to 100 percent."
     if len({account_id for account_id, _ in fields.accounts}) != len(fields.accounts):

@@ -176,3 +176,12 @@ def test_a_goal_change_has_the_worker_store_a_new_plan(committed_db, owner, ledg
     stored = GoalPlan.objects.get(user=owner)
     assert stored.reason == "goal added"
     assert [row["name"] for row in stored.result["goals"]] == ["Trip"]
+
+
+@pytest.mark.django_db
+def test_an_account_in_another_currency_cannot_be_linked(owner, ledger):
+    dollars = AccountFactory(owner=owner, name="Dollars", kind="savings", currency="USD")
+    with pytest.raises(Exception) as problem:
+        services.goal_create(user=owner, fields=fields("Trip", "short_term", target_amount=Decimal("10"),
+                                                       accounts=((dollars.pk, 100),)), today=TODAY)
+    assert "Link accounts in EUR" in str(problem.value)
