@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.months import month_add
 from goals import refresh, services
@@ -163,7 +164,7 @@ def test_a_refresh_sees_only_the_users_own_goals_and_accounts(owner, other_user,
                                 today=TODAY)
     refresh.goals_refresh(user=owner, reason="test", today=TODAY)
     assert [row["goal_id"] for row in GoalPlan.objects.get(user=owner).result["goals"]] == [mine.pk]
-    with pytest.raises(Exception) as problem:
+    with pytest.raises(ValidationError) as problem:
         services.goal_create(user=owner, fields=fields("Sneaky", "short_term", target_amount=Decimal("10"),
                                                        accounts=((other_savings.pk, 100),)), today=TODAY)
     assert "is not one of yours" in str(problem.value)
@@ -181,7 +182,7 @@ def test_a_goal_change_has_the_worker_store_a_new_plan(committed_db, owner, ledg
 @pytest.mark.django_db
 def test_an_account_in_another_currency_cannot_be_linked(owner, ledger):
     dollars = AccountFactory(owner=owner, name="Dollars", kind="savings", currency="USD")
-    with pytest.raises(Exception) as problem:
+    with pytest.raises(ValidationError) as problem:
         services.goal_create(user=owner, fields=fields("Trip", "short_term", target_amount=Decimal("10"),
                                                        accounts=((dollars.pk, 100),)), today=TODAY)
     assert "Link accounts in EUR" in str(problem.value)
