@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from goals import planning
 from goals.models import Contribution, Goal, GoalAccount, GoalPlan, ReadinessReport, RiskProfile
+from transactions.models import Account, AccountKind
+from transactions.selectors import account_list
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
@@ -81,3 +83,33 @@ def readiness_get(*, user: User) -> ReadinessReport | None:
 
 def risk_answers_get(*, user: User) -> dict[str, str]:
     return RiskProfile.objects.filter(user=user).values_list("answers", flat=True).first() or {}
+
+
+# ---- reads for the pages ---------------------------------------------------------------------------------------
+
+def goal_page_list(*, user: User) -> QuerySet[Goal]:
+    """``goal_list`` with ``last_contribution_at``: the pages compare it with the stored plan's time to say when
+    the plan does not count a change yet."""
+    last = Contribution.objects.filter(goal=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    return goal_list(user=user).annotate(last_contribution_at=Subquery(last))
+
+
+def goal_page_get(*, user: User, pk: int) -> Goal:
+    return get_object_or_404(goal_page_list(user=user), pk=pk)
+
+
+def account_balances(*, user: User) -> dict[int, Decimal]:
+    """Each of the user's accounts' balance today, by id (what a linked account gives a goal)."""
+    return {account.pk: vars(account)["balance"] for account in account_list(user=user)}
+
+
+def goal_account_choices(*, user: User, keep: tuple[int, ...] = ()) -> list[Account]:
+    """The accounts a goal can count: the user's in their own currency (a goal adds balances up as they are),
+    savings first, with ``balance``; ``keep``: accounts already linked, whatever their currency."""
+    currency = user.financial_profile.preferred_currency
+    accounts = [a for a in account_list(user=user) if a.currency == currency or a.pk in keep]
+    return sorted(accounts, key=lambda a: (a.kind != AccountKind.SAVINGS, a.name.lower()))
+
+
+def risk_profile_get(*, user: User) -> RiskProfile | None:
+    return RiskProfile.objects.filter(user=user).first()

@@ -12,6 +12,7 @@ from accounts.models import User
 from alerts.selectors import alert_panel
 from budgets.selectors import budget_progress
 from insights import analytics
+from insights.panels import dashboard_panels
 from insights.selectors import forecast_page
 from mlcore.services import review_count
 from payments.selectors import upcoming_bills
@@ -77,6 +78,7 @@ def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]
 
     context.update({
         "alerts": alert_panel(user=user),
+        "panels": dashboard_panels(user=user),
         "month": month,
         "spent": this_month.spending,
         "income": this_month.income,
