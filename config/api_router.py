@@ -6,6 +6,7 @@ No API root view: every path under /api/ answers JSON, and a client learns the r
 from accounts.api import urls as accounts
 from alerts.api import urls as alerts
 from budgets.api import urls as budgets
+from goals.api import urls as goals
 from groups.api import urls as groups
 from imports.api import urls as imports
 from insights.api import urls as insights
@@ -27,4 +28,5 @@ urlpatterns = [
     *groups.urlpatterns,
     *alerts.urlpatterns,
     *insights.urlpatterns,
+    *goals.urlpatterns,
 ]

@@ -19,6 +19,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.tests.factories import UserFactory
 from alerts.services import alerts_record
 from budgets.services import budget_set
+from goals import services as goals
+from goals.refresh import goals_refresh
+from goals.services import GoalFields
 from groups import services as groups
 from groups.models import Membership
 from groups.services import Part
@@ -84,6 +87,7 @@ def _resource(path: str, name: str) -> str:
     if segment == "suggestions" and "bills" in before:
         return "bill_suggestion"
     return {"accounts": "account", "alerts": "alert", "bills": "bill", "budgets": "budget", "categories": "category",
+            "goals": "goal", "contributions": "contribution",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
             "transactions": "transaction"}[segment]
@@ -120,12 +124,17 @@ def world_of(user, *, invitee_email: str) -> World:
     invite = groups.invite_create(group=group, inviter=user, email=invitee_email)
     [alert] = alerts_record(user=user, findings=[Finding(txn.pk, RiskLevel.LOW, 0.3, (
         Factor("amount", 0.3, "A little more than you usually spend at REWE"),))])
+    goal = goals.goal_create(user=user, fields=GoalFields(
+        name="Bike", kind="short_term", target_amount=Decimal("800.00"), target_date=dt.date(2030, 6, 1),
+        accounts=((account.pk, 50),)))
+    contribution = goals.contribution_add(user=user, goal=goal, amount=Decimal("25.00"), date=dt.date(2026, 3, 1))
+    goals_refresh(user=user, reason="goal added")  # the worker's plan and readiness, so that they answer 200
     return World(ids={
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,
         "settlement": settlement.pk, "group_invite": invite.pk, "invite_token": invite.token, "member": friend.pk,
-        "due_date": DUE, "alert": alert.pk,
+        "due_date": DUE, "alert": alert.pk, "goal": goal.pk, "contribution": contribution.pk,
     })
 
 

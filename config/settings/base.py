@@ -331,7 +331,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Every currency field (bills, accounts, the profile's preferred currency) shares one enum.
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "accounts.currencies.currency_choices"},
+    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "accounts.currencies.currency_choices",
+                            "GoalKindEnum": "goals.models.GoalKind"},
     # The Error component, on every error response (core.api).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.error_responses_hook"],
 }
