@@ -30,7 +30,9 @@ def goals_panel(user: User) -> dict[str, Any]:
              for row in open_goals[:GOALS_SHOWN]]
     return {"stored": stored, "has_goals": bool(plan["goals"]), "goals": shown, "currency": plan["currency"],
             "more": max(len(plan["goals"]) - len(shown), 0), "safe": Decimal(plan["surplus"]["safe"]),
-            "allocated": Decimal(plan["allocated"]), "computed_ago": pages.ago(stored.computed_at, timezone.now())}
+            "allocated": Decimal(plan["allocated"]),
+            # Each goal's share is rounded down to the cent: a few cents left over are not "free to save".
+            "free": Decimal(plan["unallocated"]) >= 1, "computed_ago": pages.ago(stored.computed_at, timezone.now())}
 
 
 def readiness_panel(user: User) -> dict[str, Any]:

@@ -170,5 +170,5 @@ class RiskForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, spec in readiness.QUESTIONS.items():
             self.fields[key] = forms.ChoiceField(label=spec["text"], choices=list(spec["choices"].items()),
-                                                 widget=forms.RadioSelect,
+                                                 widget=forms.RadioSelect(attrs={"class": "rounded-full"}),
                                                  error_messages={"required": "Choose one of the answers."})

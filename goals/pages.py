@@ -197,10 +197,13 @@ def surplus_shown(stored: StoredPlan) -> SurplusShown:
                f"of {money(spending)} leaves {money(surplus['forecast'])}")
         buffer = Decimal(surplus["buffer"])
         why += (f"; {money(buffer)} of it is kept back for a bad month." if buffer > 0 else ".")
-    usual_why = (f"A usual month after that: what one of your bad months left over ({money(surplus['bad_month'])}; "
-                 f"a typical month left {money(surplus['typical'])}).")
+    usual_why = (f"For the months after, the plan counts on what a bad month of yours left over "
+                 f"({money(surplus['bad_month'])}), not a typical one ({money(surplus['typical'])}).")
+    unallocated = Decimal(plan["unallocated"])
     return SurplusShown(safe=Decimal(surplus["safe"]), usual=Decimal(surplus["usual"]),
-                        allocated=Decimal(plan["allocated"]), unallocated=Decimal(plan["unallocated"]),
+                        allocated=Decimal(plan["allocated"]),
+                        # Each goal's share is rounded down to the cent: a few cents left are not "left free".
+                        unallocated=unallocated if unallocated >= 1 else ZERO,
                         why=why, usual_why=usual_why)
 
 
@@ -219,6 +222,8 @@ class WhatIfRow:
 
 
 def _reached_text(row: dict[str, Any]) -> str:
+    if row["progress"] >= 1:
+        return "Reached"
     reached_on = iso_date(row["reached_on"])
     return _month(reached_on) if reached_on else f"Not within {HORIZON_YEARS} years"
 
@@ -266,8 +271,8 @@ class ProjectionChart:
     band: str  # polygon points: the low line out and the high line back
     mid: str
     paid_in: str
-    top: Decimal  # the value at the top edge
-    half: Decimal
+    top: str  # the value at the top edge, in whole units: "EUR 50,000"
+    half: str
     years: int
     label: str
 
@@ -300,8 +305,8 @@ def projection_chart(projection: dict[str, Any], currency: str) -> ProjectionCha
              f"{money_text(last['high'], currency)}, {money_text(last['mid'], currency)} in the middle, "
              f"of {money_text(last['paid_in'], currency)} paid in.")
     return ProjectionChart(band=" ".join(low + high[::-1]), mid=" ".join(xy(i, p["mid"]) for i, p in enumerate(yearly)),
-                           paid_in=" ".join(xy(i, p["paid_in"]) for i, p in enumerate(yearly)), top=top,
-                           half=top / 2, years=projection["years"], label=label)
+                           paid_in=" ".join(xy(i, p["paid_in"]) for i, p in enumerate(yearly)),
+                           top=f"{currency} {top:,.0f}", half=f"{currency} {top / 2:,.0f}", years=projection["years"], label=label)
 
 
 def goal_kind_label(kind: str) -> str:

@@ -105,9 +105,10 @@ def account_balances(*, user: User) -> dict[int, Decimal]:
 
 def goal_account_choices(*, user: User, keep: tuple[int, ...] = ()) -> list[Account]:
     """The accounts a goal can count: the user's in their own currency (a goal adds balances up as they are),
-    savings first, with ``balance``; ``keep``: accounts already linked, whatever their currency."""
+    not credit cards (a debt saves nothing), savings first, with ``balance``; ``keep``: accounts already linked."""
     currency = user.financial_profile.preferred_currency
-    accounts = [a for a in account_list(user=user) if a.currency == currency or a.pk in keep]
+    accounts = [a for a in account_list(user=user)
+                if (a.currency == currency and a.kind != AccountKind.CREDIT_CARD) or a.pk in keep]
     return sorted(accounts, key=lambda a: (a.kind != AccountKind.SAVINGS, a.name.lower()))
 
 

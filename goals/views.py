@@ -6,6 +6,7 @@ readiness (the worker does, after every change); only the what-if recomputes the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -212,10 +213,11 @@ class ReadinessView(LoginRequiredMixin, View):
     def respond(request, form: RiskForm, status: int = 200) -> HttpResponse:
         user = request.user
         report = selectors.readiness_get(user=user)
+        profile = selectors.risk_profile_get(user=user)
         result = report.result if report else None
-        context: dict[str, Any] = {"report": report, "result": result, "form": form,
+        context: dict[str, Any] = {"report": report, "result": result, "form": form, "answered": profile is not None,
                                    "disclaimer": result["disclaimer"] if result else readiness.DISCLAIMER,
-                                   "updating": pages.readiness_behind(report, selectors.risk_profile_get(user=user))}
+                                   "updating": pages.readiness_behind(report, profile)}
         if report is not None and result is not None:
             context["computed_ago"] = pages.ago(report.computed_at, timezone.now())
             context["failed"] = [gate for gate in result["gates"] if not gate["passed"]]
@@ -224,6 +226,8 @@ class ReadinessView(LoginRequiredMixin, View):
                 suggested = next((p for p in result["projections"] if p["category"] == result["category"]),
                                  result["projections"][0])
                 context.update({
+                    # Each goal's share is rounded down to the cent: a few cents left are not worth investing.
+                    "monthly_investable": max(Decimal(result["monthly_investable"] or 0), pages.ZERO),
                     "suggested": suggested, "category": table.get(result["category"], {}),
                     "chart": pages.projection_chart(suggested, result["currency"]),
                     "projections": [{**p, "name": table.get(p["category"], {}).get("name", p["category"])}

@@ -255,10 +255,14 @@ def test_an_account_that_is_not_yours_is_refused(owner_client, owner, other_acco
     assert not Goal.objects.exists()
 
 
-def test_the_form_offers_only_accounts_in_the_goals_currency(owner_client, owner, savings):
+def test_the_form_offers_accounts_in_the_goals_currency_savings_first_and_no_card(owner_client, owner, savings):
     AccountFactory(owner=owner, name="Dollar account", currency="USD")
+    AccountFactory(owner=owner, name="Card", kind="credit_card")
+    AccountFactory(owner=owner, name="A checking account")
     html = page(owner_client, "/goals/new/")
-    assert "Rainy day savings" in html and "EUR 5,000.00" in html and "Dollar account" not in html
+    assert "Rainy day savings" in html and "EUR 5,000.00" in html
+    assert "Dollar account" not in html and "data-account-row" in html and ">Card<" not in html
+    assert html.index("Rainy day savings") < html.index("A checking account")
 
 
 def test_editing_keeps_what_is_shown_and_refuses_a_taken_name(owner_client, owner, savings, month):

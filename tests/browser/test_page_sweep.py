@@ -27,6 +27,9 @@ from playwright.sync_api import Page
 
 from accounts.tests.factories import UserFactory
 from budgets import services as budgets
+from goals import refresh as goals_refresh
+from goals import services as goals
+from goals.services import GoalFields
 from groups import services as groups
 from imports import services as imports
 from notifications.models import NotificationKind
@@ -148,6 +151,20 @@ def flat_share(owner, *, amount: Decimal, description: str):
     return group
 
 
+def saving_goals(user, *, amount: Decimal) -> None:
+    """An emergency fund counting a savings account, a dated goal and an undated one, and the stored plan."""
+    today = user.financial_profile.local_today()
+    savings = Account.objects.filter(owner=user, kind="savings", currency=user.financial_profile.preferred_currency)
+    linked = ((savings.first().pk, 50),) if savings.exists() else ()
+    goals.goal_create(user=user, fields=GoalFields(name="Emergency fund", kind="emergency", emergency_months=4,
+                                                   accounts=linked))
+    goals.goal_create(user=user, fields=GoalFields(
+        name="New kitchen with an island, a wine fridge and a proper extractor hood", kind="short_term",
+        target_amount=amount, target_date=today.replace(day=1) + dt.timedelta(days=400), priority=1))
+    goals.goal_create(user=user, fields=GoalFields(name="Sabbatical", kind="long_term", target_amount=amount * 3))
+    goals_refresh.goals_refresh(user=user, reason="goal added")
+
+
 def review_suggestions(user, category_key: str, explanation: str) -> None:
     """Two of the rows waiting for review get a suggestion, with its confidence and the reason for it."""
     waiting = Transaction.objects.filter(owner=user, needs_review=True).order_by("-date")[:2]
@@ -175,6 +192,7 @@ def demo_household():
     checking = Account.objects.filter(owner=user).order_by("pk").first()
     today = user.financial_profile.local_today()
     bank_export(checking, user, [(today, "CARD PAYMENT BAKERY ZEIT FUER BROT BERLIN", "-6,40")])
+    saving_goals(user, amount=Decimal("6500.00"))
     review_suggestions(user, "shopping.online_shopping",
                        "You filed 14 earlier payments to PayPal Europe under Online Shopping")
     return user
@@ -218,6 +236,7 @@ def large_household():
                         body="Estate management fee to Vandersteen Estates is due soon.", link="/bills/upcoming/")
     flat_share(user, amount=big, description="Penthouse renovation")
     bank_export(checking, user, [(today, "WIRE TRANSFER ART AUCTION LOT 17", "-12345678,90")])
+    saving_goals(user, amount=big)
     review_suggestions(user, "shopping.home_goods", "Like 3 earlier transfers to galleries you filed under Home Goods")
     return user
 
