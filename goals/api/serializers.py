@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from core.months import month_add, month_start
 from goals import readiness
 from goals.models import GoalKind
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what a 14-digit money column holds
+MAX_YEARS_AHEAD = 50  # a goal's or a what-if's date, as on the pages
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -147,7 +149,8 @@ class GoalInputSerializer(serializers.Serializer):
         "away is short_term."))
     target_amount = _money(required=False, allow_null=True, help_text="More than 0; left out for an emergency "
                            "fund (worked out from your essential spending).")
-    target_date = serializers.DateField(required=False, allow_null=True, help_text="After today; null: no date.")
+    target_date = serializers.DateField(required=False, allow_null=True, help_text="After today and within 50 years; "
+                                                                                  "null: no date.")
     priority = serializers.IntegerField(required=False, default=2, min_value=-(2**31), max_value=2**31 - 1,
                                         help_text="1 high, 2 medium (when left out), 3 low.")
     emergency_months = serializers.IntegerField(required=False, allow_null=True, min_value=-(2**31),
@@ -159,6 +162,12 @@ class GoalInputSerializer(serializers.Serializer):
     accounts = LinkedAccountInputSerializer(many=True, required=False, default=list, help_text=(
         "Accounts whose balance counts toward the goal, each once (answered as linked_accounts); left out on PUT: "
         "none."))
+
+    def validate_target_date(self, value):
+        # As on the page's form (goals.services takes any future date): further out is a typo, not a plan.
+        if value is not None and value > month_add(month_start(self.context["today"]), 12 * MAX_YEARS_AHEAD):
+            raise serializers.ValidationError(f"Choose a date within {MAX_YEARS_AHEAD} years.")
+        return value
 
 
 # ---- contributions -------------------------------------------------------------------------------------------

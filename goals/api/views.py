@@ -31,7 +31,6 @@ from goals.refresh import goal_saved
 from goals.services import GoalFields
 
 GOAL_ROUTE = rf"goals/(?P<goal_pk>{ID_REGEX})"
-MAX_YEARS_AHEAD = 50  # a what-if date, as on the page
 PLAN_NOT_READY = ("Your goal plan appears once Finsight has worked it out; that happens within a minute or so of "
                   "adding a goal, and each night.")
 READINESS_NOT_READY = ("Your investment readiness appears once Finsight has worked it out; that happens within a "
@@ -72,6 +71,10 @@ def goals_shown(*, user, goals: list[Goal]) -> list[GoalShown]:
     return shown
 
 
+def _today(request: Request) -> dt.date:
+    return request.user.financial_profile.local_today()
+
+
 def _goal_fields(data: dict[str, Any], goal: Goal | None = None) -> GoalFields:
     """What the service takes: the fields sent, and for a PATCH the goal's own for the rest."""
     def kept(name: str, current: Any) -> Any:
@@ -96,7 +99,8 @@ def _goal_fields(data: dict[str, Any], goal: Goal | None = None) -> GoalFields:
 
 GOAL_400 = OpenApiResponse(description="Invalid input, or against the goal rules (`fields` names each field: "
                                        "`name` used already, `emergency_months` not 3 to 6, `target_date` not "
-                                       "after today, `target_amount` not above 0, `accounts` not yours...).")
+                                       "after today, `target_amount` not above 0, `accounts` not yours or "
+                                       "in another currency...).")
 
 
 @extend_schema_view(
@@ -145,14 +149,14 @@ class GoalViewSet(viewsets.GenericViewSet):
         return self._respond(self.get_object())
 
     def create(self, request: Request) -> Response:
-        data = s.GoalInputSerializer(data=request.data)
+        data = s.GoalInputSerializer(data=request.data, context={"today": _today(request)})
         data.is_valid(raise_exception=True)
         goal = services.goal_create(user=request.user, fields=_goal_fields(data.validated_data))
         return self._respond(goal, status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: int | None = None, partial: bool = False) -> Response:
         goal = self.get_object()
-        data = s.GoalInputSerializer(data=request.data, partial=partial)
+        data = s.GoalInputSerializer(data=request.data, partial=partial, context={"today": _today(request)})
         data.is_valid(raise_exception=True)
         fields = _goal_fields(data.validated_data, goal if partial else None)
         goal = services.goal_update(user=request.user, goal=goal, fields=fields)
@@ -189,8 +193,7 @@ class GoalViewSet(viewsets.GenericViewSet):
         stored = selectors.plan_get(user=request.user)
         if stored is None:
             raise ApiError(PLAN_NOT_READY, status=status.HTTP_404_NOT_FOUND, code="plan_not_ready")
-        dates = _what_if_dates(data.validated_data["dates"], stored=stored,
-                               today=request.user.financial_profile.local_today())
+        dates = _what_if_dates(data.validated_data["dates"], stored=stored, today=_today(request))
         plan = selectors.what_if(user=request.user, extra=data.validated_data["extra"], dates=dates)
         return Response(s.PlanSerializer(plan).data)
 
@@ -198,7 +201,7 @@ class GoalViewSet(viewsets.GenericViewSet):
 def _what_if_dates(sent: dict[str, dt.date | None], *, stored: selectors.StoredPlan,
                    today: dt.date) -> dict[int, dt.date | None]:
     kinds = {str(goal["id"]): goal["kind"] for goal in stored.inputs["goals"]}
-    latest = month_add(month_start(today), 12 * MAX_YEARS_AHEAD)  # as the page's what-if
+    latest = month_add(month_start(today), 12 * s.MAX_YEARS_AHEAD)  # as the page's what-if
     errors: dict[str, str] = {}
     for key, day in sent.items():
         if key not in kinds:
@@ -208,7 +211,7 @@ def _what_if_dates(sent: dict[str, dt.date | None], *, stored: selectors.StoredP
         elif day is not None and day <= today:
             errors[f"dates.{key}"] = "Choose a date after today."
         elif day is not None and day > latest:
-            errors[f"dates.{key}"] = f"Choose a date within {MAX_YEARS_AHEAD} years."
+            errors[f"dates.{key}"] = f"Choose a date within {s.MAX_YEARS_AHEAD} years."
     if errors:
         raise serializers.ValidationError(errors)
     return {int(key): day for key, day in sent.items()}

@@ -141,6 +141,7 @@ def test_an_emergency_funds_target_is_worked_out_not_given(owner_api, owner, led
      "An emergency fund holds 3 to 6 months of essential spending."),
     ({"kind": "emergency"}, "emergency_months", "An emergency fund holds 3 to 6 months of essential spending."),
     ({"target_date": "2020-01-01"}, "target_date", "The date must be in the future."),
+    ({"target_date": "2099-01-01"}, "target_date", "Choose a date within 50 years."),
     ({"target_amount": "-5.00"}, "target_amount", "Set how much the goal needs (more than 0)."),
     ({"target_amount": None}, "target_amount", "Set how much the goal needs (more than 0)."),
     ({"name": "  "}, "name", "Give the goal a name."),
@@ -168,6 +169,14 @@ def test_linked_accounts_must_be_yours_each_once_with_a_share_of_1_to_100(owner_
     body = error(owner_api.post("/api/v1/goals/", trip_body(accounts=[{"share": 10}]), format="json"), 400)
     assert body["fields"] == {"accounts.0.account": ["This field is required."]}
     assert not Goal.objects.exists() and not GoalAccount.objects.exists()
+
+
+def test_a_goal_counts_accounts_in_your_currency_only(owner_api, owner, savings):
+    dollars = AccountFactory(owner=owner, name="Dollar savings", kind="savings", currency="USD")
+    body = error(owner_api.post("/api/v1/goals/", trip_body(accounts=[{"account": savings.pk}, {"account": dollars.pk}]),
+                                format="json"), 400)
+    assert body["fields"] == {"accounts": ["Link accounts in EUR: goals count in your main currency."]}
+    assert not Goal.objects.exists()
 
 
 def test_a_name_used_already_and_a_second_emergency_fund_are_refused(owner_api, owner):
