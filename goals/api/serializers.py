@@ -65,7 +65,8 @@ class GoalPlanSerializer(serializers.Serializer):
     confidence = serializers.FloatField(allow_null=True, help_text="The chance, 0 to 1, of reaching it by its date "
                                         "(without a date: by reached_on), from simulated months drawn from your "
                                         "own; null when that is more than twenty years ahead or never.")
-    progress = serializers.FloatField(help_text="saved / target, 0 to 1, when the plan was worked out.")
+    progress = serializers.FloatField(help_text="saved / target when the plan was worked out, at most 1 (below 0 "
+                                                "when more was taken out than put in; 1 for a target of 0).")
 
 
 class PlanSerializer(serializers.Serializer):

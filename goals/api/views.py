@@ -57,7 +57,8 @@ class GoalShown:
 
 
 def goals_shown(*, user, goals: list[Goal]) -> list[GoalShown]:
-    """Three reads whatever the number of goals: the goals (given), the balances of linked accounts, the plan."""
+    """Two reads beside the goals' own, whatever their number: the stored plan and (when a goal links any) the
+    accounts' balances. ``progress`` never goes below 0 (more taken out than put in)."""
     stored = selectors.plan_get(user=user)
     balances = selectors.account_balances(user=user) if any(g.linked_accounts.all() for g in goals) else {}
     shown = []
