@@ -56,7 +56,7 @@ class Goal(models.Model):
     objects = GoalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["priority", "target_date", "id"]
+        ordering = ["priority", models.F("target_date").asc(nulls_last=True), "id"]  # the same on every database
         constraints = [
             models.UniqueConstraint("user", "name", name="goals_goal_user_name_unique"),
             models.UniqueConstraint("user", condition=Q(kind="emergency"), name="goals_goal_one_emergency_fund"),

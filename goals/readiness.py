@@ -8,6 +8,7 @@ Educational, not financial advice: no security is ever named, only broad categor
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -118,6 +119,10 @@ def _money_words(value: Decimal, currency: str) -> str:
     return f"{currency} {value:,.2f}"
 
 
+def _months_ahead(day: dt.date, plan: Plan) -> int:
+    return (day.year - plan.month.year) * 12 + day.month - plan.month.month
+
+
 def _volatility(spending: tuple[Decimal, ...]) -> float | None:
     values = np.array([float(v) for v in spending[-12:]])
     if len(values) < STABLE_MONTHS or values.mean() <= 0:
@@ -125,7 +130,7 @@ def _volatility(spending: tuple[Decimal, ...]) -> float | None:
     return float(values.std() / values.mean())
 
 
-def _gates(inputs: ReadinessInputs, plan: Plan, today_month_index: int = 0) -> list[Gate]:
+def _gates(inputs: ReadinessInputs, plan: Plan) -> list[Gate]:
     money = inputs.currency
     cover = float(inputs.emergency_saved / inputs.essentials_month) if inputs.essentials_month > 0 else 0.0
     gates = [Gate("emergency", "An emergency fund of at least 3 months of essentials",
@@ -178,12 +183,15 @@ def _components(inputs: ReadinessInputs, plan: Plan) -> list[Component]:
 
 def _category(horizon: int, answers: dict[str, str]) -> tuple[str, str]:
     points = sum(RISK_POINTS[q].get(answers.get(q, ""), 0) for q in RISK_POINTS)
+    unanswered = not all(answers.get(q) for q in RISK_POINTS)
     if horizon < 3:
         return "debt", f"Money needed within {horizon} years should not ride the ups and downs of shares."
     if horizon < 7 or points < 3:
         if points >= 1:
             return "hybrid", (f"A {horizon}-year horizon and your answers suit a mix: some shares for growth, "
                               "bonds to soften the falls.")
+        if unanswered:
+            return "debt", "Until you answer the three questions, the steadiest category is the one shown."
         return "debt", "Your answers say a fall would worry you: steadier lending-type investments suit that."
     return "equity", f"{horizon} years and your answers leave room for shares' ups and downs, for their growth."
 
@@ -267,6 +275,7 @@ def _advice(key: str, inputs: ReadinessInputs, plan: Plan) -> str:
         return "Answer your high-risk alerts: each one is either fine, not yours or a duplicate."
     if key == "debt":
         return "Pay off the card balance you carry first: its interest costs more than investing is likely to earn."
-    behind = [g.name for g in plan.goals if g.target_date and not g.on_track]
+    behind = [g.name for g in plan.goals if g.target_date and g.kind != "emergency" and not g.on_track
+              and _months_ahead(g.target_date, plan) < NEAR_GOAL_MONTHS]
     return ("Put your near goals back on track (" + ", ".join(behind) + "): save more a month or move their dates."
             if behind else "Set a date on your goals so the plan can check them.")

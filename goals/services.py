@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
+from core.dates import date_problem
 from core.outbox import outbox_enqueue
 from goals import readiness, tasks
 from goals.models import Contribution, Goal, GoalAccount, GoalKind, RiskProfile
@@ -66,12 +67,13 @@ def _validate(*, user: User, fields: GoalFields, goal: Goal | None, today: dt.da
     if fields.starting_amount < 0:
         errors["starting_amount"] = "What you have already saved cannot be negative."
     owned = dict(Account.objects.filter(owner=user).values_list("pk", "currency"))
-    currency = user.financial_profile.preferred_currency
+    currency = goal.currency if goal else user.financial_profile.preferred_currency
+    linked = set(goal.linked_accounts.values_list("account_id", flat=True)) if goal else set()
     for account_id, share in fields.accounts:
         if account_id not in owned:
             errors["accounts"] = f"Account {account_id} is not one of yours."
-        elif owned[account_id] != currency:
-            errors["accounts"] = f"Link accounts in {currency}: goals count in your main currency."
+        elif owned[account_id] != currency and account_id not in linked:
+            errors["accounts"] = f"Link accounts in {currency}: this goal counts in {currency}."
         elif not 1 <= share <= 100:
             errors["accounts"] = "A linked account's share is 1 to 100 percent."
     if len({account_id for account_id, _ in fields.accounts}) != len(fields.accounts):
@@ -129,6 +131,8 @@ def contribution_add(*, user: User, goal: Goal, amount: Decimal, date: dt.date |
         raise ValidationError({"amount": "A contribution is more or less than 0."})
     if date > today:
         raise ValidationError({"date": "A contribution cannot be dated in the future."})
+    if problem := date_problem(date, today=today):
+        raise ValidationError({"date": problem})
     contribution = Contribution.objects.create(goal=goal, amount=amount, date=date, note=note.strip()[:200])
     _refresh_soon(user, "contribution")
     return contribution

@@ -175,7 +175,7 @@ def test_a_goal_counts_accounts_in_your_currency_only(owner_api, owner, savings)
     dollars = AccountFactory(owner=owner, name="Dollar savings", kind="savings", currency="USD")
     body = error(owner_api.post("/api/v1/goals/", trip_body(accounts=[{"account": savings.pk}, {"account": dollars.pk}]),
                                 format="json"), 400)
-    assert body["fields"] == {"accounts": ["Link accounts in EUR: goals count in your main currency."]}
+    assert body["fields"] == {"accounts": ["Link accounts in EUR: this goal counts in EUR."]}
     assert not Goal.objects.exists()
 
 

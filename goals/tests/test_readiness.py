@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from goals.planning import plan_compute
-from goals.readiness import GATE_CAP, ReadinessInputs, instruments, readiness_compute
+from goals.readiness import GATE_CAP, ReadinessInputs, _advice, instruments, readiness_compute
 from goals.tests.test_planning import fund, goal, inputs
 
 STEADY = tuple(Decimal(v) for v in ["2800", "2900", "2750", "2850", "2800", "2950"])
@@ -119,3 +119,17 @@ def test_a_failed_gate_caps_the_score(saved, last, alerts, debt, spending):
         assert result.score <= GATE_CAP and not result.ready and result.monthly_investable is None
     else:
         assert result.ready and result.category in {"debt", "hybrid", "equity"}
+
+
+def test_without_answers_the_category_says_so_instead_of_reading_answers_into_silence():
+    result = readiness_compute(ready_inputs(answers={}), plan(fund(saved="8000", months=4)))
+    assert result.category == "debt" and result.category_reason.startswith("Until you answer the three questions")
+
+
+def test_the_advice_on_goals_names_only_goals_due_within_two_years():
+    result = readiness_compute(ready_inputs(), plan(goal(2, "12000", dt.date(2027, 6, 1)),
+                                                    goal(3, "900000", dt.date(2031, 6, 1), kind="long_term")))
+    assert not gate(result, "goals").passed
+    assert _advice("goals", ready_inputs(), plan(goal(2, "12000", dt.date(2027, 6, 1)),
+                                                 goal(3, "900000", dt.date(2031, 6, 1), kind="long_term"))) == (
+        "Put your near goals back on track (Goal 2): save more a month or move their dates.")
