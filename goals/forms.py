@@ -9,13 +9,11 @@ from typing import Any
 
 from django import forms
 
-from core.months import month_add
 from goals import readiness
 from goals.models import GoalKind, Priority
-from goals.services import GoalFields
+from goals.services import MAX_YEARS_AHEAD, GoalFields, latest_date
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what a 14-digit money column holds
-MAX_YEARS_AHEAD = 50
 EMERGENCY_MONTHS = [(3, "3 months"), (4, "4 months"), (5, "5 months"), (6, "6 months")]
 
 
@@ -29,10 +27,6 @@ def _amount_input(**attrs: str) -> forms.NumberInput:
 
 def _money_field(**kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(max_digits=14, decimal_places=2, max_value=MAX_AMOUNT, **kwargs)
-
-
-def latest_date(today: dt.date) -> dt.date:
-    return month_add(today.replace(day=1), 12 * MAX_YEARS_AHEAD)
 
 
 class LinkedAccountsInput(forms.Widget):

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.dates import date_problem
+from core.months import month_add, month_start
 from core.outbox import outbox_enqueue
 from goals import readiness, tasks
 from goals.models import Contribution, Goal, GoalAccount, GoalKind, RiskProfile
@@ -20,6 +21,12 @@ from goals.planning import ZERO
 from transactions.models import Account
 
 SHORT_TERM_MONTHS = 24
+MAX_YEARS_AHEAD = 50  # a goal's date further out is a typo, not a plan
+
+
+def latest_date(today: dt.date) -> dt.date:
+    """The furthest date a goal (or a what-if) may have."""
+    return month_add(month_start(today), 12 * MAX_YEARS_AHEAD)
 
 
 # ---- writes ---------------------------------------------------------------------------------------------------
@@ -62,6 +69,8 @@ def _validate(*, user: User, fields: GoalFields, goal: Goal | None, today: dt.da
         errors["target_amount"] = "Set how much the goal needs (more than 0)."
     if fields.target_date is not None and fields.target_date <= today:
         errors["target_date"] = "The date must be in the future."
+    elif fields.target_date is not None and fields.target_date > latest_date(today):
+        errors["target_date"] = f"Choose a date within {MAX_YEARS_AHEAD} years."
     if fields.priority not in (1, 2, 3):
         errors["priority"] = "Priority is 1 (high), 2 (medium) or 3 (low)."
     if fields.starting_amount < 0:

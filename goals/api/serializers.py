@@ -12,12 +12,11 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from core.months import month_add, month_start
 from goals import readiness
 from goals.models import GoalKind
+from goals.services import MAX_YEARS_AHEAD, latest_date
 
 MAX_AMOUNT = Decimal("999999999999.99")  # what a 14-digit money column holds
-MAX_YEARS_AHEAD = 50  # a goal's or a what-if's date, as on the pages
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -165,8 +164,8 @@ class GoalInputSerializer(serializers.Serializer):
         "none."))
 
     def validate_target_date(self, value):
-        # As on the page's form (goals.services takes any future date): further out is a typo, not a plan.
-        if value is not None and value > month_add(month_start(self.context["today"]), 12 * MAX_YEARS_AHEAD):
+        # goals.services refuses it too; said here so the field's own error comes first.
+        if value is not None and value > latest_date(self.context["today"]):
             raise serializers.ValidationError(f"Choose a date within {MAX_YEARS_AHEAD} years.")
         return value
 

@@ -186,3 +186,11 @@ def test_an_account_in_another_currency_cannot_be_linked(owner, ledger):
         services.goal_create(user=owner, fields=fields("Trip", "short_term", target_amount=Decimal("10"),
                                                        accounts=((dollars.pk, 100),)), today=TODAY)
     assert "Link accounts in EUR" in str(problem.value)
+
+
+@pytest.mark.django_db
+def test_a_date_beyond_fifty_years_is_refused_by_the_service_itself(owner):
+    with pytest.raises(ValidationError) as problem:
+        services.goal_create(user=owner, fields=fields("Moon", "long_term", target_amount=Decimal("10"),
+                                                       target_date=dt.date(2077, 1, 1)), today=TODAY)
+    assert problem.value.message_dict == {"target_date": ["Choose a date within 50 years."]}
