@@ -9,29 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from core.months import month_add, month_start
+from core.months import month_start
 from goals import refresh, services
 from goals.services import GoalFields
-from transactions.tests.factories import AccountFactory, TransactionFactory, category
+from goals.tests.history import year_of_money
+from transactions.tests.factories import AccountFactory
 
 SAFE = Decimal("1400.00")
-
-
-def year_of_money(account, *, today: dt.date) -> None:
-    rent, groceries, dining, pay = (category("housing.rent"), category("food_drink.groceries"),
-                                    category("food_drink.restaurants"), category("income.salary"))
-    first = month_add(month_start(today), -12)
-    for n in range(12):
-        month = month_add(first, n)
-        TransactionFactory(account=account, date=month, amount=Decimal("-1000.00"), description="RENT",
-                           merchant="Landlord", category=rent)
-        for week in range(4):
-            TransactionFactory(account=account, date=month + dt.timedelta(days=3 + 7 * week),
-                               amount=Decimal("-100.00"), description="REWE", merchant="REWE", category=groceries)
-        TransactionFactory(account=account, date=month + dt.timedelta(days=12), amount=Decimal("-200.00"),
-                           description="TRATTORIA", merchant="Trattoria", category=dining)
-        TransactionFactory(account=account, date=month + dt.timedelta(days=24), amount=Decimal("3000.00"),
-                           description="ACME SALARY", merchant="ACME", category=pay)
 
 
 @pytest.fixture

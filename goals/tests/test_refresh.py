@@ -8,39 +8,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.months import month_add
 from goals import refresh, services
 from goals.models import Goal, GoalPlan, ReadinessReport
 from goals.services import GoalFields
 from insights.models import Forecast, ForecastKind
 from notifications.models import Notification, NotificationKind
-from transactions.tests.factories import AccountFactory, TransactionFactory, category
+from goals.tests.history import year_of_money
+from transactions.tests.factories import AccountFactory, TransactionFactory
 
 TODAY = dt.date(2026, 12, 6)
-FIRST = dt.date(2025, 12, 1)
-
-
-def year_of_money(account, *, salary="3000.00") -> None:
-    """Twelve months: salary 3,000 on the 25th, rent 1,000 on the 1st, groceries 4 × 100, restaurants 200."""
-    rent, groceries, dining, pay = (category("housing.rent"), category("food_drink.groceries"),
-                                    category("food_drink.restaurants"), category("income.salary"))
-    for n in range(12):
-        month = month_add(FIRST, n)
-        TransactionFactory(account=account, date=month, amount=Decimal("-1000.00"), description="RENT",
-                           merchant="Landlord", category=rent)
-        for week in range(4):
-            TransactionFactory(account=account, date=month + dt.timedelta(days=3 + 7 * week),
-                               amount=Decimal("-100.00"), description="REWE", merchant="REWE", category=groceries)
-        TransactionFactory(account=account, date=month + dt.timedelta(days=12), amount=Decimal("-200.00"),
-                           description="TRATTORIA", merchant="Trattoria", category=dining)
-        TransactionFactory(account=account, date=month + dt.timedelta(days=24), amount=Decimal(salary),
-                           description="ACME SALARY", merchant="ACME", category=pay)
 
 
 @pytest.fixture
 def ledger(owner):
     account = AccountFactory(owner=owner, name="Current")
-    year_of_money(account)
+    year_of_money(account, today=TODAY)
     return account
 
 
