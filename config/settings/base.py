@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "imports",
     "alerts",
     "goals",
+    "advisor",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]
