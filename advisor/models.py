@@ -68,6 +68,10 @@ class Message(models.Model):
     disclaimer = models.TextField(blank=True)
     fallback_reason = models.CharField(max_length=300, blank=True,
                                        help_text="Why a model's answer was replaced by the written one.")
+    # An answer's follow-up questions and when its oldest stored figure was worked out, so that a conversation
+    # read again later shows them as it did when it was asked.
+    suggestions = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
