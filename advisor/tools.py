@@ -169,8 +169,12 @@ def spending_breakdown(*, user: User, today: dt.date, period: str | None = None,
     result.add("spending.total", f"All spending, {span.name}", total, currency=currency, period=span.key)
     if name:
         wanted = name.casefold()
-        match = next((r for r in rows if r[0].casefold() == wanted), None) or \
-            next((r for r in rows if wanted in r[0].casefold()), None)
+        match = next((r for r in rows if r[0].casefold() == wanted), None)
+        if match is None and by == "category":  # a sub-category ("Groceries" under "Food & Drink")
+            sub = [(r.name, r.total, r.share, r.count) for r in
+                   analytics.spending_by_category(user=user, start=span.start, end=span.end, level="sub")]
+            match = next((r for r in sub if r[0].casefold() == wanted), None)
+        match = match or next((r for r in rows if wanted in r[0].casefold()), None)
         if match is None:
             result.note = f"No spending on {name} in {span.name}."
             result.add("item.total", f"{name}, {span.name}", ZERO, currency=currency, period=span.key)
@@ -181,7 +185,7 @@ def spending_breakdown(*, user: User, today: dt.date, period: str | None = None,
         return result
     if not rows:
         result.note = f"No spending recorded in {span.name}."
-    for index, (label, amount, share, count) in enumerate(rows[:TOP], 1):
+    for index, (label, amount, share, _count) in enumerate(rows[:TOP], 1):
         result.add(f"top.{index}.total", f"{label}, {span.name}", amount, currency=currency, period=span.key)
         result.add(f"top.{index}.share", f"{label}'s share of all spending", share, "percent", period=span.key)
     return result
@@ -418,6 +422,11 @@ def goals_plan(*, user: User, today: dt.date, goal: str | None = None) -> ToolRe
         surplus = plan["surplus"]
         result.add("surplus.safe", "Safe amount to save this month", surplus["safe"], currency=currency,
                    period=plan["month"][:7])
+        result.add("surplus.forecast", "Expected income less expected spending this month", surplus["forecast"],
+                   currency=currency, period=plan["month"][:7])
+        result.add("surplus.buffer", "Cushion for a month that goes worse than usual", surplus["buffer"],
+                   currency=currency, period=plan["month"][:7])
+        result.add("surplus.usual", "Safe amount to save in a usual later month", surplus["usual"], currency=currency)
         result.add("plan.allocated", "Planned for your goals this month", plan["allocated"], currency=currency,
                    period=plan["month"][:7])
         result.add("plan.unallocated", "Left over after the goals", plan["unallocated"], currency=currency,

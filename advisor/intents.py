@@ -1,0 +1,419 @@
+"""The intent matcher: a question in plain words → what it asks (an intent) and its arguments (an amount, a date,
+a period, a goal, a category or merchant). No model: patterns with weights, and the person's own names (goals,
+categories, merchants) matched loosely. ``advisor.writers`` turns the match into tool calls and an answer.
+
+Each intent lists patterns that speak for it, with a weight; the question's best-scoring intent wins when it
+reaches ``THRESHOLD``. Arguments found in the question add weight to the intents that use them (an amount makes
+"can I afford" likelier). Unknown questions get ``UNKNOWN``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import dateparser
+from dateutil.relativedelta import relativedelta
+from rapidfuzz import fuzz, process, utils
+
+from accounts.models import User
+from core.months import month_add, month_end, month_start
+from goals import selectors as goals
+from mlcore import services as mlcore
+from transactions.selectors import category_list
+
+UNKNOWN = "unknown"
+THRESHOLD = 2.0
+NAME_CUTOFF = 82  # rapidfuzz score (0–100) for a loosely named goal, category or merchant
+
+
+@dataclass
+class Match:
+    intent: str
+    question: str
+    score: float = 0.0
+    amount: Decimal | None = None
+    date: dt.date | None = None
+    period: str | None = None  # a tools.PERIODS name or "YYYY-MM"
+    goal: str | None = None  # a goal's exact name
+    name: str | None = None  # a category or merchant, as the person's data spells it
+    by: str = "category"  # what ``name`` is: category or merchant
+    days: int | None = None  # "in the next 10 days"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# (intent, [(pattern, weight)]): weights add up; 2.0 decides alone.
+INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p), w) for p, w in rules]) for name, rules in (
+    ("spent_more", [
+        (r"\bwhy\b.{0,40}\b(?:spen[dt]|spending|expenses?|costs?|outgoings)\b.{0,30}\b(?:more|higher|up|so much|increase|"
+         r"a lot|much)\b", 3.0),
+        (r"\bwhy\b.{0,30}\b(?:more|higher)\b.{0,20}\b(?:spen[dt]|spending|expenses?)\b", 3.0),
+        (r"\b(?:spen[dt]|spending)\s+(?:more|went up|increased|is up|so much)\b", 2.0),
+        (r"\bwhat\s+(?:made|makes|caused|drove|is driving)\b.{0,40}\b(?:spending|expensive|costs?)\b", 2.5),
+        (r"\boverspen[dt]\w*\b", 1.5),
+    ]),
+    ("where_money_goes", [
+        (r"\bwhere\b.{0,20}\b(?:does|did|do|is|has)\b.{0,15}\b(?:my\s+)?(?:money|cash|salary|income|pay)\b.{0,10}\b(?:go|going|gone|went)\b",
+         3.0),
+        (r"\bwhat\b.{0,20}\b(?:do|did|am)\s+i\b.{0,20}\bspen[dt]\w*\b.{0,20}\b(?:most|on)\b", 2.0),
+        (r"\b(?:biggest|largest|top|main)\s+(?:expenses?|spending|costs?|categor\w*|outgoings)\b", 2.5),
+        (r"\b(?:spending|expense)\s+(?:breakdown|by category|split)\b", 2.5),
+        (r"\bbreak\s*down\b.{0,20}\b(?:spending|expenses)\b", 2.5),
+        (r"\bwhere\b.{0,30}\bspen[dt]\w*\b", 2.0),
+        (r"\bwho\b.{0,20}\b(?:do|did)\s+i\s+(?:pay|spend)\b.{0,10}\bmost\b", 2.0),
+    ]),
+    ("afford", [
+        (r"\bafford\w*\b", 3.0),
+        (r"\b(?:do|will|would)\s+i\s+have\s+enough\b", 2.5),
+        (r"\benough\s+(?:money|cash|funds)\b", 2.0),
+        (r"\bis\b.{0,30}\b(?:ok|okay|fine|doable|realistic)\b", 1.0),
+        (r"\bcan\s+i\s+(?:buy|spend|pay\s+for|get|book|take)\b", 1.5),
+    ]),
+    ("goal_sooner", [
+        (r"\b(?:reach|hit|get\s+to|achieve|complete|finish|meet|fill)\b.{0,40}\b(?:sooner|faster|earlier|quicker|quickly)\b",
+         3.0),
+        (r"\b(?:sooner|faster|earlier|quicker|speed\s+up)\b.{0,30}\bgoals?\b", 2.5),
+        (r"\bgoals?\b.{0,30}\b(?:sooner|faster|earlier|quicker|speed\s+up)\b", 2.5),
+        (r"\bhow\s+(?:can|do|could)\s+i\b.{0,30}\b(?:reach|hit|get\s+to|achieve|save\s+for)\b", 1.5),
+        (r"\bif\s+i\s+(?:save|put\s+(?:aside|away|in)|add|set\s+aside)\b.{0,40}\bmore\b", 3.5),
+    ]),
+    ("goals_status", [
+        (r"\b(?:how\s+are|how's|status\s+of|progress\s+(?:on|of)|check\s+on)\b.{0,20}\bgoals?\b", 3.0),
+        (r"\bgoals?\b.{0,20}\b(?:on\s+track|progress|going)\b", 2.5),
+        (r"\bon\s+track\b", 1.5),
+        (r"\bwhen\s+will\s+i\s+(?:reach|have|hit)\b", 2.0),
+    ]),
+    ("invest_ready", [
+        (r"\bready\s+to\s+invest\w*\b", 3.0),
+        (r"\b(?:should|can|could|shall)\s+i\s+(?:start\s+)?invest\w*\b", 3.0),
+        (r"\binvest\w*\s+readiness\b", 3.0),
+        (r"\bhow\s+much\b.{0,20}\binvest\b", 2.5),
+        (r"\binvest\w*\b", 1.5),
+        (r"\b(?:stock\s+market|etf|index\s+funds?)\b", 1.0),
+    ]),
+    ("due_before_payday", [
+        (r"\b(?:due|pay|owe|coming\s+out|go(?:ing)?\s+out)\b.{0,40}\bbefore\b.{0,20}\b(?:pay\s*day|pay\s*check|pay\s*cheque|"
+         r"salary|i\s+get\s+paid|next\s+pay)\b", 3.5),
+        (r"\b(?:bills?|payments?|direct\s+debits?|standing\s+orders?)\b.{0,30}\b(?:due|coming|upcoming|left|next|before)\b", 2.5),
+        (r"\b(?:upcoming|next|outstanding)\s+(?:bills?|payments?)\b", 2.5),
+        (r"\bpay\s*day\b", 1.5),
+        (r"\bwhat\b.{0,20}\b(?:do\s+i\s+(?:still\s+)?have\s+to\s+pay|is\s+(?:still\s+)?due)\b", 2.5),
+    ]),
+    ("changed", [
+        (r"\bwhat\b.{0,20}\b(?:changed|is\s+different|moved|shifted)\b", 2.5),
+        (r"\b(?:since|compared\s+(?:to|with)|versus|vs\.?|against|than)\s+last\s+month\b", 2.0),
+        (r"\bmonth[- ]over[- ]month\b", 2.5),
+        (r"\bdifferen\w*\b.{0,30}\blast\s+month\b", 2.0),
+    ]),
+    ("how_much_save", [
+        (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|put\s+(?:aside|away)|set\s+aside|"
+         r"squirrel)\b", 3.5),
+        (r"\b(?:room|space|potential)\b.{0,20}\b(?:sav\w+)\b", 2.0),
+        (r"\bsafe\s+(?:amount|surplus)\b", 2.5),
+        (r"\bhow\s+much\b.{0,20}\b(?:left\s+over|spare|surplus)\b", 2.5),
+    ]),
+    ("savings_rate", [
+        (r"\bsavings?\s+rate\b", 3.0),
+        (r"\bhow\s+much\b.{0,20}\b(?:did|have|do)\s+i\s+(?:save|saved)\b", 3.0),
+        (r"\bam\s+i\s+saving\b", 3.0),
+        (r"\b(?:how\s+much|what)\b.{0,20}\b(?:do|did)\s+i\s+(?:earn|make|get\s+paid)\b", 2.5),
+        (r"\b(?:my\s+)?(?:income|salary)\b", 1.0),
+    ]),
+    ("budget", [
+        (r"\bbudgets?\b", 2.5),
+        (r"\bover\s*spen[dt]\w*\b", 0.8),
+        (r"\bhow\s+much\b.{0,20}\bleft\s+(?:to\s+spend|for|in)\b", 1.5),
+    ]),
+    ("forecast", [
+        (r"\b(?:balance|money|cash)\b.{0,40}\b(?:end\s+of|next\s+month|forecast|will\s+be|expected|lowest|low)\b", 2.5),
+        (r"\bwill\s+i\s+(?:run\s+out|be\s+overdrawn|go\s+(?:negative|into\s+(?:the\s+)?red|below))\b", 3.5),
+        (r"\blowest\s+(?:point|balance)\b", 3.0),
+        (r"\bforecast\w*\b", 2.5),
+        (r"\bhow\s+much\s+will\s+i\s+have\b", 3.0),
+        (r"\b(?:what'?s|what\s+is)\s+my\s+balance\b", 2.5),
+    ]),
+    ("alerts", [
+        (r"\b(?:unusual|suspicious|strange|odd|weird|unexpected|fraud\w*|unknown)\s+(?:charges?|payments?|transactions?|"
+         r"activity|spending)\b", 3.0),
+        (r"\b(?:double|twice)\s+charged\b|\bduplicate\s+(?:charges?|payments?)\b", 3.0),
+        (r"\balerts?\b", 2.0),
+        (r"\banything\s+(?:unusual|odd|strange|wrong|suspicious)\b", 3.0),
+        (r"\bfraud\w*\b", 2.0),
+    ]),
+    ("category_spend", [
+        (r"\bhow\s+much\b.{0,30}\b(?:spen[dt]|pay|paid|cost|go(?:es)?|went)\b.{0,20}\b(?:on|at|for|to|in)\b", 2.0),
+        (r"\b(?:spending|spent|spend)\s+(?:on|at)\b", 1.5),
+        (r"\bcost\s+me\b", 1.0),
+    ]),
+    ("help", [
+        (r"\bwhat\s+can\s+you\s+(?:do|answer|tell)\b", 3.0),
+        (r"^\s*(?:help|\?|hi|hello|hey|hallo|good\s+(?:morning|evening|afternoon))\W*$", 3.0),
+        (r"\bwhat\s+(?:should|can)\s+i\s+ask\b", 3.0),
+    ]),
+)]
+
+# ---- arguments -----------------------------------------------------------------------------------------------
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan", "januar", "janvier"), ("february", "feb", "februar", "fevrier"), ("march", "mar", "märz", "maerz"),
+    ("april", "apr"), ("may", "mai"), ("june", "jun", "juni"), ("july", "jul", "juli"), ("august", "aug"),
+    ("september", "sep", "sept"), ("october", "oct", "oktober"), ("november", "nov"),
+    ("december", "dec", "dezember")), 1) for name in names}
+_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CURRENCY_WORD = r"(?:€|\$|£|eur|euros?|usd|dollars?|bucks|gbp|pounds?|chf|francs?|sek|nok|dkk|kr|pln|zł)"
+_NUMBER = r"\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MONEY = re.compile(
+    rf"(?P<pre>{_CURRENCY_WORD})\s*(?P<a>{_NUMBER})\s*(?P<k>k\b|thousand\b|grand\b)?"
+    rf"|(?P<b>{_NUMBER})\s*(?P<k2>k\b|thousand\b|grand\b)?\s*(?P<post>{_CURRENCY_WORD})?",
+    re.IGNORECASE)
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:%|percent|days?|weeks?|months?|years?|yrs?|st\b|nd\b|rd\b|th\b|am\b|pm\b|:\d|"
+                              r"(?:of\s+)?" + _MONTH + r")", re.IGNORECASE)
+_DATE_PHRASES = [re.compile(p, re.IGNORECASE) for p in (
+    r"\b\d{4}-\d{2}-\d{2}\b",
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?",
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)",
+    r"\b(?:next|this|on|coming)\s+(?:" + "|".join(_WEEKDAYS) + r")\b",
+    r"\bin\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?)\b",
+    r"\b(?:today|tomorrow|next\s+week|next\s+month|next\s+year)\b",
+    r"\b(?:end\s+of\s+(?:the\s+|this\s+)?(?:month|year)|end\s+of\s+next\s+month|christmas|new\s+year)\b",
+)]
+_MONTH_ONLY = re.compile(rf"\b(?:in|by|on|for|before|until|till|this|next|come)\s+(?P<m>{_MONTH})(?:\s+(?P<y>\d{{4}}))?\b",
+                         re.IGNORECASE)
+_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+
+
+def _decimal(text: str) -> Decimal | None:
+    """ "1,200" / "1.200,50" / "1 200" / "12.5" → Decimal."""
+    text = text.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", text):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def amount_find(question: str, *, skip: list[tuple[int, int]] = ()) -> Decimal | None:
+    """The money in a question: "EUR 1,200", "1.2k", "500 euros", "€80"; a number written with a currency first,
+    else the largest plain number that is not a date, a count of days/months, or a percent."""
+    with_currency, plain = [], []
+    for found in _MONEY.finditer(question):
+        if any(start <= found.start() < end for start, end in skip):
+            continue
+        digits = found.group("a") or found.group("b")
+        value = _decimal(digits)
+        if value is None:
+            continue
+        if found.group("k") or found.group("k2"):
+            value *= 1000
+        if found.group("pre") or found.group("post"):
+            with_currency.append(value)
+        elif not _NOT_MONEY_AFTER.match(question, found.end()) and not (
+                1900 <= value <= 2100 and value == value.to_integral_value()):
+            plain.append(value)
+    if with_currency:
+        return with_currency[0]
+    return max(plain) if plain else None
+
+
+def date_find(question: str, *, today: dt.date) -> tuple[dt.date | None, list[tuple[int, int]]]:
+    """The date a question names ("by 15 March", "next Friday", "in 3 months", "in June", "end of the month"),
+    never before today, and where it was written (so its numbers are not taken for money)."""
+    base = dt.datetime.combine(today, dt.time(12))
+    settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "PREFER_DAY_OF_MONTH": "first",
+                "DATE_ORDER": "DMY"}
+    lowered = question.lower()
+    for pattern in _DATE_PHRASES:
+        found = pattern.search(lowered)
+        if not found:
+            continue
+        phrase = found.group(0)
+        day = _date_special(phrase, today)
+        if day is None:
+            parsed = dateparser.parse(re.sub(r"^(?:on|coming)\s+", "", phrase), languages=["en", "de"], settings=settings)
+            day = parsed.date() if parsed else None
+        if day is not None:
+            return max(day, today), [found.span()]
+    found = _MONTH_ONLY.search(lowered)
+    if found:
+        month = _MONTHS[found.group("m").rstrip(".")]
+        year = int(found.group("y")) if found.group("y") else today.year
+        day = dt.date(year, month, 1)
+        if day < month_start(today) and not found.group("y"):
+            day = day.replace(year=year + 1)
+        if month_start(day) == month_start(today):
+            day = today
+        return day, [found.span()]
+    return None, []
+
+
+def _date_special(phrase: str, today: dt.date) -> dt.date | None:
+    if phrase in ("end of the month", "end of this month", "end of month"):
+        return month_end(today)
+    if phrase == "end of next month":
+        return month_end(month_add(today, 1))
+    if phrase in ("end of the year", "end of this year", "end of year"):
+        return dt.date(today.year, 12, 31)
+    if phrase == "christmas":
+        day = dt.date(today.year, 12, 24)
+        return day if day >= today else day.replace(year=today.year + 1)
+    if phrase == "new year":
+        return dt.date(today.year + 1, 1, 1)
+    if phrase == "next month":
+        return month_add(month_start(today), 1)
+    if phrase == "next year":
+        return dt.date(today.year + 1, 1, 1)
+    found = re.fullmatch(r"in\s+(\w+)\s+(day|week|month|year)s?", phrase)
+    if found:
+        word = found.group(1)
+        count = int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
+        return None if count is None else today + relativedelta(**{f"{found.group(2)}s": count})
+    found = re.fullmatch(r"(?:next|this|on|coming)\s+(\w+)", phrase)
+    if found and found.group(1) in _WEEKDAYS:
+        ahead = (_WEEKDAYS.index(found.group(1)) - today.weekday()) % 7
+        if phrase.startswith("next") and ahead == 0:
+            ahead = 7
+        return today + dt.timedelta(days=ahead)
+    return None
+
+
+def period_find(question: str, *, today: dt.date) -> str | None:
+    """A period the question names: this month, last month, the last three months, this year, the last year, or a
+    month by name (its latest occurrence, this month included)."""
+    q = question.lower()
+    if re.search(r"\b(?:last|past|previous)\s+(?:3|three)\s+months\b|\blast\s+quarter\b", q):
+        return "last_3_months"
+    if re.search(r"\b(?:last|past|previous)\s+(?:12|twelve)\s+months\b|\b(?:last|past)\s+year\b", q):
+        return "last_12_months"
+    if re.search(r"\bthis\s+year\b|\bso\s+far\s+this\s+year\b|\byear\s+to\s+date\b|\bytd\b", q):
+        return "this_year"
+    if re.search(r"(?<!since )(?<!than )(?<!to )(?<!with )(?<!vs )(?<!versus )(?<!against )(?<!from )"
+                 r"\b(?:last|previous|past)\s+month\b", q):
+        return "last_month"
+    if re.search(r"\bthis\s+month\b|\bso\s+far\b", q):
+        return "this_month"
+    found = re.search(rf"\b(?:in|during|for|of)\s+(?P<m>{_MONTH})(?:\s+(?P<y>\d{{4}}))?\b", q)
+    if found:
+        month = _MONTHS[found.group("m").rstrip(".")]
+        year = int(found.group("y")) if found.group("y") else today.year
+        if dt.date(year, month, 1) > month_start(today):
+            year -= 1
+        return f"{year:04d}-{month:02d}"
+    return None
+
+
+def _names(user: User) -> tuple[list[str], list[str]]:
+    """The person's category names and the merchants their stored patterns know (no scan of the ledger)."""
+    categories = sorted({c.name for c in category_list(user=user)})
+    stored = mlcore.patterns_get(user=user)
+    merchants = [m.name for m in stored[0].merchants][:500] if stored else []
+    return categories, merchants
+
+
+_STOP = re.compile(r"\b(?:how|much|did|do|does|have|has|i|me|my|we|spend|spent|spending|pay|paid|on|at|for|to|in|the|"
+                   r"a|an|this|last|past|month|months|year|week|so|far|cost|costs|go|goes|went|money|what|is|was|"
+                   r"total|all|of|from|since|per|every|each|average|usually|typically|buy|buying)\b", re.IGNORECASE)
+
+
+def _best(query: str, choices: list[str]) -> tuple[str, float] | None:
+    if not query or not choices:
+        return None
+    found = process.extractOne(query, choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                               score_cutoff=NAME_CUTOFF)
+    return (found[0], found[1]) if found else None
+
+
+def name_find(question: str, *, user: User) -> tuple[str, str] | None:
+    """A category or merchant the question names ("groceries", "at REWE"): (name as stored, "category"|"merchant")."""
+    found = re.search(r"\b(?:on|at|for|to|with|in)\s+(?P<rest>[\w&' .-]{2,40}?)(?:\s+(?:this|last|in|during|so|since|"
+                      r"over|per|each|every|the\s+last)\b|[?.!,]|$)", question, re.IGNORECASE)
+    query = found.group("rest") if found else _STOP.sub(" ", question)
+    query = _STOP.sub(" ", query).strip()
+    if len(query) < 3:
+        return None
+    categories, merchants = _names(user)
+    category = _best(query, categories)
+    merchant = _best(query, merchants)
+    if category and (not merchant or category[1] >= merchant[1]):
+        return category[0], "category"
+    if merchant:
+        return merchant[0], "merchant"
+    return None
+
+
+def goal_find(question: str, *, user: User) -> str | None:
+    """A goal the question names, loosely ("my emergency fund", "the Japan trip"); the only goal when there is one
+    and the question says "my goal"."""
+    rows = list(goals.goal_list(user=user).values_list("name", "kind"))
+    if not rows:
+        return None
+    names = [name for name, _ in rows]
+    for name in names:
+        if name.lower() in question.lower():
+            return name
+    if re.search(r"\bemergency\b|\brainy\s+day\b|\bsafety\s+net\b", question, re.IGNORECASE):
+        for name, kind in rows:
+            if kind == "emergency":
+                return name
+    found = process.extractOne(question, names, scorer=fuzz.partial_token_set_ratio, processor=utils.default_process,
+                               score_cutoff=90)
+    if found:
+        return str(found[0])
+    if len(rows) == 1 and re.search(r"\bgoal\b", question, re.IGNORECASE):
+        return names[0]
+    return None
+
+
+# ---- matching ------------------------------------------------------------------------------------------------
+
+def intent_match(question: str, *, user: User, today: dt.date) -> Match:
+    """The intent a question asks, with its arguments; ``UNKNOWN`` when nothing scores ``THRESHOLD``."""
+    text = question.strip()
+    scores: dict[str, float] = {}
+    for name, rules in INTENTS:
+        score = sum(weight for pattern, weight in rules if pattern.search(text))
+        if score:
+            scores[name] = score
+    date, spans = date_find(text, today=today)
+    amount = amount_find(text, skip=spans)
+    match = Match(intent=UNKNOWN, question=text, amount=amount, date=date, period=period_find(text, today=today))
+    if amount is not None:
+        scores["afford"] = scores.get("afford", 0) + (1.0 if "afford" in scores else 0.0)
+        if "goal_sooner" in scores or "goals_status" in scores:
+            match.extra["extra"] = amount
+    days = re.search(r"\b(?:next|coming)\s+(\d{1,3})\s+days?\b", text, re.IGNORECASE)
+    if days:
+        match.days = int(days.group(1))
+    match.goal = goal_find(text, user=user)
+    if match.goal and "goal_sooner" not in scores:
+        scores["goals_status"] = scores.get("goals_status", 0) + 1.0
+    if scores.get("category_spend") or (re.search(r"\b(?:on|at)\b", text, re.IGNORECASE) and
+                                        re.search(r"\bspen[dt]\w*|\bpa(?:y|id)\b", text, re.IGNORECASE)):
+        found = name_find(text, user=user)
+        if found:
+            match.name, match.by = found
+            scores["category_spend"] = scores.get("category_spend", 0) + 2.0
+    if not scores:
+        return match
+    best = max(scores, key=lambda name: (scores[name], -_ORDER.index(name)))
+    if scores[best] < THRESHOLD:
+        return match
+    match.intent, match.score = best, scores[best]
+    return match
+
+
+_ORDER = [name for name, _ in INTENTS]

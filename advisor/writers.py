@@ -1,0 +1,552 @@
+"""The written answers: for each intent, the tools it calls and the plain words it writes from their facts.
+
+Every figure in an answer is a tool's fact (``Draft.say`` writes it and records it), so the answer lists exactly
+the figures it used, each with the page it comes from. No model is involved: these answers are the default, and
+the fallback whenever a local model's answer cannot be trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from accounts.models import User
+from advisor import guardrails
+from advisor.answer import Answer
+from advisor.intents import UNKNOWN, Match
+from advisor.models import Status
+from advisor.tools import (
+    Fact,
+    ToolResult,
+    afford,
+    alerts_and_patterns,
+    balance_forecast,
+    budget_status,
+    goal_what_if,
+    goals_plan,
+    month_comparison,
+    period_get,
+    readiness,
+    savings_summary,
+    spending_breakdown,
+    upcoming_bills,
+)
+
+SUGGESTIONS = [
+    "Why did I spend more this month?",
+    "Where does my money go?",
+    "What is due before payday?",
+    "How much can I save?",
+    "Can I afford 500 on the 20th?",
+    "Am I ready to invest?",
+    "What changed since last month?",
+    "How do I reach my goal sooner?",
+    "How are my budgets doing?",
+    "Will I run out of money before payday?",
+    "Anything unusual on my account?",
+    "How much did I spend on groceries last month?",
+]
+WHAT_IF_STEPS = (Decimal("50.00"), Decimal("100.00"), Decimal("200.00"))
+
+
+class Draft:
+    """An answer being written: paragraphs, the facts it says, the tools and pages it used."""
+
+    def __init__(self, intent: str) -> None:
+        self.intent = intent
+        self.paragraphs: list[str] = []
+        self.facts: list[Fact] = []
+        self.links: list[tuple[str, str]] = []
+        self.tools: list[str] = []
+        self.computed: list[dt.datetime] = []
+        self.status = Status.ANSWERED
+        self.suggestions: list[str] = []
+
+    def use(self, result: ToolResult, label: str) -> ToolResult:
+        self.tools.append(result.tool)
+        if result.link and all(url != result.link for _, url in self.links):
+            self.links.append((label, result.link))
+        if result.computed_at:
+            self.computed.append(result.computed_at)
+        return result
+
+    def say(self, fact: Fact | None) -> str:
+        """The fact's value as written, recorded among the answer's facts ("" for a missing fact)."""
+        if fact is None:
+            return ""
+        if fact not in self.facts:
+            self.facts.append(fact)
+        return fact.text()
+
+    def add(self, text: str) -> None:
+        if text.strip():
+            self.paragraphs.append(text.strip())
+
+    def answer(self) -> Answer:
+        text = "\n\n".join(self.paragraphs)
+        return Answer(text=text, facts=self.facts, links=self.links, status=self.status, intent=self.intent,
+                      disclaimer=guardrails.disclaimer_for(text, self.tools) if self.tools else "", suggestions=self.suggestions,
+                      computed_at=min(self.computed) if self.computed else None)
+
+
+def _computed(result: ToolResult) -> str:
+    if not result.computed_at:
+        return ""
+    return f" (worked out {result.computed_at:%-d %b at %H:%M})"
+
+
+def _signed(fact: Fact | None, draft: Draft) -> str:
+    """"EUR 84.00 more" / "EUR 12.00 less" for a change."""
+    if fact is None:
+        return ""
+    value = Decimal(fact.value)
+    shown = Fact(fact.key + ".abs", fact.label, abs(value), fact.kind, fact.currency, fact.period, fact.link)
+    return f"{draft.say(shown)} {'more' if value >= 0 else 'less'}"
+
+
+# ---- the intents ---------------------------------------------------------------------------------------------
+
+def _spent_more(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    month = match.period if match.period and match.period not in ("this_month", "last_3_months", "this_year",
+                                                                   "last_12_months") else None
+    if month == "last_month":
+        month = f"{period_get('last_month', today=today).start:%Y-%m}"
+    result = draft.use(month_comparison(user=user, today=today, month=month), "Spending by category")
+    this, last, change = result.get("total.this"), result.get("total.last"), result.get("total.change")
+    if this is None or last is None or change is None:
+        draft.add("There is no spending to compare yet.")
+        return draft
+    percent = result.get("total.change_percent")
+    compared = result.note
+    rise = f" (+{draft.say(percent)})" if percent and Decimal(percent.value) > 0 else ""
+    if Decimal(change.value) > 0:
+        draft.add(f"Yes. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
+                  f"{_signed(change, draft)}{rise}.")
+    else:
+        draft.add(f"No. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
+                  f"{_signed(change, draft)}.")
+    ups = [i for i in range(1, 4) if result.get(f"up.{i}.change")]
+    if ups:
+        lines = [f"- {result.get(f'up.{i}.name').value}: {draft.say(result.get(f'up.{i}.this'))} against "  # type: ignore[union-attr]
+                 f"{draft.say(result.get(f'up.{i}.last'))}, up {draft.say(result.get(f'up.{i}.change'))}"
+                 for i in ups]
+        draft.add("What rose most:\n" + "\n".join(lines))
+    downs = [i for i in range(1, 3) if result.get(f"down.{i}.change")]
+    if downs:
+        lines = [f"- {result.get(f'down.{i}.name').value}: {_signed(result.get(f'down.{i}.change'), draft)}"  # type: ignore[union-attr]
+                 for i in downs]
+        draft.add("What fell:\n" + "\n".join(lines))
+    return draft
+
+
+def _changed(match: Match, user: User, today: dt.date) -> Draft:
+    draft = _spent_more(match, user, today)
+    draft.intent = match.intent
+    if draft.paragraphs and draft.paragraphs[0].startswith(("Yes. ", "No. ")):
+        draft.paragraphs[0] = "Spending. " + draft.paragraphs[0].split(". ", 1)[1]
+    savings = draft.use(savings_summary(user=user, today=today, months=2), "Savings")
+    last, current = savings.get("last.savings"), savings.get("current.savings")
+    if last and current:
+        draft.add(f"Income less spending: {draft.say(current)} so far this month, {draft.say(last)} in the whole of "
+                  f"last month.")
+    alerts = draft.use(alerts_and_patterns(user=user, today=today), "Alerts")
+    high, medium = alerts.get("alerts.high"), alerts.get("alerts.medium")
+    if high and medium and (int(high.value) or int(medium.value)):
+        draft.add(f"Open alerts about unusual charges: {draft.say(high)} high, {draft.say(medium)} medium.")
+    return draft
+
+
+def _where(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    period = match.period or "last_3_months"
+    by = "merchant" if "merchant" in match.question.lower() or "who do i pay" in match.question.lower() or \
+        "shop" in match.question.lower() else "category"
+    result = draft.use(spending_breakdown(user=user, today=today, period=period, by=by), "Spending")
+    span = period_get(period, today=today)
+    total = result.get("spending.total")
+    if not result.get("top.1.total"):
+        draft.add(f"No spending recorded in {span.name} yet.")
+        return draft
+    lines = []
+    for index in range(1, 6):
+        amount, share = result.get(f"top.{index}.total"), result.get(f"top.{index}.share")
+        if amount is None:
+            break
+        name = amount.label.rsplit(", ", 1)[0]
+        lines.append(f"- {name}: {draft.say(amount)} ({draft.say(share)})")
+    kind = "merchants" if by == "merchant" else "categories"
+    draft.add(f"In {span.name} you spent {draft.say(total)}. The biggest {kind}:\n" + "\n".join(lines))
+    return draft
+
+
+def _afford(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    if match.amount is None:
+        draft.status = Status.UNKNOWN
+        draft.add("How much would it cost, and when? Ask for example \"Can I afford 500 on 20 December?\" and I'll "
+                  "check it against your balance forecast and your goal plan.")
+        return draft
+    when = match.date or today
+    result = afford(user=user, today=today, amount=match.amount, date=when)
+    draft.use(result, "Balance forecast" if result.get("balance.low") else "Savings")
+    amount, left, verdict = result.get("amount"), result.get("left"), result.get("verdict")
+    if not result.available or left is None or verdict is None:
+        draft.add(f"I can't tell yet: {result.note}")
+        return draft
+    day = result.get("date")
+    base = result.get("balance.low") or result.get("balance.projected")
+    set_aside = result.get("goals.set_aside")
+    cushion = result.get("cushion")
+    reason = (f"your balance on {draft.say(day)} is expected to be at least {draft.say(base)} (the low end of the "
+              f"forecast){_computed(result)}" if result.get("balance.low") else
+              f"at your average savings of {draft.say(result.get('savings.average'))} a month, your accounts would "
+              f"hold about {draft.say(base)} by {draft.say(day)}")
+    goals_part = f", less {draft.say(set_aside)} planned for your goals until then" if set_aside else ""
+    after = f"After spending {draft.say(amount)}{goals_part}, {draft.say(left)} would be left"
+    if verdict.value == "yes":
+        opening = "Yes, it looks affordable"
+        closing = f", which still covers a month of essentials ({draft.say(cushion)})." if cushion else "."
+    elif verdict.value == "tight":
+        opening = "It's tight"
+        closing = (f", less than one month of essential spending ({draft.say(cushion)}): it would leave little for "
+                   f"surprises." if cushion else ".")
+    else:
+        opening = "Not without going short"
+        closing = ": you would need to move money, wait, or spend less before then."
+    draft.add(f"{opening}: {reason}. {after}{closing}")
+    return draft
+
+
+def _goal_for(match: Match, user: User, today: dt.date, draft: Draft) -> ToolResult | None:
+    plan = draft.use(goals_plan(user=user, today=today, goal=match.goal), "Goals")
+    if not plan.available:
+        draft.add("You have no goals yet. Add one (an emergency fund, a holiday, a deposit) and I'll show how to "
+                  "reach it and how much to put aside each month.")
+        return None
+    return plan
+
+
+def _goal_sooner(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    plan = _goal_for(match, user, today, draft)
+    if plan is None:
+        return draft
+    if match.goal is None:
+        names = [f.value for f in plan.facts if f.key.endswith(".name")]
+        if len(names) > 1:
+            draft.status = Status.UNKNOWN
+            draft.add("Which goal? You have " + ", ".join(str(n) for n in names[:-1]) + f" and {names[-1]}. Ask "
+                      f"for example \"How do I reach {names[0]} sooner?\"")
+            return draft
+        match.goal = str(names[0]) if names else None
+    if match.goal is None:
+        return draft
+    saved, target, left = plan.get("goal.1.saved"), plan.get("goal.1.target"), plan.get("goal.1.left")
+    monthly, projected = plan.get("goal.1.monthly"), plan.get("goal.1.projected")
+    if left is not None and Decimal(left.value) <= 0:
+        draft.add(f"You have already reached {match.goal}: {draft.say(saved)} saved of {draft.say(target)}"
+                  f"{_computed(plan)}. Anything more you save can go to your other goals.")
+        return draft
+    draft.add(f"{match.goal}: {draft.say(saved)} saved of {draft.say(target)}, {draft.say(left)} to go. "
+              + (f"The plan puts {draft.say(monthly)} towards it this month" if monthly else "")
+              + (f" and reaches it in {_month(projected, draft)}" if projected else "")
+              + f"{_computed(plan)}.")
+    steps = [match.extra["extra"]] if match.extra.get("extra") else list(WHAT_IF_STEPS)
+    lines = []
+    for extra in steps:
+        result = draft.use(goal_what_if(user=user, today=today, goal=match.goal, extra=extra), "What if")
+        after = result.get("after.projected")
+        if result.available and after is not None:
+            lines.append(f"- {draft.say(result.get('extra'))} more a month: reached in {_month(after, draft)}")
+    if lines:
+        draft.add("Saving more each month brings it closer:\n" + "\n".join(lines))
+    comparison = draft.use(month_comparison(user=user, today=today), "Spending by category")
+    up = comparison.get("up.1.change")
+    if up is not None:
+        draft.add(f"One place to find it: {comparison.get('up.1.name').value} is up "  # type: ignore[union-attr]
+                  f"{draft.say(up)} on the same days of last month.")
+    return draft
+
+
+def _month(fact: Fact | None, draft: Draft) -> str:
+    """A date fact written as its month ("June 2027"), still recorded as the fact."""
+    if fact is None or not isinstance(fact.value, dt.date):
+        return ""
+    draft.say(fact)
+    return f"{fact.value:%B %Y}"
+
+
+def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    plan = _goal_for(match, user, today, draft)
+    if plan is None:
+        return draft
+    lines = []
+    for index in range(1, 21):
+        name = plan.get(f"goal.{index}.name")
+        if name is None:
+            break
+        saved, target = plan.get(f"goal.{index}.saved"), plan.get(f"goal.{index}.target")
+        monthly, date = plan.get(f"goal.{index}.monthly"), plan.get(f"goal.{index}.date")
+        on_track, projected = plan.get(f"goal.{index}.on_track"), plan.get(f"goal.{index}.projected")
+        line = f"- {name.value}: {draft.say(saved)} of {draft.say(target)}"
+        if monthly is not None:
+            line += f"; {draft.say(monthly)} planned this month"
+        if date is not None:
+            line += f"; due {draft.say(date)}, " + ("on track" if on_track and on_track.value == "yes" else "behind")
+        elif projected is not None:
+            line += f"; reached in {_month(projected, draft)}"
+        lines.append(line)
+    safe = plan.get("surplus.safe")
+    intro = f"Your goals{_computed(plan)}:" if lines else plan.note
+    draft.add(intro + "\n" + "\n".join(lines))
+    if safe is not None:
+        draft.add(f"You can safely save {draft.say(safe)} this month in all.")
+    return draft
+
+
+def _invest(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    result = draft.use(readiness(user=user, today=today), "Investment readiness")
+    if not result.available:
+        draft.add(f"I can't tell yet: {result.note}")
+        return draft
+    score, ready = result.get("score"), result.get("ready")
+    failed = [i for i in range(1, 10) if result.get(f"gate.{i}.passed") and result.get(f"gate.{i}.passed").value == "no"]  # type: ignore[union-attr]
+    if ready and ready.value == "yes":
+        monthly, category, horizon = result.get("monthly_investable"), result.get("category"), result.get("horizon")
+        text = f"Yes: your readiness score is {draft.say(score)} of 100 and every check passes{_computed(result)}."
+        if monthly is not None:
+            text += f" You could invest about {draft.say(monthly)} a month"
+            text += (f" in a {category.value.lower()} mix" if category else "") + \
+                (f" for {draft.say(horizon)} years or more." if horizon else ".")
+        draft.add(text)
+    else:
+        draft.add(f"Not yet: your readiness score is {draft.say(score)} of 100{_computed(result)}. First:")
+        lines = []
+        for index in failed:
+            title = result.get(f"gate.{index}.name")
+            figures = result.get(f"gate.{index}.figures")
+            lines.append(f"- {title.value if title else ''}" + (f": {draft.say(figures)}" if figures else ""))
+        draft.paragraphs[-1] += "\n" + "\n".join(lines)
+    raise_most = result.get("raise_most")
+    if raise_most:
+        draft.add(f"What would help most: {draft.say(raise_most)}")
+    return draft
+
+
+def _due(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    lowered = match.question.lower()
+    before_payday = match.days is None and not any(w in lowered for w in ("this week", "next week", "few days"))
+    days = match.days or (7 if "week" in lowered else 30)
+    result = draft.use(upcoming_bills(user=user, today=today, before_payday=before_payday, days=days), "Upcoming bills")
+    payday, count, total = result.get("payday"), result.get("bills.count"), result.get("bills.total")
+    window = f"before your next payday on {draft.say(payday)}" if payday else f"in the next {days} days"
+    if result.note and not payday:
+        draft.add(result.note)
+    if count is None or int(count.value) == 0:
+        draft.add(f"Nothing is due {window}.")
+    else:
+        lines = []
+        for index in range(1, 11):
+            name = result.get(f"bill.{index}.name")
+            if name is None:
+                break
+            overdue = " (overdue)" if result.get(f"bill.{index}.overdue") else ""
+            lines.append(f"- {name.value}: {draft.say(result.get(f'bill.{index}.amount'))} on "
+                         f"{draft.say(result.get(f'bill.{index}.due'))}{overdue}")
+        draft.add(f"{draft.say(count)} bill{'s' if int(count.value) != 1 else ''} due {window}, "
+                  f"{draft.say(total)} in all:\n" + "\n".join(lines))
+    forecast = balance_forecast(user=user, today=today)
+    lowest = forecast.get("lowest.amount")
+    if payday and lowest is not None:
+        draft.use(forecast, "Balance forecast")
+        draft.add(f"Your balance is expected to be lowest at {draft.say(lowest)} on "
+                  f"{draft.say(forecast.get('lowest.date'))}{_computed(forecast)}.")
+    return draft
+
+
+def _save(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    plan = goals_plan(user=user, today=today)
+    safe = plan.get("surplus.safe")
+    if safe is not None:
+        draft.use(plan, "Goal plan")
+        forecast, buffer, usual = plan.get("surplus.forecast"), plan.get("surplus.buffer"), plan.get("surplus.usual")
+        how = (f"your expected income less your expected spending and bills ({draft.say(forecast)}), less a cushion "
+               f"of {draft.say(buffer)} for a month that goes worse than usual")
+        if Decimal(safe.value) > 0:
+            draft.add(f"You can safely save {draft.say(safe)} this month{_computed(plan)}: {how}.")
+        else:
+            draft.add(f"Nothing is safe to set aside this month{_computed(plan)}: {how}, leaves nothing over.")
+        if usual is not None and Decimal(usual.value) > 0:
+            draft.add(f"In a usual month after this one, {draft.say(usual)} is safe to save.")
+    result = draft.use(savings_summary(user=user, today=today), "Savings")
+    average, rate, target = result.get("average.savings"), result.get("rate"), result.get("target")
+    if average is None:
+        if not draft.paragraphs:
+            draft.add(f"I can't tell yet: {result.note}")
+        return draft
+    months = result.get("months")
+    text = f"Over the last {draft.say(months)} full months you saved {draft.say(average)} a month on average"
+    if rate is not None:
+        text += f", {draft.say(rate)} of your income (your target is {draft.say(target)})"
+    draft.add(text + ".")
+    if safe is None:
+        draft.add(f"Saving that again, {draft.say(average)} a month, is a fair starting point; add a goal and I'll "
+                  "work out a safe monthly amount from your forecast.")
+    return draft
+
+
+def _savings_rate(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    result = draft.use(savings_summary(user=user, today=today), "Savings")
+    if not result.available:
+        draft.add(f"I can't tell yet: {result.note}")
+        return draft
+    income, spending = result.get("average.income"), result.get("average.spending")
+    average, rate, target = result.get("average.savings"), result.get("rate"), result.get("target")
+    months = result.get("months")
+    text = (f"Over the last {draft.say(months)} full months you earned {draft.say(income)} and spent "
+            f"{draft.say(spending)} a month on average, saving {draft.say(average)} a month")
+    if rate is not None:
+        text += f": a savings rate of {draft.say(rate)} against your target of {draft.say(target)}"
+        on_target = Decimal(rate.value) >= Decimal(target.value) if target else False
+        text += " (on target)." if on_target else " (below it)."
+    else:
+        text += "."
+    draft.add(text)
+    last, last_rate = result.get("last.savings"), result.get("last.rate")
+    if last is not None:
+        draft.add(f"{last.label}: {draft.say(last)}" + (f" ({draft.say(last_rate)})." if last_rate else "."))
+    return draft
+
+
+def _budget(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    result = draft.use(budget_status(user=user, today=today), "Budgets")
+    if not result.available:
+        draft.add("You have no budgets for this month yet. Set one on the budgets page and I'll keep an eye on it.")
+        return draft
+    lines = []
+    for index in range(1, 30):
+        name = result.get(f"budget.{index}.name")
+        if name is None:
+            break
+        spent, available = result.get(f"budget.{index}.spent"), result.get(f"budget.{index}.available")
+        remaining, status = result.get(f"budget.{index}.remaining"), result.get(f"budget.{index}.status")
+        line = f"- {name.value}: {draft.say(spent)} of {draft.say(available)}"
+        line += (f", over by {_signed(remaining, draft).rsplit(' ', 1)[0]}" if Decimal(remaining.value) < 0  # type: ignore[union-attr]
+                 else f", {draft.say(remaining)} left") + (f" ({status.value})" if status else "")
+        lines.append(line)
+    over, elapsed = result.get("over.count"), result.get("month_elapsed")
+    draft.add(f"{draft.say(elapsed)} of the month has gone; {draft.say(over)} of your budgets "
+              f"{'is' if over and int(over.value) == 1 else 'are'} over:\n" + "\n".join(lines))
+    return draft
+
+
+def _forecast(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    result = draft.use(balance_forecast(user=user, today=today), "Balance forecast")
+    if not result.available:
+        draft.add(f"I can't tell yet: {result.note}")
+        return draft
+    now, end, low_end = result.get("balance.now"), result.get("this_month_end.expected"), result.get("this_month_end.low")
+    text = f"Your accounts hold {draft.say(now)} now"
+    if end is not None:
+        text += f" and are expected to hold {draft.say(end)} at the end of the month (at least {draft.say(low_end)})"
+    draft.add(text + f"{_computed(result)}.")
+    lowest, date = result.get("lowest.amount"), result.get("lowest.date")
+    if lowest is not None:
+        income = result.get("next_income.date")
+        danger = Decimal(lowest.value) < 0
+        draft.add(f"The lowest point before your next income{f' on {draft.say(income)}' if income else ''} is "
+                  f"{draft.say(lowest)} on {draft.say(date)}: "
+                  + ("you may go overdrawn, so consider moving money or delaying a payment." if danger else
+                     "you should not run out."))
+    nxt = result.get("next_month_end.expected")
+    if nxt is not None:
+        draft.add(f"At the end of next month: about {draft.say(nxt)}.")
+    return draft
+
+
+def _alerts(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    result = draft.use(alerts_and_patterns(user=user, today=today), "Alerts")
+    high, medium = result.get("alerts.high"), result.get("alerts.medium")
+    if not int(high.value) and not int(medium.value):  # type: ignore[union-attr]
+        draft.add("Nothing unusual is waiting for you: no open high- or medium-risk alerts.")
+    else:
+        draft.add(f"You have {draft.say(high)} open high-risk and {draft.say(medium)} medium-risk alerts about "
+                  "unusual charges.")
+    lines = []
+    for index in range(1, 4):
+        amount = result.get(f"alert.{index}.amount")
+        if amount is None:
+            break
+        reason = result.get(f"alert.{index}.reason")
+        lines.append(f"- {amount.label.removeprefix('Alert: ')}: {draft.say(amount)}"
+                     + (f" — {reason.value}" if reason else ""))
+    if lines:
+        draft.add("The latest:\n" + "\n".join(lines) + "\n\nTell me whether each is fine or not yours on the "
+                  "alerts page.")
+    return draft
+
+
+def _category(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    period = match.period or "this_month"
+    result = draft.use(spending_breakdown(user=user, today=today, period=period, by=match.by, name=match.name),
+                       "Spending")
+    total, share, count = result.get("item.total"), result.get("item.share"), result.get("item.count")
+    span = period_get(period, today=today)
+    where = "at" if match.by == "merchant" else "on"
+    if count is None:
+        draft.add(f"You spent nothing {where} {match.name} in {span.name}.")
+    else:
+        draft.add(f"You spent {draft.say(total)} {where} {match.name} in {span.name}: {draft.say(count)} "
+                  f"payment{'s' if int(count.value) != 1 else ''}, {draft.say(share)} of all your spending.")
+    if period == "this_month":
+        before = spending_breakdown(user=user, today=today, period="last_month", by=match.by, name=match.name)
+        last = before.get("item.total")
+        if last is not None:
+            draft.add(f"In {period_get('last_month', today=today).name}: {draft.say(last)}.")
+    return draft
+
+
+def _help(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent)
+    draft.add("I answer questions about your own money from your own figures — spending, bills, budgets, savings, "
+              "your balance forecast, goals and whether you are ready to invest. Try one of these:")
+    draft.suggestions = SUGGESTIONS[:8]
+    return draft
+
+
+def _unknown(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(UNKNOWN)
+    draft.status = Status.UNKNOWN
+    draft.add("I'm not sure what you're asking, and I'd rather not guess with your money. I can answer questions "
+              "about your own spending, bills, budgets, savings, balance forecast, goals and investment "
+              "readiness — for example:")
+    draft.suggestions = SUGGESTIONS[:6]
+    return draft
+
+
+WRITERS: dict[str, Callable[[Match, User, dt.date], Draft]] = {
+    "spent_more": _spent_more, "changed": _changed, "where_money_goes": _where, "afford": _afford,
+    "goal_sooner": _goal_sooner, "goals_status": _goals_status, "invest_ready": _invest,
+    "due_before_payday": _due, "how_much_save": _save, "savings_rate": _savings_rate, "budget": _budget,
+    "forecast": _forecast, "alerts": _alerts, "category_spend": _category, "help": _help, UNKNOWN: _unknown,
+}
+
+
+def answer_write(match: Match, *, user: User, today: dt.date) -> Answer:
+    """The written answer to a matched question."""
+    draft = WRITERS.get(match.intent, _unknown)(match, user, today)
+    answer = draft.answer()
+    if answer.status != Status.ANSWERED and not answer.suggestions:
+        answer.suggestions = SUGGESTIONS[:6]
+    return answer
