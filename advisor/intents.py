@@ -52,7 +52,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # (intent, [(pattern, weight)]): weights add up; 2.0 decides alone.
 INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p), w) for p, w in rules]) for name, rules in (
     ("spent_more", [
-        (r"\bwhy\b.{0,40}\b(?:spen[dt]|spending|expenses?|costs?|outgoings)\b.{0,30}\b(?:more|higher|up|so much|increase|"
+        (r"\bwhy\b.{0,40}\b(?:spen[dt]|spending|expenses?|costs?|outgoings)\b.{0,30}\b(?:more|higher|high|up|so much|increase|"
          r"a lot|much)\b", 3.0),
         (r"\bwhy\b.{0,30}\b(?:more|higher)\b.{0,20}\b(?:spen[dt]|spending|expenses?)\b", 3.0),
         (r"\b(?:spen[dt]|spending)\s+(?:more|went up|increased|is up|so much)\b", 2.0),
