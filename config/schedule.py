@@ -20,8 +20,11 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
+from advisor.letter import letter_due_user_ids
+from advisor.tasks import monthly_letter_task
 from alerts.tasks import protection_refresh
 from core.jobs import job_runs_purge, locked_job, users_fan_out
+from core.months import month_add, month_start
 from imports.services import import_batches_recover
 from core.outbox import outbox_purge, outbox_send
 from goals.refresh import goals_refresh
@@ -37,6 +40,7 @@ NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
 CLEANUP_HOUR = 3
 RETRAIN_HOUR = 4
 BUDGET_MODEL_HOUR = 5  # after the per-user retrains; trains on the complete months of all users
+LETTER_HOUR = 6  # UTC, the first days of a month: after the night's forecasts and goal plans, which letters read
 
 # A sweep with more users than this is split into jobs of this many users, shared by every consumer.
 REMINDER_BATCH = 500
@@ -95,6 +99,20 @@ def user_insights_nightly(user_id: int) -> dict[str, Any] | None:
     outcome = user_insights_refresh(user=user)
     outcome.update({f"goals_{key}": value for key, value in goals_refresh(user=user, reason="nightly").items()})
     return outcome
+
+
+@db_periodic_task(crontab(minute="35", day="1-7"))
+@locked_job("monthly_letters", lock="monthly-letters", due_hour=LETTER_HOUR)
+def monthly_letters() -> dict[str, Any]:
+    """The first week of each month, once a day: a letter job (advisor.tasks) for each active user still without
+    the letter of the month before (UTC). A job waits for that month to end in the user's timezone, so someone
+    west of UTC gets theirs the next day; a week covers a consumer that was down."""
+    month = month_add(month_start(timezone.now().date()), -1)
+    count = 0
+    for user_id in letter_due_user_ids(month=month):
+        monthly_letter_task(user_id, f"{month:%Y-%m}")
+        count += 1
+    return {"users": count, "month": f"{month:%Y-%m}"}
 
 
 @db_periodic_task(crontab(minute="15"))

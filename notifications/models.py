@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     GOAL_MILESTONE = "goal_milestone", "Goal milestone reached"
     GOAL_OFF_TRACK = "goal_off_track", "Goal off track"
     GOAL_PLAN_CHANGED = "goal_plan_changed", "Goal plan changed with income"
+    MONTHLY_LETTER = "monthly_letter", "Monthly letter"
 
 
 class Severity(models.TextChoices):

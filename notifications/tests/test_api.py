@@ -132,7 +132,8 @@ def test_preferences_get_returns_the_defaults(owner_api):
     assert owner_api.get(f"{URL}preferences/").json() | {"updated_at": None} == {
         "in_app_kinds": ["bill_due", "bill_overdue", "bill_paid", "subscription_found",
                          "budget_warning", "budget_exceeded", "low_balance", "group_invite", "anomaly_high",
-                         "anomaly_medium", "goal_milestone", "goal_off_track", "goal_plan_changed"],
+                         "anomaly_medium", "goal_milestone", "goal_off_track", "goal_plan_changed",
+                         "monthly_letter"],
         "email_kinds": ["bill_due", "bill_overdue", "budget_exceeded", "low_balance", "group_invite",
                         "anomaly_high"],
         "reminder_lead_days": 3, "weekly_digest": True, "updated_at": None,
