@@ -49,12 +49,20 @@ class Fact:
     period: str = ""  # "2026-12-01..2026-12-06", "2026-11", "next 30 days"
     link: str = ""
 
+    @property
+    def number(self) -> Decimal:
+        """The value as a number (money, percent, count); 0 for text and dates."""
+        if isinstance(self.value, (Decimal, int)):
+            return Decimal(self.value)
+        parsed = as_decimal(self.value) if isinstance(self.value, str) else None
+        return parsed if parsed is not None else Decimal(0)
+
     def text(self) -> str:
         """The value as pages write it: "EUR 1,150.00", "31.5%", "3 Jan 2027", "4"."""
         if self.kind == "money":
             return money_text(self.value, self.currency)
         if self.kind == "percent":
-            return f"{Decimal(self.value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+            return f"{self.number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
         if self.kind == "date" and isinstance(self.value, dt.date):
             return f"{self.value.day} {self.value:%b %Y}"
         return str(self.value)
@@ -576,7 +584,7 @@ def afford(*, user: User, today: dt.date, amount: str | Decimal, date: str | dt.
             return result
         result.add("savings.average", "Average saved per month", average.value, currency=currency,
                    period=average.period)
-        base = now + Decimal(average.value) * months_until
+        base = now + average.number * months_until
         result.add("balance.projected", "Balance then at your average savings", base, currency=currency,
                    period=when.isoformat())
         result.note = "Past the forecast: from your average monthly savings."

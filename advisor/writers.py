@@ -53,8 +53,9 @@ WHAT_IF_STEPS = (Decimal("50.00"), Decimal("100.00"), Decimal("200.00"))
 class Draft:
     """An answer being written: paragraphs, the facts it says, the tools and pages it used."""
 
-    def __init__(self, intent: str) -> None:
+    def __init__(self, intent: str, user: User) -> None:
         self.intent = intent
+        self.user = user
         self.paragraphs: list[str] = []
         self.facts: list[Fact] = []
         self.links: list[tuple[str, str]] = []
@@ -79,6 +80,13 @@ class Draft:
             self.facts.append(fact)
         return fact.text()
 
+    def when(self, result: ToolResult) -> str:
+        """" (worked out 6 Dec at 03:00)" on the person's clock, for a stored, worker-computed result."""
+        if not result.computed_at:
+            return ""
+        local = self.user.financial_profile.local_now(result.computed_at)
+        return f" (worked out {local.day} {local:%b at %H:%M})"
+
     def add(self, text: str) -> None:
         if text.strip():
             self.paragraphs.append(text.strip())
@@ -86,21 +94,16 @@ class Draft:
     def answer(self) -> Answer:
         text = "\n\n".join(self.paragraphs)
         return Answer(text=text, facts=self.facts, links=self.links, status=self.status, intent=self.intent,
-                      disclaimer=guardrails.disclaimer_for(text, self.tools) if self.tools else "", suggestions=self.suggestions,
+                      disclaimer=guardrails.disclaimer_for(text, self.tools) if self.tools else "",
+                      suggestions=self.suggestions,
                       computed_at=min(self.computed) if self.computed else None)
-
-
-def _computed(result: ToolResult) -> str:
-    if not result.computed_at:
-        return ""
-    return f" (worked out {result.computed_at:%-d %b at %H:%M})"
 
 
 def _signed(fact: Fact | None, draft: Draft) -> str:
     """"EUR 84.00 more" / "EUR 12.00 less" for a change."""
     if fact is None:
         return ""
-    value = Decimal(fact.value)
+    value = fact.number
     shown = Fact(fact.key + ".abs", fact.label, abs(value), fact.kind, fact.currency, fact.period, fact.link)
     return f"{draft.say(shown)} {'more' if value >= 0 else 'less'}"
 
@@ -108,7 +111,7 @@ def _signed(fact: Fact | None, draft: Draft) -> str:
 # ---- the intents ---------------------------------------------------------------------------------------------
 
 def _spent_more(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     month = match.period if match.period and match.period not in ("this_month", "last_3_months", "this_year",
                                                                    "last_12_months") else None
     if month == "last_month":
@@ -120,8 +123,8 @@ def _spent_more(match: Match, user: User, today: dt.date) -> Draft:
         return draft
     percent = result.get("total.change_percent")
     compared = result.note
-    rise = f" (+{draft.say(percent)})" if percent and Decimal(percent.value) > 0 else ""
-    if Decimal(change.value) > 0:
+    rise = f" (+{draft.say(percent)})" if percent and percent.number > 0 else ""
+    if change.number > 0:
         draft.add(f"Yes. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
                   f"{_signed(change, draft)}{rise}.")
     else:
@@ -159,7 +162,7 @@ def _changed(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _where(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     period = match.period or "last_3_months"
     by = "merchant" if "merchant" in match.question.lower() or "who do i pay" in match.question.lower() or \
         "shop" in match.question.lower() else "category"
@@ -182,7 +185,7 @@ def _where(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _afford(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     if match.amount is None:
         draft.status = Status.UNKNOWN
         draft.add("How much would it cost, and when? Ask for example \"Can I afford 500 on 20 December?\" and I'll "
@@ -200,7 +203,7 @@ def _afford(match: Match, user: User, today: dt.date) -> Draft:
     set_aside = result.get("goals.set_aside")
     cushion = result.get("cushion")
     reason = (f"your balance on {draft.say(day)} is expected to be at least {draft.say(base)} (the low end of the "
-              f"forecast){_computed(result)}" if result.get("balance.low") else
+              f"forecast){draft.when(result)}" if result.get("balance.low") else
               f"at your average savings of {draft.say(result.get('savings.average'))} a month, your accounts would "
               f"hold about {draft.say(base)} by {draft.say(day)}")
     goals_part = f", less {draft.say(set_aside)} planned for your goals until then" if set_aside else ""
@@ -229,7 +232,7 @@ def _goal_for(match: Match, user: User, today: dt.date, draft: Draft) -> ToolRes
 
 
 def _goal_sooner(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     plan = _goal_for(match, user, today, draft)
     if plan is None:
         return draft
@@ -245,14 +248,14 @@ def _goal_sooner(match: Match, user: User, today: dt.date) -> Draft:
         return draft
     saved, target, left = plan.get("goal.1.saved"), plan.get("goal.1.target"), plan.get("goal.1.left")
     monthly, projected = plan.get("goal.1.monthly"), plan.get("goal.1.projected")
-    if left is not None and Decimal(left.value) <= 0:
+    if left is not None and left.number <= 0:
         draft.add(f"You have already reached {match.goal}: {draft.say(saved)} saved of {draft.say(target)}"
-                  f"{_computed(plan)}. Anything more you save can go to your other goals.")
+                  f"{draft.when(plan)}. Anything more you save can go to your other goals.")
         return draft
     draft.add(f"{match.goal}: {draft.say(saved)} saved of {draft.say(target)}, {draft.say(left)} to go. "
               + (f"The plan puts {draft.say(monthly)} towards it this month" if monthly else "")
               + (f" and reaches it in {_month(projected, draft)}" if projected else "")
-              + f"{_computed(plan)}.")
+              + f"{draft.when(plan)}.")
     steps = [match.extra["extra"]] if match.extra.get("extra") else list(WHAT_IF_STEPS)
     lines = []
     for extra in steps:
@@ -279,7 +282,7 @@ def _month(fact: Fact | None, draft: Draft) -> str:
 
 
 def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     plan = _goal_for(match, user, today, draft)
     if plan is None:
         return draft
@@ -300,7 +303,7 @@ def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
             line += f"; reached in {_month(projected, draft)}"
         lines.append(line)
     safe = plan.get("surplus.safe")
-    intro = f"Your goals{_computed(plan)}:" if lines else plan.note
+    intro = f"Your goals{draft.when(plan)}:" if lines else plan.note
     draft.add(intro + "\n" + "\n".join(lines))
     if safe is not None:
         draft.add(f"You can safely save {draft.say(safe)} this month in all.")
@@ -308,7 +311,7 @@ def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _invest(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     result = draft.use(readiness(user=user, today=today), "Investment readiness")
     if not result.available:
         draft.add(f"I can't tell yet: {result.note}")
@@ -317,14 +320,14 @@ def _invest(match: Match, user: User, today: dt.date) -> Draft:
     failed = [i for i in range(1, 10) if result.get(f"gate.{i}.passed") and result.get(f"gate.{i}.passed").value == "no"]  # type: ignore[union-attr]
     if ready and ready.value == "yes":
         monthly, category, horizon = result.get("monthly_investable"), result.get("category"), result.get("horizon")
-        text = f"Yes: your readiness score is {draft.say(score)} of 100 and every check passes{_computed(result)}."
+        text = f"Yes: your readiness score is {draft.say(score)} of 100 and every check passes{draft.when(result)}."
         if monthly is not None:
             text += f" You could invest about {draft.say(monthly)} a month"
             text += (f" in a {category.value.lower()} mix" if category else "") + \
                 (f" for {draft.say(horizon)} years or more." if horizon else ".")
         draft.add(text)
     else:
-        draft.add(f"Not yet: your readiness score is {draft.say(score)} of 100{_computed(result)}. First:")
+        draft.add(f"Not yet: your readiness score is {draft.say(score)} of 100{draft.when(result)}. First:")
         lines = []
         for index in failed:
             title = result.get(f"gate.{index}.name")
@@ -338,7 +341,7 @@ def _invest(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _due(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     lowered = match.question.lower()
     before_payday = match.days is None and not any(w in lowered for w in ("this week", "next week", "few days"))
     days = match.days or (7 if "week" in lowered else 30)
@@ -365,12 +368,12 @@ def _due(match: Match, user: User, today: dt.date) -> Draft:
     if payday and lowest is not None:
         draft.use(forecast, "Balance forecast")
         draft.add(f"Your balance is expected to be lowest at {draft.say(lowest)} on "
-                  f"{draft.say(forecast.get('lowest.date'))}{_computed(forecast)}.")
+                  f"{draft.say(forecast.get('lowest.date'))}{draft.when(forecast)}.")
     return draft
 
 
 def _save(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     plan = goals_plan(user=user, today=today)
     safe = plan.get("surplus.safe")
     if safe is not None:
@@ -378,11 +381,11 @@ def _save(match: Match, user: User, today: dt.date) -> Draft:
         forecast, buffer, usual = plan.get("surplus.forecast"), plan.get("surplus.buffer"), plan.get("surplus.usual")
         how = (f"your expected income less your expected spending and bills ({draft.say(forecast)}), less a cushion "
                f"of {draft.say(buffer)} for a month that goes worse than usual")
-        if Decimal(safe.value) > 0:
-            draft.add(f"You can safely save {draft.say(safe)} this month{_computed(plan)}: {how}.")
+        if safe.number > 0:
+            draft.add(f"You can safely save {draft.say(safe)} this month{draft.when(plan)}: {how}.")
         else:
-            draft.add(f"Nothing is safe to set aside this month{_computed(plan)}: {how}, leaves nothing over.")
-        if usual is not None and Decimal(usual.value) > 0:
+            draft.add(f"Nothing is safe to set aside this month{draft.when(plan)}: {how}, leaves nothing over.")
+        if usual is not None and usual.number > 0:
             draft.add(f"In a usual month after this one, {draft.say(usual)} is safe to save.")
     result = draft.use(savings_summary(user=user, today=today), "Savings")
     average, rate, target = result.get("average.savings"), result.get("rate"), result.get("target")
@@ -402,7 +405,7 @@ def _save(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _savings_rate(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     result = draft.use(savings_summary(user=user, today=today), "Savings")
     if not result.available:
         draft.add(f"I can't tell yet: {result.note}")
@@ -414,7 +417,7 @@ def _savings_rate(match: Match, user: User, today: dt.date) -> Draft:
             f"{draft.say(spending)} a month on average, saving {draft.say(average)} a month")
     if rate is not None:
         text += f": a savings rate of {draft.say(rate)} against your target of {draft.say(target)}"
-        on_target = Decimal(rate.value) >= Decimal(target.value) if target else False
+        on_target = rate.number >= target.number if target else False
         text += " (on target)." if on_target else " (below it)."
     else:
         text += "."
@@ -426,7 +429,7 @@ def _savings_rate(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _budget(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     result = draft.use(budget_status(user=user, today=today), "Budgets")
     if not result.available:
         draft.add("You have no budgets for this month yet. Set one on the budgets page and I'll keep an eye on it.")
@@ -439,7 +442,7 @@ def _budget(match: Match, user: User, today: dt.date) -> Draft:
         spent, available = result.get(f"budget.{index}.spent"), result.get(f"budget.{index}.available")
         remaining, status = result.get(f"budget.{index}.remaining"), result.get(f"budget.{index}.status")
         line = f"- {name.value}: {draft.say(spent)} of {draft.say(available)}"
-        line += (f", over by {_signed(remaining, draft).rsplit(' ', 1)[0]}" if Decimal(remaining.value) < 0  # type: ignore[union-attr]
+        line += (f", over by {_signed(remaining, draft).rsplit(' ', 1)[0]}" if remaining.number < 0  # type: ignore[union-attr]
                  else f", {draft.say(remaining)} left") + (f" ({status.value})" if status else "")
         lines.append(line)
     over, elapsed = result.get("over.count"), result.get("month_elapsed")
@@ -449,7 +452,7 @@ def _budget(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _forecast(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     result = draft.use(balance_forecast(user=user, today=today), "Balance forecast")
     if not result.available:
         draft.add(f"I can't tell yet: {result.note}")
@@ -458,11 +461,11 @@ def _forecast(match: Match, user: User, today: dt.date) -> Draft:
     text = f"Your accounts hold {draft.say(now)} now"
     if end is not None:
         text += f" and are expected to hold {draft.say(end)} at the end of the month (at least {draft.say(low_end)})"
-    draft.add(text + f"{_computed(result)}.")
+    draft.add(text + f"{draft.when(result)}.")
     lowest, date = result.get("lowest.amount"), result.get("lowest.date")
     if lowest is not None:
         income = result.get("next_income.date")
-        danger = Decimal(lowest.value) < 0
+        danger = lowest.number < 0
         draft.add(f"The lowest point before your next income{f' on {draft.say(income)}' if income else ''} is "
                   f"{draft.say(lowest)} on {draft.say(date)}: "
                   + ("you may go overdrawn, so consider moving money or delaying a payment." if danger else
@@ -474,7 +477,7 @@ def _forecast(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _alerts(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     result = draft.use(alerts_and_patterns(user=user, today=today), "Alerts")
     high, medium = result.get("alerts.high"), result.get("alerts.medium")
     if not int(high.value) and not int(medium.value):  # type: ignore[union-attr]
@@ -497,7 +500,7 @@ def _alerts(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _category(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     period = match.period or "this_month"
     result = draft.use(spending_breakdown(user=user, today=today, period=period, by=match.by, name=match.name),
                        "Spending")
@@ -518,7 +521,7 @@ def _category(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _help(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(match.intent)
+    draft = Draft(match.intent, user)
     draft.add("I answer questions about your own money from your own figures — spending, bills, budgets, savings, "
               "your balance forecast, goals and whether you are ready to invest. Try one of these:")
     draft.suggestions = SUGGESTIONS[:8]
@@ -526,7 +529,7 @@ def _help(match: Match, user: User, today: dt.date) -> Draft:
 
 
 def _unknown(match: Match, user: User, today: dt.date) -> Draft:
-    draft = Draft(UNKNOWN)
+    draft = Draft(UNKNOWN, user)
     draft.status = Status.UNKNOWN
     draft.add("I'm not sure what you're asking, and I'd rather not guess with your money. I can answer questions "
               "about your own spending, bills, budgets, savings, balance forecast, goals and investment "
