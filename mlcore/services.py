@@ -12,15 +12,16 @@ call that needs them, so a web process that never categorizes or suggests never 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from accounts.models import User
-from mlcore import anomalies, feedback, patterns
+from mlcore import anomalies, feedback, llm, patterns
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
+from mlcore.llm import LlmError, LlmReply, ToolCall
 from mlcore.models import Verdict
 from mlcore.results import BudgetSuggestion, Factor, Finding, RiskLevel, SpendingPatterns
 from mlcore.selectors import review_count
@@ -46,6 +47,8 @@ __all__ = [
     # a person's patterns, and the anomalies scored against them (workers compute, pages read)
     "SpendingPatterns", "patterns_get", "patterns_refresh",
     "Factor", "Finding", "RiskLevel", "Verdict", "anomalies_detect", "anomaly_verdict_record",
+    # the optional local model the advisor asks (an OpenAI-compatible server, loopback or private by default)
+    "LlmError", "LlmReply", "ToolCall", "llm_chat", "llm_configured",
 ]
 
 # --- categorization -----------------------------------------------------------------------------------------
@@ -159,3 +162,19 @@ def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str
     """What the person said of a flagged charge (a Verdict): "fine" stops the same pattern alerting again,
     "not_mine" raises the risk of similar charges. The patterns learn it at their next refresh."""
     feedback.anomaly_verdict_record(user=user, transaction=transaction, verdict=verdict, detectors=detectors)
+
+
+# --- the optional local model -------------------------------------------------------------------------------
+
+def llm_configured() -> bool:
+    """Whether a local model is set (settings.ADVISOR_LLM_URL); without one the advisor answers from templates."""
+    return llm.llm_configured()
+
+
+def llm_chat(*, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] = (),
+             on_delta: Callable[[str], None] | None = None) -> LlmReply:
+    """One chat completion with the local model: the OpenAI-format ``messages`` and the ``tools`` it may call
+    (their function-calling definitions). With ``on_delta`` the reply is streamed, each piece of text passed to it
+    as it arrives. Raises LlmError (with ``reason``) on a refused host, a timeout, no server or a malformed reply.
+    The caller strips personal identifiers from what it sends."""
+    return llm.chat(messages=messages, tools=tools, on_delta=on_delta)

@@ -227,6 +227,25 @@ for _push_url in PUSH_URLS:
 JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
 # Days a group invitation's link can be used; after that the owner sends a new one.
 GROUP_INVITE_DAYS = env.int("GROUP_INVITE_DAYS", 14, minimum=1)
+# The advisor's optional local model: an OpenAI-compatible server (llama.cpp's server, Ollama, vLLM) at its base
+# URL, such as http://127.0.0.1:11434/v1; empty: no model, the advisor writes every answer from templates. The model
+# sees only tool results, stripped of account numbers, IBANs, cards, emails and phones, and it may only be on this
+# machine or a private network unless ADVISOR_LLM_SEND_DATA_OFF_SERVER is true (checked here and before each call;
+# a host that does not resolve yet is checked at the first call).
+ADVISOR_LLM_URL = env.url("ADVISOR_LLM_URL", ("http", "https"), None) or ""
+ADVISOR_LLM_MODEL = env.str("ADVISOR_LLM_MODEL", "")
+ADVISOR_LLM_TIMEOUT_SECONDS = env.int("ADVISOR_LLM_TIMEOUT_SECONDS", 20, minimum=1, maximum=600)
+ADVISOR_LLM_API_KEY = env.str("ADVISOR_LLM_API_KEY", "none")
+ADVISOR_LLM_SEND_DATA_OFF_SERVER = env.bool("ADVISOR_LLM_SEND_DATA_OFF_SERVER", False)
+if ADVISOR_LLM_URL:
+    from mlcore.llm import endpoint_refusal
+
+    if not ADVISOR_LLM_MODEL:
+        raise ImproperlyConfigured("ADVISOR_LLM_MODEL is not set: the name of the model the server at "
+                                   "ADVISOR_LLM_URL should answer with (such as llama3.1:8b for Ollama).")
+    _llm_refusal = endpoint_refusal(ADVISOR_LLM_URL, off_server=ADVISOR_LLM_SEND_DATA_OFF_SERVER, unresolved_ok=True)
+    if _llm_refusal:
+        raise ImproperlyConfigured(_llm_refusal)
 
 TAILWIND_APP_NAME = "theme"
 
