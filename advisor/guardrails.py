@@ -47,7 +47,7 @@ _OTHER_USER = _rx(
     r"\b(?:my\s+)?(?:neighbou?r|boss|colleague|ex|friend|brother|sister|wife|husband|partner|mother|father|mom|mum|dad)'s\s+"
     r"(?:account|money|spending|transactions?|balance|salary|income|bank|finances|data)",
     r"\b(?:his|her|their)\s+(?:account|transactions|balance|salary|spending|finances|bank details)\b",
-    r"\b(?:database|sql|select\s+\*|drop\s+table|admin\s+(?:panel|password|access)|password(?:s)?\s+of|api[_ ]?keys?|"
+    r"\bselect\s+(?:\*|\w+\s+from)", r"\b(?:database|sql|drop\s+table|admin\s+(?:panel|password|access)|password(?:s)?\s+of|api[_ ]?keys?|"
     r"secret[_ ]?key|env(?:ironment)?\s+variables?)\b",
     r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b",  # a person by email address
     r"\b(?:whose|which\s+users?)\b.*\b(?:richest|spend|balance|earn)",
