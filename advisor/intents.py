@@ -68,6 +68,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bbreak\s*down\b.{0,20}\b(?:spending|expenses)\b", 2.5),
         (r"\bwhere\b.{0,30}\bspen[dt]\w*\b", 2.0),
         (r"\bwho\b.{0,20}\b(?:do|did)\s+i\s+(?:pay|spend)\b.{0,10}\bmost\b", 2.0),
+        (r"\b(?:which|what)\s+(?:shops?|stores?|merchants?|places?|companies|businesses)\b", 2.5),
     ]),
     ("afford", [
         (r"\bafford\w*\b", 3.0),
@@ -103,6 +104,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
          r"salary|i\s+get\s+paid|next\s+pay)\b", 3.5),
         (r"\b(?:bills?|payments?|direct\s+debits?|standing\s+orders?)\b.{0,30}\b(?:due|coming|upcoming|left|next|before)\b", 2.5),
         (r"\b(?:upcoming|next|outstanding)\s+(?:bills?|payments?)\b", 2.5),
+        (r"\b(?:payments?|bills?|debits?|money)\b.{0,20}\b(?:going\s+out|leaving|coming\s+out|due)\b", 2.5),
         (r"\bpay\s*day\b", 1.5),
         (r"\bwhat\b.{0,20}\b(?:do\s+i\s+(?:still\s+)?have\s+to\s+pay|is\s+(?:still\s+)?due)\b", 2.5),
     ]),
@@ -142,7 +144,8 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ("alerts", [
         (r"\b(?:unusual|suspicious|strange|odd|weird|unexpected|fraud\w*|unknown)\s+(?:charges?|payments?|transactions?|"
          r"activity|spending)\b", 3.0),
-        (r"\b(?:double|twice)\s+charged\b|\bduplicate\s+(?:charges?|payments?)\b", 3.0),
+        (r"\b(?:double|twice)\s+charged\b|\bcharged\s+(?:me\s+)?(?:twice|double)\b|\bduplicate\s+(?:charges?|payments?)\b",
+         3.0),
         (r"\balerts?\b", 2.0),
         (r"\banything\s+(?:unusual|odd|strange|wrong|suspicious)\b", 3.0),
         (r"\bfraud\w*\b", 2.0),
@@ -183,8 +186,8 @@ _DATE_PHRASES = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)",
     r"\b(?:next|this|on|coming)\s+(?:" + "|".join(_WEEKDAYS) + r")\b",
     r"\bin\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?)\b",
-    r"\b(?:today|tomorrow|next\s+week|next\s+month|next\s+year)\b",
     r"\b(?:end\s+of\s+(?:the\s+|this\s+)?(?:month|year)|end\s+of\s+next\s+month|christmas|new\s+year)\b",
+    r"\b(?:today|tomorrow|next\s+week|next\s+month|next\s+year)\b",
 )]
 _MONTH_ONLY = re.compile(rf"\b(?:in|by|on|for|before|until|till|this|next|come)\s+(?P<m>{_MONTH})(?:\s+(?P<y>\d{{4}}))?\b",
                          re.IGNORECASE)

@@ -8,6 +8,7 @@ the fallback whenever a local model's answer cannot be trusted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -164,8 +165,8 @@ def _changed(match: Match, user: User, today: dt.date) -> Draft:
 def _where(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
     period = match.period or "last_3_months"
-    by = "merchant" if "merchant" in match.question.lower() or "who do i pay" in match.question.lower() or \
-        "shop" in match.question.lower() else "category"
+    by = "merchant" if re.search(r"\b(?:merchants?|shops?|stores?|places?|companies|businesses|who\s+do\s+i\s+pay)\b",
+                                 match.question, re.IGNORECASE) else "category"
     result = draft.use(spending_breakdown(user=user, today=today, period=period, by=by), "Spending")
     span = period_get(period, today=today)
     total = result.get("spending.total")
@@ -384,7 +385,8 @@ def _save(match: Match, user: User, today: dt.date) -> Draft:
         if safe.number > 0:
             draft.add(f"You can safely save {draft.say(safe)} this month{draft.when(plan)}: {how}.")
         else:
-            draft.add(f"Nothing is safe to set aside this month{draft.when(plan)}: {how}, leaves nothing over.")
+            draft.add(f"Nothing is safe to set aside this month ({draft.say(safe)}){draft.when(plan)}: {how}, leaves "
+                      "nothing over.")
         if usual is not None and usual.number > 0:
             draft.add(f"In a usual month after this one, {draft.say(usual)} is safe to save.")
     result = draft.use(savings_summary(user=user, today=today), "Savings")
@@ -480,8 +482,9 @@ def _alerts(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
     result = draft.use(alerts_and_patterns(user=user, today=today), "Alerts")
     high, medium = result.get("alerts.high"), result.get("alerts.medium")
-    if not int(high.value) and not int(medium.value):  # type: ignore[union-attr]
-        draft.add("Nothing unusual is waiting for you: no open high- or medium-risk alerts.")
+    if not high.number and not medium.number:  # type: ignore[union-attr]
+        draft.add(f"Nothing unusual is waiting for you: {draft.say(high)} open high-risk and {draft.say(medium)} "
+                  "medium-risk alerts.")
     else:
         draft.add(f"You have {draft.say(high)} open high-risk and {draft.say(medium)} medium-risk alerts about "
                   "unusual charges.")
