@@ -16,7 +16,6 @@ from advisor.models import MonthlyLetter
 from advisor.tasks import monthly_letter_task
 from alerts.tests.conftest import alert_for, charge
 from budgets.services import budget_set
-from config import schedule
 from core.models import JobRun
 from core.months import month_add, month_start
 from goals.tests.conftest import goal, worked_out
@@ -203,28 +202,6 @@ def test_another_users_figures_never_appear(owner, other_user, household):
         assert figure not in mine
     other = letter_compose(user=other_user, month=OCTOBER, today=TODAY)
     assert "EUR 1,450.00" not in other.text() and "EUR 6,543.21" in other.text()
-
-
-def test_the_month_start_job_writes_each_letter_once_when_the_month_has_ended_there(
-        owner, other_user, household, django_capture_on_commit_callbacks):
-    profile = other_user.financial_profile
-    profile.timezone = "Pacific/Honolulu"  # UTC-10: still 31 October at 06:35 UTC on 1 November
-    profile.save()
-    two_months(AccountFactory(owner=other_user))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        with time_machine.travel(dt.datetime(2026, 11, 1, 6, 35, tzinfo=dt.UTC), tick=False):
-            schedule.monthly_letters.call_local()
-            schedule.monthly_letters.call_local()  # the hourly re-check: done for the day
-        assert list(MonthlyLetter.objects.values_list("user_id", "month")) == [(owner.pk, OCTOBER)]
-        with time_machine.travel(dt.datetime(2026, 11, 2, 6, 35, tzinfo=dt.UTC), tick=False):
-            schedule.monthly_letters.call_local()
-
-    assert sorted(MonthlyLetter.objects.values_list("user_id", "month")) == [(owner.pk, OCTOBER),
-                                                                              (other_user.pk, OCTOBER)]
-    assert [run.outcome for run in JobRun.objects.filter(name="monthly_letters").order_by("pk")] == [
-        {"users": 2, "month": "2026-10"}, {"users": 1, "month": "2026-10"}]
-    assert Notification.objects.filter(kind=NotificationKind.MONTHLY_LETTER).count() == 2
 
 
 def test_the_task_writes_nothing_twice_and_skips_an_inactive_user(owner, household):

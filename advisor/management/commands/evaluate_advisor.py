@@ -208,7 +208,8 @@ def date_resolve(expression: str, *, today: dt.date) -> dt.date:
         return month_end(month_add(today, 1))
     found = re.fullmatch(r"\+(\d+) (day|week|month|year)s?", text)
     if found:
-        return today + relativedelta(**{f"{found.group(2)}s": int(found.group(1))})
+        later: dt.date = today + relativedelta(**{f"{found.group(2)}s": int(found.group(1))})
+        return later
     found = re.fullmatch(r"(next|this) (\w+)", text)
     if found and found.group(2) in WEEKDAYS:
         ahead = (WEEKDAYS.index(found.group(2)) - today.weekday()) % 7
