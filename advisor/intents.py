@@ -75,7 +75,9 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:do|will|would)\s+i\s+have\s+enough\b", 2.5),
         (r"\benough\s+(?:money|cash|funds)\b", 2.0),
         (r"\bis\b.{0,30}\b(?:ok|okay|fine|doable|realistic)\b", 1.0),
-        (r"\bcan\s+i\s+(?:buy|spend|pay\s+for|get|book|take)\b", 1.5),
+        (r"\b(?:can|could|may|should)\s+i\s+(?:buy|spend|pay\s+for|get|book|take|purchase|splurge)\b", 1.5),
+        (r"\b(?:want|like|plan(?:ning)?|thinking\s+of|going)\s+to\s+(?:buy|spend|get|book|purchase)\b", 1.5),
+        (r"\b(?:can|could)\s+i\s*\??$", 0.5),
     ]),
     ("goal_sooner", [
         (r"\b(?:reach|hit|get\s+to|achieve|complete|finish|meet|fill)\b.{0,40}\b(?:sooner|faster|earlier|quicker|quickly)\b",
@@ -84,6 +86,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bgoals?\b.{0,30}\b(?:sooner|faster|earlier|quicker|speed\s+up)\b", 2.5),
         (r"\bhow\s+(?:can|do|could)\s+i\b.{0,30}\b(?:reach|hit|get\s+to|achieve|save\s+for)\b", 1.5),
         (r"\bif\s+i\s+(?:save|put\s+(?:aside|away|in)|add|set\s+aside)\b.{0,40}\bmore\b", 3.5),
+        (r"\bsave\s+for\b.{0,40}\b(?:sooner|faster|earlier|quicker|quickly)\b", 3.0),
     ]),
     ("goals_status", [
         (r"\b(?:how\s+are|how's|status\s+of|progress\s+(?:on|of)|check\s+on)\b.{0,20}\bgoals?\b", 3.0),
@@ -92,7 +95,10 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bwhen\s+will\s+i\s+(?:reach|have|hit)\b", 2.0),
     ]),
     ("invest_ready", [
-        (r"\bready\s+to\s+invest\w*\b", 3.0),
+        (r"\bready\s+to\s+(?:start\s+)?invest\w*\b", 3.0),
+        (r"\bafford\s+to\s+invest\b", 4.5),
+        (r"\b(?:good|right|bad)\s+(?:time|idea|moment)\b.{0,25}\binvest\w*\b", 3.0),
+        (r"\b(?:put|start|begin)\b.{0,30}\b(?:stock\s+market|shares|etfs?|invest\w*)\b", 2.0),
         (r"\b(?:should|can|could|shall)\s+i\s+(?:start\s+)?invest\w*\b", 3.0),
         (r"\binvest\w*\s+readiness\b", 3.0),
         (r"\bhow\s+much\b.{0,20}\binvest\b", 2.5),
@@ -109,13 +115,15 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bwhat\b.{0,20}\b(?:do\s+i\s+(?:still\s+)?have\s+to\s+pay|is\s+(?:still\s+)?due)\b", 2.5),
     ]),
     ("changed", [
-        (r"\bwhat\b.{0,20}\b(?:changed|is\s+different|moved|shifted)\b", 2.5),
+        (r"\bwhat\b.{0,20}\b(?:changed|different|moved|shifted)\b", 2.5),
+        (r"\bcompar\w*\b.{0,30}\blast\s+month\b", 2.5),
         (r"\b(?:since|compared\s+(?:to|with)|versus|vs\.?|against|than)\s+last\s+month\b", 2.0),
         (r"\bmonth[- ]over[- ]month\b", 2.5),
         (r"\bdifferen\w*\b.{0,30}\blast\s+month\b", 2.0),
     ]),
     ("how_much_save", [
-        (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|put\s+(?:aside|away)|set\s+aside|"
+        (r"\bsurplus\b", 2.5),
+        (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|saving|put\s+(?:aside|away)|set\s+aside|"
          r"squirrel)\b", 3.5),
         (r"\b(?:room|space|potential)\b.{0,20}\b(?:sav\w+)\b", 2.0),
         (r"\bsafe\s+(?:amount|surplus)\b", 2.5),
@@ -126,11 +134,12 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bhow\s+much\b.{0,20}\b(?:did|have|do)\s+i\s+(?:save|saved)\b", 3.0),
         (r"\bam\s+i\s+saving\b", 3.0),
         (r"\b(?:how\s+much|what)\b.{0,20}\b(?:do|did)\s+i\s+(?:earn|make|get\s+paid)\b", 2.5),
-        (r"\b(?:my\s+)?(?:income|salary)\b", 1.0),
+        (r"\b(?:my\s+)?(?:income|salary|earnings)\b", 1.0),
+        (r"\bwhat'?s?\s+(?:is\s+)?my\s+(?:income|salary|earnings)\b", 2.0),
     ]),
     ("budget", [
         (r"\bbudgets?\b", 2.5),
-        (r"\bover\s*spen[dt]\w*\b", 0.8),
+        (r"\bover\s*spen[dt]\w*\b", 2.0),
         (r"\bhow\s+much\b.{0,20}\bleft\s+(?:to\s+spend|for|in)\b", 1.5),
     ]),
     ("forecast", [
@@ -139,7 +148,8 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\blowest\s+(?:point|balance)\b", 3.0),
         (r"\bforecast\w*\b", 2.5),
         (r"\bhow\s+much\s+will\s+i\s+have\b", 3.0),
-        (r"\b(?:what'?s|what\s+is)\s+my\s+balance\b", 2.5),
+        (r"\b(?:what'?s|what\s+is)\s+my\s+(?:balance|net\s+worth)\b", 2.5),
+        (r"\bhow\s+much\s+(?:money|cash)?\s*(?:do\s+i\s+have|have\s+i\s+got|is\s+in\s+my\s+accounts?)\b", 3.0),
     ]),
     ("alerts", [
         (r"\b(?:unusual|suspicious|strange|odd|weird|unexpected|fraud\w*|unknown)\s+(?:charges?|payments?|transactions?|"
@@ -154,6 +164,24 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bhow\s+much\b.{0,30}\b(?:spen[dt]|pay|paid|cost|go(?:es)?|went)\b.{0,20}\b(?:on|at|for|to|in)\b", 2.0),
         (r"\b(?:spending|spent|spend)\s+(?:on|at)\b", 1.5),
         (r"\bcost\s+me\b", 1.0),
+    ]),
+    ("subscriptions", [
+        (r"\bsubscriptions?\b", 3.0),
+        (r"\b(?:recurring|regular|monthly|fixed)\s+(?:payments?|bills?|costs?|charges?|expenses)\b", 2.5),
+        (r"\b(?:direct\s+debits?|standing\s+orders?|memberships?)\b", 2.0),
+        (r"\bwhat\s+(?:are\s+)?(?:all\s+)?my\s+bills\b", 2.5),
+    ]),
+    ("overview", [
+        (r"\b(?:summary|overview|snapshot|check[- ]?up|health\s+check)\b", 2.5),
+        (r"\bhow\s+am\s+i\s+doing\b", 3.0),
+        (r"\bhow\s+(?:are|is)\s+my\s+(?:finances|money)\b", 3.0),
+        (r"\b(?:am\s+i|are\s+my\s+finances)\s+(?:ok|okay|fine|alright|in\s+good\s+shape)\b", 3.0),
+    ]),
+    ("cut_back", [
+        (r"\b(?:cut\s+back|cut\s+down|spend\s+less|reduce\s+(?:my\s+)?(?:spending|expenses|costs)|save\s+more|"
+         r"trim|tighten)\b", 3.0),
+        (r"\bwhere\b.{0,20}\b(?:cut|save|economi[sz]e)\b", 2.5),
+        (r"\bhow\s+(?:can|do|could)\s+i\s+save\b", 2.0),
     ]),
     ("help", [
         (r"\bwhat\s+can\s+you\s+(?:do|answer|tell)\b", 3.0),
@@ -410,13 +438,52 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
         if found:
             match.name, match.by = found
             scores["category_spend"] = scores.get("category_spend", 0) + 2.0
-    if not scores:
+    best = max(scores, key=lambda name: (scores[name], -_ORDER.index(name))) if scores else None
+    if best is not None and scores[best] >= THRESHOLD:
+        match.intent, match.score = best, scores[best]
         return match
-    best = max(scores, key=lambda name: (scores[name], -_ORDER.index(name)))
-    if scores[best] < THRESHOLD:
-        return match
-    match.intent, match.score = best, scores[best]
+    nearest = _nearest_example(text)
+    if nearest is not None:
+        match.intent, match.score = nearest
     return match
 
 
+def _nearest_example(text: str) -> tuple[str, float] | None:
+    """The intent of the example question closest in words to ``text`` (rapidfuzz token set ratio, 0–100), when it
+    is close enough: phrasings the patterns miss ("how's my money looking?")."""
+    found = process.extractOne(text, _EXAMPLE_TEXTS, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                               score_cutoff=EXAMPLE_CUTOFF)
+    if found is None:
+        return None
+    return _EXAMPLES[found[2]][0], found[1] / 50
+
+
 _ORDER = [name for name, _ in INTENTS]
+
+EXAMPLE_CUTOFF = 78
+# Example questions per intent, for phrasings the patterns miss (``_nearest_example``). Generic words only: the
+# person's own names are matched separately.
+_EXAMPLES: list[tuple[str, str]] = [(intent, text) for intent, texts in (
+    ("spent_more", ("why did i spend more this month", "why are my expenses higher", "what made my spending go up",
+                    "why is this month so expensive", "my spending went up why")),
+    ("where_money_goes", ("where does my money go", "what do i spend my money on", "where is all my money going",
+                          "show my spending by category", "what are my biggest costs")),
+    ("afford", ("can i afford it", "can i afford this purchase", "is this purchase affordable",
+                "do i have enough money to buy it", "can i pay for it")),
+    ("goal_sooner", ("how do i reach my goal sooner", "how can i save for my goal faster", "speed up my savings goal")),
+    ("goals_status", ("how are my goals doing", "am i on track with my goals", "progress on my savings goals")),
+    ("invest_ready", ("am i ready to invest", "should i start investing", "can i invest now", "is it time to invest")),
+    ("due_before_payday", ("what is due before payday", "which bills are due soon", "what do i have to pay soon",
+                           "what payments are coming up")),
+    ("changed", ("what changed since last month", "what is different from last month", "how did this month change")),
+    ("how_much_save", ("how much can i save", "how much should i save each month", "how much can i put aside")),
+    ("savings_rate", ("what is my savings rate", "am i saving enough", "how much did i save", "how much do i earn")),
+    ("budget", ("how are my budgets", "am i within budget", "how much budget is left")),
+    ("forecast", ("what will my balance be", "will i run out of money", "how much money will i have",
+                  "what is my balance")),
+    ("alerts", ("anything unusual on my account", "any suspicious charges", "was i charged twice")),
+    ("subscriptions", ("what subscriptions do i have", "list my recurring payments", "what are my monthly bills")),
+    ("overview", ("how am i doing", "give me a summary of my finances", "how are my finances")),
+    ("cut_back", ("where can i cut back", "how can i spend less", "how can i save more money")),
+) for text in texts]
+_EXAMPLE_TEXTS = [text for _, text in _EXAMPLES]

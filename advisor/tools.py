@@ -204,8 +204,7 @@ def month_comparison(*, user: User, today: dt.date, month: str | None = None) ->
     span = period_get(month or "this_month", today=today)
     compared = analytics.month_over_month(user=user, month=span.start, today=today)
     currency = compared.currency
-    result = ToolResult("month_comparison", {"month": f"{span.start:%Y-%m}"},
-                        link=f"{reverse('insights:spending')}?period=this_month")
+    result = ToolResult("month_comparison", {"month": f"{span.start:%Y-%m}"}, link=_spending_link(span))
     result.note = compared.compared
     period = f"{compared.month:%Y-%m}"
     result.add("total.this", f"Spending, {compared.compared.split(' against ')[0]}", compared.total_this_month,
@@ -295,6 +294,36 @@ def upcoming_bills(*, user: User, today: dt.date, before_payday: bool = True, da
     return result
 
 
+_PER_MONTH = {"weekly": Decimal(52) / 12, "monthly": Decimal(1), "monthly_last_day": Decimal(1),
+              "quarterly": Decimal(1) / 3, "yearly": Decimal(1) / 12}
+
+
+def recurring_bills(*, user: User, today: dt.date) -> ToolResult:
+    """The active bills and subscriptions: each with its amount and how often, and what they cost a month in all."""
+    result = ToolResult("recurring_bills", {}, link=reverse("payments:bills"))
+    bills = list(payments.recurring_payment_list(user=user, active=True))
+    currency = _currency(user)
+    monthly = ZERO
+    for bill in bills:
+        if bill.frequency == "every_n_weeks":
+            factor = Decimal(52) / 12 / max(bill.interval, 1)
+        elif bill.frequency == "every_n_days":
+            factor = Decimal("30.4375") / max(bill.interval, 1)
+        else:
+            factor = _PER_MONTH.get(bill.frequency, Decimal(1))
+        if bill.currency == currency:
+            monthly += (bill.amount_max or bill.amount) * factor
+    result.add("bills.count", "Active bills and subscriptions", len(bills), "count")
+    result.add("bills.monthly", "What they cost a month, in all", monthly, currency=currency)
+    for index, bill in enumerate(sorted(bills, key=lambda b: -(b.amount_max or b.amount))[:15], 1):
+        result.add(f"bill.{index}.name", "Bill", bill.name, "text")
+        result.add(f"bill.{index}.amount", bill.name, bill.amount_max or bill.amount, currency=bill.currency)
+        result.add(f"bill.{index}.frequency", f"{bill.name}: how often", payments.frequency_text(bill), "text")
+    if not bills:
+        result.note = "No bills or subscriptions recorded yet."
+    return result
+
+
 def _forecast_rows(user: User) -> dict[str, Any]:
     rows = {(row.kind, row.account_id): row for row in forecasts.forecast_list(user=user)}
     return {"balance": rows.get((ForecastKind.BALANCE, None)), "spending": rows.get((ForecastKind.DAILY_SPENDING, None)),
@@ -365,6 +394,10 @@ def savings_summary(*, user: User, today: dt.date, months: int = 6) -> ToolResul
     result.add("months.negative", "Months you spent more than you earned", sum(r.savings < 0 for r in full), "count",
                period=period)
     last = full[-1]
+    result.add("last.income", f"Income in {last.month:%B %Y}", last.income, currency=currency,
+               period=f"{last.month:%Y-%m}")
+    result.add("last.spending", f"Spending in {last.month:%B %Y}", last.spending, currency=currency,
+               period=f"{last.month:%Y-%m}")
     result.add("last.savings", f"Saved in {last.month:%B %Y}", last.savings, currency=currency,
                period=f"{last.month:%Y-%m}")
     if last.savings_rate is not None:
@@ -649,6 +682,8 @@ TOOLS: dict[str, Tool] = {tool.name: tool for tool in (
          {"type": "object", "properties": {"before_payday": {"type": "boolean", "default": True},
                                            "days": {"type": "integer", "minimum": 1, "maximum": 366}},
           "additionalProperties": False}, upcoming_bills),
+    Tool("recurring_bills", "The active bills and subscriptions, each with its amount and frequency, and their "
+         "monthly cost in all.", _NONE, recurring_bills),
     Tool("balance_forecast", "The balance forecast: now, at the end of this and next month, the lowest point before "
          "the next income, expected income and spending next month.", _NONE, balance_forecast),
     Tool("savings_summary", "Average monthly income, spending and savings of the last full months, the savings rate "

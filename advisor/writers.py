@@ -29,6 +29,7 @@ from advisor.tools import (
     month_comparison,
     period_get,
     readiness,
+    recurring_bills,
     savings_summary,
     spending_breakdown,
     upcoming_bills,
@@ -46,6 +47,8 @@ SUGGESTIONS = [
     "How are my budgets doing?",
     "Will I run out of money before payday?",
     "Anything unusual on my account?",
+    "What subscriptions do I have?",
+    "Where can I cut back?",
     "How much did I spend on groceries last month?",
 ]
 WHAT_IF_STEPS = (Decimal("50.00"), Decimal("100.00"), Decimal("200.00"))
@@ -237,16 +240,18 @@ def _goal_sooner(match: Match, user: User, today: dt.date) -> Draft:
     plan = _goal_for(match, user, today, draft)
     if plan is None:
         return draft
-    if match.goal is None:
-        names = [f.value for f in plan.facts if f.key.endswith(".name")]
-        if len(names) > 1:
-            draft.status = Status.UNKNOWN
-            draft.add("Which goal? You have " + ", ".join(str(n) for n in names[:-1]) + f" and {names[-1]}. Ask "
-                      f"for example \"How do I reach {names[0]} sooner?\"")
-            return draft
-        match.goal = str(names[0]) if names else None
-    if match.goal is None:
-        return draft
+    others = ""
+    if match.goal is None:  # the goal that needs it most: the first (by priority) behind its date, else not reached
+        rows = [i for i in range(1, 21) if plan.get(f"goal.{i}.name") is not None]
+        behind = [i for i in rows if plan.get(f"goal.{i}.date") and plan.get(f"goal.{i}.on_track")
+                  and plan.get(f"goal.{i}.on_track").value == "no"]  # type: ignore[union-attr]
+        open_ = [i for i in rows if plan.get(f"goal.{i}.left") and plan.get(f"goal.{i}.left").number > 0]  # type: ignore[union-attr]
+        chosen = (behind or open_ or rows)[0]
+        match.goal = str(plan.get(f"goal.{chosen}.name").value)  # type: ignore[union-attr]
+        names = [str(plan.get(f"goal.{i}.name").value) for i in rows if i != chosen]  # type: ignore[union-attr]
+        if names:
+            others = f"Ask about {' or '.join(names)} by name for theirs."
+        plan = goals_plan(user=user, today=today, goal=match.goal)
     saved, target, left = plan.get("goal.1.saved"), plan.get("goal.1.target"), plan.get("goal.1.left")
     monthly, projected = plan.get("goal.1.monthly"), plan.get("goal.1.projected")
     if left is not None and left.number <= 0:
@@ -268,6 +273,8 @@ def _goal_sooner(match: Match, user: User, today: dt.date) -> Draft:
         draft.add("Saving more each month brings it closer:\n" + "\n".join(lines))
     comparison = draft.use(month_comparison(user=user, today=today), "Spending by category")
     up = comparison.get("up.1.change")
+    if others:
+        draft.add(others)
     if up is not None:
         draft.add(f"One place to find it: {comparison.get('up.1.name').value} is up "  # type: ignore[union-attr]
                   f"{draft.say(up)} on the same days of last month.")
@@ -426,7 +433,11 @@ def _savings_rate(match: Match, user: User, today: dt.date) -> Draft:
     draft.add(text)
     last, last_rate = result.get("last.savings"), result.get("last.rate")
     if last is not None:
-        draft.add(f"{last.label}: {draft.say(last)}" + (f" ({draft.say(last_rate)})." if last_rate else "."))
+        text = (f"In {last.label.removeprefix('Saved in ')} you earned {draft.say(result.get('last.income'))}, spent "
+                f"{draft.say(result.get('last.spending'))} and saved {draft.say(last)}")
+        draft.add(text + (f" ({draft.say(last_rate)} of income)." if last_rate else "."))
+        if match.period == "last_month":
+            draft.paragraphs.reverse()
     return draft
 
 
@@ -523,6 +534,89 @@ def _category(match: Match, user: User, today: dt.date) -> Draft:
     return draft
 
 
+def _subscriptions(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent, user)
+    result = draft.use(recurring_bills(user=user, today=today), "Bills and subscriptions")
+    count, monthly = result.get("bills.count"), result.get("bills.monthly")
+    if count is None or not count.number:
+        draft.add("You have no bills or subscriptions recorded yet. The bills page suggests the ones it finds in "
+                  "your transactions.")
+        return draft
+    lines = []
+    for index in range(1, 16):
+        name = result.get(f"bill.{index}.name")
+        if name is None:
+            break
+        frequency = result.get(f"bill.{index}.frequency")
+        lines.append(f"- {name.value}: {draft.say(result.get(f'bill.{index}.amount'))}"
+                     + (f", {str(frequency.value)[0].lower()}{str(frequency.value)[1:]}" if frequency else ""))
+    draft.add(f"You have {draft.say(count)} active bills and subscriptions, about {draft.say(monthly)} a month in "
+              "all:\n" + "\n".join(lines))
+    return draft
+
+
+def _overview(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent, user)
+    savings = draft.use(savings_summary(user=user, today=today), "Savings")
+    average, rate, target = savings.get("average.savings"), savings.get("rate"), savings.get("target")
+    if average is not None:
+        text = f"Saving: {draft.say(average)} a month on average over the last {draft.say(savings.get('months'))} " \
+               "full months"
+        if rate is not None and target is not None:
+            text += f", {draft.say(rate)} of your income (target {draft.say(target)})"
+        draft.add(text + ".")
+    comparison = draft.use(month_comparison(user=user, today=today), "Spending by category")
+    this, last = comparison.get("total.this"), comparison.get("total.last")
+    if this is not None and last is not None:
+        draft.add(f"Spending: {draft.say(this)} so far this month against {draft.say(last)} in the same days of "
+                  "last month.")
+    budgets = budget_status(user=user, today=today)
+    over = budgets.get("over.count")
+    if budgets.available and over is not None:
+        draft.use(budgets, "Budgets")
+        draft.add(f"Budgets: {draft.say(over)} over their amount this month.")
+    forecast = balance_forecast(user=user, today=today)
+    lowest = forecast.get("lowest.amount")
+    if lowest is not None:
+        draft.use(forecast, "Balance forecast")
+        draft.add(f"Balance: lowest expected {draft.say(lowest)} on {draft.say(forecast.get('lowest.date'))} before "
+                  f"your next income{draft.when(forecast)}.")
+    alerts = draft.use(alerts_and_patterns(user=user, today=today), "Alerts")
+    high, medium = alerts.get("alerts.high"), alerts.get("alerts.medium")
+    if high is not None and medium is not None:
+        draft.add(f"Alerts: {draft.say(high)} high-risk and {draft.say(medium)} medium-risk open.")
+    if not draft.paragraphs:
+        draft.add("There is not enough history yet for an overview: import a bank export or add transactions.")
+    return draft
+
+
+def _cut_back(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent, user)
+    comparison = draft.use(month_comparison(user=user, today=today, month="last_month"), "Spending by category")
+    ups = [i for i in range(1, 4) if comparison.get(f"up.{i}.change")]
+    if ups:
+        lines = [f"- {comparison.get(f'up.{i}.name').value}: up {draft.say(comparison.get(f'up.{i}.change'))} to "  # type: ignore[union-attr]
+                 f"{draft.say(comparison.get(f'up.{i}.this'))}" for i in ups]
+        draft.add("Last month, these rose most against the month before:\n" + "\n".join(lines))
+    budgets = budget_status(user=user, today=today)
+    over = [i for i in range(1, 30) if budgets.get(f"budget.{i}.remaining") is not None
+            and budgets.get(f"budget.{i}.remaining").number < 0]  # type: ignore[union-attr]
+    if over:
+        draft.use(budgets, "Budgets")
+        lines = [f"- {budgets.get(f'budget.{i}.name').value}: {draft.say(budgets.get(f'budget.{i}.spent'))} of "  # type: ignore[union-attr]
+                 f"{draft.say(budgets.get(f'budget.{i}.available'))}" for i in over]
+        draft.add("Over budget this month:\n" + "\n".join(lines))
+    bills = recurring_bills(user=user, today=today)
+    monthly = bills.get("bills.monthly")
+    if monthly is not None and monthly.number > 0:
+        draft.use(bills, "Bills and subscriptions")
+        draft.add(f"Your bills and subscriptions cost about {draft.say(monthly)} a month: one you no longer use is "
+                  "money saved every month.")
+    if not draft.paragraphs:
+        draft.add("Nothing stands out: no category rose last month and no budget is over.")
+    return draft
+
+
 def _help(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
     draft.add("I answer questions about your own money from your own figures — spending, bills, budgets, savings, "
@@ -545,7 +639,8 @@ WRITERS: dict[str, Callable[[Match, User, dt.date], Draft]] = {
     "spent_more": _spent_more, "changed": _changed, "where_money_goes": _where, "afford": _afford,
     "goal_sooner": _goal_sooner, "goals_status": _goals_status, "invest_ready": _invest,
     "due_before_payday": _due, "how_much_save": _save, "savings_rate": _savings_rate, "budget": _budget,
-    "forecast": _forecast, "alerts": _alerts, "category_spend": _category, "help": _help, UNKNOWN: _unknown,
+    "forecast": _forecast, "alerts": _alerts, "category_spend": _category, "subscriptions": _subscriptions,
+    "overview": _overview, "cut_back": _cut_back, "help": _help, UNKNOWN: _unknown,
 }
 
 
