@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -122,6 +122,8 @@ def _numeric_month(m: re.Match[str]) -> list[tuple[_Date, ...]]:
     return [(_Date(int(m["y"]), int(m["m"]), None),)]
 
 
+_Reading = Callable[[re.Match[str]], list[tuple[_Date, ...]]]
+
 # Longest forms first: a form is masked once read, so "15 March 2027" is not read again as "March 2027".
 _DATE_FORMS = [(re.compile(pattern), reading) for pattern, reading in (
     (r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
@@ -142,7 +144,7 @@ _DATE_FORMS = [(re.compile(pattern), reading) for pattern, reading in (
 def _dates_read(text: str) -> _Found:
     found = _Found()
     for pattern, reading in _DATE_FORMS:
-        def masked(m: re.Match[str], reading=reading) -> str:
+        def masked(m: re.Match[str], reading: _Reading = reading) -> str:
             readings = [r for r in reading(m) if all(_valid(d.year, d.month, d.day) for d in r)]
             if not readings:
                 return m.group(0)
