@@ -21,6 +21,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import User
 from advisor.letter import letter_due_user_ids
+from advisor.services import conversations_purge
 from advisor.tasks import monthly_letter_task
 from alerts.tasks import protection_refresh
 from core.jobs import job_runs_purge, locked_job, users_fan_out
@@ -165,6 +166,13 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
         # Handed-over tasks: a day for the staff to look at (a password reset's email is among them).
         "sent_outbox_tasks": outbox_purge(older_than=dt.timedelta(days=1), now=now),
     }
+
+
+@db_periodic_task(crontab(minute="45"))
+@locked_job("advisor_retention", lock="advisor-retention", due_hour=CLEANUP_HOUR)
+def advisor_retention() -> dict[str, int]:
+    """Nightly: the advisor's conversations older than their owner's retention setting (90 days by default)."""
+    return {"conversations": conversations_purge(now=timezone.now())}
 
 
 @db_periodic_task(crontab(minute="50"))
