@@ -4,6 +4,7 @@ No API root view: every path under /api/ answers JSON, and a client learns the r
 """
 
 from accounts.api import urls as accounts
+from advisor.api import urls as advisor
 from alerts.api import urls as alerts
 from budgets.api import urls as budgets
 from goals.api import urls as goals
@@ -29,4 +30,5 @@ urlpatterns = [
     *alerts.urlpatterns,
     *insights.urlpatterns,
     *goals.urlpatterns,
+    *advisor.urlpatterns,
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("alerts.urls")),
     path("", include("goals.urls")),
+    path("", include("advisor.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

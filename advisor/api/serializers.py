@@ -95,7 +95,7 @@ class ConversationDetailSerializer(serializers.Serializer):
                                                                              "its answer.")
 
 
-class ChoiceSerializer(serializers.Serializer):
+class RetentionChoiceSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     label = serializers.CharField()
 
@@ -104,7 +104,7 @@ class RetentionSerializer(serializers.Serializer):
     retention_days = serializers.ChoiceField(choices=Retention.choices, help_text=(
         "Days a conversation is kept after it was last added to: 30, 90 (the default) or 365; 0: conversations "
         "are not kept at all."))
-    choices = ChoiceSerializer(many=True, read_only=True)
+    choices = RetentionChoiceSerializer(many=True, read_only=True)
     updated_at = serializers.DateTimeField(allow_null=True, read_only=True, help_text="When you last chose; null: "
                                                                                       "never (the default applies).")
 

@@ -60,8 +60,6 @@ DELETED = inline_serializer("ConversationsDeleted", {
     retrieve=extend_schema(summary="One conversation with its questions and answers",
                            responses={200: s.ConversationDetailSerializer, 404: NOT_FOUND}),
     destroy=extend_schema(summary="Delete a conversation", responses={204: None, 404: NOT_FOUND}),
-    destroy_all=extend_schema(summary="Delete all your conversations", operation_id="advisor_conversations_delete_all",
-                              responses={200: DELETED}),
 )
 @extend_schema(tags=["advisor"])
 class ConversationViewSet(viewsets.GenericViewSet):
@@ -78,6 +76,8 @@ class ConversationViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.ConversationSerializer(page, many=True).data)
 
+    @extend_schema(summary="Delete all your conversations", operation_id="advisor_conversations_delete_all",
+                   responses={200: DELETED})
     def destroy_all(self, request: Request) -> Response:
         return Response({"deleted": services.conversations_delete(user=request.user)})
 
