@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -68,7 +70,7 @@ class FakeLlm:
         self.stopping = threading.Event()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-llm", daemon=True)
@@ -126,6 +128,13 @@ class FakeLlm:
         return f"chatcmpl-fake{next(self._ids)}"
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client closing its kept-alive connection (or giving up on a slow reply) is not an error here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
     return [{"id": f"call_{index}_{name}", "type": "function",
              "function": {"name": name, "arguments": arguments if isinstance(arguments, str) else json.dumps(arguments)}}
@@ -175,6 +184,11 @@ def chunks(reply: Reply, *, completion_id: str, model: str) -> Iterator[dict[str
 def _handler_for(fake: FakeLlm) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the servers the client talks to
+
+        def setup(self) -> None:
+            super().setup()
+            # As real servers do: a reply's headers and body are not held back waiting for an ACK (40 ms).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
