@@ -73,19 +73,17 @@ class _Reads:
     def __init__(self) -> None:
         self.cited: dict[str, Fact] = {}
 
-    def cite(self, result: ToolResult, key: str, *, as_key: str = "", label: str = "") -> Fact | None:
+    def cite(self, result: ToolResult, key: str, *, as_key: str = "") -> Fact | None:
+        """The fact, recorded; ``as_key`` tells apart two reads of the same tool (this month's, the one before)."""
         fact = result.get(key)
         if fact is None:
             return None
-        changes: dict[str, str] = {"key": f"{result.tool}.{as_key or key}"}
-        if label:
-            changes["label"] = label
-        fact = dataclasses.replace(fact, **changes)
+        fact = dataclasses.replace(fact, key=f"{result.tool}.{as_key or key}")
         self.cited.setdefault(fact.key, fact)
         return fact
 
-    def text(self, result: ToolResult, key: str, **relabel: str) -> str:
-        fact = self.cite(result, key, **relabel)
+    def text(self, result: ToolResult, key: str) -> str:
+        fact = self.cite(result, key)
         return "" if fact is None else fact.text()
 
 
@@ -127,8 +125,7 @@ def letter_compose(*, user: User, month: dt.date, today: dt.date | None = None) 
     name, before_name = f"{month:%B}", f"{month_add(month, -1):%B}"
     went_well = _savings_went_well(reads, this)
     if not before.available:
-        income = reads.text(this, "average.income", as_key="month.income", label=f"Income, {month:%B %Y}")
-        spent = reads.text(this, "average.spending", as_key="month.spending", label=f"Spending, {month:%B %Y}")
+        income, spent = reads.text(this, "last.income"), reads.text(this, "last.spending")
         changed = [f"This is your first letter, so there is nothing to compare with yet: in {name} your income was "
                    f"{income} and you spent {spent}."]
         top = breakdown.get("top.1.total")
@@ -238,8 +235,8 @@ def _changes(reads: _Reads, comparison: ToolResult, this: ToolResult, before: To
         lead = "The biggest rise was" if index == 0 else "Then"
         changed.append(f"{lead} {_value(comparison, f'{key}.name')}: {reads.text(comparison, f'{key}.this')} against "
                        f"{reads.text(comparison, f'{key}.last')} in {before_name}, {_size(rise)} more.")
-    income_now = reads.cite(this, "average.income", as_key="month.income", label=f"Income, {name}")
-    income_before = reads.cite(before, "average.income", as_key="before.income", label=f"Income, {before_name}")
+    income_now = reads.cite(this, "last.income")
+    income_before = reads.cite(before, "last.income", as_key="before.last.income")
     if income_now is not None and income_before is not None:
         if income_now.value == income_before.value:
             changed.append(f"Your income was the same as in {before_name}: {income_now.text()}.")

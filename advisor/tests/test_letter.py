@@ -92,8 +92,9 @@ def test_every_figure_written_is_a_stored_fact_with_its_period(owner, household)
     assert facts["savings_summary.last.savings"] | {"link": ""} == {
         "key": "savings_summary.last.savings", "label": "Saved in October 2026", "value": "1450.00",
         "text": "EUR 1,450.00", "kind": "money", "currency": "EUR", "period": "2026-10", "link": ""}
-    assert facts["savings_summary.before.income"]["label"] == "Income, September"
-    assert facts["savings_summary.before.income"]["period"] == "2026-09..2026-09"
+    assert facts["savings_summary.before.last.income"]["label"] == "Income in September 2026"
+    assert facts["savings_summary.before.last.income"]["period"] == "2026-09"
+    assert facts["savings_summary.last.income"]["text"] == "EUR 3,200.00"
     assert facts["month_comparison.up.1.change"]["value"] == "250.00"
     assert facts["budget_status.budget.1.available"]["text"] == "EUR 500.00"
 
