@@ -58,10 +58,12 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:spen[dt]|spending)\s+(?:more|went up|increased|is up|so much)\b", 2.0),
         (r"\bwhat\s+(?:made|makes|caused|drove|is driving)\b.{0,40}\b(?:spending|expensive|costs?)\b", 2.5),
         (r"\boverspen[dt]\w*\b", 1.5),
+        (r"\bwhy\b.{0,40}\b(?:expensive|costly|pricey|dear)\b", 3.0),
+        (r"\b(?:more|so|very|extra)\s+expensive\b", 2.0),
     ]),
     ("where_money_goes", [
-        (r"\bwhere\b.{0,20}\b(?:does|did|do|is|has)\b.{0,15}\b(?:my\s+)?(?:money|cash|salary|income|pay)\b.{0,10}\b(?:go|going|gone|went)\b",
-         3.0),
+        (r"\bwhere\b.{0,25}\b(?:money|cash|salary|income|pay)\b.{0,10}\b(?:go|goes|going|gone|went)\b", 3.0),
+        (r"\b(?:top|biggest|largest|main)\s+(?:merchants?|shops?|stores?|payees?)\b", 2.5),
         (r"\bwhat\b.{0,20}\b(?:do|did|am)\s+i\b.{0,20}\bspen[dt]\w*\b.{0,20}\b(?:most|on)\b", 2.0),
         (r"\b(?:biggest|largest|top|main)\s+(?:expenses?|spending|costs?|categor\w*|outgoings)\b", 2.5),
         (r"\b(?:spending|expense)\s+(?:breakdown|by category|split)\b", 2.5),
@@ -77,6 +79,9 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bis\b.{0,30}\b(?:ok|okay|fine|doable|realistic)\b", 1.0),
         (r"\b(?:can|could|may|should)\s+i\s+(?:buy|spend|pay\s+for|get|book|take|purchase|splurge)\b", 1.5),
         (r"\b(?:want|like|plan(?:ning)?|thinking\s+of|going)\s+to\s+(?:buy|spend|get|book|purchase)\b", 1.5),
+        (r"\b(?:will|would)\s+i\s+be\s+able\s+to\s+(?:pay|buy|afford|spend|cover|get)\b", 3.0),
+        (r"\bis\s+(?:buying|spending|getting|booking)\b", 2.0),
+        (r"\b(?:good|bad|wise|smart)\s+idea\b", 1.0),
         (r"\b(?:can|could)\s+i\s*\??$", 0.5),
     ]),
     ("goal_sooner", [
@@ -85,7 +90,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:sooner|faster|earlier|quicker|speed\s+up)\b.{0,30}\bgoals?\b", 2.5),
         (r"\bgoals?\b.{0,30}\b(?:sooner|faster|earlier|quicker|speed\s+up)\b", 2.5),
         (r"\bhow\s+(?:can|do|could)\s+i\b.{0,30}\b(?:reach|hit|get\s+to|achieve|save\s+for)\b", 1.5),
-        (r"\bif\s+i\s+(?:save|put\s+(?:aside|away|in)|add|set\s+aside)\b.{0,40}\bmore\b", 3.5),
+        (r"\bif\s+i\s+(?:sav(?:e|ed|ing)|put\s+(?:aside|away|in)|add(?:ed)?|set\s+aside|paid\s+in)\b.{0,40}\bmore\b", 3.5),
         (r"\bsave\s+for\b.{0,40}\b(?:sooner|faster|earlier|quicker|quickly)\b", 3.0),
     ]),
     ("goals_status", [
@@ -113,6 +118,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:payments?|bills?|debits?|money)\b.{0,20}\b(?:going\s+out|leaving|coming\s+out|due)\b", 2.5),
         (r"\bpay\s*day\b", 1.5),
         (r"\bwhat\b.{0,20}\b(?:do\s+i\s+(?:still\s+)?have\s+to\s+pay|is\s+(?:still\s+)?due)\b", 2.5),
+        (r"\b(?:what'?s|what\s+is|anything|something)\s+(?:still\s+)?due\b", 3.0),
     ]),
     ("changed", [
         (r"\bwhat\b.{0,20}\b(?:changed|different|moved|shifted)\b", 2.5),
@@ -123,6 +129,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ]),
     ("how_much_save", [
         (r"\bsurplus\b", 2.5),
+        (r"\bleft\s+over\b", 2.0),
         (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|saving|put\s+(?:aside|away)|set\s+aside|"
          r"squirrel)\b", 3.5),
         (r"\b(?:room|space|potential)\b.{0,20}\b(?:sav\w+)\b", 2.0),
@@ -133,6 +140,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bsavings?\s+rate\b", 3.0),
         (r"\bhow\s+much\b.{0,20}\b(?:did|have|do)\s+i\s+(?:save|saved)\b", 3.0),
         (r"\bam\s+i\s+saving\b", 3.0),
+        (r"\b(?:percent(?:age)?|share|proportion|how\s+much)\b.{0,30}\bincome\b.{0,20}\b(?:save|saving|saved|put\s+aside)\b", 3.0),
         (r"\b(?:how\s+much|what)\b.{0,20}\b(?:do|did)\s+i\s+(?:earn|make|get\s+paid)\b", 2.5),
         (r"\b(?:my\s+)?(?:income|salary|earnings)\b", 1.0),
         (r"\bwhat'?s?\s+(?:is\s+)?my\s+(?:income|salary|earnings)\b", 2.0),
@@ -145,6 +153,8 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ("forecast", [
         (r"\b(?:balance|money|cash)\b.{0,40}\b(?:end\s+of|next\s+month|forecast|will\s+be|expected|lowest|low)\b", 2.5),
         (r"\bwill\s+i\s+(?:run\s+out|be\s+overdrawn|go\s+(?:negative|into\s+(?:the\s+)?red|below))\b", 3.5),
+        (r"\boverdra\w+\b|\bin\s+the\s+red\b", 3.0),
+        (r"\bwhat\s+will\s+i\s+have\b", 3.0),
         (r"\blowest\s+(?:point|balance)\b", 3.0),
         (r"\bforecast\w*\b", 2.5),
         (r"\bhow\s+much\s+will\s+i\s+have\b", 3.0),
@@ -170,9 +180,10 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:recurring|regular|monthly|fixed)\s+(?:payments?|bills?|costs?|charges?|expenses)\b", 2.5),
         (r"\b(?:direct\s+debits?|standing\s+orders?|memberships?)\b", 2.0),
         (r"\bwhat\s+(?:are\s+)?(?:all\s+)?my\s+bills\b", 2.5),
+        (r"\bbills?\b.{0,20}\bcost\b|\bhow\s+much\b.{0,20}\b(?:bills|subscriptions)\b", 2.5),
     ]),
     ("overview", [
-        (r"\b(?:summary|overview|snapshot|check[- ]?up|health\s+check)\b", 2.5),
+        (r"\b(?:summary|overview|snapshot|check[- ]?up|health\s+check|review|recap)\b", 2.5),
         (r"\bhow\s+am\s+i\s+doing\b", 3.0),
         (r"\bhow\s+(?:are|is)\s+my\s+(?:finances|money)\b", 3.0),
         (r"\b(?:am\s+i|are\s+my\s+finances)\s+(?:ok|okay|fine|alright|in\s+good\s+shape)\b", 3.0),
@@ -183,10 +194,16 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bwhere\b.{0,20}\b(?:cut|save|economi[sz]e)\b", 2.5),
         (r"\bhow\s+(?:can|do|could)\s+i\s+save\b", 2.0),
     ]),
+    ("debt", [
+        (r"\b(?:debts?|owe|owing|loans?|borrow\w*)\b", 2.5),
+        (r"\bcredit\s+cards?\b", 2.0),
+        (r"\bpay\s+(?:off|down|back)\b", 2.0),
+    ]),
     ("help", [
         (r"\bwhat\s+can\s+you\s+(?:do|answer|tell)\b", 3.0),
         (r"^\s*(?:help|\?|hi|hello|hey|hallo|good\s+(?:morning|evening|afternoon))\W*$", 3.0),
         (r"\bwhat\s+(?:should|can)\s+i\s+ask\b", 3.0),
+        (r"^\s*(?:thanks?|thank\s+you|cheers|ok(?:ay)?|great|cool)\b.{0,20}$", 3.0),
     ]),
 )]
 
@@ -213,6 +230,7 @@ _DATE_PHRASES = [re.compile(p, re.IGNORECASE) for p in (
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?",
     rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)",
     r"\b(?:next|this|on|coming)\s+(?:" + "|".join(_WEEKDAYS) + r")\b",
+    r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b",
     r"\bin\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?)\b",
     r"\b(?:end\s+of\s+(?:the\s+|this\s+)?(?:month|year)|end\s+of\s+next\s+month|christmas|new\s+year)\b",
     r"\b(?:today|tomorrow|next\s+week|next\s+month|next\s+year)\b",
@@ -302,6 +320,14 @@ def _date_special(phrase: str, today: dt.date) -> dt.date | None:
     if phrase == "christmas":
         day = dt.date(today.year, 12, 24)
         return day if day >= today else day.replace(year=today.year + 1)
+    found = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", phrase)
+    if found:  # the next such day of a month, today included
+        day = int(found.group(1))
+        for ahead in range(0, 3):
+            month = month_add(month_start(today), ahead)
+            if day <= month_end(month).day and month.replace(day=day) >= today:
+                return month.replace(day=day)
+        return None
     if phrase == "new year":
         return dt.date(today.year + 1, 1, 1)
     if phrase == "next month":
@@ -368,6 +394,19 @@ def _best(query: str, choices: list[str]) -> tuple[str, float] | None:
     return (found[0], found[1]) if found else None
 
 
+SYNONYMS = {  # words people use → words categories use
+    "eating out": "restaurants", "dining out": "restaurants", "dining": "restaurants", "takeaway": "restaurants",
+    "take-away": "restaurants", "takeout": "restaurants", "food delivery": "restaurants", "lunch": "restaurants",
+    "coffee": "coffee", "transport": "transportation", "commute": "transportation", "commuting": "transportation",
+    "petrol": "fuel", "gas": "fuel", "car": "transportation", "food": "food", "supermarket": "groceries",
+    "shopping": "shopping", "clothes": "clothing", "holidays": "travel", "holiday": "travel", "vacation": "travel",
+    "flat": "housing", "apartment": "housing", "home": "housing", "energy": "utilities", "phone": "phone",
+    "internet": "internet", "gym": "fitness", "sport": "fitness", "kids": "children", "pets": "pets",
+    "insurance": "insurance", "fees": "fees", "bank fees": "fees", "presents": "gifts", "charity": "donations",
+    "streaming": "streaming", "subscriptions": "subscriptions", "doctor": "health", "pharmacy": "pharmacy",
+}
+
+
 def name_find(question: str, *, user: User) -> tuple[str, str] | None:
     """A category or merchant the question names ("groceries", "at REWE"): (name as stored, "category"|"merchant")."""
     found = re.search(r"\b(?:on|at|for|to|with|in)\s+(?P<rest>[\w&' .-]{2,40}?)(?:\s+(?:this|last|in|during|so|since|"
@@ -377,6 +416,14 @@ def name_find(question: str, *, user: User) -> tuple[str, str] | None:
     if len(query) < 3:
         return None
     categories, merchants = _names(user)
+    lowered = query.lower()
+    for word, meant in sorted(SYNONYMS.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"\b{re.escape(word)}\b", lowered):
+            direct = next((c for c in categories if c.lower() == lowered), None)
+            synonym = next((c for c in categories if meant in c.lower()), None)
+            chosen = direct or synonym
+            if chosen:
+                return chosen, "category"
     category = _best(query, categories)
     merchant = _best(query, merchants)
     if category and (not merchant or category[1] >= merchant[1]):

@@ -29,6 +29,7 @@ from insights import selectors as forecasts
 from insights.models import ForecastKind
 from mlcore import services as mlcore
 from payments import selectors as payments
+from transactions.models import AccountKind
 from transactions.selectors import account_list
 
 ZERO = Decimal("0.00")
@@ -635,6 +636,21 @@ def afford(*, user: User, today: dt.date, amount: str | Decimal, date: str | dt.
     return result
 
 
+def debts(*, user: User, today: dt.date) -> ToolResult:
+    """What the user owes on their accounts: each credit card or account below zero, and the total."""
+    result = ToolResult("debts", {}, link=reverse("transactions:accounts"))
+    currency = _currency(user)
+    owed = [a for a in _accounts(user) if a.balance < 0 or a.kind == AccountKind.CREDIT_CARD]
+    total = sum((-a.balance for a in owed if a.balance < 0 and a.currency == currency), ZERO)
+    result.add("owed.total", "Owed in all", total, currency=currency, period=today.isoformat())
+    result.add("owed.count", "Accounts with money owed", sum(1 for a in owed if a.balance < 0), "count")
+    for index, account in enumerate(sorted(owed, key=lambda a: a.balance)[:10], 1):
+        result.add(f"account.{index}.name", "Account", account.name, "text")
+        result.add(f"account.{index}.owed", f"Owed on {account.name}", max(-account.balance, ZERO),
+                   currency=account.currency, period=today.isoformat())
+    return result
+
+
 def _essentials(stored: goals.StoredPlan | None) -> Decimal | None:
     if stored is None:
         return None
@@ -702,6 +718,7 @@ TOOLS: dict[str, Tool] = {tool.name: tool for tool in (
           "required": ["goal", "extra"], "additionalProperties": False}, goal_what_if),
     Tool("readiness", "Investment readiness: score, each condition with the numbers, and when ready the monthly "
          "amount and the kind of investment that fits (never a specific security).", _NONE, readiness),
+    Tool("debts", "What the user owes: each credit card or account below zero, and the total.", _NONE, debts),
     Tool("afford", "Whether the user can afford an amount on a date, from the balance forecast and the goal plan.",
          {"type": "object", "properties": {"amount": {"type": "string", "description": "a decimal amount"},
                                            "date": {"type": "string", "description": "YYYY-MM-DD"}},

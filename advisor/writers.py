@@ -24,6 +24,7 @@ from advisor.tools import (
     alerts_and_patterns,
     balance_forecast,
     budget_status,
+    debts,
     goal_what_if,
     goals_plan,
     month_comparison,
@@ -307,6 +308,8 @@ def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
             line += f"; {draft.say(monthly)} planned this month"
         if date is not None:
             line += f"; due {draft.say(date)}, " + ("on track" if on_track and on_track.value == "yes" else "behind")
+            if projected is not None and not (on_track and on_track.value == "yes"):
+                line += f": at this pace reached in {_month(projected, draft)}"
         elif projected is not None:
             line += f"; reached in {_month(projected, draft)}"
         lines.append(line)
@@ -353,6 +356,8 @@ def _due(match: Match, user: User, today: dt.date) -> Draft:
     lowered = match.question.lower()
     before_payday = match.days is None and not any(w in lowered for w in ("this week", "next week", "few days"))
     days = match.days or (7 if "week" in lowered else 30)
+    if match.date is not None and match.date > today and not re.search(r"pay\s*day|get\s+paid|salary|pay\s*check", lowered):
+        before_payday, days = False, (match.date - today).days
     result = draft.use(upcoming_bills(user=user, today=today, before_payday=before_payday, days=days), "Upcoming bills")
     payday, count, total = result.get("payday"), result.get("bills.count"), result.get("bills.total")
     window = f"before your next payday on {draft.say(payday)}" if payday else f"in the next {days} days"
@@ -515,6 +520,11 @@ def _alerts(match: Match, user: User, today: dt.date) -> Draft:
 
 def _category(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
+    if not match.name:
+        draft.status = Status.UNKNOWN
+        draft.add("Which category or shop? I couldn't find that name among your categories or the merchants you "
+                  "pay. Ask for example \"How much did I spend on groceries last month?\"")
+        return draft
     period = match.period or "this_month"
     result = draft.use(spending_breakdown(user=user, today=today, period=period, by=match.by, name=match.name),
                        "Spending")
@@ -529,7 +539,7 @@ def _category(match: Match, user: User, today: dt.date) -> Draft:
     if period == "this_month":
         before = spending_breakdown(user=user, today=today, period="last_month", by=match.by, name=match.name)
         last = before.get("item.total")
-        if last is not None:
+        if last is not None and (last.number or count is not None):
             draft.add(f"In {period_get('last_month', today=today).name}: {draft.say(last)}.")
     return draft
 
@@ -617,8 +627,39 @@ def _cut_back(match: Match, user: User, today: dt.date) -> Draft:
     return draft
 
 
+def _debt(match: Match, user: User, today: dt.date) -> Draft:
+    draft = Draft(match.intent, user)
+    result = draft.use(debts(user=user, today=today), "Accounts")
+    total, count = result.get("owed.total"), result.get("owed.count")
+    if total is None or not total.number:
+        draft.add(f"You owe nothing on your accounts right now ({draft.say(total)}): no card or account is below "
+                  "zero.")
+    else:
+        lines = [f"- {result.get(f'account.{i}.name').value}: {draft.say(result.get(f'account.{i}.owed'))}"  # type: ignore[union-attr]
+                 for i in range(1, 11) if result.get(f"account.{i}.owed") and result.get(f"account.{i}.owed").number > 0]  # type: ignore[union-attr]
+        draft.add(f"You owe {draft.say(total)} on {draft.say(count)} account{'s' if count and count.number != 1 else ''}:"
+                  "\n" + "\n".join(lines))
+        draft.add("In general, paying off a card balance in full each month avoids its interest, which is usually "
+                  "higher than what savings or investments earn; when there are several debts, paying the one with "
+                  "the highest interest rate first costs least overall.")
+    readiness_result = readiness(user=user, today=today)
+    gate = next((i for i in range(1, 10) if readiness_result.get(f"gate.{i}.name") and "card" in str(
+        readiness_result.get(f"gate.{i}.name").value).lower()), None)  # type: ignore[union-attr]
+    if gate is not None:
+        figures = readiness_result.get(f"gate.{gate}.figures")
+        passed = readiness_result.get(f"gate.{gate}.passed")
+        if figures is not None and passed is not None and passed.value == "no":
+            draft.use(readiness_result, "Investment readiness")
+            draft.add(f"Your investment readiness asks for this first: {draft.say(figures)}.")
+    return draft
+
+
 def _help(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
+    if re.match(r"\s*(?:thanks?|thank\s+you|cheers|ok(?:ay)?|great|cool)\b", match.question, re.IGNORECASE):
+        draft.add("You're welcome. Ask me anything else about your money.")
+        draft.suggestions = SUGGESTIONS[:4]
+        return draft
     draft.add("I answer questions about your own money from your own figures — spending, bills, budgets, savings, "
               "your balance forecast, goals and whether you are ready to invest. Try one of these:")
     draft.suggestions = SUGGESTIONS[:8]
@@ -640,7 +681,7 @@ WRITERS: dict[str, Callable[[Match, User, dt.date], Draft]] = {
     "goal_sooner": _goal_sooner, "goals_status": _goals_status, "invest_ready": _invest,
     "due_before_payday": _due, "how_much_save": _save, "savings_rate": _savings_rate, "budget": _budget,
     "forecast": _forecast, "alerts": _alerts, "category_spend": _category, "subscriptions": _subscriptions,
-    "overview": _overview, "cut_back": _cut_back, "help": _help, UNKNOWN: _unknown,
+    "overview": _overview, "cut_back": _cut_back, "debt": _debt, "help": _help, UNKNOWN: _unknown,
 }
 
 

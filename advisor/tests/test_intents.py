@@ -40,6 +40,8 @@ def test_amounts(question, amount):
     ("can I afford 400 on 10.01.2027", dt.date(2027, 1, 10)),
     ("can I afford 400 before Christmas", dt.date(2026, 12, 24)),
     ("Can I afford 500?", None),
+    ("Will I be able to pay 1500 on the 20th?", dt.date(2026, 12, 20)),
+    ("Anything due before the 3rd?", dt.date(2027, 1, 3)),
 ])
 def test_dates_never_in_the_past(question, day):
     found, _ = date_find(question, today=TODAY)
@@ -87,6 +89,20 @@ def test_periods(question, period):
     ("Was I double charged?", "alerts"),
     ("How are my goals doing?", "goals_status"),
     ("What can you do?", "help"),
+    ("thanks!", "help"),
+    ("Do I have any subscriptions?", "subscriptions"),
+    ("How much do my bills cost per month?", "subscriptions"),
+    ("How am I doing?", "overview"),
+    ("Give me my monthly review", "overview"),
+    ("Where can I cut back?", "cut_back"),
+    ("How much debt do I have?", "debt"),
+    ("Will I be able to pay 1500 for a new laptop on the 20th?", "afford"),
+    ("Why was last month more expensive than usual?", "spent_more"),
+    ("What would happen if I saved 200 more per month for my goal?", "goal_sooner"),
+    ("What's due this week?", "due_before_payday"),
+    ("Will I go into overdraft?", "forecast"),
+    ("What percentage of my income do I save?", "savings_rate"),
+    ("Top merchants last month", "where_money_goes"),
     ("What's the weather tomorrow?", UNKNOWN),
     ("Tell me a joke", UNKNOWN),
 ])
