@@ -23,12 +23,14 @@ TOOL_LABELS = {
     "month_comparison": "Comparing this month with last",
     "budget_status": "Checking your budgets",
     "upcoming_bills": "Looking at your upcoming bills",
+    "recurring_bills": "Going through your regular bills and subscriptions",
     "balance_forecast": "Reading your balance forecast",
     "savings_summary": "Adding up what you save",
     "alerts_and_patterns": "Checking unusual charges and your usual spending",
     "goals_plan": "Reading your goal plan",
     "goal_what_if": "Working out a goal's what-if",
     "readiness": "Reading your investment readiness",
+    "debts": "Looking at what you owe",
     "afford": "Checking what you can afford",
 }
 TOOL_DEFAULT = "Reading your figures"

@@ -13,10 +13,11 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from advisor import engine, writers
+from advisor import writers
 from advisor.models import AdvisorSettings, Conversation, Message, Method, Retention, Status
 from goals.tests.history import year_of_money
-from mlcore import services as mlcore
+from core.months import month_add, month_start
+from mlcore.tests.fake_llm import Reply
 from transactions.tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,17 +54,8 @@ def page(client, path: str, status: int = 200) -> str:
 
 
 @pytest.fixture
-def local_model(monkeypatch):
-    """A configured local model whose draft names a figure that is not the person's: the engine replaces it with
-    the written answer, as it does for a real model's failed check."""
-    def model_answer(*, user, question, today, history, on_event):
-        on_event("tool", "spending_breakdown")
-        on_event("delta", "You spent EUR 9,999.00 ")
-        on_event("delta", "last month.")
-        raise engine.model.ModelFailed("a number not among the tool results: 9999.00")
-
-    monkeypatch.setattr(mlcore, "llm_configured", lambda: True, raising=False)
-    monkeypatch.setattr(engine.model, "model_answer", model_answer)
+def last_month(owner) -> str:
+    return f"{month_add(month_start(owner.financial_profile.local_today()), -1):%B %Y}"
 
 
 def events(response) -> list[tuple[str, dict]]:
@@ -182,35 +174,52 @@ def test_not_keeping_conversations_shows_the_answer_once_and_stores_nothing(owne
 
 # ---- streaming -----------------------------------------------------------------------------------------------
 
-def test_with_a_local_model_the_form_streams(owner_client, local_model):
+def test_with_a_local_model_the_form_streams(owner_client, fake_llm):
     html = page(owner_client, "/advisor/")
     assert 'data-stream="/advisor/stream/"' in html and "js/advisor.js" in html
 
 
-def test_the_stream_sends_the_models_steps_its_draft_then_the_written_answer_that_replaced_it(
-        owner_client, owner, household, local_model):
+def test_the_stream_sends_the_models_steps_and_text_then_its_checked_answer(owner_client, owner, household, fake_llm,
+                                                                            last_month):
+    text = f"In {last_month} you spent EUR 1,600.00: EUR 1,000.00 on Housing (62.5%)."
+    fake_llm.script(Reply.tool("spending_breakdown", {"period": "last_month"}), Reply.text(text))
     response = owner_client.post("/advisor/stream/", {"question": WHERE})
     assert response.status_code == 200 and response["Content-Type"] == "text/event-stream; charset=utf-8"
     sent = events(response)
 
-    assert [name for name, _ in sent] == ["tool", "delta", "delta", "replaced", "answer"]
+    names = [name for name, _ in sent]
+    assert names[0] == "tool" and names[-1] == "answer" and set(names[1:-1]) == {"delta"}
     assert sent[0][1] == {"name": "spending_breakdown", "label": "Reading your spending"}
-    assert sent[1][1]["text"] + sent[2][1]["text"] == "You spent EUR 9,999.00 last month."
-    assert "did not match your figures" in sent[3][1]["label"]
+    assert "".join(data["text"] for name, data in sent if name == "delta") == text
     answer = sent[-1][1]
     conversation = Conversation.objects.get(user=owner)
     stored = conversation.messages.get(role=Message.Role.ADVISOR)
+    assert stored.method == Method.MODEL and stored.text == text
     assert answer["conversation"] == conversation.pk and answer["message"] == stored.pk
     assert answer["url"] == answer["action"] == f"/advisor/conversations/{conversation.pk}/"
     assert answer["stream"] == f"/advisor/conversations/{conversation.pk}/stream/"
-    assert "you spent EUR 1,600.00" in answer["html"] and "9,999" not in answer["html"]
-    assert "Written from your figures" in answer["html"] and "data-follow-ups" in answer["follow_ups"]
-    assert stored.method == Method.TEMPLATE and "9999.00" in stored.fallback_reason
+    assert "Written by your local model, numbers checked" in answer["html"] and "EUR 1,600.00" in answer["html"]
+    assert "data-follow-ups" in answer["follow_ups"]
+
+
+def test_a_draft_that_does_not_match_the_figures_is_replaced_by_the_written_answer(owner_client, owner, household,
+                                                                                   fake_llm, last_month):
+    fake_llm.script(Reply.tool("spending_breakdown", {"period": "last_month"}),
+                    Reply.text(f"In {last_month} you spent EUR 1,750.00, mostly on rent."))
+    sent = events(owner_client.post("/advisor/stream/", {"question": WHERE}))
+
+    assert [name for name, _ in sent][-2:] == ["replaced", "answer"]
+    assert "did not match your figures" in sent[-2][1]["label"]
+    html = sent[-1][1]["html"]
+    assert "you spent EUR 1,600.00" in html and "1,750" not in html and "Written from your figures" in html
+    stored = Message.objects.get(role=Message.Role.ADVISOR)
+    assert stored.method == Method.TEMPLATE and "1,750.00" in stored.fallback_reason
 
     # A follow-up through the conversation's stream stays in it.
-    again = events(owner_client.post(answer["stream"], {"question": "How much did I spend on groceries last month?"}))
-    assert again[-1][0] == "answer" and again[-1][1]["conversation"] == conversation.pk
-    assert conversation.messages.count() == 4
+    fake_llm.script(Reply.text("Ask me about a category by name."))
+    again = events(owner_client.post(sent[-1][1]["stream"], {"question": "What else can you tell me?"}))
+    assert again[-1][0] == "answer" and again[-1][1]["conversation"] == stored.conversation_id
+    assert Message.objects.filter(conversation_id=stored.conversation_id).count() == 4
 
 
 def test_the_stream_without_a_model_sends_just_the_answer(owner_client, owner, household):
