@@ -27,7 +27,7 @@ Placeholders in a question and in arguments, filled from the person's data throu
 ``{dated_goal}`` (the first goal with a date), ``{emergency_goal}`` (the first emergency fund). A ``date``
 argument may be relative to the day of the run: ``today``, ``tomorrow``, ``+10 days``, ``+2 weeks``,
 ``+3 months``, ``next friday`` (the next one after today), ``this saturday`` (today included), ``15 march`` (the next 15 March, today included),
-``march`` (its first day, or today in March), ``end of month``, ``end of next month``, or ``YYYY-MM-DD``.
+``march`` (its first day, or today in March), ``next month`` (its first day), ``end of month``, ``end of next month``, or ``YYYY-MM-DD``.
 A question whose placeholder or expected fact the tools cannot give on this data (no goals, no forecast yet) is
 "not checkable": it is listed and left out of the shares.
 
@@ -206,6 +206,8 @@ def date_resolve(expression: str, *, today: dt.date) -> dt.date:
         return month_end(today)
     if text == "end of next month":
         return month_end(month_add(today, 1))
+    if text == "next month":
+        return month_add(month_start(today), 1)
     found = re.fullmatch(r"\+(\d+) (day|week|month|year)s?", text)
     if found:
         later: dt.date = today + relativedelta(**{f"{found.group(2)}s": int(found.group(1))})
