@@ -13,7 +13,8 @@ What counts as the same figure:
   two significant figures ("about EUR 1,200" or "1,190" for 1,187.40, never "about 1,000" nor "about 1,100");
 - dates: a date in the sources ("2027-03-15", "15 Mar 2027") grounds "15 March 2027", "March 15th, 2027",
   "15/03/2027", "15 March", "March 2027" and "2027"; a month ("2026-11", "November 2026") grounds that month and
-  its year; "03/04/2027" may be read day-first or month-first; "on the 15th" needs a source date on a 15th;
+  its year; "03/04/2027" may be read day-first or month-first; "on the 15th" needs a source date on a 15th; a time
+  of day ("02:00") must be among the sources' (a worked-out time "2026-12-05T02:00" grounds "02:00" and "2:00");
 - counting words: whole numbers up to 12 with neither a currency nor a percent ("3 months", "top 5", "1 in 10")
   need no source; a spelled-out number ("three") is not checked.
 """
@@ -67,7 +68,8 @@ class _Date:
 @dataclass
 class _Found:
     dates: list[tuple[int, str, list[tuple[_Date, ...]]]] = field(default_factory=list)  # (where, as written, readings)
-    text: str = ""  # what is left once the dates are masked
+    times: list[tuple[int, str, tuple[int, int]]] = field(default_factory=list)  # (where, as written, (hour, minute))
+    text: str = ""  # what is left once the dates and times are masked
 
 
 def _valid(year: int | None, month: int, day: int | None) -> bool:
@@ -122,11 +124,14 @@ def _numeric_month(m: re.Match[str]) -> list[tuple[_Date, ...]]:
     return [(_Date(int(m["y"]), int(m["m"]), None),)]
 
 
+# A time of day ("03:00", "14:30"), as a worked-out time is written.
+_TIME = re.compile(r"(?<![\d.,:])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])")
+
 _Reading = Callable[[re.Match[str]], list[tuple[_Date, ...]]]
 
 # Longest forms first: a form is masked once read, so "15 March 2027" is not read again as "March 2027".
 _DATE_FORMS = [(re.compile(pattern), reading) for pattern, reading in (
-    (r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+    (r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
      _iso),
     (rf"\b(?P<d1>\d{{1,2}}){_ORDINAL}{_TO}(?P<d2>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?",
      _range_day_month),
@@ -149,10 +154,17 @@ def _dates_read(text: str) -> _Found:
             if not readings:
                 return m.group(0)
             found.dates.append((m.start(), m.group(0).strip(), readings))
+            if m.groupdict().get("H"):
+                found.times.append((m.start(), m.group(0), (int(m["H"]), int(m["M"]))))
             return _MASK * len(m.group(0))
 
         text = pattern.sub(masked, text)
-    found.text = text
+
+    def time_masked(m: re.Match[str]) -> str:
+        found.times.append((m.start(), m.group(0), (int(m["H"]), int(m["M"]))))
+        return _MASK * len(m.group(0))
+
+    found.text = _TIME.sub(time_masked, text)
     return found
 
 
@@ -235,6 +247,7 @@ class _Sources:
     day_months: set[tuple[int, int]] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     days_of_month: set[int] = field(default_factory=set)
+    times: set[tuple[int, int]] = field(default_factory=set)
 
     def add_date(self, date: _Date) -> None:
         if date.day is not None:
@@ -262,6 +275,7 @@ def _sources_read(sources: Iterable[str]) -> _Sources:
             for reading in readings:
                 for date in reading:
                     read.add_date(date)
+        read.times.update(time for _, _, time in found.times)
         for number in _numbers_read(found.text):
             for values, _ in number.readings:
                 read.values.update(_key(v) for v in values)
@@ -308,6 +322,9 @@ def ungrounded_numbers(answer: str, sources: Iterable[str]) -> list[str]:
     missing: list[tuple[int, str]] = []
     for start, written, readings in found.dates:
         if not any(all(known.has_date(date) for date in reading) for reading in readings):
+            missing.append((start, written))
+    for start, written, time in found.times:
+        if time not in known.times:
             missing.append((start, written))
     for number in _numbers_read(found.text):
         if not _grounded(number, known):

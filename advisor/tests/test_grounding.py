@@ -53,6 +53,8 @@ GROUNDED = [
     # Counting words.
     "Over the next 3 months, your top 5 categories, a 1 in 10 chance; 12 weeks.",
     "Today, 6 December 2026, you have spent EUR 1,187.40.",
+    # A worked-out time, as the tool gave it.
+    "These figures were worked out on 5 Dec 2026 at 02:00.",
 ]
 
 UNGROUNDED = [
@@ -70,6 +72,7 @@ UNGROUNDED = [
     ("This covers 1-7 December 2026.", ["1-7 December 2026"]),
     ("Over 13 weeks you spend EUR 5 a day, 5% more.", ["13", "5", "5%"]),
     ("You spent EUR 1,234.56 and EUR 1,234.56 again.", ["1,234.56"]),
+    ("These figures were worked out on 5 Dec 2026 at 03:00.", ["03:00"]),
 ]
 
 
