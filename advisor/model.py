@@ -22,7 +22,7 @@ from accounts.models import User
 from advisor import guardrails
 from advisor.answer import Answer, OnEvent
 from advisor.grounding import ungrounded_numbers
-from advisor.models import Method
+from advisor.models import Message, Method
 from advisor.privacy import pii_strip
 from advisor.tools import TOOLS, ToolResult, tool_run
 from mlcore import services as mlcore
@@ -63,9 +63,12 @@ for them."""
 
 
 class ModelFailed(Exception):
-    """The model's answer cannot be used; ``reason`` says why in a short sentence for the log and the page."""
+    """The model's answer cannot be used; ``reason`` says why in a short sentence for the log and the page (cut to
+    what a stored message keeps)."""
 
     def __init__(self, reason: str) -> None:
+        limit = Message._meta.get_field("fallback_reason").max_length or len(reason)
+        reason = reason if len(reason) <= limit else reason[:limit - 1] + "…"
         super().__init__(reason)
         self.reason = reason
 
@@ -103,7 +106,9 @@ def _final_text(content: str) -> str:
 def model_answer(*, user: User, question: str, today: dt.date, history: Sequence[tuple[str, str]] = (),
                  on_event: OnEvent | None = None) -> Answer:
     """The model's answer to ``question`` from ``user``'s own figures, or ModelFailed. With ``on_event``:
-    ("tool", name) before each tool runs and ("delta", text) for each piece of text as the model writes."""
+    ("tool", name) before each tool runs and ("delta", text) for each piece of text as the model writes it (in any
+    round: the rare words a model writes before calling a tool too). The streamed draft is not yet checked: the
+    answer's ``text`` is what may be shown, and a failure is the engine's ("replaced", reason)."""
     messages = _messages(user=user, question=question, today=today, history=history)
     tools = [tool.schema() for tool in TOOLS.values()]
     on_delta = (lambda text: on_event("delta", text)) if on_event is not None else None

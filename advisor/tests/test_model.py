@@ -17,7 +17,8 @@ from structlog.testing import capture_logs
 
 from advisor import guardrails
 from advisor.engine import advisor_answer
-from advisor.models import Method
+from advisor.model import ModelFailed
+from advisor.models import Message, Method
 from advisor.tools import TOOLS
 from core.months import month_add, month_start
 from goals.tests.history import year_of_money
@@ -302,3 +303,10 @@ def test_a_streamed_draft_that_fails_the_check_is_replaced(owner, household, fak
     assert answer.method == Method.TEMPLATE
     assert events[-1] == ("replaced", "the model wrote 9,999.00, which is not in your figures")
     assert [kind for kind, _ in events[:-1]] == ["tool", "delta", "delta", "delta", "delta"]
+
+
+def test_a_long_reason_is_cut_to_what_a_stored_message_keeps():
+    reason = ModelFailed("ADVISOR_LLM_URL points at " + "very-long-host." * 40).reason
+
+    assert len(reason) == Message._meta.get_field("fallback_reason").max_length
+    assert reason.endswith("…")
