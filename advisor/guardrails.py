@@ -47,6 +47,11 @@ _OTHER_USER = _rx(
     r"\b(?:my\s+)?(?:neighbou?r|boss|colleague|ex|friend|brother|sister|wife|husband|partner|mother|father|mom|mum|dad)'s\s+"
     r"(?:account|money|spending|transactions?|balance|salary|income|bank|finances|data)",
     r"\b(?:his|her|their)\s+(?:account|transactions|balance|salary|spending|finances|bank details)\b",
+    r"\b(?:my|our|the)\s+(?:neighbou?r|boss|colleague|ex|friend|brother|sister|wife|husband|partner|mother|father|mom|mum|"
+    r"dad|son|daughter|flatmate|roommate|landlord|tenant)s?\s+(?:spends?|spent|earns?|earned|owes?|makes?|has|have|pays?|"
+    r"paid|saves?|saved)\b",
+    r"\b(?:does|did|do|is|has|will)\s+my\s+(?:neighbou?r|boss|colleague|ex|friend|brother|sister|wife|husband|partner|"
+    r"mother|father|mom|mum|dad|son|daughter|flatmate|roommate)\b",
     r"\bselect\s+(?:\*|\w+\s+from)", r"\b(?:database|sql|drop\s+table|admin\s+(?:panel|password|access)|password(?:s)?\s+of|api[_ ]?keys?|"
     r"secret[_ ]?key|env(?:ironment)?\s+variables?)\b",
     r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b",  # a person by email address
@@ -75,7 +80,8 @@ _SECURITIES = _rx(
 _GUARANTEE = _rx(
     r"\bguarant\w*\b.{0,40}\b(?:returns?|profits?|gains?|income|\d+\s*%)",
     r"\b(?:double|triple|10x)\s+my\s+money\b", r"\bget\s+rich\b", r"\brisk[- ]?free\s+(?:returns?|profits?|investments?)\b",
-    r"\bsure\s+(?:thing|bet|win)\b",
+    r"\bsure\s+(?:thing|bet|win)\b", r"\bpromise\b.{0,40}\b(?:rich|returns?|profits?|gains?|wealthy|millionaire)\b",
+    r"\bmake\s+me\s+(?:rich|a\s+millionaire|wealthy)\b",
 )
 _TAX_LEGAL = _rx(
     r"\b(?:can|should|could|may)\s+i\s+(?:deduct|claim|write\s+off|expense)\b", r"\btax[- ]?deductible\b",

@@ -82,6 +82,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:will|would)\s+i\s+be\s+able\s+to\s+(?:pay|buy|afford|spend|cover|get)\b", 3.0),
         (r"\bis\s+(?:buying|spending|getting|booking)\b", 2.0),
         (r"\b(?:good|bad|wise|smart)\s+idea\b", 1.0),
+        (r"\b(?:be\s+a\s+problem|be\s+ok(?:ay)?|be\s+fine|hurt\s+me|be\s+too\s+much|break\s+the\s+bank)\b", 1.5),
         (r"\b(?:can|could)\s+i\s*\??$", 0.5),
     ]),
     ("goal_sooner", [
@@ -90,7 +91,8 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:sooner|faster|earlier|quicker|speed\s+up)\b.{0,30}\bgoals?\b", 2.5),
         (r"\bgoals?\b.{0,30}\b(?:sooner|faster|earlier|quicker|speed\s+up)\b", 2.5),
         (r"\bhow\s+(?:can|do|could)\s+i\b.{0,30}\b(?:reach|hit|get\s+to|achieve|save\s+for)\b", 1.5),
-        (r"\bif\s+i\s+(?:sav(?:e|ed|ing)|put\s+(?:aside|away|in)|add(?:ed)?|set\s+aside|paid\s+in)\b.{0,40}\bmore\b", 3.5),
+        (r"\bif\s+i\s+(?:sav\w*|put\s+(?:aside|away|in)|add\w*|set\s+aside|pa(?:y|id)\s+in|contribut\w*)\b.{0,40}"
+         r"\b(?:more|extra|additional)\b", 3.5),
         (r"\bsave\s+for\b.{0,40}\b(?:sooner|faster|earlier|quicker|quickly)\b", 3.0),
     ]),
     ("goals_status", [
@@ -98,6 +100,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bgoals?\b.{0,20}\b(?:on\s+track|progress|going)\b", 2.5),
         (r"\bon\s+track\b", 1.5),
         (r"\bwhen\s+will\s+i\s+(?:reach|have|hit)\b", 2.0),
+        (r"\bhow\s+much\b.{0,30}\b(?:need|left|to\s+go|missing|short)\b.{0,20}\bfor\b", 2.0),
     ]),
     ("invest_ready", [
         (r"\bready\s+to\s+(?:start\s+)?invest\w*\b", 3.0),
@@ -129,6 +132,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ]),
     ("how_much_save", [
         (r"\bsurplus\b", 2.5),
+        (r"\bsafe(?:ly)?\b.{0,30}\b(?:save|savings|put|set)\b", 3.0),
         (r"\bleft\s+over\b", 2.0),
         (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|saving|put\s+(?:aside|away)|set\s+aside|"
          r"squirrel)\b", 3.5),
@@ -144,6 +148,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\b(?:how\s+much|what)\b.{0,20}\b(?:do|did)\s+i\s+(?:earn|make|get\s+paid)\b", 2.5),
         (r"\b(?:my\s+)?(?:income|salary|earnings)\b", 1.0),
         (r"\bwhat'?s?\s+(?:is\s+)?my\s+(?:income|salary|earnings)\b", 2.0),
+        (r"\b(?:came|come|comes|coming)\s+in\b", 2.5),
     ]),
     ("budget", [
         (r"\bbudgets?\b", 2.5),
@@ -153,7 +158,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ("forecast", [
         (r"\b(?:balance|money|cash)\b.{0,40}\b(?:end\s+of|next\s+month|forecast|will\s+be|expected|lowest|low)\b", 2.5),
         (r"\bwill\s+i\s+(?:run\s+out|be\s+overdrawn|go\s+(?:negative|into\s+(?:the\s+)?red|below))\b", 3.5),
-        (r"\boverdra\w+\b|\bin\s+the\s+red\b", 3.0),
+        (r"\boverdra\w+\b|\b(?:in|into)\s+the\s+red\b|\bgo\s+(?:negative|below\s+zero)\b", 3.0),
         (r"\bwhat\s+will\s+i\s+have\b", 3.0),
         (r"\blowest\s+(?:point|balance)\b", 3.0),
         (r"\bforecast\w*\b", 2.5),
@@ -271,12 +276,21 @@ def amount_find(question: str, *, skip: list[tuple[int, int]] = ()) -> Decimal |
             value *= 1000
         if found.group("pre") or found.group("post"):
             with_currency.append(value)
-        elif not _NOT_MONEY_AFTER.match(question, found.end()) and not (
-                1900 <= value <= 2100 and value == value.to_integral_value()):
+        elif not _NOT_MONEY_AFTER.match(question, found.end()) and not _year(question, found.start(), value):
             plain.append(value)
     if with_currency:
         return with_currency[0]
     return max(plain) if plain else None
+
+
+_YEAR_BEFORE = re.compile(rf"(?:\b(?:in|since|until|till|by|of|from|to|before|after|during|year)|{_MONTH}),?\s*$",
+                          re.IGNORECASE)
+
+
+def _year(question: str, start: int, value: Decimal) -> bool:
+    """A number that reads as a year: 1900–2100 after "in", "since", a month's name, ... ("in 2027", "March 2027")."""
+    return 1900 <= value <= 2100 and value == value.to_integral_value() and bool(
+        _YEAR_BEFORE.search(question[max(0, start - 20):start]))
 
 
 def date_find(question: str, *, today: dt.date) -> tuple[dt.date | None, list[tuple[int, int]]]:
@@ -409,7 +423,7 @@ SYNONYMS = {  # words people use → words categories use
 
 def name_find(question: str, *, user: User) -> tuple[str, str] | None:
     """A category or merchant the question names ("groceries", "at REWE"): (name as stored, "category"|"merchant")."""
-    found = re.search(r"\b(?:on|at|for|to|with|in)\s+(?P<rest>[\w&' .-]{2,40}?)(?:\s+(?:this|last|in|during|so|since|"
+    found = re.search(r"\b(?:on|at|for|to|with|in|paid|pay)\s+(?P<rest>[\w&' .-]{2,40}?)(?:\s+(?:this|last|in|during|so|since|"
                       r"over|per|each|every|the\s+last)\b|[?.!,]|$)", question, re.IGNORECASE)
     query = found.group("rest") if found else _STOP.sub(" ", question)
     query = _STOP.sub(" ", query).strip()
@@ -477,10 +491,13 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
     if days:
         match.days = int(days.group(1))
     match.goal = goal_find(text, user=user)
-    if match.goal and "goal_sooner" not in scores:
-        scores["goals_status"] = scores.get("goals_status", 0) + 1.0
-    if scores.get("category_spend") or (re.search(r"\b(?:on|at)\b", text, re.IGNORECASE) and
-                                        re.search(r"\bspen[dt]\w*|\bpa(?:y|id)\b", text, re.IGNORECASE)):
+    if match.goal:  # a goal named speaks for the goal intents
+        for name in ("goal_sooner", "goals_status"):
+            if name in scores:
+                scores[name] += 1.0
+        if "goal_sooner" not in scores:
+            scores["goals_status"] = scores.get("goals_status", 0) + 1.0
+    if scores.get("category_spend") or re.search(r"\bspen[dt]\w*|\bpa(?:y|id)\b|\bcost\b", text, re.IGNORECASE):
         found = name_find(text, user=user)
         if found:
             match.name, match.by = found

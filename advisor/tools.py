@@ -226,6 +226,8 @@ def month_comparison(*, user: User, today: dt.date, month: str | None = None) ->
             result.add(f"{key}.last", f"{row.name}, before", row.last_month, currency=currency,
                        period=f"{compared.previous_month:%Y-%m}")
             result.add(f"{key}.change", f"{row.name}, change", row.change, currency=currency, period=period)
+            result.add(f"{key}.average", f"{row.name}, average of the three months before", row.average,
+                       currency=currency, period=period)
             result.add(f"{key}.name", "Category", row.name, "text")
             if row.change_percent is not None:
                 result.add(f"{key}.change_percent", f"{row.name}, change in percent", row.change_percent,

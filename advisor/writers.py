@@ -130,11 +130,11 @@ def _spent_more(match: Match, user: User, today: dt.date) -> Draft:
     compared = result.note
     rise = f" (+{draft.say(percent)})" if percent and percent.number > 0 else ""
     if change.number > 0:
-        draft.add(f"Yes. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
+        draft.add(f"{compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
                   f"{_signed(change, draft)}{rise}.")
     else:
-        draft.add(f"No. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against {draft.say(last)}, "
-                  f"{_signed(change, draft)}.")
+        draft.add(f"You have not spent more. {compared[0].upper()}{compared[1:]}: you spent {draft.say(this)} against "
+                  f"{draft.say(last)}, {_signed(change, draft)}.")
     ups = [i for i in range(1, 4) if result.get(f"up.{i}.change")]
     if ups:
         lines = [f"- {result.get(f'up.{i}.name').value}: {draft.say(result.get(f'up.{i}.this'))} against "  # type: ignore[union-attr]
@@ -152,8 +152,8 @@ def _spent_more(match: Match, user: User, today: dt.date) -> Draft:
 def _changed(match: Match, user: User, today: dt.date) -> Draft:
     draft = _spent_more(match, user, today)
     draft.intent = match.intent
-    if draft.paragraphs and draft.paragraphs[0].startswith(("Yes. ", "No. ")):
-        draft.paragraphs[0] = "Spending. " + draft.paragraphs[0].split(". ", 1)[1]
+    if draft.paragraphs:
+        draft.paragraphs[0] = "Spending. " + draft.paragraphs[0].removeprefix("You have not spent more. ")
     savings = draft.use(savings_summary(user=user, today=today, months=2), "Savings")
     last, current = savings.get("last.savings"), savings.get("current.savings")
     if last and current:
@@ -303,7 +303,10 @@ def _goals_status(match: Match, user: User, today: dt.date) -> Draft:
         saved, target = plan.get(f"goal.{index}.saved"), plan.get(f"goal.{index}.target")
         monthly, date = plan.get(f"goal.{index}.monthly"), plan.get(f"goal.{index}.date")
         on_track, projected = plan.get(f"goal.{index}.on_track"), plan.get(f"goal.{index}.projected")
+        left = plan.get(f"goal.{index}.left")
         line = f"- {name.value}: {draft.say(saved)} of {draft.say(target)}"
+        if left is not None and left.number > 0:
+            line += f" ({draft.say(left)} to go)"
         if monthly is not None:
             line += f"; {draft.say(monthly)} planned this month"
         if date is not None:
