@@ -281,7 +281,7 @@ def _goal_suggestion(reads: _Reads, goals: ToolResult) -> str:
                     f"{reads.text(goals, f'{key}.needed')} a month, and the plan can give "
                     f"{reads.text(goals, f'{key}.monthly')}")
         if goals.get(f"{key}.projected") is not None:
-            sentence += f"; at this pace it is reached in {reads.text(goals, f'{key}.projected')}"
+            sentence += f"; at this pace it is reached on {reads.text(goals, f'{key}.projected')}"
         return sentence + ". Saving more each month, or a later date, would bring it back on track."
     return ""
 

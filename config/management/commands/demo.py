@@ -33,6 +33,7 @@ class Command(BaseCommand):
             call_command("seed_demo_bills", stdout=self.stdout)
             call_command("seed_demo_insights", stdout=self.stdout)
             call_command("seed_demo_goals", stdout=self.stdout)
+            call_command("seed_demo_advisor", stdout=self.stdout)
             if not categorizer.done():
                 self.stdout.write("Waiting for the global categorizer's first training (once per install)")
             outcome = categorizer.result()
