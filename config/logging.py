@@ -57,6 +57,10 @@ def build_logging(log_format: str, level: str) -> dict:
             # Request lines come from django_structlog with a request_id; silence the duplicates.
             "django.server": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
+            # The local model's HTTP client logs every request at INFO; the advisor logs what matters.
+            "httpx": {"level": "WARNING"},
+            "httpx2": {"level": "WARNING"},
+            "openai": {"level": "WARNING"},
             # run_huey adds its own handler when the logger has none; give it ours instead.
             "huey": {"level": level, "handlers": ["console"], "propagate": False},
         },

@@ -91,7 +91,11 @@ def _off_server(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone ("fe80::1%eth0") is not part of it
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # Python 3.11 takes every ::ffff:a.b.c.d for private
-    return not (ip.is_loopback or ip.is_private)
+    # 100.64.0.0/10 (carrier-grade NAT, and private overlays such as Tailscale) is not routed on the internet either
+    return not (ip.is_loopback or ip.is_private or ip in _SHARED_SPACE)
+
+
+_SHARED_SPACE = ipaddress.ip_network("100.64.0.0/10")
 
 
 def endpoint_refusal(url: str, *, off_server: bool, unresolved_ok: bool = False) -> str | None:

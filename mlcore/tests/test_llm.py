@@ -138,7 +138,8 @@ def test_a_remote_host_is_tried_only_when_the_operator_lets_data_leave(settings,
 
 
 @pytest.mark.parametrize("url", ["http://localhost:1/v1", "http://10.1.2.3:1/v1", "http://192.168.1.20:1/v1",
-                                 "http://[::1]:1/v1", "http://172.17.0.1:1/v1"])
+                                 "http://[::1]:1/v1", "http://172.17.0.1:1/v1",
+                                 "http://100.100.1.2:1/v1"])  # a private overlay (Tailscale) in shared address space
 def test_this_machine_and_private_networks_are_allowed(settings, no_connections, url):
     settings.ADVISOR_LLM_URL = url
     settings.ADVISOR_LLM_SEND_DATA_OFF_SERVER = False
