@@ -38,7 +38,8 @@ LINK_LABELS = {
     "spending_breakdown": "Spending", "month_comparison": "Spending by category", "budget_status": "Budgets",
     "upcoming_bills": "Upcoming bills", "balance_forecast": "Balance forecast", "savings_summary": "Savings",
     "alerts_and_patterns": "Alerts", "goals_plan": "Goals", "goal_what_if": "What if",
-    "readiness": "Investment readiness", "afford": "Balance forecast",
+    "readiness": "Investment readiness", "afford": "Balance forecast", "recurring_bills": "Bills and subscriptions",
+    "debts": "Accounts",
 }
 _THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL)  # reasoning models' notes, not the answer
 
