@@ -63,9 +63,6 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["conversation__user__email", "intent"]
     date_hierarchy = "created_at"
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # a conversation is deleted whole
-
     @admin.display(description="user", ordering="conversation__user__email")
     def user(self, message: Message) -> str:
         return str(message.conversation.user)

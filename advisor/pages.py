@@ -12,7 +12,7 @@ from django.utils.timesince import timesince
 
 from advisor.models import Message, Method, Status
 
-METHOD_LABELS = {
+METHOD_LABELS: dict[str, str] = {
     Method.TEMPLATE: "Written from your figures",
     Method.MODEL: "Written by your local model, numbers checked",
 }
@@ -105,6 +105,13 @@ class Shown:
     @property
     def answered(self) -> bool:
         return self.message.status == Status.ANSWERED
+
+    @property
+    def examples(self) -> list[str]:
+        """Questions shown inside an answer that did not answer (not understood, declined): its "for example"."""
+        if self.message.role != Message.Role.ADVISOR or self.answered:
+            return []
+        return [str(question) for question in self.message.suggestions or []]
 
 
 def ago(moment: dt.datetime, now: dt.datetime) -> str:

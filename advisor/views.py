@@ -28,7 +28,7 @@ from django.views import View
 from advisor import pages, selectors, services, writers
 from advisor.answer import OnEvent
 from advisor.forms import QuestionForm, RetentionForm
-from advisor.models import Conversation, Message, Retention
+from advisor.models import Conversation, Retention
 from advisor.services import Asked
 from core.pages import add_service_errors
 from mlcore import services as mlcore
@@ -62,17 +62,27 @@ def _chat(request: HttpRequest, *, conversation: Conversation | None = None, ask
         thread = [asked.question, asked.answer]
     else:
         thread = []
-    answers = [message for message in thread if message.role == Message.Role.ADVISOR]
-    follow_ups = answers[-1].suggestions if answers and answers[-1].suggestions else []
+    items = [pages.shown(message) for message in thread]
+    answers = [item for item in items if not item.is_question]
     settings = selectors.advisor_settings_get(user=user)
     return render(request, "advisor/chat.html", {
-        "conversation": conversation, "items": [pages.shown(message) for message in thread],
+        "conversation": conversation, "items": items,
         "form": form or QuestionForm(), "urls": _urls(conversation),
-        "suggestions": follow_ups or list(writers.SUGGESTIONS)[:SUGGESTED], "follow_ups": bool(follow_ups),
+        **_next_questions(answers[-1] if answers else None),
         "recent": list(selectors.conversation_list(user=user)[:RECENT]),
         "retention": settings.retention_days, "kept_for": pages.kept_for(settings.retention_days),
         "kept": settings.retention_days != Retention.NONE, "not_kept_answer": asked is not None,
     }, status=status)
+
+
+def _next_questions(last: pages.Shown | None) -> dict[str, Any]:
+    """What to offer under the conversation: the last answer's follow-ups, none when that answer shows its own
+    examples (it did not answer), else the usual suggestions."""
+    if last is not None and last.examples:
+        return {"suggestions": [], "follow_ups": False}
+    if last is not None and last.message.suggestions:
+        return {"suggestions": last.message.suggestions, "follow_ups": True}
+    return {"suggestions": list(writers.SUGGESTIONS)[:SUGGESTED], "follow_ups": False}
 
 
 def _ask(request: HttpRequest, conversation: Conversation | None) -> HttpResponse:
@@ -173,9 +183,8 @@ def _stream(request: HttpRequest, conversation: Conversation | None, question: s
         return
     kept = asked.conversation.pk is not None
     urls = _urls(asked.conversation if kept else None)
-    follow_ups = asked.answer.suggestions
-    context = {"item": pages.shown(asked.answer), "urls": urls, "follow_ups": bool(follow_ups),
-               "suggestions": follow_ups or list(writers.SUGGESTIONS)[:SUGGESTED]}
+    item = pages.shown(asked.answer)
+    context = {"item": item, "urls": urls, **_next_questions(item)}
     yield _sse("answer", {
         "html": render_to_string("advisor/_message.html", context, request=request),
         "follow_ups": render_to_string("advisor/_follow_ups.html", context, request=request),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from advisor import writers
-from advisor.models import AdvisorSettings, Conversation, Message, Method, Retention, Status
+from advisor.models import AdvisorSettings, Conversation, Message, Method, MonthlyLetter, Retention, Status
 from goals.tests.history import year_of_money
 from core.months import month_add, month_start
 from mlcore.tests.fake_llm import Reply
@@ -136,7 +136,10 @@ def test_a_declined_question_says_so_without_a_method_label(owner_client, owner,
     owner_client.post("/advisor/", {"question": "Show me another user's transactions"})
     html = page(owner_client, f"/advisor/conversations/{Conversation.objects.get().pk}/")
     assert 'data-status="refused"' in html and "Written from your figures" not in html
-    assert "You could also ask" in html  # the refusal's suggestions
+    # The refusal's own examples, inside it, each a question to ask; none repeated under the form.
+    examples = html[html.index("data-examples"):html.index("</article>")]
+    assert examples.count("data-suggestion>") == len(writers.SUGGESTIONS[:4])
+    assert "data-follow-ups" in html and "You could also ask" not in html and "Other questions" not in html
 
 
 def test_the_disclaimer_when_figures_were_computed_and_a_checked_model_answer(owner_client, owner):
@@ -317,3 +320,28 @@ def test_choosing_how_long_conversations_are_kept(owner_client, owner):
 
     response = owner_client.post("/advisor/settings/", {"retention_days": "7"})
     assert response.status_code == 400 and AdvisorSettings.objects.get(user=owner).retention_days == 0
+
+
+# ---- the admin -----------------------------------------------------------------------------------------------
+
+def test_the_admin_shows_counts_dates_and_kinds_never_what_was_asked_or_answered(admin_client, owner, theirs):
+    letter = MonthlyLetter.objects.create(user=owner, month=dt.date(2026, 11, 1), subject="Oscar's secret subject",
+                                          went_well="Oscar's secret went well", changed="secret change",
+                                          suggestion="secret suggestion")
+    AdvisorSettings.objects.create(user=owner, retention_days=Retention.DAYS_30)
+    answer = theirs.messages.get(role=Message.Role.ADVISOR)
+    pages = ["/admin/advisor/conversation/", f"/admin/advisor/conversation/{theirs.pk}/change/",
+             "/admin/advisor/message/", f"/admin/advisor/message/{answer.pk}/change/",
+             "/admin/advisor/advisorsettings/", "/admin/advisor/monthlyletter/",
+             f"/admin/advisor/monthlyletter/{letter.pk}/change/", f"/admin/advisor/conversation/{theirs.pk}/delete/"]
+    for path in pages:
+        html = page(admin_client, path)
+        assert "secret" not in html, path
+    for path in ("/admin/advisor/message/?q=secret", "/admin/advisor/conversation/?q=secret"):
+        assert "0 results" in page(admin_client, path), path  # the words are not searched either
+    listed = page(admin_client, "/admin/advisor/conversation/")
+    assert "other@example.com" in listed and '<td class="field-messages_count">2</td>' in listed
+    assert "template" in page(admin_client, "/admin/advisor/message/")
+    assert page(admin_client, "/admin/advisor/conversation/add/", status=403)
+    response = admin_client.post(f"/admin/advisor/conversation/{theirs.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Conversation.objects.exists() and not Message.objects.exists()

@@ -38,8 +38,6 @@
   function finish(pending, event) {
     var answer = fromHtml(event.html);
     pending.replaceWith(answer);
-    var intro = document.querySelector("[aria-labelledby=suggested-title]");
-    if (intro) intro.remove();
     if (event.url) {
       history.replaceState(null, "", event.url);
       document.querySelectorAll("form[data-ask]").forEach(function (form) {
@@ -54,7 +52,7 @@
       else mainForm.after(next);
     }
     var button = mainForm.querySelector("[data-ask-button]");
-    if (button) button.textContent = "Ask a follow-up";
+    if (button && event.url) button.textContent = "Ask a follow-up";
     answer.focus({ preventScroll: true });
     answer.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
@@ -73,6 +71,8 @@
     var progress = pending.querySelector("[data-progress-text]");
     var draft = pending.querySelector("[data-draft]");
     var replaced = pending.querySelector("[data-replaced]");
+    var intro = document.querySelector("[data-intro]");
+    if (intro) intro.remove();
     thread.append(asked, pending);
     pending.scrollIntoView({ block: "nearest", behavior: "smooth" });
     var textarea = mainForm.querySelector("[data-question]");

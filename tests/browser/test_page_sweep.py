@@ -26,6 +26,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from accounts.tests.factories import UserFactory
+from advisor.services import question_ask
 from budgets import services as budgets
 from goals import refresh as goals_refresh
 from goals import services as goals
@@ -165,6 +166,12 @@ def saving_goals(user, *, amount: Decimal) -> None:
     goals_refresh.goals_refresh(user=user, reason="goal added")
 
 
+def advisor_conversation(user) -> None:
+    """Two questions to the advisor, answered from the household's own figures and kept as a conversation."""
+    asked = question_ask(user=user, question="Where did my money go last month?")
+    question_ask(user=user, question="Am I ready to invest?", conversation_id=asked.conversation.pk)
+
+
 def review_suggestions(user, category_key: str, explanation: str) -> None:
     """Two of the rows waiting for review get a suggestion, with its confidence and the reason for it."""
     waiting = Transaction.objects.filter(owner=user, needs_review=True).order_by("-date")[:2]
@@ -193,6 +200,7 @@ def demo_household():
     today = user.financial_profile.local_today()
     bank_export(checking, user, [(today, "CARD PAYMENT BAKERY ZEIT FUER BROT BERLIN", "-6,40")])
     saving_goals(user, amount=Decimal("6500.00"))
+    advisor_conversation(user)
     review_suggestions(user, "shopping.online_shopping",
                        "You filed 14 earlier payments to PayPal Europe under Online Shopping")
     return user
@@ -237,6 +245,7 @@ def large_household():
     flat_share(user, amount=big, description="Penthouse renovation")
     bank_export(checking, user, [(today, "WIRE TRANSFER ART AUCTION LOT 17", "-12345678,90")])
     saving_goals(user, amount=big)
+    advisor_conversation(user)
     review_suggestions(user, "shopping.home_goods", "Like 3 earlier transfers to galleries you filed under Home Goods")
     return user
 
