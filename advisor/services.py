@@ -53,7 +53,7 @@ def question_ask(*, user: User, question: str, conversation_id: int | None = Non
     asked = Message(role=Message.Role.USER, text=question)
     answered = _answer_message(answer)
     if not selectors.conversations_kept(user=user):
-        return Asked(conversation or Conversation(user=user, title=_title(question)), asked, answered)
+        return Asked(Conversation(user=user, title=_title(question)), asked, answered)
     with transaction.atomic():
         now = timezone.now()
         if conversation is None or not Conversation.objects.filter(pk=conversation.pk, user=user).update(
