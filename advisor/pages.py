@@ -129,3 +129,11 @@ def shown(message: Message, now: dt.datetime | None = None) -> Shown:
     return Shown(message=message, blocks=answer_blocks(message.text), facts=facts, links=links,
                  method_label=METHOD_LABELS.get(message.method, "") if message.role == Message.Role.ADVISOR else "",
                  computed_ago=ago(message.computed_at, now or timezone.now()) if message.computed_at else "")
+
+
+def letter_shown(letter: Any) -> dict[str, Any]:
+    """A stored monthly letter for its page: its sentences as lists, and its figures with their pages."""
+    return {"went_well": [line for line in letter.went_well.splitlines() if line.strip()],
+            "changed": [line for line in letter.changed.splitlines() if line.strip()],
+            "figures": [{**fact, "link": fact.get("link") if within_finsight(str(fact.get("link") or "")) else ""}
+                        for fact in letter.facts or [] if isinstance(fact, dict) and fact.get("kind") != "text"]}

@@ -1,13 +1,15 @@
-"""Reads of a person's conversations with the advisor and of their retention setting, always for one user: another
-user's conversation is a 404, never a 403 that would confirm it exists."""
+"""Reads of a person's conversations with the advisor, their retention setting and their monthly letters, always for
+one user: another user's conversation or letter is a 404, never a 403 that would confirm it exists."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from advisor.models import AdvisorSettings, Conversation, Message, Retention
+from advisor.models import AdvisorSettings, Conversation, Message, MonthlyLetter, Retention
 
 # Questions and answers a model sees of the conversation so far (the engine strips personal identifiers).
 HISTORY_MESSAGES = 10
@@ -52,3 +54,17 @@ def advisor_settings_get(*, user: User) -> AdvisorSettings:
 def conversations_kept(*, user: User) -> bool:
     """False when the user chose not to keep their conversations: answers are then given and not stored."""
     return advisor_settings_get(user=user).retention_days != Retention.NONE
+
+
+def letter_list(*, user: User) -> QuerySet[MonthlyLetter]:
+    """The user's monthly letters, the latest month first."""
+    return MonthlyLetter.objects.filter(user=user).order_by("-month", "-id")
+
+
+def letter_get(*, user: User, pk: int) -> MonthlyLetter:
+    return get_object_or_404(letter_list(user=user), pk=pk)
+
+
+def letter_for_month(*, user: User, month: dt.date) -> MonthlyLetter:
+    """The user's letter reviewing ``month`` (its first day); a 404 when there is none."""
+    return get_object_or_404(letter_list(user=user), month=month)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from advisor import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("advisor/conversations/<id:pk>/stream/", views.AskStreamView.as_view(), name="conversation_stream"),
     path("advisor/conversations/<id:pk>/delete/", views.ConversationDeleteView.as_view(), name="delete"),
     path("advisor/settings/", views.RetentionView.as_view(), name="settings"),
+    path("advisor/letters/", views.LetterListView.as_view(), name="letters"),
+    re_path(r"^advisor/letters/(?P<month>\d{4}-\d{2})/$", views.LetterView.as_view(), name="letter"),
 ]

@@ -7,6 +7,7 @@ they are kept. Thin: reads through advisor.selectors with the signed-in user (an
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import json
 import queue
 import threading
@@ -19,12 +20,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
+from accounts.throttling import PageRateThrottle
 from advisor import pages, selectors, services, writers
 from advisor.answer import OnEvent
 from advisor.forms import QuestionForm, RetentionForm
@@ -36,6 +38,7 @@ from mlcore import services as mlcore
 log = structlog.get_logger(__name__)
 
 BAD_REQUEST = 400
+TOO_MANY_REQUESTS = 429
 PAGE_SIZE = 20
 RECENT = 5  # conversations beside the chat
 SUGGESTED = 6  # suggested questions on a new conversation
@@ -70,6 +73,7 @@ def _chat(request: HttpRequest, *, conversation: Conversation | None = None, ask
         "form": form or QuestionForm(), "urls": _urls(conversation),
         **_next_questions(answers[-1] if answers else None),
         "recent": list(selectors.conversation_list(user=user)[:RECENT]),
+        "letter": selectors.letter_list(user=user).first(),
         "retention": settings.retention_days, "kept_for": pages.kept_for(settings.retention_days),
         "kept": settings.retention_days != Retention.NONE, "not_kept_answer": asked is not None,
     }, status=status)
@@ -85,8 +89,34 @@ def _next_questions(last: pages.Shown | None) -> dict[str, Any]:
     return {"suggestions": list(writers.SUGGESTIONS)[:SUGGESTED], "follow_ups": False}
 
 
+class AskThrottle(PageRateThrottle):
+    """The advisor's rate (THROTTLE_ADVISOR) per signed-in person, shared with the API's ask (the same cache key).
+    DRF's scoped throttle reads its scope from the view it is given: it is its own view here."""
+
+    throttle_scope = "advisor"
+
+    def __init__(self) -> None:
+        super().__init__("advisor")
+
+    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+def _too_many(request: HttpRequest) -> str:
+    """The sentence a person asking too fast sees, or "" to go on."""
+    throttle = AskThrottle()
+    if throttle.allow_request(request, throttle):
+        return ""
+    wait = int(throttle.wait() or 0) + 1
+    return f"You have asked a lot of questions in a short time; ask again in {wait} second{'s' if wait != 1 else ''}."
+
+
 def _ask(request: HttpRequest, conversation: Conversation | None) -> HttpResponse:
     form = QuestionForm(request.POST)
+    if form.is_valid() and (refused := _too_many(request)):
+        form.add_error("question", refused)
+        return _chat(request, conversation=conversation and selectors.conversation_with_messages(
+            user=request.user, pk=conversation.pk), form=form, status=TOO_MANY_REQUESTS)
     if form.is_valid():
         try:
             asked = services.question_ask(user=request.user, question=form.cleaned_data["question"],
@@ -205,11 +235,36 @@ class AskStreamView(LoginRequiredMixin, View):
         if not form.is_valid():
             return HttpResponse(" ".join(form.errors.get("question", [])), status=BAD_REQUEST,
                                 content_type="text/plain; charset=utf-8")
+        if refused := _too_many(request):
+            return HttpResponse(refused, status=TOO_MANY_REQUESTS, content_type="text/plain; charset=utf-8")
         response = StreamingHttpResponse(_stream(request, conversation, form.cleaned_data["question"]),
                                          content_type="text/event-stream; charset=utf-8")
         response["Cache-Control"] = "no-store"
         response["X-Accel-Buffering"] = "no"  # a proxy in front passes each event on as it comes
         return response
+
+
+# ---- monthly letters ----------------------------------------------------------------------------------------
+
+class LetterListView(LoginRequiredMixin, View):
+    def get(self, request):
+        paginator = Paginator(selectors.letter_list(user=request.user), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(request, "advisor/letters.html", {
+            "page": page, "letters": page.object_list,
+            "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)})
+
+
+class LetterView(LoginRequiredMixin, View):
+    """One month's letter, by its month ("2026-11"): the address its notification links to."""
+
+    def get(self, request, month: str):
+        try:
+            first = dt.date.fromisoformat(f"{month}-01")
+        except ValueError as error:
+            raise Http404("No such month.") from error
+        letter = selectors.letter_for_month(user=request.user, month=first)
+        return render(request, "advisor/letter.html", {"letter": letter, **pages.letter_shown(letter)})
 
 
 # ---- the list, deleting, keeping --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
-from advisor.models import Conversation, Message
+from advisor.models import Conversation, Message, MonthlyLetter
 from alerts.services import alerts_record
 from budgets.services import budget_set
 from goals import services as goals
@@ -89,7 +89,7 @@ def _resource(path: str, name: str) -> str:
         return "bill_suggestion"
     return {"accounts": "account", "alerts": "alert", "bills": "bill", "budgets": "budget", "categories": "category",
             "goals": "goal", "contributions": "contribution",
-            "conversations": "conversation",
+            "conversations": "conversation", "letters": "letter",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
             "transactions": "transaction"}[segment]
@@ -133,13 +133,15 @@ def world_of(user, *, invitee_email: str) -> World:
     goals_refresh(user=user, reason="goal added")  # the worker's plan and readiness, so that they answer 200
     conversation = Conversation.objects.create(user=user, title="Where does my money go?")
     Message.objects.create(conversation=conversation, role=Message.Role.USER, text="Where does my money go?")
+    letter = MonthlyLetter.objects.create(user=user, month=dt.date(2026, 2, 1), subject="Your February 2026 in review",
+                                          went_well="You saved more.", changed="Rent rose.", suggestion="Keep going.")
     return World(ids={
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,
         "settlement": settlement.pk, "group_invite": invite.pk, "invite_token": invite.token, "member": friend.pk,
         "due_date": DUE, "alert": alert.pk, "goal": goal.pk, "contribution": contribution.pk,
-        "conversation": conversation.pk,
+        "conversation": conversation.pk, "letter": letter.pk,
     })
 
 

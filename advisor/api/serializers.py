@@ -112,3 +112,22 @@ class RetentionSerializer(serializers.Serializer):
 class RetentionInputSerializer(serializers.Serializer):
     retention_days = serializers.ChoiceField(choices=Retention.choices, help_text=(
         "30, 90 or 365 days; 0: keep none (the conversations kept until now are deleted)."))
+
+
+class LetterSerializer(serializers.Serializer):
+    """A monthly letter: a plain-words review of one month, every figure with the page it comes from."""
+
+    id = serializers.IntegerField()
+    month = serializers.DateField(help_text="The month reviewed (its first day).")
+    subject = serializers.CharField()
+    went_well = serializers.SerializerMethodField(help_text="What went well, a sentence each.")
+    changed = serializers.SerializerMethodField(help_text="What changed, a sentence each.")
+    suggestion = serializers.CharField(help_text="One suggestion, with its numbers.")
+    facts = FactSerializer(many=True, help_text="The figures the letter used.")
+    created_at = serializers.DateTimeField(help_text="When it was written (at the start of the next month).")
+
+    def get_went_well(self, letter) -> list[str]:
+        return [line for line in letter.went_well.splitlines() if line.strip()]
+
+    def get_changed(self, letter) -> list[str]:
+        return [line for line in letter.changed.splitlines() if line.strip()]

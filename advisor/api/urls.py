@@ -14,4 +14,6 @@ urlpatterns = [
     path("advisor/conversations/", conversations, name="advisor-conversation-list"),
     path("advisor/conversations/<id:pk>/", conversation, name="advisor-conversation-detail"),
     path("advisor/settings/", views.RetentionView.as_view(), name="advisor-settings"),
+    path("advisor/letters/", views.LetterViewSet.as_view({"get": "list"}), name="advisor-letter-list"),
+    path("advisor/letters/<id:pk>/", views.LetterViewSet.as_view({"get": "retrieve"}), name="advisor-letter-detail"),
 ]

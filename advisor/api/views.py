@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from advisor import selectors, services
 from advisor.api import serializers as s
-from advisor.models import Conversation, Retention
+from advisor.models import Conversation, MonthlyLetter, Retention
 from advisor.services import Asked
 from core.api import BAD_REQUEST, NOT_FOUND
 
@@ -36,6 +36,7 @@ class AskView(APIView):
     forecast, savings, goals, investment readiness, what you can afford. Each answer lists the figures it used."""
 
     parser_classes = [JSONParser]
+    throttle_scope = "advisor"
 
     @extend_schema(
         summary="Ask a question; the answer comes with the figures it used", operation_id="advisor_ask",
@@ -116,3 +117,22 @@ class RetentionView(APIView):
         data.is_valid(raise_exception=True)
         services.advisor_settings_save(user=request.user, retention_days=int(data.validated_data["retention_days"]))
         return self._respond(request)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your monthly letters, the latest month first",
+                       responses={200: s.LetterSerializer(many=True)}),
+    retrieve=extend_schema(summary="One monthly letter", responses={200: s.LetterSerializer, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["advisor"])
+class LetterViewSet(viewsets.ReadOnlyModelViewSet):
+    """At the start of each month, a review of the month just gone: what went well, what changed, one suggestion."""
+
+    queryset = MonthlyLetter.objects.none()
+    serializer_class = s.LetterSerializer
+
+    def get_queryset(self):
+        return selectors.letter_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.letter_get(user=self.request.user, pk=self.kwargs["pk"])

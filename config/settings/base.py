@@ -309,6 +309,8 @@ REST_FRAMEWORK = {
         "signup": env.rate("THROTTLE_SIGNUP", "5/hour"),
         "token": env.rate("THROTTLE_TOKEN", "20/min"),
         "password_reset": env.rate("THROTTLE_PASSWORD_RESET", "5/hour"),
+        # Questions to the advisor, per person (a local model's answer can hold a worker for seconds).
+        "advisor": env.rate("THROTTLE_ADVISOR", "30/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", 0, minimum=0),
 }
