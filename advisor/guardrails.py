@@ -56,6 +56,9 @@ _OTHER_USER = _rx(
     r"secret[_ ]?key|env(?:ironment)?\s+variables?)\b",
     r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b",  # a person by email address
     r"\b(?:whose|which\s+users?)\b.*\b(?:richest|spend|balance|earn)",
+    # a person by name: "the account of Maria Schmidt", "money belonging to Tom"
+    r"\b(?:account|accounts|money|finances|spending|salary|transactions|balance)\s+(?:of|belonging\s+to|owned\s+by)\s+"
+    r"(?!my\b|me\b|mine\b)(?-i:[A-Z][a-z]+)\b",
 )
 # Changing the advisor's instructions or role.
 _INSTRUCTIONS = _rx(
@@ -75,6 +78,8 @@ _SECURITIES = _rx(
     r"crypto\w*|bitcoin|ethereum|bonds?|index\s+funds?|gold)\b",
     r"\b(?:bitcoin|ethereum|dogecoin|solana|tesla|apple|nvidia|amazon\s+stock|gamestop|s&p\s*500\s+fund)\b.{0,40}\b"
     r"(?:buy|invest|sell|worth|price)\b",
+    r"\b(?:which|what)\s+(?:stocks?|shares?|etfs?|funds?|crypto\w*|coins?|bonds?|securities)\b",
+    r"\bbest\s+(?:stocks?|shares?|etfs?|funds?|crypto\w*|coins?|bonds?|investments?)\b",
     r"\$[A-Z]{1,5}\b", r"\bticker\b", r"\bstock\s+tips?\b", r"\bhot\s+(?:stock|tip|pick)\b",
 )
 _GUARANTEE = _rx(

@@ -133,6 +133,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ("how_much_save", [
         (r"\bsurplus\b", 2.5),
         (r"\bsafe(?:ly)?\b.{0,30}\b(?:save|savings|put|set)\b", 3.0),
+        (r"\bafford\s+to\s+(?:save|put|set)\b", 4.5),
         (r"\bleft\s+over\b", 2.0),
         (r"\bhow\s+much\b.{0,25}\b(?:can|could|should|shall|might)\s+i\b.{0,20}\b(?:save|saving|put\s+(?:aside|away)|set\s+aside|"
          r"squirrel)\b", 3.5),
@@ -144,6 +145,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bsavings?\s+rate\b", 3.0),
         (r"\bhow\s+much\b.{0,20}\b(?:did|have|do)\s+i\s+(?:save|saved)\b", 3.0),
         (r"\bam\s+i\s+saving\b", 3.0),
+        (r"\bhow\s+much\b.{0,20}\b(?:did|have)\s+i\s+(?:save|saved|put\s+(?:aside|away)|set\s+aside)\b", 3.5),
         (r"\b(?:percent(?:age)?|share|proportion|how\s+much)\b.{0,30}\bincome\b.{0,20}\b(?:save|saving|saved|put\s+aside)\b", 3.0),
         (r"\b(?:how\s+much|what)\b.{0,20}\b(?:do|did)\s+i\s+(?:earn|make|get\s+paid)\b", 2.5),
         (r"\b(?:my\s+)?(?:income|salary|earnings)\b", 1.0),
@@ -158,6 +160,8 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
     ("forecast", [
         (r"\b(?:balance|money|cash)\b.{0,40}\b(?:end\s+of|next\s+month|forecast|will\s+be|expected|lowest|low)\b", 2.5),
         (r"\bwill\s+i\s+(?:run\s+out|be\s+overdrawn|go\s+(?:negative|into\s+(?:the\s+)?red|below))\b", 3.5),
+        (r"\b(?:will\s+i|am\s+i\s+going\s+to|going\s+to)\s+(?:run|be|go|end\s+up)\s+(?:out|low|short|overdrawn|negative|"
+         r"into|in\s+the\s+red)\b", 3.5),
         (r"\boverdra\w+\b|\b(?:in|into)\s+the\s+red\b|\bgo\s+(?:negative|below\s+zero)\b", 3.0),
         (r"\bwhat\s+will\s+i\s+have\b", 3.0),
         (r"\blowest\s+(?:point|balance)\b", 3.0),
@@ -497,7 +501,9 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
                 scores[name] += 1.0
         if "goal_sooner" not in scores:
             scores["goals_status"] = scores.get("goals_status", 0) + 1.0
-    if scores.get("category_spend") or re.search(r"\bspen[dt]\w*|\bpa(?:y|id)\b|\bcost\b", text, re.IGNORECASE):
+    spending_words = re.sub(r"\b(?:get|gets|getting|am|i'm|being)\s+paid\b|\bpay\s*(?:day|check|cheque)\b", " ", text,
+                            flags=re.IGNORECASE)
+    if scores.get("category_spend") or re.search(r"\bspen[dt]\w*|\bpa(?:y|id)\b|\bcost\b", spending_words, re.IGNORECASE):
         found = name_find(text, user=user)
         if found:
             match.name, match.by = found
@@ -505,6 +511,10 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
     best = max(scores, key=lambda name: (scores[name], -_ORDER.index(name))) if scores else None
     if best is not None and scores[best] >= THRESHOLD:
         match.intent, match.score = best, scores[best]
+        return match
+    by_concepts = _concept_intent(text, match)
+    if by_concepts is not None:
+        match.intent, match.score = by_concepts, THRESHOLD
         return match
     nearest = _nearest_example(text)
     if nearest is not None:
@@ -551,3 +561,74 @@ _EXAMPLES: list[tuple[str, str]] = [(intent, text) for intent, texts in (
     ("cut_back", ("where can i cut back", "how can i spend less", "how can i save more money")),
 ) for text in texts]
 _EXAMPLE_TEXTS = [text for _, text in _EXAMPLES]
+
+
+# ---- concepts: the second stage ------------------------------------------------------------------------------
+# When no pattern decides, a question is read as the set of ideas it mentions, in any order and any words for them
+# ("how come my outgoings are up" = why + spending + more). An intent is asked when every idea of one of its
+# combinations is there; the combination with most ideas wins.
+
+CONCEPTS: dict[str, re.Pattern[str]] = {name: _rx(pattern) for name, pattern in {
+    "why": r"\b(?:why|how\s+come|what\s+(?:made|makes|caused|happened|explains)|reason)\b",
+    "spend": r"\b(?:spen[dt]\w*|outgoings?|expenses?|expenditure|costs?|paying|payments?|purchases?)\b",
+    "more": r"\b(?:more|higher|high|up|increase\w*|rose|ris(?:e|ing)|jump\w*|so\s+much|a\s+lot|expensive|grew|growing)\b",
+    "where": r"\b(?:where(?:'s)?|eats?(?:\s+up)?|goes|going|gone|went|breakdown|break\s+down|biggest|top|most|main)\b",
+    "money": r"\b(?:money|cash|salary|income|pay|earnings|spending|budget|wages?)\b",
+    "afford": r"\b(?:afford|manage|enough|realistic|ok|okay|fine|doable|possible|able\s+to|left)\b",
+    "buy": r"\b(?:buy\w*|purchas\w*|spend\w*|pa(?:y|id|ying)|get|book|cover|flight|trip|holiday|car|laptop|phone|sofa)\b",
+    "goalword": r"\b(?:goals?|target|saving\s+for|savings\s+for)\b",
+    "faster": r"\b(?:soon\w*|fast\w*|quick\w*|earl\w*|speed\w*|accelerat\w*|finish|complete|reach|hit)\b",
+    "invest": r"\b(?:invest\w*|stocks?|shares|etfs?|stock\s+market|index\s+funds?)\b",
+    "ready": r"\b(?:ready|readiness|good\s+idea|right\s+time|should\s+i|can\s+i|score|time\s+to|now)\b",
+    "bills": r"\b(?:bills?|payments?|debits?|due|owe|standing\s+orders?|hit\s+my\s+account|go(?:ing)?\s+out|come\s+out)\b",
+    "payday": r"\b(?:pay\s*day|pay\s*check|pay\s*cheque|salary|get\s+paid|next\s+pay|wages?)\b",
+    "before": r"\b(?:before|until|till|ahead\s+of)\b",
+    "compare": r"\b(?:compar\w*|versus|vs\.?|differen\w*|chang\w*|since|against)\b",
+    "last_month": r"\b(?:last|previous|past)\s+month\b",
+    "save": r"\b(?:sav(?:e|es|ing|ed)|set\s+aside|put\s+aside|put\s+away|savings)\b",
+    "howmuch": r"\b(?:how\s+much|what\s+can|what\s+could|amount|what\s+percentage|what\s+share)\b",
+    "rate": r"\b(?:rate|percent\w*|share|proportion|%)\b",
+    "budget": r"\bbudget\w*\b",
+    "balance": r"\b(?:balance|cash|money|accounts?)\b",
+    "future": r"\b(?:will|going\s+to|end\s+of|month\s+end|next\s+month|forecast|run\s+(?:out|low|short)|low|lowest|"
+              r"overdra\w+|look\s+like)\b",
+    "unusual": r"\b(?:unusual|strange|odd|weird|suspicious|fraud\w*|unknown|twice|double|duplicate|alerts?|wrong)\b",
+    "subs": r"\b(?:subscriptions?|recurring|regular\s+payments|memberships?|direct\s+debits?)\b",
+    "debt": r"\b(?:debts?|owe|owing|loans?|credit\s+cards?)\b",
+}.items()}
+INTENT_CONCEPTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "spent_more": (("why", "spend", "more"), ("spend", "more", "why"), ("why", "money", "more")),
+    "where_money_goes": (("where", "money"), ("where", "spend")),
+    "afford": (("afford", "amount"), ("buy", "amount", "date"), ("afford", "buy", "amount")),
+    "goal_sooner": (("goal", "faster"), ("goalword", "faster")),
+    "goals_status": (("goal",), ("goalword", "howmuch")),
+    "invest_ready": (("invest", "ready"), ("invest",)),
+    "due_before_payday": (("bills", "payday"), ("bills", "before"), ("bills", "date")),
+    "changed": (("compare", "last_month"),),
+    "how_much_save": (("howmuch", "save"),),
+    "savings_rate": (("rate", "save"), ("save", "last_month"), ("save", "period")),
+    "budget": (("budget",),),
+    "forecast": (("balance", "future"), ("future", "payday")),
+    "alerts": (("unusual",),),
+    "subscriptions": (("subs",),),
+    "debt": (("debt",),),
+}
+
+
+def _concept_intent(text: str, match: Match) -> str | None:
+    """The intent whose ideas the question mentions most completely, or None."""
+    present = {name for name, pattern in CONCEPTS.items() if pattern.search(text)}
+    if match.amount is not None:
+        present.add("amount")
+    if match.date is not None:
+        present.add("date")
+    if match.goal is not None:
+        present.add("goal")
+    if match.period is not None:
+        present.add("period")
+    best, size = None, 0
+    for intent in _ORDER:
+        for combination in INTENT_CONCEPTS.get(intent, ()):
+            if len(combination) > size and present.issuperset(combination):
+                best, size = intent, len(combination)
+    return best

@@ -534,7 +534,8 @@ def goal_what_if(*, user: User, today: dt.date, goal: str, extra: str | Decimal)
     link = reverse("goals:detail", args=[match.pk])
     result.add("goal.name", "Goal", match.name, "text", link=link)
     result.add("extra", "Saved more each month", amount, currency=match.currency)
-    for label, row, prefix in (("now", before, "before"), ("with the extra", after, "after")):
+    for label, row, prefix in (("now", before, "before"),
+                               (f"saving {money_text(amount, match.currency)} more a month", after, "after")):
         if row.get("reached_on"):
             result.add(f"{prefix}.projected", f"{match.name}: reached, {label}",
                        dt.date.fromisoformat(row["reached_on"]), "date", link=link)

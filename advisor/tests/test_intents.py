@@ -103,6 +103,14 @@ def test_periods(question, period):
     ("Will I go into overdraft?", "forecast"),
     ("What percentage of my income do I save?", "savings_rate"),
     ("Top merchants last month", "where_money_goes"),
+    # the ideas stage: no pattern decides, the ideas mentioned do, in any order
+    ("How come my outgoings are up this month?", "spent_more"),
+    ("What eats up most of my money?", "where_money_goes"),
+    ("Could I manage a 650 euro flight on 20 January?", "afford"),
+    ("Is investing a good idea for me right now?", "invest_ready"),
+    ("Am I going to run low on cash before I get paid?", "forecast"),
+    ("What can I afford to save each month?", "how_much_save"),
+    ("How much did I put aside last month?", "savings_rate"),
     ("What's the weather tomorrow?", UNKNOWN),
     ("Tell me a joke", UNKNOWN),
 ])
