@@ -56,7 +56,9 @@ _OTHER_USER = _rx(
     r"secret[_ ]?key|env(?:ironment)?\s+variables?)\b",
     r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b",  # a person by email address
     r"\b(?:whose|which\s+users?)\b.*\b(?:richest|spend|balance|earn)",
-    # a person by name: "the account of Maria Schmidt", "money belonging to Tom"
+    # a person by name: "Peter's spending", "the account of Maria Schmidt", "money belonging to Tom"
+    r"(?-i:\b[A-Z][a-z]+)'s\s+(?:spending|account|accounts|balance|money|transactions|salary|income|finances|"
+    r"budget|bills|savings|debts?)\b",
     r"\b(?:account|accounts|money|finances|spending|salary|transactions|balance)\s+(?:of|belonging\s+to|owned\s+by)\s+"
     r"(?!my\b|me\b|mine\b)(?-i:[A-Z][a-z]+)\b",
 )
@@ -66,7 +68,7 @@ _INSTRUCTIONS = _rx(
     r"restrictions?|previous|above|system)\b",
     r"\b(?:system|developer|hidden|initial)\s+(?:prompt|message|instructions?)\b",
     r"\b(?:reveal|show|print|repeat|tell me)\b.{0,30}\b(?:your|the)\s+(?:instructions?|prompt|rules|configuration)\b",
-    r"\byou\s+are\s+now\b", r"\bact\s+as\b", r"\bpretend\s+(?:to\s+be|you(?:'re|\s+are))\b", r"\broleplay\b",
+    r"\byou(?:'re|\s+are)\s+now\b", r"\b(?:admin|god|sudo|root|debug)\s+mode\b", r"\bact\s+as\b", r"\bpretend\s+(?:to\s+be|you(?:'re|\s+are))\b", r"\broleplay\b",
     r"\bjailbreak\b", r"\bdeveloper\s+mode\b", r"\bDAN\b", r"\bno\s+(?:restrictions|limits|filters)\b",
     r"\bnew\s+instructions?\b", r"<\s*/?\s*(?:system|assistant|im_start|im_end)\s*>", r"\[\s*(?:system|INST)\s*\]",
 )

@@ -71,6 +71,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bwhere\b.{0,30}\bspen[dt]\w*\b", 2.0),
         (r"\bwho\b.{0,20}\b(?:do|did)\s+i\s+(?:pay|spend)\b.{0,10}\bmost\b", 2.0),
         (r"\b(?:which|what)\s+(?:shops?|stores?|merchants?|places?|companies|businesses)\b", 2.5),
+        (r"\bhow\s+much\b.{0,20}\b(?:did|have|do)\s+i\s+spen[dt]\b", 2.0),
     ]),
     ("afford", [
         (r"\bafford\w*\b", 3.0),
@@ -83,6 +84,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bis\s+(?:buying|spending|getting|booking)\b", 2.0),
         (r"\b(?:good|bad|wise|smart)\s+idea\b", 1.0),
         (r"\b(?:be\s+a\s+problem|be\s+ok(?:ay)?|be\s+fine|hurt\s+me|be\s+too\s+much|break\s+the\s+bank)\b", 1.5),
+        (r"\b(?:handle|cope\s+with|stretch\s+to|take)\b.{0,20}\b(?:purchase|spend\w*|cost|expense|payment)\b", 1.5),
         (r"\b(?:can|could)\s+i\s*\??$", 0.5),
     ]),
     ("goal_sooner", [
@@ -122,6 +124,7 @@ INTENTS: list[tuple[str, list[tuple[re.Pattern[str], float]]]] = [(name, [(_rx(p
         (r"\bpay\s*day\b", 1.5),
         (r"\bwhat\b.{0,20}\b(?:do\s+i\s+(?:still\s+)?have\s+to\s+pay|is\s+(?:still\s+)?due)\b", 2.5),
         (r"\b(?:what'?s|what\s+is|anything|something)\s+(?:still\s+)?due\b", 3.0),
+        (r"\b(?:what'?s|what\s+is|what\s+will\s+be)\s+(?:going|coming)\s+out\b", 3.0),
     ]),
     ("changed", [
         (r"\bwhat\b.{0,20}\b(?:changed|different|moved|shifted)\b", 2.5),
@@ -374,6 +377,14 @@ def period_find(question: str, *, today: dt.date) -> str | None:
         return "last_3_months"
     if re.search(r"\b(?:last|past|previous)\s+(?:12|twelve)\s+months\b|\b(?:last|past)\s+year\b", q):
         return "last_12_months"
+    if re.search(r"\byesterday\b", q):
+        return "yesterday"
+    if re.search(r"\btoday\b", q):
+        return "today"
+    if re.search(r"\b(?:last|previous|past)\s+week\b", q):
+        return "last_week"
+    if re.search(r"\bthis\s+week\b", q):
+        return "this_week"
     if re.search(r"\bthis\s+year\b|\bso\s+far\s+this\s+year\b|\byear\s+to\s+date\b|\bytd\b", q):
         return "this_year"
     if re.search(r"(?<!since )(?<!than )(?<!to )(?<!with )(?<!vs )(?<!versus )(?<!against )(?<!from )"
@@ -425,6 +436,11 @@ SYNONYMS = {  # words people use → words categories use
 }
 
 
+def _words(text: str) -> str:
+    """" food & drink ": lower-case words between spaces, to find a name written out in full."""
+    return " " + " ".join(re.findall(r"[\w&]+", text.lower())) + " "
+
+
 def name_find(question: str, *, user: User) -> tuple[str, str] | None:
     """A category or merchant the question names ("groceries", "at REWE"): (name as stored, "category"|"merchant")."""
     found = re.search(r"\b(?:on|at|for|to|with|in|paid|pay)\s+(?P<rest>[\w&' .-]{2,40}?)(?:\s+(?:this|last|in|during|so|since|"
@@ -442,6 +458,13 @@ def name_find(question: str, *, user: User) -> tuple[str, str] | None:
             chosen = direct or synonym
             if chosen:
                 return chosen, "category"
+    if not found:  # no "on …"/"at …": only a name written out in full counts ("What did Housing cost me?")
+        words = _words(question)
+        for names, kind in ((categories, "category"), (merchants, "merchant")):
+            exact = [name for name in names if _words(name) in words]
+            if exact:
+                return max(exact, key=len), kind
+        return None
     category = _best(query, categories)
     merchant = _best(query, merchants)
     if category and (not merchant or category[1] >= merchant[1]):
@@ -487,13 +510,16 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
     date, spans = date_find(text, today=today)
     amount = amount_find(text, skip=spans)
     match = Match(intent=UNKNOWN, question=text, amount=amount, date=date, period=period_find(text, today=today))
-    if amount is not None:
-        scores["afford"] = scores.get("afford", 0) + (1.0 if "afford" in scores else 0.0)
+    if amount is not None:  # an amount speaks for affording it, more so with other words for it
+        scores["afford"] = scores.get("afford", 0) + (2.0 if "afford" in scores else 1.0)
         if "goal_sooner" in scores or "goals_status" in scores:
             match.extra["extra"] = amount
-    days = re.search(r"\b(?:next|coming)\s+(\d{1,3})\s+days?\b", text, re.IGNORECASE)
+    days = re.search(r"\b(?:next|coming)\s+(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+                     r"(days?|weeks?)\b", text, re.IGNORECASE)
     if days:
-        match.days = int(days.group(1))
+        count = days.group(1).lower()
+        number = int(count) if count.isdigit() else _WORD_NUMBERS[count]
+        match.days = number * (7 if days.group(2).lower().startswith("week") else 1)
     match.goal = goal_find(text, user=user)
     if match.goal:  # a goal named speaks for the goal intents
         for name in ("goal_sooner", "goals_status"):
@@ -507,7 +533,7 @@ def intent_match(question: str, *, user: User, today: dt.date) -> Match:
         found = name_find(text, user=user)
         if found:
             match.name, match.by = found
-            scores["category_spend"] = scores.get("category_spend", 0) + 2.0
+            scores["category_spend"] = scores.get("category_spend", 0) + 2.5
     best = max(scores, key=lambda name: (scores[name], -_ORDER.index(name))) if scores else None
     if best is not None and scores[best] >= THRESHOLD:
         match.intent, match.score = best, scores[best]
@@ -569,9 +595,10 @@ _EXAMPLE_TEXTS = [text for _, text in _EXAMPLES]
 # combinations is there; the combination with most ideas wins.
 
 CONCEPTS: dict[str, re.Pattern[str]] = {name: _rx(pattern) for name, pattern in {
-    "why": r"\b(?:why|how\s+come|what\s+(?:made|makes|caused|happened|explains)|reason)\b",
+    "why": r"\b(?:why|how\s+come|what\s+(?:made|makes|caused|happened|explains)|reason|explain\w*)\b",
     "spend": r"\b(?:spen[dt]\w*|outgoings?|expenses?|expenditure|costs?|paying|payments?|purchases?)\b",
-    "more": r"\b(?:more|higher|high|up|increase\w*|rose|ris(?:e|ing)|jump\w*|so\s+much|a\s+lot|expensive|grew|growing)\b",
+    "more": r"\b(?:more|higher|high|up|increase\w*|rose|ris(?:e|ing)|jump\w*|so\s+much|a\s+lot|expensive|grew|growing|"
+            r"spike\w*|surge\w*)\b",
     "where": r"\b(?:where(?:'s)?|eats?(?:\s+up)?|goes|going|gone|went|breakdown|break\s+down|biggest|top|most|main)\b",
     "money": r"\b(?:money|cash|salary|income|pay|earnings|spending|budget|wages?)\b",
     "afford": r"\b(?:afford|manage|enough|realistic|ok|okay|fine|doable|possible|able\s+to|left)\b",

@@ -122,7 +122,8 @@ class Period:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
 
-PERIODS = ("this_month", "last_month", "last_3_months", "this_year", "last_12_months")
+PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_3_months", "this_year",
+           "last_12_months")
 
 
 def period_get(name: str | None, *, today: dt.date) -> Period:
@@ -146,6 +147,18 @@ def period_get(name: str | None, *, today: dt.date) -> Period:
         return Period(first, this - dt.timedelta(days=1), f"the 12 months to {month_add(this, -1):%B %Y}")
     if name == "this_year":
         return Period(today.replace(month=1, day=1), today, f"{today.year} so far")
+    if name == "today":
+        return Period(today, today, "today")
+    if name == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return Period(day, day, f"yesterday ({day.day} {day:%b})")
+    monday = today - dt.timedelta(days=today.weekday())
+    if name == "this_week":
+        return Period(monday, today, f"this week so far (since Monday {monday.day} {monday:%b})")
+    if name == "last_week":
+        start = monday - dt.timedelta(days=7)
+        return Period(start, monday - dt.timedelta(days=1), f"last week ({start.day}–{(monday - dt.timedelta(days=1)).day} "
+                      f"{start:%b})")
     return Period(this, today, f"{this:%B %Y} so far")
 
 
@@ -680,8 +693,9 @@ class Tool:
                                                  "parameters": self.parameters}}
 
 
-_PERIOD = {"type": "string", "description": "this_month, last_month, last_3_months, last_12_months, this_year, or a "
-                                            "month as YYYY-MM", "default": "this_month"}
+_PERIOD = {"type": "string", "description": "today, yesterday, this_week, last_week, this_month, last_month, "
+                                            "last_3_months, last_12_months, this_year, or a month as YYYY-MM",
+           "default": "this_month"}
 _NONE: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
 
 TOOLS: dict[str, Tool] = {tool.name: tool for tool in (

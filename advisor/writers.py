@@ -523,11 +523,9 @@ def _alerts(match: Match, user: User, today: dt.date) -> Draft:
 
 def _category(match: Match, user: User, today: dt.date) -> Draft:
     draft = Draft(match.intent, user)
-    if not match.name:
-        draft.status = Status.UNKNOWN
-        draft.add("Which category or shop? I couldn't find that name among your categories or the merchants you "
-                  "pay. Ask for example \"How much did I spend on groceries last month?\"")
-        return draft
+    if not match.name:  # "how much did I spend this week?": all of it, by category
+        match.period = match.period or "this_month"
+        return _where(match, user, today)
     period = match.period or "this_month"
     result = draft.use(spending_breakdown(user=user, today=today, period=period, by=match.by, name=match.name),
                        "Spending")

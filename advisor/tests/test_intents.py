@@ -56,6 +56,8 @@ def test_dates_never_in_the_past(question, day):
     ("How much did I spend on groceries in November?", "2026-11"),
     ("How much did I spend in December?", "2026-12"),
     ("How much did I spend in January?", "2026-01"),
+    ("How much did I spend this week?", "this_week"),
+    ("What did I spend yesterday?", "yesterday"),
 ])
 def test_periods(question, period):
     assert period_find(question, today=TODAY) == period
@@ -111,6 +113,9 @@ def test_periods(question, period):
     ("Am I going to run low on cash before I get paid?", "forecast"),
     ("What can I afford to save each month?", "how_much_save"),
     ("How much did I put aside last month?", "savings_rate"),
+    ("Explain the jump in my spending", "spent_more"),
+    ("Can my budget handle a 250 purchase tomorrow?", "afford"),
+    ("What's going out of my account in the next two weeks?", "due_before_payday"),
     ("What's the weather tomorrow?", UNKNOWN),
     ("Tell me a joke", UNKNOWN),
 ])
@@ -136,3 +141,8 @@ def test_disclaimers_follow_the_topic():
     assert "not debt or credit advice" in guardrails.disclaimer_for("Your credit card balance is EUR 900.", [])
     assert guardrails.disclaimer_for("You spent EUR 20 on coffee.", ["spending_breakdown"]) == ""
     assert guardrails.disclaimer_for("Your emergency fund is half full.", ["goals_plan"]) == ""
+
+
+def test_the_next_weeks_are_counted_in_days(owner):
+    assert intent_match("What's going out in the next two weeks?", user=owner, today=TODAY).days == 14
+    assert intent_match("bills in the next 10 days", user=owner, today=TODAY).days == 10
