@@ -1,0 +1,174 @@
+"""Reading the text of a receipt: a photo or scan (JPEG, PNG, WebP) or a PDF, with Tesseract (English and German).
+
+Photos come tilted, sideways and dim, so the image is prepared first: EXIF orientation, Tesseract's
+orientation detection when it is sure, grayscale, autocontrast, small images enlarged, huge ones reduced,
+and a tilt of a few degrees straightened. A PDF's own text is used when it has some; a scanned PDF is
+rendered and read like a photo.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import time
+from dataclasses import dataclass
+
+import pypdfium2
+import pytesseract
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+TESSERACT_MISSING = (
+    "Receipt scanning needs Tesseract OCR with English and German: "
+    "apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu"
+)
+LANGUAGES = "eng+deu"
+IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/png", "image/webp"}
+PDF_TYPES = {"application/pdf"}
+# Tesseract reads best with capital letters about 30 px high: a receipt 1,000 to 2,000 px wide.
+MIN_WIDTH = 1000
+MAX_SIDE = 2600
+MAX_PDF_PAGES = 10
+# A PDF page with fewer characters of its own than this is a scan.
+PDF_TEXT_MIN_CHARS = 20
+# Tesseract's orientation confidence below this is a guess (its docs suggest ~2 for "reliable").
+OSD_MIN_CONFIDENCE = 2.0
+DESKEW_MAX_DEGREES = 6.0
+DESKEW_STEP_DEGREES = 0.5
+
+
+class OcrError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class OcrResult:
+    text: str
+    lines: list[str]
+    seconds: float
+    pages: int
+
+
+@functools.cache
+def tesseract_available() -> bool:
+    """Tesseract is installed with the English and German language data."""
+    try:
+        languages = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError):
+        return False
+    return {"eng", "deu"} <= languages
+
+
+def ocr_read(data: bytes, *, content_type: str) -> OcrResult:
+    started = time.perf_counter()
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in PDF_TYPES:
+        texts = _pdf_texts(data)
+    elif kind in IMAGE_TYPES:
+        texts = [_image_text(_image_open(data))]
+    else:
+        raise OcrError(f"A receipt must be a JPEG, PNG or WebP image or a PDF, not {content_type or 'unknown'}.")
+    text = "\n\n".join(page.strip() for page in texts)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return OcrResult(text=text, lines=lines, seconds=time.perf_counter() - started, pages=len(texts))
+
+
+def _image_open(data: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as error:
+        raise OcrError(f"The file is not a readable image ({error}).") from error
+    return image
+
+
+def _pdf_texts(data: bytes) -> list[str]:
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise OcrError(f"The file is not a readable PDF ({error}).") from error
+    try:
+        if len(document) == 0:
+            raise OcrError("The PDF has no pages.")
+        texts = []
+        for index in range(min(len(document), MAX_PDF_PAGES)):
+            page = document[index]
+            own = page.get_textpage().get_text_range()
+            if len(re.sub(r"\s", "", own)) >= PDF_TEXT_MIN_CHARS:
+                texts.append(own)
+                continue
+            # 300 dpi: a scanned receipt's small print stays readable.
+            texts.append(_image_text(page.render(scale=300 / 72).to_pil()))
+        return texts
+    finally:
+        document.close()
+
+
+def _image_text(image: Image.Image) -> str:
+    if not tesseract_available():
+        raise OcrError(TESSERACT_MISSING)
+    prepared = image_prepare(image)
+    try:
+        # --psm 4: one column of lines of varied size, which a receipt is; keeps label and amount on one line.
+        return str(pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4"))
+    except pytesseract.TesseractError as error:
+        raise OcrError(f"Tesseract could not read the image ({error.message}).") from error
+
+
+def image_prepare(image: Image.Image) -> Image.Image:
+    image = ImageOps.exif_transpose(image) or image
+    if image.mode in ("RGBA", "LA", "P"):
+        # A transparent background would turn black in grayscale.
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+        image = background
+    image = image.convert("L")
+    longest = max(image.size)
+    if longest > MAX_SIDE:
+        image = image.resize(
+            (round(image.width * MAX_SIDE / longest), round(image.height * MAX_SIDE / longest)),
+            Image.Resampling.LANCZOS,
+        )
+    if min(image.size) < MIN_WIDTH:
+        factor = min(MIN_WIDTH / min(image.size), MAX_SIDE / max(image.size), 3.0)
+        if factor > 1:
+            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+    image = ImageOps.autocontrast(image, cutoff=1)
+    image = _orientation_fix(image)
+    return _deskew(image)
+
+
+def _orientation_fix(image: Image.Image) -> Image.Image:
+    """Turns a sideways or upside-down receipt upright when Tesseract's orientation detection is confident."""
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0", output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return image  # too little text to tell; read it as it is
+    rotate = int(osd.get("rotate", 0))
+    if rotate and float(osd.get("orientation_conf", 0)) >= OSD_MIN_CONFIDENCE:
+        # Tesseract's "rotate" is clockwise; PIL rotates counter-clockwise.
+        return image.rotate(-rotate, expand=True, fillcolor=255)
+    return image
+
+
+def _deskew(image: Image.Image) -> Image.Image:
+    """Straightens a tilt of a few degrees: the angle whose rows of ink are sharpest (a projection profile)."""
+    small = image.copy()
+    small.thumbnail((800, 800))
+    # Ink is 1, paper 0, so rotating fills the corners with paper.
+    ink = small.point(lambda value: 255 if value < 128 else 0)
+    best_angle, best_score = 0.0, -1.0
+    steps = int(DESKEW_MAX_DEGREES / DESKEW_STEP_DEGREES)
+    for step in range(-steps, steps + 1):
+        angle = step * DESKEW_STEP_DEGREES
+        rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+        values = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).tobytes())
+        mean = sum(values) / len(values)
+        score = sum((value - mean) ** 2 for value in values)
+        if score > best_score:
+            best_angle, best_score = angle, score
+    if abs(best_angle) < DESKEW_STEP_DEGREES:
+        return image
+    return image.rotate(best_angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
