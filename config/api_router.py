@@ -14,6 +14,7 @@ from insights.api import urls as insights
 from mlcore.api import urls as mlcore
 from notifications.api import urls as notifications
 from payments.api import urls as payments
+from receipts.api import urls as receipts
 from transactions.api import urls as transactions
 
 app_name = "api"
@@ -31,4 +32,5 @@ urlpatterns = [
     *insights.urlpatterns,
     *goals.urlpatterns,
     *advisor.urlpatterns,
+    *receipts.urlpatterns,
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("goals.urls")),
     path("", include("advisor.urls")),
+    path("", include("receipts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -28,6 +28,7 @@ from groups.models import Membership
 from groups.services import Part
 from mlcore.services import Factor, Finding, RiskLevel
 from notifications.models import NotificationKind
+from receipts.tests.conftest import ready_receipt
 from notifications.services import notification_create
 from payments.models import SubscriptionSuggestion
 from payments.services import recurring_payment_create
@@ -92,7 +93,7 @@ def _resource(path: str, name: str) -> str:
             "conversations": "conversation", "letters": "letter",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
-            "transactions": "transaction"}[segment]
+            "transactions": "transaction", "receipts": "receipt"}[segment]
 
 
 def world_of(user, *, invitee_email: str) -> World:
@@ -135,7 +136,9 @@ def world_of(user, *, invitee_email: str) -> World:
     Message.objects.create(conversation=conversation, role=Message.Role.USER, text="Where does my money go?")
     letter = MonthlyLetter.objects.create(user=user, month=dt.date(2026, 2, 1), subject="Your February 2026 in review",
                                           went_well="You saved more.", changed="Rent rose.", suggestion="Keep going.")
+    receipt = ready_receipt(user, on=dt.date(2026, 3, 2), total="12.50")
     return World(ids={
+        "receipt": receipt.pk,
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "alerts",
     "goals",
     "advisor",
+    "receipts",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]
@@ -200,6 +201,15 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
 EXPORT_DIR = env.path("EXPORT_DIR", DATA_DIR / "exports")
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", 50_000, minimum=0)
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", 24, minimum=1)
+
+# Receipts: kept under RECEIPT_DIR, outside MEDIA_ROOT, and served only to their owner by receipts.views.
+RECEIPT_DIR = env.path("RECEIPT_DIR", DATA_DIR / "receipts")
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_MB", 10, minimum=1) * 1024 * 1024
+RECEIPT_MAX_PIXELS = env.int("RECEIPT_MAX_PIXELS", 8000, minimum=500)  # on each side
+RECEIPT_MAX_MEGAPIXELS = env.int("RECEIPT_MAX_MEGAPIXELS", 40, minimum=1)  # in all: a decompression bomb is refused
+RECEIPT_STORED_SIZE = 4000  # a larger photo is scaled down to this many pixels on its longer side
+RECEIPT_MAX_PDF_PAGES = env.int("RECEIPT_MAX_PDF_PAGES", 5, minimum=1)
+RECEIPT_MATCH_DAYS = 3  # an imported transaction this many days either side of the receipt's date may be its payment
 
 # Categorization: below this confidence (0-1) a guess waits in the review queue instead of being filed.
 CATEGORIZER_REVIEW_THRESHOLD = env.int("CATEGORIZER_REVIEW_PERCENT", 60, minimum=0) / 100

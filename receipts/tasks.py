@@ -1,0 +1,13 @@
+"""Huey tasks of the receipts app: unpack ids, call the worker's reading."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from receipts.processing import receipt_process
+
+
+@db_task()
+def receipt_process_task(receipt_id: int) -> str:
+    """Read an uploaded receipt (OCR, fields, items); the receipt row records progress and the outcome."""
+    return receipt_process(receipt_id=receipt_id)
