@@ -32,7 +32,7 @@ MONTHS = {
 _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
-    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?[/.\-]\s?(?P<m>\d{1,2})\s?[/.\-]\s?(?P<y>(?:19|20)?\d{2})(?![\d,]|\.\d)"),
+    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?[/.\-]\s?(?P<m>\d{1,2})\s?[/.\-]\s?(?P<y>\d{4}|\d{2})(?![\d,]|\.\d)"),
     re.compile(
         r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s.\-/]*" + _MONTH + r"[a-zä]*[\s.\-/,]*(?P<y>(?:19|20)?\d{2})(?!\d)",
         re.I,
@@ -103,7 +103,7 @@ _CURRENCIES = [
 _DOLLAR_CURRENCIES = {"USD", "AUD", "CAD", "SGD", "NZD", "HKD"}
 
 _COMPANY_SUFFIX = re.compile(
-    r"\b(sdn\.?\s*bhd|bhd|berhad|gmbh|ltd|limited|inc|llc|plc|ag|kg|ohg|e\.?\s?k|co\.|corp\w*|"
+    r"\b(s[do0]n\.?\s*b[hn]d|bhd|berhad|gmbh|ltd|limited|inc|llc|plc|ag|kg|ohg|e\.?\s?k|co\.|corp\w*|"
     r"enterprise|trading|restaurant|store|stores|supermarket|mart|market|cafe|café|bakery|bakeries|"
     r"pharmacy|apotheke|markt|bäckerei|hardware|stationery|cash\s*&\s*carry)\b",
     re.I,
@@ -211,6 +211,8 @@ def _date_from(match: re.Match[str], *, day_first: bool) -> date | None:
     year = int(groups["y"])
     if year < 100:
         year += 2000
+    elif year < 1900:
+        return None
     if groups.get("mon"):
         month = MONTHS[groups["mon"].lower()]
         day = int(groups["d"])
@@ -227,21 +229,46 @@ def _date_from(match: re.Match[str], *, day_first: bool) -> date | None:
         return None
 
 
+# Digits OCR takes for one another on thermal print; a year read as 2078 or 2918 was most likely 2018.
+_DIGIT_CONFUSIONS = {"0": "689", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "0369", "9": "08"}
+
+
+def _year_repaired(found: date, *, today: date) -> date | None:
+    """The one recent year a single misread digit turns an impossible (future) year into, if there is one."""
+    year = str(found.year)
+    options = set()
+    for position in (1, 2, 3):
+        for digit in _DIGIT_CONFUSIONS.get(year[position], ""):
+            candidate = int(year[:position] + digit + year[position + 1 :])
+            if today.year - 10 <= candidate <= today.year:
+                try:
+                    repaired = found.replace(year=candidate)
+                except ValueError:
+                    continue
+                if repaired <= today:
+                    options.add(repaired)
+    return options.pop() if len(options) == 1 else None
+
+
 def date_find(lines: Sequence[str], *, today: date, day_first: bool = True) -> Field:
-    """The purchase date: the topmost date that is not a due, expiry or best-before date, nor in the future."""
+    """The purchase date: the topmost date that is not a due, expiry or best-before date, nor in the future.
+    A future year one misread digit away from a recent one is taken only when no date reads cleanly."""
     candidates: list[tuple[int, int, date, bool]] = []
     for index, line in enumerate(lines):
         not_purchase = bool(_NOT_PURCHASE_DATE.search(line))
         for pattern in _DATE_PATTERNS:
             for match in pattern.finditer(line):
                 found = _date_from(match, day_first=day_first)
+                kind = 2 if not_purchase else 0
+                if found is not None and found > today and not not_purchase:
+                    found, kind = _year_repaired(found, today=today), 1
                 if found is None or found > today or found.year < today.year - 30:
                     continue
-                candidates.append((int(not_purchase), index, found, bool(_DATE_LABEL.search(line))))
+                candidates.append((kind, index, found, bool(_DATE_LABEL.search(line))))
     if not candidates:
         return Field(None, 0.0)
-    not_purchase, _, found, labelled = min(candidates, key=lambda c: (c[0], c[1]))
-    confidence = 0.4 if not_purchase else 0.9 if labelled else 0.75
+    kind, _, found, labelled = min(candidates, key=lambda c: (c[0], c[1]))
+    confidence = {0: 0.9 if labelled else 0.75, 1: 0.45, 2: 0.4}[kind]
     return Field(found, confidence)
 
 
@@ -262,10 +289,28 @@ def currency_find(lines: Sequence[str], *, default_currency: str) -> Field:
     return Field(best, 0.9 if counts[best] > 1 else 0.7)
 
 
+_LEGAL_FORMS = [
+    (re.compile(r"\bS[DO0]N\.?\s*B[HN]D\b\.?", re.I), "SDN BHD"),
+    (re.compile(r"\bGMB[HN]\b", re.I), "GmbH"),
+]
+
+
 def _merchant_clean(line: str) -> str:
     line = _REGISTRATION.sub(" ", line)
     line = re.sub(r"^[\W_]+|[^\w.)]+$", "", line)
-    return re.sub(r"\s+", " ", line).strip()
+    words = line.split()
+    # A name printed in capitals that ends in a lower-case scrap ("YONG CEN ENTERPRISE hid"): the scrap is a
+    # neighbouring mark read as letters.
+    if len(words) >= 3 and all(word.isupper() for word in words[:2]):
+        while len(words) > 2 and not any(ch.isupper() for ch in words[-1]):
+            words.pop()
+        while len(words) > 2 and len(words[-1]) <= 4 and not words[-1].isupper() and words[-1][:1].isupper():
+            words.pop()
+    line = " ".join(words)
+    for pattern, canonical in _LEGAL_FORMS:
+        if canonical.isupper() == line.isupper() or canonical == "SDN BHD":
+            line = pattern.sub(canonical, line)
+    return line.strip()
 
 
 def merchant_find(lines: Sequence[str], *, known_merchants: Sequence[str] = ()) -> Field:
@@ -296,6 +341,8 @@ def merchant_find(lines: Sequence[str], *, known_merchants: Sequence[str] = ()) 
             score += 0.6
         if _NOT_MERCHANT.search(line):
             score -= 0.8
+        if " " not in line and line.islower():
+            score -= 0.5  # one lower-case word alone on top is usually a logo read as letters
         if best is None or score > best[0]:
             best = (score, line)
     if best is None:

@@ -136,3 +136,20 @@ def test_to_json_is_plain():
     assert data["total"] == {"value": "8.93", "confidence": data["total"]["confidence"]}
     assert data["date"]["value"] == "2025-02-03"
     assert data["items"][0]["amount"] == "1.19"
+
+
+def test_a_year_misread_into_the_future_is_repaired_when_no_date_reads_cleanly():
+    receipt = receipt_parse("SHOP\nCB#: 61967 23/02/2918 7:44:16\nTOTAL 7.65", today=date(2025, 1, 1))
+    assert receipt.date.value == date(2018, 2, 23)
+    assert receipt.date.confidence < 0.5
+    clean = receipt_parse("SHOP\nDate: 09/02/2078\nPrinted 10/02/2018\nTOTAL 1.00", today=date(2025, 1, 1))
+    assert clean.date.value == date(2018, 2, 10)
+
+
+def test_merchant_name_loses_ocr_scraps_and_keeps_its_legal_form():
+    receipt = receipt_parse(
+        "hosezy\nYONG CEN ENTERPRISE hid\n9, JALAN SUBANG JASA 3,\nTOTAL 65.70", today=date(2025, 1, 1)
+    )
+    assert receipt.merchant.value == "YONG CEN ENTERPRISE"
+    receipt = receipt_parse("IMAGE PRINTEC (M) SON BHD\nREG NO: 416123-U\nTOTAL 7.65", today=date(2025, 1, 1))
+    assert receipt.merchant.value == "IMAGE PRINTEC (M) SDN BHD"
