@@ -7,6 +7,7 @@ from accounts.api import urls as accounts
 from advisor.api import urls as advisor
 from alerts.api import urls as alerts
 from budgets.api import urls as budgets
+from entries.api import urls as entries
 from goals.api import urls as goals
 from groups.api import urls as groups
 from imports.api import urls as imports
@@ -21,6 +22,7 @@ app_name = "api"
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *entries.urlpatterns,  # before the ledger's transactions/<pk>/, which would take "parse" for an id
     *transactions.urlpatterns,
     *imports.urlpatterns,
     *mlcore.urlpatterns,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("imports.urls")),
+    path("", include("entries.urls")),
     path("", include("transactions.urls")),
     path("", include("mlcore.urls")),
     path("", include("payments.urls")),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "alerts",
     "goals",
     "advisor",
+    "entries",
     "receipts",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
@@ -298,6 +299,10 @@ PERMISSIONS_POLICY = {
     "usb": "()",
     "xr-spatial-tracking": "()",
 }
+# Voice input of transactions: the browser's speech recognition (Chrome's sends the audio to its vendor); false
+# hides the microphone button. The typed sentence, read on this server, stays either way. Only the page with the
+# button (entries:say) asks for the microphone.
+VOICE_INPUT_ENABLED = env.bool("VOICE_INPUT_ENABLED", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,614 @@
+"""A sentence, spoken or typed, in English or German, read as a draft transaction: every field with a confidence.
+
+Pure: the caller gives today's date (on the user's clock), their accounts, currency and groups; nothing is read or
+saved here. The category is a hint from words people use ("lunch" → restaurants); entries.services asks the
+categorizer about the merchant and those words and decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from rapidfuzz import fuzz
+
+EXPENSE, INCOME, REFUND = "expense", "income", "refund"
+KINDS = (EXPENSE, INCOME, REFUND)
+NAME_CUTOFF = 80  # rapidfuzz score (0–100) for an account or a person named loosely ("visa" for "Visa card")
+
+AccountChoice = tuple[int, str, str]  # (id, name, kind)
+GroupChoice = tuple[int, str, Sequence[str]]  # (id, name, member names)
+
+
+@dataclass
+class Draft:
+    """What a sentence says; ``confidence`` holds 0–1 per field (0: not said, a default or nothing)."""
+
+    text: str
+    amount: Decimal | None = None  # positive; ``kind`` says which way the money went
+    currency: str = ""
+    kind: str = EXPENSE
+    date: dt.date | None = None
+    merchant: str = ""
+    category_key: str = ""  # a key of transactions.taxonomy, from words; the services may decide another
+    category_words: str = ""  # the words the category was read from ("lunch"), for the categorizer
+    account_id: int | None = None
+    group_id: int | None = None
+    split_with: list[str] = field(default_factory=list)
+    note: str = ""
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def signed_amount(self) -> Decimal | None:
+        """Negative for money out, as the ledger stores it; a refund comes in."""
+        if self.amount is None:
+            return None
+        return -self.amount if self.kind == EXPENSE else self.amount
+
+
+# ---- numbers written as words -------------------------------------------------------------------------------
+
+_EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}
+_DE_UNITS = {"null": 0, "eins": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+             "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+             "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19}
+_DE_TENS = {"zwanzig": 20, "dreißig": 30, "dreissig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60,
+            "siebzig": 70, "achtzig": 80, "neunzig": 90}
+
+
+def _german_number(word: str) -> int | None:
+    """ "dreiundzwanzig" → 23, "zweihundertfünfzig" → 250, "tausend" → 1000; None for any other word."""
+    if not word:
+        return None
+    if word in ("hundert", "einhundert"):
+        return 100
+    if word in ("tausend", "eintausend"):
+        return 1000
+    for big, size in (("tausend", 1000), ("hundert", 100)):
+        if big in word:
+            head, _, tail = word.partition(big)
+            head_value = _german_number(head) if head else 1
+            tail_value = _german_number(tail) if tail else 0
+            if head_value is None or tail_value is None:
+                return None
+            return head_value * size + tail_value
+    if word in _DE_UNITS and word not in ("ein", "eine"):
+        return _DE_UNITS[word]
+    if word in _DE_TENS:
+        return _DE_TENS[word]
+    unit, und, tens = word.partition("und")
+    if und and unit in _DE_UNITS and tens in _DE_TENS:
+        return _DE_UNITS[unit] + _DE_TENS[tens]
+    return None
+
+
+def _word_value(word: str) -> int | None:
+    if word in _EN_UNITS:
+        return _EN_UNITS[word]
+    if word in _EN_TENS:
+        return _EN_TENS[word]
+    found = re.fullmatch(r"([a-z]+)-([a-z]+)", word)  # "twenty-five"
+    if found and found.group(1) in _EN_TENS and found.group(2) in _EN_UNITS:
+        return _EN_TENS[found.group(1)] + _EN_UNITS[found.group(2)]
+    return _german_number(word)
+
+
+_WORD = re.compile(r"[a-zäöüß]+(?:-[a-z]+)?")
+
+
+def _number_groups(text: str) -> list[tuple[int, int, int]]:
+    """Runs of number words in lowercased text: (start, end, value). "a hundred and twenty" → 120."""
+    groups: list[tuple[int, int, int]] = []
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        word = words[i].group(0)
+        start = words[i].start()
+        total, current, used = 0, 0, 0
+        j = i
+        if word in ("a", "an", "one", "ein", "eine") and j + 1 < len(words) and words[j + 1].group(0) in (
+                "hundred", "thousand"):
+            current, used, j = 1, 1, j + 1
+        while j < len(words):
+            w = words[j].group(0)
+            if w in ("hundred", "thousand") and used:
+                current = current * (100 if w == "hundred" else 1000)
+                if w == "thousand":
+                    total, current = total + current, 0
+            elif w == "and" and used and j + 1 < len(words) and _word_value(words[j + 1].group(0)) is not None:
+                pass
+            else:
+                value = _word_value(w)
+                if value is None or (w in ("ein", "eine")) or (used and current % 100 and value < 100 and
+                                                              not (current % 100 in _EN_TENS.values() and value < 10)):
+                    break
+                if used and value >= 100:  # German compounds are one word; a second one starts a new number
+                    break
+                current += value
+            used += 1
+            j += 1
+        if used:
+            groups.append((start, words[j - 1].end(), total + current))
+            i = j
+        else:
+            i += 1
+    return groups
+
+
+def _words_to_digits(text: str) -> str:
+    """Number words as digits; two numbers in a row said as a price ("twelve fifty", "zwölf fünfzig") → 12.50."""
+    groups = _number_groups(text)
+    out, last = [], 0
+    k = 0
+    while k < len(groups):
+        start, end, value = groups[k]
+        if re.search(r"\b(?:at|bei|beim|@)\s+$", text[max(0, start - 6):start]):
+            k += 1
+            continue
+        spoken = f"{value}"
+        if k + 1 < len(groups):
+            next_start, next_end, cents = groups[k + 1]
+            between = text[end:next_start]
+            if 10 <= cents <= 99 and value < 1000 and re.fullmatch(
+                    r"\s+(?:(?:euros?|dollars?|bucks|pounds?|franken|francs?)\s+(?:und\s+|and\s+)?)?", between):
+                spoken = f"{value}.{cents:02d}"
+                out.append(text[last:start] + spoken + (" " + between.split()[0] if between.strip() else ""))
+                last = next_end
+                k += 2
+                continue
+        out.append(text[last:start] + spoken)
+        last = end
+        k += 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+# ---- amount and currency ------------------------------------------------------------------------------------
+
+_CURRENCIES = [
+    (r"€|eur|euros?|eure", "EUR"), (r"\$|usd|us dollars?|dollars?|bucks", "USD"), (r"£|gbp|pounds?|quid", "GBP"),
+    (r"chf|franken|swiss francs?|francs?", "CHF"), (r"¥|jpy|yen", "JPY"), (r"sek|nok|dkk", ""), (r"pln|zł|zloty", "PLN"),
+]
+_CURRENCY = "|".join(p for p, _ in _CURRENCIES)
+_NUMBER = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
+_MONEY = re.compile(
+    rf"(?P<pre>{_CURRENCY})\s?(?P<a>{_NUMBER})"
+    rf"|(?P<b>{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
+    rf"(?:\s*(?:cents?))?)?)?", re.IGNORECASE)
+# A plain number that is a date, a count or a time, not money.
+_NOT_MONEY_AFTER = re.compile(r"(?:st|nd|rd|th)\b|\.(?!\d)|\s*(?:%|percent|prozent|days?|tagen?|weeks?|wochen?|"
+                              r"months?|monate?n?|years?|jahren?|a\.m\.|pm\b|p\.m\.|uhr\b|o'clock|:\d|people|leute|personen)",
+                              re.IGNORECASE)
+_NOT_MONEY_BEFORE = re.compile(r"(?:\bthe|\bam|\bden|\bvor|\bum)\s+$", re.IGNORECASE)
+
+
+def _decimal(text: str) -> Decimal | None:
+    """ "1,200" / "1.200,50" / "12,50" / "12.5" → Decimal."""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", text):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _currency_code(word: str) -> str:
+    for pattern, code in _CURRENCIES:
+        if re.fullmatch(pattern, word, re.IGNORECASE):
+            return code or word.upper()
+    return ""
+
+
+def _amount_find(text: str, taken: list[tuple[int, int]]) -> tuple[Decimal | None, str, float, tuple[int, int]]:
+    """(amount, currency code or "", confidence, span): a number with a currency first, else a plain number that
+    is neither a date nor a count."""
+    plain = []
+    for found in _MONEY.finditer(text):
+        if any(s <= found.start() < e for s, e in taken):
+            continue
+        digits = found.group("a") or found.group("b")
+        value = _decimal(digits)
+        if value is None or value <= 0:
+            continue
+        code = found.group("pre") or found.group("post")
+        if code:
+            if found.group("cents"):
+                value += Decimal(found.group("cents")) / 100
+            return value, _currency_code(code.strip()), 0.95, found.span()
+        end = found.end()
+        if _NOT_MONEY_AFTER.match(text, end) or _NOT_MONEY_BEFORE.search(text[max(0, found.start() - 6):found.start()]):
+            continue
+        if 1900 <= value <= 2100 and re.search(r"(?:in|of|seit)\s+$|[a-z]\s+$", text[max(0, found.start() - 4):
+                                                                                     found.start()]) and "." not in digits:
+            if re.search(rf"(?:{_MONTHS_RE})\s+$", text[:found.start()]):
+                continue
+        plain.append((value, found.span()))
+    if plain:
+        value, span = plain[0]
+        return value, "", 0.8, span
+    return None, "", 0.0, (0, 0)
+
+
+# ---- kind ---------------------------------------------------------------------------------------------------
+
+_REFUND = re.compile(r"\b(?:refund(?:ed)?|reimburse(?:d|ment)?|money back|returned|rückerstattung|erstattung|"
+                     r"erstattet|zurückerstattet|zurückbekommen|geld zurück|gutschrift)\b")
+_INCOME = re.compile(r"\b(?:got|get|received|receive|earned|earn|made|was paid|got paid|income|salary|paycheck|"
+                     r"pay ?day|wages|bonus|interest|dividends?|sold|bekommen|erhalten|verdient|eingenommen|gehalt|"
+                     r"lohn|einnahme|zinsen|verkauft|überwiesen bekommen)\b")
+_EXPENSE = re.compile(r"\b(?:spent|spend|paid|pay|bought|buy|cost|costs|charged|ordered|tipped|gave|donated|"
+                      r"ausgegeben|bezahlt|gezahlt|zahlte|gekauft|kostete|gekostet|bestellt|gespendet|getankt)\b")
+
+
+def _kind_find(text: str) -> tuple[str, float]:
+    if _REFUND.search(text):
+        return REFUND, 0.9
+    income, expense = _INCOME.search(text), _EXPENSE.search(text)
+    if income and not expense:
+        return INCOME, 0.9
+    if expense and not income:
+        return EXPENSE, 0.95
+    if income and expense:  # "got paid" and "paid": the one said first is the verb
+        return (INCOME, 0.6) if income.start() < expense.start() else (EXPENSE, 0.6)
+    return EXPENSE, 0.6  # most spoken entries are spending
+
+
+# ---- date ---------------------------------------------------------------------------------------------------
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan", "januar", "jänner"), ("february", "feb", "februar"), ("march", "mar", "märz", "maerz"),
+    ("april", "apr"), ("may", "mai"), ("june", "jun", "juni"), ("july", "jul", "juli"), ("august", "aug"),
+    ("september", "sep", "sept"), ("october", "oct", "oktober", "okt"), ("november", "nov"),
+    ("december", "dec", "dezember", "dez")), 1) for name in names}
+_MONTHS_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAYS = {name: number for number, names in enumerate((
+    ("monday", "montag", "mon"), ("tuesday", "dienstag", "tue"), ("wednesday", "mittwoch", "wed"),
+    ("thursday", "donnerstag", "thu"), ("friday", "freitag", "fri"), ("saturday", "samstag", "sonnabend", "sat"),
+    ("sunday", "sonntag", "sun"))) for name in names}
+_WEEKDAYS_RE = "|".join(sorted((w for w in _WEEKDAYS if len(w) > 3), key=len, reverse=True))
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+             "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+             "twentieth": 20, "thirtieth": 30, "ersten": 1, "zweiten": 2, "dritten": 3, "vierten": 4, "fünften": 5,
+             "sechsten": 6, "siebten": 7, "achten": 8, "neunten": 9, "zehnten": 10, "fünfzehnten": 15,
+             "zwanzigsten": 20}
+_ORDINALS_RE = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_COUNT = r"\d+|a|an|one|two|three|four|five|six|seven|einem|einer|zwei|drei|vier|fünf|sechs|sieben"
+_COUNTS = {"a": 1, "an": 1, "one": 1, "einem": 1, "einer": 1, "two": 2, "zwei": 2, "three": 3, "drei": 3, "four": 4,
+           "vier": 4, "five": 5, "fünf": 5, "six": 6, "sechs": 6, "seven": 7, "sieben": 7}
+
+_DATE_RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(pattern)) for name, pattern in (
+    ("iso", r"\b(\d{4})-(\d{2})-(\d{2})\b"),
+    ("dmy", r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})?(?!\d)"),
+    ("slash", r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b"),
+    ("day_month", rf"\b(?:on\s+(?:the\s+)?|am\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({_MONTHS_RE})\b\.?"),
+    ("month_day", rf"\b(?:on\s+)?({_MONTHS_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"),
+    ("before_yesterday", r"\b(?:the\s+)?day\s+before\s+yesterday\b|\bvorgestern\b"),
+    ("yesterday", r"\b(?:yesterday|gestern|last\s+night)\b"),
+    ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|heute|heute\s+(?:morgen|mittag|abend))\b"),
+    ("ago", rf"\b({_COUNT})\s+(days?|weeks?)\s+ago\b|\bvor\s+({_COUNT})\s+(tagen|tag|wochen|woche)\b"),
+    ("last_week", r"\blast\s+week\b|\bletzte\s+woche\b|\bvorige\s+woche\b"),
+    ("weekday", rf"\b(?:(last|this\s+past|on|letzten|letzte|vergangenen|am)\s+)?({_WEEKDAYS_RE})\b"),
+    ("ordinal", rf"\b(?:on\s+the|the|am|den)\s+(\d{{1,2}})(?:st|nd|rd|th|\.)(?!\d)|\b(?:on\s+the|the|am|den)\s+"
+                rf"({_ORDINALS_RE})\b"),
+)]
+
+
+def _latest(day: int, month: int, today: dt.date, year: int | None = None) -> dt.date | None:
+    """The date of that day and month, last year's when this year's is still to come (entries are of the past)."""
+    try:
+        if year is not None:
+            return dt.date(year if year > 99 else 2000 + year, month, day)
+        found = dt.date(today.year, month, day)
+        return found if found <= today else found.replace(year=today.year - 1)
+    except ValueError:
+        return None
+
+
+def _date_find(text: str, today: dt.date) -> tuple[dt.date, float, tuple[int, int]]:
+    for name, pattern in _DATE_RULES:
+        found = pattern.search(text)
+        if not found:
+            continue
+        g = found.groups()
+        day: dt.date | None = None
+        if name == "iso":
+            try:
+                day = dt.date(int(g[0]), int(g[1]), int(g[2]))
+            except ValueError:
+                day = None
+        elif name in ("dmy", "slash"):
+            day = _latest(int(g[0]), int(g[1]), today, int(g[2]) if g[2] else None)
+        elif name == "day_month":
+            day = _latest(int(g[0]), _MONTHS[g[1]], today)
+        elif name == "month_day":
+            day = _latest(int(g[1]), _MONTHS[g[0]], today)
+        elif name == "before_yesterday":
+            day = today - dt.timedelta(days=2)
+        elif name == "yesterday":
+            day = today - dt.timedelta(days=1)
+        elif name == "today":
+            day = today
+        elif name == "ago":
+            count_word, unit = (g[0], g[1]) if g[0] else (g[2], g[3])
+            count = int(count_word) if count_word.isdigit() else _COUNTS[count_word]
+            day = today - dt.timedelta(days=count * (7 if unit.startswith(("week", "woche")) else 1))
+        elif name == "last_week":
+            day = today - dt.timedelta(days=7)
+        elif name == "weekday":
+            # The last such day before today: "on Friday" said on a Friday is a week ago only when "last" says so.
+            back = (today.weekday() - _WEEKDAYS[g[1]]) % 7
+            if back == 0 and g[0] and g[0] not in ("on", "am"):
+                back = 7
+            day = today - dt.timedelta(days=back)
+        elif name == "ordinal":
+            number = int(g[0]) if g[0] else _ORDINALS[g[1]]
+            for back in range(0, 3):
+                month = today.replace(day=1) - relativedelta(months=back)
+                try:
+                    candidate = month.replace(day=number)
+                except ValueError:
+                    continue
+                if candidate <= today:
+                    day = candidate
+                    break
+        if day is not None:
+            return day, 0.9, found.span()
+    return today, 0.5, (0, 0)
+
+
+# ---- account, group, merchant, category ---------------------------------------------------------------------
+
+_ACCOUNT_KINDS = [
+    ("credit_card", r"credit\s*card|kreditkarte|visa|mastercard|amex|american express"),
+    ("cash", r"cash|in bar|bar bezahlt|bargeld|\bbar\b"),
+    ("checking", r"debit\s*card|checking(?:\s+account)?|current account|girokonto|girocard|ec-?karte|bank\s*card|"
+                 r"bankkarte|debitkarte"),
+    ("savings", r"savings(?:\s+account)?|sparkonto|tagesgeld"),
+]
+_ACCOUNT_LEAD = r"(?:with|using|on|from|via|by|paid by|through|mit|per|vom|von|über|auf)\s+(?:my|the|our|meiner|meinem|" \
+                r"meine|der|dem|die|unserer)?\s*"
+
+
+def _account_find(text: str, accounts: Sequence[AccountChoice]) -> tuple[int | None, float, tuple[int, int]]:
+    """An account named ("with my Visa", "from Savings") or, when one account has that kind, its kind."""
+    lead = re.compile(_ACCOUNT_LEAD + r"((?:[\w&'-]+\s*){1,3})")
+    best: tuple[int, float, tuple[int, int]] | None = None
+    for found in lead.finditer(text):
+        said = found.group(1).strip()
+        for account_id, name, _kind in accounts:
+            lowered = name.lower()
+            score = fuzz.partial_ratio(lowered, said) if len(lowered) >= 3 else 0
+            if lowered in said or (score >= 90 and len(said) >= 3):
+                end = found.start(1) + len(said.split(lowered.split()[-1])[0]) + len(lowered.split()[-1]) \
+                    if lowered.split()[-1] in said else found.end()
+                candidate = (account_id, 0.95, (found.start(), end))
+                if best is None:
+                    best = candidate
+        if best:
+            return best
+    for kind, pattern in _ACCOUNT_KINDS:
+        said = re.search(rf"(?:{_ACCOUNT_LEAD})?\b(?:{pattern})(?:\s+(?:card|karte|account|konto))?\b", text)
+        if not said:
+            continue
+        found = said
+        if kind == "cash" and found.group(0).strip() == "bar" and not re.search(
+                r"(?:,|\b(?:in|mit))\s+bar\b|\bbar\s+bezahlt|(?<!the )\bbar$", text):
+            continue
+        of_kind = [a for a in accounts if a[2] == kind]
+        if len(of_kind) == 1:
+            return of_kind[0][0], 0.9, found.span()
+        if of_kind:
+            return of_kind[0][0], 0.5, found.span()
+        return None, 0.0, found.span()
+    return None, 0.0, (0, 0)
+
+
+_SPLIT = re.compile(r"\b(?:split|shared?|splitting|geteilt|teilen|teile)\s+(?:it\s+|this\s+|that\s+|es\s+)?"
+                    r"(?:with|mit)\s+([\w'-]+(?:\s*(?:,|and|und|&)\s*[\w'-]+)*)"
+                    r"|\b(?:mit)\s+([\w'-]+(?:\s*(?:,|und|&)\s*[\w'-]+)*)\s+geteilt\b")
+
+
+def _split_find(text: str, groups: Sequence[GroupChoice]) -> tuple[list[str], int | None, float, tuple[int, int]]:
+    found = _SPLIT.search(text)
+    if not found:
+        return [], None, 0.0, (0, 0)
+    names = [n for n in re.split(r"\s*(?:,|\band\b|\bund\b|&)\s*", (found.group(1) or found.group(2)).strip()) if n]
+    names = [n for n in names if n not in ("me", "mir", "my", "the", "group")]
+    for group_id, group_name, _members in groups:
+        if any(fuzz.ratio(n, group_name.lower()) >= NAME_CUTOFF for n in names):
+            return names, group_id, 0.9, found.span()
+    matches = []
+    for group_id, _name, members in groups:
+        firsts = [m.lower().split()[0] for m in members if m.strip()]
+        if names and all(any(fuzz.ratio(n, f) >= NAME_CUTOFF for f in firsts) for n in names):
+            matches.append((len(members), group_id))
+    if matches:
+        matches.sort()  # the smallest group holding everyone named
+        confidence = 0.9 if len(matches) == 1 else 0.6
+        return names, matches[0][1], confidence, found.span()
+    return names, None, 0.0, found.span()
+
+
+# Words people say → a key of transactions.taxonomy.
+_CATEGORY_WORDS: list[tuple[str, str]] = [
+    ("income.refunds", r"refunds?|rückerstattung|erstattung"),
+    ("income.salary", r"salary|paycheck|pay ?day|wages|\w*gehalt\w*|\w*lohn"),
+    ("income.interest", r"interest|zinsen"),
+    ("food_drink.coffee_shops", r"coffees?|cappuccinos?|lattes?|espressos?|kaffee|café|cafe"),
+    ("food_drink.fast_food", r"pizza|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?"),
+    ("food_drink.restaurants", r"lunch|dinner|breakfast|brunch|restaurant|sushi|mittagessen|abendessen|frühstück|"
+                               r"essen gehen|essen|meal|takeout|take-away|food|sandwich(?:es)?|uber eats|lieferando|deliveroo|"
+                               r"doordash|food delivery"),
+    ("food_drink.bars", r"beers?|drinks|cocktails?|wine|bier|getränke|bar tab|pub|the bar"),
+    ("food_drink.groceries", r"groceries|grocery|supermarket|food shopping|lebensmittel|einkauf|einkaufen|"
+                             r"wocheneinkauf|supermarkt|\w*lebensmittel\w*"),
+    ("transportation.gas_fuel", r"gas|fuel|petrol|diesel|tanken|benzin|sprit|getankt|\w*tank\w*"),
+    ("transportation.rideshare", r"taxi|cab|uber|lyft|ride"),
+    ("transportation.public_transit", r"train|bus|metro|subway|tram|transit|bahn|zug|u-bahn|fahrkarte|ticket|bahnticket|zugticket|busticket|\w*bahn\w*|\w*fahrkarte\w*|"
+                                      r"monatskarte|deutschlandticket"),
+    ("transportation.parking", r"parking|parken|parkhaus"),
+    ("transportation.car_maintenance", r"car repair|oil change|car wash|werkstatt|reifen|tires|mechanic"),
+    ("housing.rent", r"rent|miete"),
+    ("housing.utilities", r"electricity|power bill|water bill|heating|gas bill|\w*strom\w*|nebenkosten\w*|\w*heizung\w*"),
+    ("housing.internet_phone", r"internet|phone bill|mobile|wifi|handy\w*|\w*internet\w*|mobilfunk\w*"),
+    ("shopping.clothing", r"clothes|clothing|shoes|jacket|shirt|jeans|kleidung|schuhe|jacke|hose"),
+    ("shopping.electronics", r"electronics|headphones|laptop|charger|cable|kopfhörer|ladekabel"),
+    ("shopping.home_goods", r"furniture|home goods|möbel|haushalt"),
+    ("health_wellness.pharmacy", r"pharmacy|medicine|drugstore|\w*apotheke\w*|medikamente|tabletten"),
+    ("health_wellness.gym_fitness", r"gym|fitness|yoga|fitnessstudio"),
+    ("health_wellness.doctor", r"doctor|dentist|\w*arzt\w*|\w*ärztin"),
+    ("entertainment.movies_events", r"movies?|cinema|concert|tickets for|theater|theatre|kino\w*|\w*konzert\w*"),
+    ("entertainment.streaming_services", r"netflix|spotify|streaming|disney\+?"),
+    ("entertainment.games", r"games?|spiel|spiele|videospiel"),
+    ("travel.flights", r"flights?|plane tickets?|flug\w*|\w*flüge"),
+    ("travel.hotels", r"hotel|airbnb|hostel|unterkunft|\w*hotel\w*"),
+    ("personal_care.hair_beauty", r"haircut|hairdresser|barber|friseur\w*|frisör\w*|haare"),
+    ("education.books_courses", r"books?|course|buch|bücher|kurs"),
+    ("gifts_donations.gifts", r"gifts?|present|\w*geschenke?\w*"),
+    ("gifts_donations.charity", r"donation|charity|\w*spende\w*"),
+]
+_CATEGORY_RES = [(key, re.compile(rf"\b(?:{pattern})\b")) for key, pattern in _CATEGORY_WORDS]
+
+_MERCHANT_LEAD = re.compile(r"(?:^|\s)(?:at|bei|beim|from|von|vom|@|on)\s+(?:the\s+|der\s+|dem\s+|den\s+)?")
+# Places that are not a business's name: "at the pharmacy", "beim Friseur".
+_GENERIC_PLACES = {
+    "pharmacy", "pub", "bar", "cinema", "movies", "garage", "bakery", "bäcker", "baker", "friseur", "frisör", "barber",
+    "hairdresser", "doctor", "doctor's", "dentist", "arzt", "zahnarzt", "apotheke", "supermarket", "supermarkt",
+    "kiosk", "mechanic", "plumber", "gym", "station", "airport", "tankstelle", "gas", "restaurant", "café", "cafe",
+    "office", "work", "market", "markt", "store", "shop", "mall", "bank", "post", "vet", "metzger", "butcher",
+    "italiener", "chinese", "grieche", "inder", "club", "concert", "theater", "theatre", "zoo", "museum", "hotel",
+}
+_NAME_JOINERS = {"im", "de", "la", "le", "del", "du", "am"}
+_MERCHANT_STOP = {
+    "on", "for", "with", "using", "via", "by", "yesterday", "today", "tonight", "last", "this", "split", "and", "paid",
+    "mit", "für", "am", "gestern", "heute", "letzten", "letzte", "vorgestern", "und", "bezahlt", "ausgegeben",
+    "gekauft", "the", "a", "in", "from", "at", "bei", "to", "von", "im", "per", "über", "ago", "vor", "geteilt",
+    "cash", "bar", "dollars", "euros", "euro", "bucks", "of", "my", "meiner", "meinem", "den", "der", "die",
+    "das", "um", "around", "ungefähr", "about", "bekommen", "erhalten", "zurück", "back", "note", "notiz",
+    "spent", "got", "received", "refund", "refunded", "is", "was", "it", "war", "eingekauft", "gezahlt", "getankt",
+    "gegessen",
+}
+_NOT_MERCHANTS = {"me", "mir", "cash", "bar", "my", "work", "home", "the", "lunch", "dinner", "breakfast", "town",
+                  "friday", "monday", "tuesday", "wednesday", "thursday", "saturday", "sunday", "total", "all", "once"}
+
+
+def _merchant_find(text: str, original: str, taken: list[tuple[int, int]], kind: str) -> tuple[str, float, tuple[int, int]]:
+    for found in _MERCHANT_LEAD.finditer(text):
+        lead = found.group(0).split()[0]
+        start = found.end()
+        if any(s <= start < e for s, e in taken) or any(s <= found.start() + 1 < e for s, e in taken):
+            continue
+        words: list[str] = []
+        position = start
+        for word_match in re.finditer(r"[^\s,;:!?]+", text[start:]):
+            word = word_match.group(0).rstrip(".")
+            absolute = start + word_match.start()
+            joins = word in _NAME_JOINERS and words and original[absolute + len(word) + 1:absolute + len(word) + 2].isupper()
+            if (word in _MERCHANT_STOP and not joins) or any(s <= absolute < e for s, e in taken) or \
+                    re.fullmatch(r"[\d.,€$£]+", word):
+                break
+            words.append(word)
+            position = start + word_match.end()
+            if len(words) == 4:
+                break
+        if not words or words[0] in _NOT_MERCHANTS or words[0] in _MONTHS or (
+                words[0] in _GENERIC_PLACES and (len(words) == 1 or original[start:position].islower())):
+            continue
+        said = original[start:position].strip(" .")
+        is_name = any(ch.isupper() for ch in said) or lead in ("at", "bei", "beim", "@")
+        if lead == "on" and not any(ch.isupper() for ch in said):
+            continue  # "on lunch": what it was, not where
+        if lead == "on" and any(pattern.search(" ".join(words)) for _, pattern in _CATEGORY_RES):
+            continue
+        if lead in ("from", "von", "vom") and kind == EXPENSE and not any(ch.isupper() for ch in said):
+            continue
+        if not is_name:
+            continue
+        merchant = said if any(ch.isupper() for ch in said) else said.title()
+        return merchant, 0.9 if lead in ("at", "bei", "beim", "@") else 0.75, (found.start(), position)
+    return "", 0.0, (0, 0)
+
+
+def _category_find(text: str, kind: str) -> tuple[str, str, float]:
+    if kind == REFUND:
+        return "income.refunds", "refund", 0.8
+    said = []
+    for order, (key, pattern) in enumerate(_CATEGORY_RES):
+        found = pattern.search(text)
+        if found and (key.startswith("income") == (kind == INCOME) or key == "income.refunds"):
+            said.append((found.start(), order, key, found.group(0)))
+    if said:  # the first thing named: "breakfast at Café Einstein" is a meal
+        _, _, key, words = min(said)
+        return key, words, 0.85
+    return "", "", 0.0
+
+
+_NOTE = re.compile(r"\b(?:note|notiz|memo|comment)\s*:?\s*(.+)$")
+
+
+def sentence_parse(text: str, *, today: dt.date, accounts: Sequence[AccountChoice] = (), currency: str = "EUR",
+                   groups: Sequence[GroupChoice] = ()) -> Draft:
+    """Read a sentence ("Spent 12.50 on lunch at Chipotle yesterday with my credit card") as a draft."""
+    original = re.sub(r"\s+", " ", text).strip()
+    draft = Draft(text=original)
+    note = _NOTE.search(original.lower())
+    if note:
+        draft.note = original[note.start(1):].strip()
+        original = original[:note.start()].strip()
+    # Number words become digits; the original keeps its case for the merchant, so both are rewritten alike.
+    lowered = original.lower()
+    spoken = _words_to_digits(lowered)
+    if spoken != lowered:
+        original = _recase(original, spoken)
+        lowered = spoken
+    taken: list[tuple[int, int]] = []
+
+    date, date_confidence, date_span = _date_find(lowered, today)
+    if date_span != (0, 0):
+        taken.append(date_span)
+    names, group_id, group_confidence, split_span = _split_find(lowered, groups)
+    if split_span != (0, 0):
+        taken.append(split_span)
+    account_id, account_confidence, account_span = _account_find(lowered, accounts)
+    if account_span != (0, 0):
+        taken.append(account_span)
+    amount, code, amount_confidence, amount_span = _amount_find(lowered, taken)
+    if amount_span != (0, 0):
+        taken.append(amount_span)
+        if spoken != text.lower() and amount_confidence:
+            amount_confidence = min(amount_confidence, 0.85)  # words heard as numbers are read less surely
+    kind, kind_confidence = _kind_find(lowered)
+    merchant, merchant_confidence, _ = _merchant_find(lowered, original, taken, kind)
+    category_key, words, category_confidence = _category_find(lowered, kind)
+
+    draft.amount = amount.quantize(Decimal("0.01")) if amount is not None else None
+    draft.currency = code or currency
+    draft.kind, draft.date, draft.merchant = kind, date, merchant
+    draft.category_key, draft.category_words = category_key, words
+    draft.account_id, draft.group_id, draft.split_with = account_id, group_id, names
+    draft.confidence = {
+        "amount": amount_confidence, "currency": 0.95 if code else (0.6 if amount is not None else 0.0),
+        "kind": kind_confidence, "date": date_confidence, "merchant": merchant_confidence,
+        "category": category_confidence, "account": account_confidence,
+        "group": group_confidence, "note": 0.9 if draft.note else 0.0,
+    }
+    return draft
+
+
+def _recase(original: str, spoken: str) -> str:
+    """The spoken form with the original's capitals kept on the words that did not change."""
+    capitals = {word.lower(): word for word in original.split()}
+    return " ".join(capitals.get(word, word) for word in spoken.split(" "))
