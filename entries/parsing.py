@@ -174,8 +174,9 @@ def _words_to_digits(text: str) -> str:
 # ---- amount and currency ------------------------------------------------------------------------------------
 
 _CURRENCIES = [
-    (r"€|eur|euros?|eure", "EUR"), (r"\$|usd|us dollars?|dollars?|bucks", "USD"), (r"£|gbp|pounds?|quid", "GBP"),
-    (r"chf|franken|swiss francs?|francs?", "CHF"), (r"¥|jpy|yen", "JPY"), (r"sek|nok|dkk", ""), (r"pln|zł|zloty", "PLN"),
+    (r"€|euros?\b|eure\b|eur\b", "EUR"), (r"\$|usd\b|us dollars?\b|dollars?\b|bucks\b", "USD"),
+    (r"£|gbp\b|pounds?\b|quid\b", "GBP"), (r"chf\b|franken\b|swiss francs?\b|francs?\b", "CHF"),
+    (r"¥|jpy\b|yen\b", "JPY"), (r"sek\b|nok\b|dkk\b", ""), (r"pln\b|zł|zloty\b", "PLN"),
 ]
 _CURRENCY = "|".join(p for p, _ in _CURRENCIES)
 _NUMBER = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
@@ -206,7 +207,7 @@ def _decimal(text: str) -> Decimal | None:
 
 def _currency_code(word: str) -> str:
     for pattern, code in _CURRENCIES:
-        if re.fullmatch(pattern, word, re.IGNORECASE):
+        if re.fullmatch(pattern.replace("\\b", ""), word, re.IGNORECASE):
             return code or word.upper()
     return ""
 
@@ -252,9 +253,15 @@ _EXPENSE = re.compile(r"\b(?:spent|spend|paid|pay|bought|buy|cost|costs|charged|
                       r"ausgegeben|bezahlt|gezahlt|zahlte|gekauft|kostete|gekostet|bestellt|gespendet|getankt)\b")
 
 
+_PAID_BACK = re.compile(r"\b(?:paid|gave|sent|transferred|paid back|hat)\s+(?:me|mir)\b|\bpaid\s+me\s+back\b|"
+                        r"\bzurückgezahlt\b|\bzurückgegeben\b")
+
+
 def _kind_find(text: str) -> tuple[str, float]:
     if _REFUND.search(text):
         return REFUND, 0.9
+    if _PAID_BACK.search(text):  # "Anna paid me back 15": money in, though "paid" is said
+        return INCOME, 0.85
     income, expense = _INCOME.search(text), _EXPENSE.search(text)
     if income and not expense:
         return INCOME, 0.9
@@ -542,12 +549,15 @@ def _merchant_find(text: str, original: str, taken: list[tuple[int, int]], kind:
     return "", 0.0, (0, 0)
 
 
-def _category_find(text: str, kind: str) -> tuple[str, str, float]:
+def _category_find(text: str, kind: str, merchant_span: tuple[int, int] = (0, 0)) -> tuple[str, str, float]:
+    """The first thing named that says a category; a word of the merchant's name ("Subway") is left to the
+    categorizer, which knows the merchant."""
     if kind == REFUND:
         return "income.refunds", "refund", 0.8
     said = []
     for order, (key, pattern) in enumerate(_CATEGORY_RES):
-        found = pattern.search(text)
+        found = next((f for f in pattern.finditer(text)
+                      if not merchant_span[0] <= f.start() < merchant_span[1]), None)
         if found and (key.startswith("income") == (kind == INCOME) or key == "income.refunds"):
             said.append((found.start(), order, key, found.group(0)))
     if said:  # the first thing named: "breakfast at Café Einstein" is a meal
@@ -591,8 +601,8 @@ def sentence_parse(text: str, *, today: dt.date, accounts: Sequence[AccountChoic
         if spoken != text.lower() and amount_confidence:
             amount_confidence = min(amount_confidence, 0.85)  # words heard as numbers are read less surely
     kind, kind_confidence = _kind_find(lowered)
-    merchant, merchant_confidence, _ = _merchant_find(lowered, original, taken, kind)
-    category_key, words, category_confidence = _category_find(lowered, kind)
+    merchant, merchant_confidence, merchant_span = _merchant_find(lowered, original, taken, kind)
+    category_key, words, category_confidence = _category_find(lowered, kind, merchant_span)
 
     draft.amount = amount.quantize(Decimal("0.01")) if amount is not None else None
     draft.currency = code or currency

@@ -157,3 +157,19 @@ def test_the_sentence_set_reads_right_in_nine_of_ten(global_model):  # noqa: F81
     summary = evaluation_summary(sentences_evaluate(data, categorize=_category_key))
     assert summary["all_fields_right"] >= 0.9, summary
     assert min(summary["per_field"].values()) >= 0.9, summary
+
+
+@pytest.mark.parametrize(("text", "kind", "amount"), [
+    ("spent 12 euros 50 at the bakery", EXPENSE, "12.50"),
+    ("Anna paid me back 15", INCOME, "15.00"),
+    ("Ben hat mir 20 Euro zurückgezahlt", INCOME, "20.00"),
+])
+def test_euros_and_cents_said_apart_and_money_paid_back(text, kind, amount):
+    draft = parse(text)
+    assert (draft.kind, draft.amount) == (kind, Decimal(amount))
+
+
+def test_a_word_of_the_merchants_name_is_not_a_category_hint():
+    draft = parse("paid 8.50 at Subway")
+    assert draft.merchant == "Subway"
+    assert draft.category_key == ""  # the categorizer, which knows Subway, decides
