@@ -185,7 +185,7 @@ _MONEY = re.compile(
     rf"|(?P<b>{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
     rf"(?:\s*(?:cents?))?)?)?", re.IGNORECASE)
 # A plain number that is a date, a count or a time, not money.
-_NOT_MONEY_AFTER = re.compile(r"(?:st|nd|rd|th)\b|\.(?!\d)|\s*(?:%|percent|prozent|days?|tagen?|weeks?|wochen?|"
+_NOT_MONEY_AFTER = re.compile(r"(?:st|nd|rd|th|am|h)\b|\.(?!\d)|\s*(?:%|percent|prozent|days?|tagen?|weeks?|wochen?|"
                               r"months?|monate?n?|years?|jahren?|a\.m\.|pm\b|p\.m\.|uhr\b|o'clock|:\d|people|leute|personen)",
                               re.IGNORECASE)
 _NOT_MONEY_BEFORE = re.compile(r"(?:\bthe|\bam|\bden|\bvor|\bum)\s+$", re.IGNORECASE)
@@ -236,9 +236,9 @@ def _amount_find(text: str, taken: list[tuple[int, int]]) -> tuple[Decimal | Non
             if re.search(rf"(?:{_MONTHS_RE})\s+$", text[:found.start()]):
                 continue
         plain.append((value, found.span()))
-    if plain:
-        value, span = plain[0]
-        return value, "", 0.8, span
+    if plain:  # "2 coffees 7.40", "3 beers for 15": a price has cents or is the larger number, a count is small
+        value, span = max(plain, key=lambda p: (p[0] != p[0].to_integral_value(), p[0]))
+        return value, "", 0.8 if len(plain) == 1 else 0.6, span
     return None, "", 0.0, (0, 0)
 
 
@@ -455,7 +455,7 @@ _CATEGORY_WORDS: list[tuple[str, str]] = [
     ("income.salary", r"salary|paycheck|pay ?day|wages|\w*gehalt\w*|\w*lohn"),
     ("income.interest", r"interest|zinsen"),
     ("food_drink.coffee_shops", r"coffees?|cappuccinos?|lattes?|espressos?|kaffee|café|cafe"),
-    ("food_drink.fast_food", r"pizza|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?"),
+    ("food_drink.fast_food", r"pizzas?|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?"),
     ("food_drink.restaurants", r"lunch|dinner|breakfast|brunch|restaurant|sushi|mittagessen|abendessen|frühstück|"
                                r"essen gehen|essen|meal|takeout|take-away|food|sandwich(?:es)?|uber eats|lieferando|deliveroo|"
                                r"doordash|food delivery"),
@@ -509,7 +509,8 @@ _MERCHANT_STOP = {
     "gegessen",
 }
 _NOT_MERCHANTS = {"me", "mir", "cash", "bar", "my", "work", "home", "the", "lunch", "dinner", "breakfast", "town",
-                  "friday", "monday", "tuesday", "wednesday", "thursday", "saturday", "sunday", "total", "all", "once"}
+                  "friday", "monday", "tuesday", "wednesday", "thursday", "saturday", "sunday", "total", "all", "once",
+                  "noon", "midnight", "night", "lunchtime", "mittag", "least", "most", "first", "last"}
 
 
 def _merchant_find(text: str, original: str, taken: list[tuple[int, int]], kind: str) -> tuple[str, float, tuple[int, int]]:
@@ -531,7 +532,7 @@ def _merchant_find(text: str, original: str, taken: list[tuple[int, int]], kind:
             position = start + word_match.end()
             if len(words) == 4:
                 break
-        if not words or words[0] in _NOT_MERCHANTS or words[0] in _MONTHS or (
+        if not words or words[0][0].isdigit() or words[0] in _NOT_MERCHANTS or words[0] in _MONTHS or (
                 words[0] in _GENERIC_PLACES and (len(words) == 1 or original[start:position].islower())):
             continue
         said = original[start:position].strip(" .")

@@ -173,3 +173,14 @@ def test_a_word_of_the_merchants_name_is_not_a_category_hint():
     draft = parse("paid 8.50 at Subway")
     assert draft.merchant == "Subway"
     assert draft.category_key == ""  # the categorizer, which knows Subway, decides
+
+
+@pytest.mark.parametrize(("text", "amount", "merchant"), [
+    ("two coffees 7.40", "7.40", ""),
+    ("Bought 3 beers for 15", "15.00", ""),
+    ("coffee 3 at 9am at Starbucks", "3.00", "Starbucks"),
+    ("Lunch 12 at noon", "12.00", ""),
+])
+def test_counts_and_times_are_not_the_price(text, amount, merchant):
+    draft = parse(text)
+    assert (draft.amount, draft.merchant) == (Decimal(amount), merchant)
