@@ -114,7 +114,8 @@ def _image_text(image: Image.Image) -> str:
     prepared = image_prepare(image)
     try:
         # --psm 4: one column of lines of varied size, which a receipt is; keeps label and amount on one line.
-        return str(pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4"))
+        # No search for white-on-black text: after autocontrast a receipt is dark print on light paper.
+        return str(pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0"))
     except pytesseract.TesseractError as error:
         raise OcrError(f"Tesseract could not read the image ({error.message}).") from error
 
