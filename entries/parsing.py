@@ -560,9 +560,9 @@ def _category_find(text: str, kind: str, merchant_span: tuple[int, int] = (0, 0)
         found = next((f for f in pattern.finditer(text)
                       if not merchant_span[0] <= f.start() < merchant_span[1]), None)
         if found and (key.startswith("income") == (kind == INCOME) or key == "income.refunds"):
-            said.append((found.start(), order, key, found.group(0)))
-    if said:  # the first thing named: "breakfast at Café Einstein" is a meal
-        _, _, key, words = min(said)
+            said.append((found.start(), -len(found.group(0)), order, key, found.group(0)))
+    if said:  # the first thing named ("breakfast at Café Einstein" is a meal), the longest words there ("food shopping")
+        _, _, _, key, words = min(said)
         return key, words, 0.85
     return "", "", 0.0
 

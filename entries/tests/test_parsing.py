@@ -135,6 +135,11 @@ def test_category_words_and_note():
     assert draft.note == "team lunch"
 
 
+def test_the_longest_words_for_a_category_win_where_they_start_together():
+    draft = parse("Paid 42 at Aldi yesterday for food shopping")
+    assert (draft.category_key, draft.category_words) == ("food_drink.groceries", "food shopping")
+
+
 def test_a_sentence_without_a_number_has_no_amount():
     draft = parse("lunch at Chipotle yesterday")
     assert draft.amount is None
