@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import User
 from advisor.letter import letter_send
 from advisor.models import MonthlyLetter
 from core.months import month_add, month_start
-from transactions.management.commands.seed_demo import DEMO_EMAIL
+from transactions.management.commands.seed_demo import DEMO_EMAIL, demo_user_get
 
 
 class Command(BaseCommand):
@@ -18,11 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default=DEMO_EMAIL)
 
     def handle(self, *args, email: str, **options):
-        user = User.objects.select_related("financial_profile").filter(email__iexact=email).first()
-        if user is None:
-            raise CommandError(f"No user {email}; run manage.py seed_demo first.")
-        if user.is_staff or user.is_superuser:
-            raise CommandError(f"{email} is a staff account; seed_demo_advisor only takes the demo address.")
+        user = demo_user_get(email, command="seed_demo_advisor")
         today = user.financial_profile.local_today()
         month = month_add(month_start(today), -1)
         MonthlyLetter.objects.filter(user=user, month=month).delete()

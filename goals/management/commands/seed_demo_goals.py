@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import User
 from goals.models import Goal, GoalKind
 from goals.refresh import goals_refresh
 from goals.services import GoalFields, goal_create
 from mlcore import services as mlcore
-from transactions.management.commands.seed_demo import DEMO_EMAIL
+from transactions.management.commands.seed_demo import DEMO_EMAIL, demo_user_get
 from transactions.models import Account, AccountKind
 
 
@@ -24,11 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default=DEMO_EMAIL)
 
     def handle(self, *args, email: str, **options):
-        user = User.objects.select_related("financial_profile").filter(email__iexact=email).first()
-        if user is None:
-            raise CommandError(f"No user {email}; run manage.py seed_demo first.")
-        if user.is_staff or user.is_superuser:
-            raise CommandError(f"{email} is a staff account; seed_demo_goals only takes the demo address.")
+        user = demo_user_get(email, command="seed_demo_goals")
         today = user.financial_profile.local_today()
         Goal.objects.filter(user=user).delete()
         savings = Account.objects.filter(owner=user, kind=AccountKind.SAVINGS).values_list("pk", flat=True).first()

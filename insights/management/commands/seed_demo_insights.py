@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import User
 from budgets.models import Budget
 from budgets.services import suggestions_accept_all
 from insights.forecasts import forecasts_refresh
-from transactions.management.commands.seed_demo import DEMO_EMAIL
+from transactions.management.commands.seed_demo import DEMO_EMAIL, demo_user_get
 
 # Budgets accepted from the suggestions of this many months, so the history page has something to compare.
 BUDGET_MONTHS = 3
@@ -23,11 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default=DEMO_EMAIL)
 
     def handle(self, *args, email: str, **options):
-        user = User.objects.select_related("financial_profile").filter(email__iexact=email).first()
-        if user is None:
-            raise CommandError(f"No user {email}; run manage.py seed_demo first.")
-        if user.is_staff or user.is_superuser:
-            raise CommandError(f"{email} is a staff account; seed_demo_insights only takes the demo address.")
+        user = demo_user_get(email, command="seed_demo_insights")
         today = user.financial_profile.local_today()
         Budget.objects.filter(user=user).delete()
         month = today.replace(day=1)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import User
 from notifications.models import Notification
 from payments import services
 from payments.models import Frequency, OccurrenceStatus, RecurringPayment, SubscriptionSuggestion, SuggestionStatus
 from payments.reminders import bill_reminders_send
 from payments.selectors import upcoming_bills
 from payments.suggestions import subscription_suggestions_refresh
-from transactions.management.commands.seed_demo import DEMO_EMAIL
+from transactions.management.commands.seed_demo import DEMO_EMAIL, demo_user_get
 from transactions.models import Account, Category
 
 
@@ -49,11 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default=DEMO_EMAIL)
 
     def handle(self, *args, email: str, **options):
-        user = User.objects.select_related("financial_profile").filter(email__iexact=email).first()
-        if user is None:
-            raise CommandError(f"No user {email}; run manage.py seed_demo first.")
-        if user.is_staff or user.is_superuser:
-            raise CommandError(f"{email} is a staff account; seed_demo_bills only takes the demo address.")
+        user = demo_user_get(email, command="seed_demo_bills")
         today = user.financial_profile.local_today()
         checking = Account.objects.filter(owner=user).order_by("pk").first()
         categories = {c.key: c for c in Category.objects.filter(owner__isnull=True)}

@@ -98,6 +98,17 @@ BIG_PURCHASES = [
 ]
 
 
+def demo_user_get(email: str, *, command: str) -> User:
+    """The demo user a later seed step (seed_demo_bills, _insights, _goals, _advisor) works on: refused when it is
+    missing (seed_demo first) or a staff account (those steps only take the demo address)."""
+    user = User.objects.select_related("financial_profile").filter(email__iexact=email).first()
+    if user is None:
+        raise CommandError(f"No user {email}; run manage.py seed_demo first.")
+    if user.is_staff or user.is_superuser:
+        raise CommandError(f"{email} is a staff account; {command} only takes the demo address.")
+    return user
+
+
 def _shift_to_workday(day: date, *, earlier: bool = False) -> date:
     """Banks book on working days: a weekend date moves to the Monday after (or the Friday before)."""
     while day.weekday() >= 5:
