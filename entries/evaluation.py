@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from entries.parsing import EXPENSE, Draft, sentence_parse
+from entries.parsing import EXPENSE, Draft, MerchantKnown, sentence_parse
 
 FIELDS = ("amount", "currency", "kind", "date", "merchant", "category", "account", "group", "note")
 
@@ -58,8 +58,10 @@ def sentences_read(path: Path | str) -> dict[str, Any]:
     return data
 
 
-def sentences_evaluate(data: dict[str, Any], *, categorize: Callable[[Draft, str], str]) -> list[Result]:
-    """Read every sentence; ``categorize(draft, account_kind)`` gives the category key decided for a draft."""
+def sentences_evaluate(data: dict[str, Any], *, categorize: Callable[[Draft, str], str],
+                       merchant_known: MerchantKnown | None = None) -> list[Result]:
+    """Read every sentence; ``categorize(draft, account_kind)`` gives the category key decided for a draft and
+    ``merchant_known`` recognises a merchant named without "at" (both as entries.services does)."""
     today = _date(data["today"], dt.date(2000, 1, 1))
     accounts = [(a["id"], a["name"], a["kind"]) for a in data.get("accounts", [])]
     names = {a["id"]: a["name"] for a in data.get("accounts", [])}
@@ -68,7 +70,8 @@ def sentences_evaluate(data: dict[str, Any], *, categorize: Callable[[Draft, str
     group_names = {g["id"]: g["name"] for g in data.get("groups", [])}
     results = []
     for item in data["sentences"]:
-        draft = sentence_parse(item["text"], today=today, accounts=accounts, currency=data["currency"], groups=groups)
+        draft = sentence_parse(item["text"], today=today, accounts=accounts, currency=data["currency"], groups=groups,
+                               merchant_known=merchant_known)
         got = {
             "amount": draft.amount, "currency": draft.currency, "kind": draft.kind, "date": draft.date,
             "merchant": _merchant(draft.merchant), "category": categorize(draft, kinds.get(draft.account_id or 0, "")),

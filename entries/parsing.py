@@ -1,23 +1,26 @@
 """A sentence, spoken or typed, in English or German, read as a draft transaction: every field with a confidence.
 
-Pure: the caller gives today's date (on the user's clock), their accounts, currency and groups; nothing is read or
-saved here. The category is a hint from words people use ("lunch" → restaurants); entries.services asks the
-categorizer about the merchant and those words and decides.
+Pure: the caller gives today's date (on the user's clock), their accounts, currency, groups and the merchants they
+paid before, and may give a way to recognise a business by name (entries.services asks the categorizer); nothing is
+read or saved here. The category is a hint from words people use ("lunch" → restaurants, "Kontoführungsgebühr" →
+bank fees), for every category of the standard tree; entries.services asks the categorizer about the merchant and
+those words and decides. Money moved between the person's own accounts ("moved 200 to savings", "100 abgehoben")
+is a transfer, with the taxonomy's transfer category and no merchant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz
 
-EXPENSE, INCOME, REFUND = "expense", "income", "refund"
-KINDS = (EXPENSE, INCOME, REFUND)
+EXPENSE, INCOME, REFUND, TRANSFER = "expense", "income", "refund", "transfer"
+KINDS = (EXPENSE, INCOME, REFUND, TRANSFER)
 NAME_CUTOFF = 80  # rapidfuzz score (0–100) for an account or a person named loosely ("visa" for "Visa card")
 
 AccountChoice = tuple[int, str, str]  # (id, name, kind)
@@ -44,10 +47,11 @@ class Draft:
 
     @property
     def signed_amount(self) -> Decimal | None:
-        """Negative for money out, as the ledger stores it; a refund comes in."""
+        """Negative for money out, as the ledger stores it; a refund comes in; a transfer leaves the account said
+        (or the one the person last used) for another of their own."""
         if self.amount is None:
             return None
-        return -self.amount if self.kind == EXPENSE else self.amount
+        return -self.amount if self.kind in (EXPENSE, TRANSFER) else self.amount
 
 
 # ---- numbers written as words -------------------------------------------------------------------------------
@@ -179,10 +183,16 @@ _CURRENCIES = [
     (r"¥|jpy\b|yen\b", "JPY"), (r"sek\b|nok\b|dkk\b", ""), (r"pln\b|zł|zloty\b", "PLN"),
 ]
 _CURRENCY = "|".join(p for p, _ in _CURRENCIES)
-_NUMBER = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
+# Thousands grouped by "," or "." (1,250.50 / 2.500,00), by an apostrophe (Swiss 1'234.50) or by a space
+# (1 234,56 €). A space also separates two numbers ("3 100"), so spaced groups count only where the figure is
+# plainly money: after a currency, or with cents, or before a currency.
+_GROUPED = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,3}(?:['’]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+_PLAIN = r"\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
+_NUMBER = rf"{_GROUPED}|{_PLAIN}"
 _MONEY = re.compile(
-    rf"(?P<pre>{_CURRENCY})\s?(?P<a>{_NUMBER})"
-    rf"|(?P<b>{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
+    rf"(?P<pre>{_CURRENCY})\s?(?P<a>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})"
+    rf"|(?P<b>{_SPACED}[.,]\d{{1,2}}(?![\d.,]\d)|{_SPACED}(?![\d.,]\d)(?=\s?(?:{_CURRENCY}))|{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
     rf"(?:\s*(?:cents?))?)?)?", re.IGNORECASE)
 # A plain number that is a date, a count or a time, not money.
 _NOT_MONEY_AFTER = re.compile(r"(?:st|nd|rd|th|am|h)\b|\.(?!\d)|\s*(?:%|percent|prozent|days?|tagen?|weeks?|wochen?|"
@@ -192,7 +202,8 @@ _NOT_MONEY_BEFORE = re.compile(r"(?:\bthe|\bam|\bden|\bvor|\bum)\s+$", re.IGNORE
 
 
 def _decimal(text: str) -> Decimal | None:
-    """ "1,200" / "1.200,50" / "12,50" / "12.5" → Decimal."""
+    """ "1,200" / "1.200,50" / "12,50" / "12.5" / "1'234.50" / "1 234,56" → Decimal."""
+    text = re.sub(r"['’\s]", "", text)
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", text):
         text = text.replace(",", "")
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
@@ -257,9 +268,15 @@ _PAID_BACK = re.compile(r"\b(?:paid|gave|sent|transferred|paid back|hat)\s+(?:me
                         r"\bzurückgezahlt\b|\bzurückgegeben\b")
 
 
+# Interest the person paid: "interest" alone is money in.
+_CHARGED = re.compile(r"\b(?:overdraft|dispo\w*|sollzinsen|überziehungszinsen|kreditzinsen|interest charged)\b")
+
+
 def _kind_find(text: str) -> tuple[str, float]:
     if _REFUND.search(text):
         return REFUND, 0.9
+    if _CHARGED.search(text):
+        return EXPENSE, 0.85
     if _PAID_BACK.search(text):  # "Anna paid me back 15": money in, though "paid" is said
         return INCOME, 0.85
     income, expense = _INCOME.search(text), _EXPENSE.search(text)
@@ -383,7 +400,7 @@ _ACCOUNT_KINDS = [
     ("cash", r"cash|in bar|bar bezahlt|bargeld|\bbar\b"),
     ("checking", r"debit\s*card|checking(?:\s+account)?|current account|girokonto|girocard|ec-?karte|bank\s*card|"
                  r"bankkarte|debitkarte"),
-    ("savings", r"savings(?:\s+account)?|sparkonto|tagesgeld"),
+    ("savings", r"savings(?:\s+account)?|sparkonto|tagesgeld|sparbuch"),
 ]
 _ACCOUNT_LEAD = r"(?:with|using|on|from|via|by|paid by|through|mit|per|vom|von|über|auf)\s+(?:my|the|our|meiner|meinem|" \
                 r"meine|der|dem|die|unserer)?\s*"
@@ -423,6 +440,55 @@ def _account_find(text: str, accounts: Sequence[AccountChoice]) -> tuple[int | N
     return None, 0.0, (0, 0)
 
 
+# ---- transfers between the person's own accounts ------------------------------------------------------------
+
+_WITHDRAWAL = re.compile(r"\b(?:withdr[ae]w\w*|atm|cash machine|geldautomat\w*|abgehoben|abheben|bargeld geholt)\b")
+_CARD_PAYMENT = re.compile(r"\bcredit\s*card\s+(?:bill|payment|balance)\b|\bpaid\s+off\s+(?:my\s+|the\s+)?(?:credit\s*card|"
+                           r"visa|amex|mastercard)\b|\bkreditkarten?abrechnung\b|\bkreditkarte\s+(?:ausgeglichen|abbezahlt)\b")
+_TRANSFER_VERB = re.compile(r"\b(?:transfer(?:red|ring|s)?|move[ds]?|moving|put|sent|send|überwiesen|überweisung|"
+                            r"überweise|umgebucht|umbuchung|gespart|zurückgelegt)\b")
+_TRANSFER_TO = re.compile(r"\b(?:to|into|onto|in|an|auf|aufs|zum|zur|ins)\s+(?:my\s+|the\s+|our\s+|meine?[nm]?\s+|das\s+|"
+                          r"die\s+|den\s+|dem\s+)?")
+_TRANSFER_KEYS = {"savings": "transfers.savings_transfer", "credit_card": "transfers.credit_card_payment",
+                  "checking": "transfers.between_accounts"}
+
+
+def _own_account_kind(text: str, accounts: Sequence[AccountChoice]) -> tuple[str, int]:
+    """The kind of the person's account that ``text`` starts with ("savings", "Tagesgeld") and its length;
+    cash is not a place money is transferred to (that is a withdrawal)."""
+    for _id, name, kind in accounts:
+        if kind != "cash" and len(name) >= 3 and re.match(rf"{re.escape(name.lower())}\b", text):
+            return kind, len(name)
+    for kind, pattern in _ACCOUNT_KINDS:
+        found = re.match(rf"(?:{pattern})(?:\s+(?:card|karte|account|konto))?\b", text)
+        if kind != "cash" and found:
+            return kind, found.end()
+    return "", 0
+
+
+def _transfer_find(text: str, accounts: Sequence[AccountChoice]) -> tuple[str, float, tuple[int, int]]:
+    """Money moved between the person's own accounts: (a key of the taxonomy's transfers, confidence, the span
+    naming where it went, which is not the account it left). A transfer to someone else is spending."""
+    withdrawal = _WITHDRAWAL.search(text)
+    if withdrawal:
+        return "transfers.cash_withdrawal", 0.85, withdrawal.span()
+    card = _CARD_PAYMENT.search(text)
+    if card:
+        return "transfers.credit_card_payment", 0.8, card.span()
+    if not _TRANSFER_VERB.search(text):
+        return "", 0.0, (0, 0)
+    for lead in _TRANSFER_TO.finditer(text):
+        kind, length = _own_account_kind(text[lead.end():], accounts)
+        if kind in _TRANSFER_KEYS:
+            return _TRANSFER_KEYS[kind], 0.85, (lead.start(), lead.end() + length)
+    return "", 0.0, (0, 0)
+
+
+def _masked(text: str, span: tuple[int, int]) -> str:
+    """The text with a span blanked out, positions kept."""
+    return text[:span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
+
+
 _SPLIT = re.compile(r"\b(?:split|shared?|splitting|geteilt|teilen|teile)\s+(?:it\s+|this\s+|that\s+|es\s+)?"
                     r"(?:with|mit)\s+([\w'-]+(?:\s*(?:,|and|und|&)\s*[\w'-]+)*)"
                     r"|\b(?:mit)\s+([\w'-]+(?:\s*(?:,|und|&)\s*[\w'-]+)*)\s+geteilt\b")
@@ -449,43 +515,85 @@ def _split_find(text: str, groups: Sequence[GroupChoice]) -> tuple[list[str], in
     return names, None, 0.0, found.span()
 
 
-# Words people say → a key of transactions.taxonomy.
+# Words people say → a key of transactions.taxonomy: every category of the standard tree, in English and German.
+# German compounds carry their category in a part ("Kontoführungsgebühr", "Krankenversicherung"), hence the
+# \w* around those parts. Where two phrases start at the same word, the longer wins, then the earlier here.
 _CATEGORY_WORDS: list[tuple[str, str]] = [
     ("income.refunds", r"refunds?|rückerstattung|erstattung"),
     ("income.salary", r"salary|paycheck|pay ?day|wages|\w*gehalt\w*|\w*lohn"),
-    ("income.interest", r"interest|zinsen"),
-    ("food_drink.coffee_shops", r"coffees?|cappuccinos?|lattes?|espressos?|kaffee|café|cafe"),
-    ("food_drink.fast_food", r"pizzas?|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?"),
-    ("food_drink.restaurants", r"lunch|dinner|breakfast|brunch|restaurant|sushi|mittagessen|abendessen|frühstück|"
-                               r"essen gehen|essen|meal|takeout|take-away|food|sandwich(?:es)?|uber eats|lieferando|deliveroo|"
-                               r"doordash|food delivery"),
-    ("food_drink.bars", r"beers?|drinks|cocktails?|wine|bier|getränke|bar tab|pub|the bar"),
+    ("income.interest", r"interest|\w*zinsen"),
+    ("food_drink.coffee_shops", r"coffees?|cappuccinos?|lattes?|espressos?|flat whites?|macchiatos?|kaffee|café|cafe|"
+                                r"coffee shop"),
+    ("food_drink.fast_food", r"pizzas?|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?|imbiss|"
+                             r"currywurst|falafel|nuggets"),
+    ("food_drink.restaurants", r"lunch|dinner|breakfast|brunch|restaurants?|sushi|mittagessen|abendessen|frühstück|"
+                               r"essen gehen|essen|meal|takeout|take-away|takeaway|food|sandwich(?:es)?|uber eats|"
+                               r"lieferando|deliveroo|doordash|food delivery|ramen|tapas|steakhouse|gaststätte|"
+                               r"wirtshaus|lieferdienst"),
+    ("food_drink.bars", r"beers?|drinks|cocktails?|wine|bier|getränke|bar tab|pub|the bar|kneipe|pints?|aperol|spritz"),
     ("food_drink.groceries", r"groceries|grocery|supermarket|food shopping|lebensmittel|einkauf|einkaufen|"
-                             r"wocheneinkauf|supermarkt|\w*lebensmittel\w*"),
-    ("transportation.gas_fuel", r"gas|fuel|petrol|diesel|tanken|benzin|sprit|getankt|\w*tank\w*"),
-    ("transportation.rideshare", r"taxi|cab|uber|lyft|ride"),
-    ("transportation.public_transit", r"train|bus|metro|subway|tram|transit|bahn|zug|u-bahn|fahrkarte|ticket|bahnticket|zugticket|busticket|\w*bahn\w*|\w*fahrkarte\w*|"
-                                      r"monatskarte|deutschlandticket"),
-    ("transportation.parking", r"parking|parken|parkhaus"),
-    ("transportation.car_maintenance", r"car repair|oil change|car wash|werkstatt|reifen|tires|mechanic"),
-    ("housing.rent", r"rent|miete"),
-    ("housing.utilities", r"electricity|power bill|water bill|heating|gas bill|\w*strom\w*|nebenkosten\w*|\w*heizung\w*"),
-    ("housing.internet_phone", r"internet|phone bill|mobile|wifi|handy\w*|\w*internet\w*|mobilfunk\w*"),
-    ("shopping.clothing", r"clothes|clothing|shoes|jacket|shirt|jeans|kleidung|schuhe|jacke|hose"),
-    ("shopping.electronics", r"electronics|headphones|laptop|charger|cable|kopfhörer|ladekabel"),
-    ("shopping.home_goods", r"furniture|home goods|möbel|haushalt"),
-    ("health_wellness.pharmacy", r"pharmacy|medicine|drugstore|\w*apotheke\w*|medikamente|tabletten"),
-    ("health_wellness.gym_fitness", r"gym|fitness|yoga|fitnessstudio"),
-    ("health_wellness.doctor", r"doctor|dentist|\w*arzt\w*|\w*ärztin"),
-    ("entertainment.movies_events", r"movies?|cinema|concert|tickets for|theater|theatre|kino\w*|\w*konzert\w*"),
+                             r"wocheneinkauf|supermarkt|\w*lebensmittel\w*|obst|gemüse|fruit|vegetables|veggies|"
+                             r"milk|milch|bread|brot|eggs|eier"),
+    ("transportation.gas_fuel", r"gas|fuel|petrol|diesel|tanken|benzin|sprit|getankt|\w*tank\w*|charging|"
+                                r"ladesäule|strom tanken"),
+    ("transportation.rideshare", r"taxi|cab|uber|lyft|rides?|taxifahrt|\w*taxi"),
+    ("transportation.public_transit", r"train|bus|metro|subway|tram|transit|bahn|zug|u-bahn|fahrkarte|ticket|bahnticket|"
+                                      r"zugticket|busticket|\w*bahn\w*|\w*fahrkarte\w*|monatskarte|deutschlandticket|"
+                                      r"ferry|fähre|fernbus|nahverkehr|öpnv"),
+    ("transportation.parking", r"parking|parken|parkhaus|parkplatz|parkschein|parkticket|parkgebühr\w*"),
+    ("transportation.car_maintenance", r"car repair|oil change|car wash|werkstatt|reifen|tires|tyres|mechanic|tüv|"
+                                       r"inspektion|ölwechsel|waschstraße|autowäsche|autowerkstatt|car service"),
+    ("housing.rent", r"rent|\w*miete|vermieter|landlord"),
+    ("housing.mortgage", r"mortgage|hypothek\w*|kreditrate|baufinanzierung|darlehen"),
+    ("housing.utilities", r"electricity|power bill|water bill|heating|gas bill|\w*strom\w*|nebenkosten\w*|\w*heizung\w*|"
+                          r"heizkosten|wasserrechnung|müllgebühr\w*|rundfunkbeitrag|gez"),
+    ("housing.internet_phone", r"internet|phone bill|mobile|wifi|handy\w*|\w*internet\w*|mobilfunk\w*|dsl|glasfaser|"
+                               r"festnetz|phone plan|data plan|prepaid"),
+    ("housing.home_improvement", r"hardware store|baumarkt|diy|paint|farbe|werkzeug|tools|renovation|renovierung|"
+                                 r"handwerker|tapete|wallpaper"),
+    ("housing.insurance", r"home insurance|contents insurance|renters insurance|hausrat\w*|wohngebäudeversicherung"),
+    ("shopping.clothing", r"clothes|clothing|shoes|jacket|shirt|jeans|kleidung|\w*schuhe|\w*jacke|hose|sneakers?|"
+                          r"socks|socken|pullover|sweater|hoodie|dress|kleid|t-shirts?|mantel|coat"),
+    ("shopping.electronics", r"electronics|headphones|laptop|charger|cable|kopfhörer|ladekabel|phone case|handyhülle|"
+                             r"fernseher|tv|monitor|tablet|smartphone|kamera|camera|usb|tastatur|keyboard|drucker|"
+                             r"printer"),
+    ("shopping.home_goods", r"furniture|home goods|\w*möbel|haushalt\w*|regal|lampe|lamp|bettwäsche|bedding|"
+                            r"geschirr|towels|handtücher|deko|decor|sofa|couch|matratze|mattress"),
+    ("shopping.online_shopping", r"online shopping|online order|onlinebestellung|online bestellt"),
+    ("health_wellness.pharmacy", r"pharmacy|medicine|drugstore|\w*apotheke\w*|medikamente?|tabletten|drogerie|"
+                                 r"toiletries|shampoo|zahnpasta|toothpaste|soap|seife|toilet paper|klopapier|"
+                                 r"ibuprofen|aspirin|paracetamol|vitamins?|vitamine|prescription|rezept"),
+    ("health_wellness.gym_fitness", r"gym|fitness|yoga|fitnessstudio|pilates|crossfit|bouldern|climbing|"
+                                    r"schwimmbad|swimming pool|sportverein|personal trainer"),
+    ("health_wellness.doctor", r"doctor|dentist|\w*arzt\w*|\w*ärztin|physio\w*|therapy|therapie|hospital|"
+                               r"krankenhaus|clinic|klinik|optiker|optician|orthodontist|kieferorthopäde"),
+    ("health_wellness.health_insurance", r"health insurance|krankenversicherung|krankenkasse|zusatzversicherung"),
+    ("entertainment.movies_events", r"movies?|cinema|concert|tickets for|theater|theatre|kino\w*|\w*konzert\w*|"
+                                    r"festival|museum|ausstellung|exhibition|musical|oper|opera|zoo|bowling|"
+                                    r"escape room|freizeitpark|theme park|tickets"),
     ("entertainment.streaming_services", r"netflix|spotify|streaming|disney\+?"),
-    ("entertainment.games", r"games?|spiel|spiele|videospiel"),
-    ("travel.flights", r"flights?|plane tickets?|flug\w*|\w*flüge"),
-    ("travel.hotels", r"hotel|airbnb|hostel|unterkunft|\w*hotel\w*"),
-    ("personal_care.hair_beauty", r"haircut|hairdresser|barber|friseur\w*|frisör\w*|haare"),
-    ("education.books_courses", r"books?|course|buch|bücher|kurs"),
-    ("gifts_donations.gifts", r"gifts?|present|\w*geschenke?\w*"),
-    ("gifts_donations.charity", r"donation|charity|\w*spende\w*"),
+    ("entertainment.games", r"games?|spiel|spiele|videospiel|gaming"),
+    ("entertainment.hobbies", r"hobby|hobbies|crafts?|basteln|bastelbedarf|knitting|wolle|yarn|angeln|fishing|"
+                              r"gardening|gartenbedarf|guitar|gitarre|lego"),
+    ("travel.flights", r"flights?|plane tickets?|flug\w*|\w*flüge|airfare"),
+    ("travel.hotels", r"hotel|airbnb|hostel|unterkunft|\w*hotel\w*|motel|ferienwohnung|übernachtung\w*|"
+                      r"accommodation"),
+    ("travel.car_rental", r"car rental|rental car|rent a car|mietwagen|autovermietung|leihwagen|carsharing|"
+                          r"car sharing"),
+    ("travel.vacation", r"vacation|holidays?|urlaub\w*|ferien|pauschalreise|package holiday"),
+    ("subscriptions", r"subscriptions?|abonnement|\w*abo|mitgliedsbeitrag|zeitung|newspaper|magazine|zeitschrift"),
+    ("personal_care.hair_beauty", r"haircut|hairdresser|barber|friseur\w*|frisör\w*|haare|nails?|nägel|nagel\w*|"
+                                  r"maniküre|manicure|pediküre|pedicure|kosmetik\w*|cosmetics|make-?up|beauty|waxing|"
+                                  r"massage|spa"),
+    ("education.tuition", r"tuition|studiengebühr\w*|semesterbeitrag|semestergebühr\w*|school fees|schulgeld"),
+    ("education.books_courses", r"books?|online course|courses?|buch|bücher|kurs|\w*kurs|e-?books?|hörbuch|"
+                                r"audiobooks?|workshop|seminar"),
+    ("gifts_donations.gifts", r"gifts?|present|\w*geschenke?\w*|blumen|flowers|bouquet|souvenirs?"),
+    ("gifts_donations.charity", r"donation|charity|\w*spende\w*|gespendet|fundraiser"),
+    ("fees_charges.bank_fees", r"bank fees?|account fees?|atm fees?|overdraft fees?|card fees?|kontoführung\w*|"
+                               r"\w*gebühr(?:en)?"),
+    ("fees_charges.interest_charged", r"interest|dispozinsen|sollzinsen|überziehungszinsen|kreditzinsen|zinsen"),
+    ("taxes", r"taxes|tax|tax bill|\w*steuer\w*|finanzamt"),
 ]
 _CATEGORY_RES = [(key, re.compile(rf"\b(?:{pattern})\b")) for key, pattern in _CATEGORY_WORDS]
 
@@ -550,6 +658,116 @@ def _merchant_find(text: str, original: str, taken: list[tuple[int, int]], kind:
     return "", 0.0, (0, 0)
 
 
+# ---- a merchant named without "at" ("netflix 12.99", "12 EUR Lidl", "tanken 61,30 esso") ---------------------
+
+# Brands that are also a category's word ("uber" is rideshare): named, they are the merchant too.
+_BRANDS = re.compile(r"\b(?:uber eats|uber|lyft|netflix|spotify|disney\+?|lieferando|deliveroo|doordash|airbnb)(?![\w+])"
+                     r"|\bdisney\+")
+# Words that do not name a business on their own: what was bought or how, plans, people, times, amounts.
+_FILLER = {
+    "i", "i've", "im", "ich", "hab", "habe", "hat", "we", "wir", "you", "just", "some", "new", "old", "neu", "neue",
+    "neuen", "neues", "alt", "bill", "rechnung", "payment", "zahlung", "tip", "trinkgeld", "total", "order",
+    "bestellung", "stuff", "things", "sachen", "zeug", "family", "premium", "student", "duo", "abo", "monthly",
+    "monatlich", "membership", "mitgliedschaft", "plan", "vertrag", "fee", "week", "weekend", "woche", "wochenende",
+    "month", "monat", "year", "jahr", "morning", "evening", "afternoon", "morgen", "abend", "mittag", "nachmittag",
+    "mom", "mum", "dad", "mama", "papa", "mutter", "vater", "brother", "sister", "bruder", "schwester", "friend",
+    "friends", "freund", "freundin", "freunden", "kids", "kinder", "wife", "husband", "frau", "mann", "took", "take",
+    "had", "have", "has", "went", "came", "in", "out", "up", "down", "off", "each", "per", "only", "nur",
+    "noch", "schon", "auch", "also", "again", "wieder", "quick", "kurz", "small", "big", "klein", "großer", "kleine",
+    "home", "online", "nach", "hause", "zuhause", "there", "here", "dort", "hier", "so", "too", "much", "viel", "fürs", "an",
+}
+_ARTICLES = {"the", "a", "my", "our", "der", "die", "das", "den", "dem", "ein", "eine", "einen", "einem",
+             "mein", "meine", "meinen", "meinem", "unser", "unsere"}
+# After these a name is a place or a person the money went to ("train to Hamburg", "Spende an das Rote Kreuz").
+_PLACE_LEADS = {"to", "into", "in", "im", "nach", "zum", "zur", "ins", "an", "towards", "near", "around", "for",
+                "für", "fürs", "with", "mit", "of"}
+
+MerchantKnown = Callable[[str], bool]  # does the caller's knowledge (the categorizer) recognise this name?
+
+
+def _is_filler(word: str) -> bool:
+    return bool(
+        len(word) < 2 or word in _FILLER or word in _ARTICLES or word in _MERCHANT_STOP or word in _NOT_MERCHANTS
+        or word in _GENERIC_PLACES or word in _MONTHS or word in _WEEKDAYS or re.search(r"\d", word)
+        or _currency_code(word) or _word_value(word) is not None
+        or any(pattern.fullmatch(word) for pattern in (_EXPENSE, _INCOME, _REFUND, _TRANSFER_VERB)))
+
+
+def _leftover_runs(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Runs of up to three words that no other field explains: (start, end, the word before, articles skipped)."""
+    runs: list[tuple[int, int, str]] = []
+    run: list[re.Match[str]] = []
+    lead, previous = "", ""
+    for word in re.finditer(r"\w[\w&'+.-]*", text):
+        token = word.group(0).rstrip(".'-")
+        if any(s <= word.start() < e for s, e in blocked) or _is_filler(token):
+            if run:
+                runs.append((run[0].start(), run[-1].end(), lead))
+                run = []
+        elif len(run) < 3:
+            lead = previous if not run else lead
+            run.append(word)
+        if token not in _ARTICLES:
+            previous = token
+    if run:
+        runs.append((run[0].start(), run[-1].end(), lead))
+    return runs
+
+
+def _as_said(original: str, span: tuple[int, int]) -> str:
+    said = original[span[0]:span[1]].strip(" .,")
+    return said if any(ch.isupper() for ch in said) else said.title()
+
+
+def _looks_like_a_name(original: str, start: int, end: int) -> bool:
+    """Capitalised where a sentence's first word would not be: "12 EUR Lidl", "McFit", "BVG"."""
+    words = original[start:end].split()
+    return any((w[:1].isupper() and start > 0) or any(ch.isupper() for ch in w[1:]) for w in words)
+
+
+def _known_find(text: str, merchants: Sequence[str]) -> tuple[str, tuple[int, int]]:
+    """The person's own merchants (the longest name first), named anywhere: "burger king 9.80"."""
+    for name in sorted(merchants, key=len, reverse=True):
+        found = re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text) if len(name) >= 2 else None
+        if found:
+            return name, found.span()
+    return "", (0, 0)
+
+
+def _writes_names_capitalised(original: str) -> bool:
+    """Someone who capitalised a word after the first ("Movie tickets on Saturday") writes names so: their
+    words in lower case are not names."""
+    return any(word[:1].isupper() for word in original.split()[1:])
+
+
+def _bare_merchant_find(text: str, original: str, taken: list[tuple[int, int]], merchants: Sequence[str],
+                        known: MerchantKnown | None, kind: str) -> tuple[str, float, tuple[int, int]]:
+    """A merchant said without "at": one of the person's own, a brand that is a category's word, words the
+    caller's knowledge recognises, or a capitalised name. The span is (0, 0) for a brand, whose word still
+    says the category. Money coming in names its payer with "from"; only the person's own merchants count."""
+    name, span = _known_find(text, merchants)
+    if name and not any(s <= span[0] < e for s, e in taken):
+        return name, 0.85, span
+    brand = next((b for b in _BRANDS.finditer(text) if not any(s <= b.start() < e for s, e in taken)), None)
+    if brand:
+        return _as_said(original, brand.span()), 0.8, (0, 0)
+    if kind == INCOME:
+        return "", 0.0, (0, 0)
+    lower_is_name = not _writes_names_capitalised(original)
+    blocked = taken + [f.span() for _, pattern in _CATEGORY_RES for f in pattern.finditer(text)]
+    for start, end, lead in _leftover_runs(text, blocked):
+        if lead in _PLACE_LEADS:
+            continue
+        ends = sorted({end, *(m.end() + start for m in re.finditer(r"\S+", text[start:end]))}, reverse=True)
+        capitalised = _looks_like_a_name(original, start, end)
+        for stop in ends:  # "hbo max" before "hbo"
+            if known is not None and (capitalised or lower_is_name) and known(text[start:stop]):
+                return _as_said(original, (start, stop)), 0.7, (start, stop)
+        if capitalised:
+            return _as_said(original, (start, end)), 0.6, (start, end)
+    return "", 0.0, (0, 0)
+
+
 def _category_find(text: str, kind: str, merchant_span: tuple[int, int] = (0, 0)) -> tuple[str, str, float]:
     """The first thing named that says a category; a word of the merchant's name ("Subway") is left to the
     categorizer, which knows the merchant."""
@@ -571,8 +789,12 @@ _NOTE = re.compile(r"\b(?:note|notiz|memo|comment)\s*:?\s*(.+)$")
 
 
 def sentence_parse(text: str, *, today: dt.date, accounts: Sequence[AccountChoice] = (), currency: str = "EUR",
-                   groups: Sequence[GroupChoice] = ()) -> Draft:
-    """Read a sentence ("Spent 12.50 on lunch at Chipotle yesterday with my credit card") as a draft."""
+                   groups: Sequence[GroupChoice] = (), merchants: Sequence[str] = (),
+                   merchant_known: MerchantKnown | None = None) -> Draft:
+    """Read a sentence ("Spent 12.50 on lunch at Chipotle yesterday with my credit card") as a draft.
+
+    ``merchants`` are names the person has paid before; ``merchant_known`` says whether a name not said after
+    "at" is a business the caller knows (entries.services asks the categorizer)."""
     original = re.sub(r"\s+", " ", text).strip()
     draft = Draft(text=original)
     note = _NOTE.search(original.lower())
@@ -593,7 +815,12 @@ def sentence_parse(text: str, *, today: dt.date, accounts: Sequence[AccountChoic
     names, group_id, group_confidence, split_span = _split_find(lowered, groups)
     if split_span != (0, 0):
         taken.append(split_span)
-    account_id, account_confidence, account_span = _account_find(lowered, accounts)
+    transfer_key, transfer_confidence, destination = _transfer_find(lowered, accounts)
+    if transfer_key:
+        taken.append(destination)
+    account_id, account_confidence, account_span = _account_find(_masked(lowered, destination), accounts)
+    if transfer_key == "transfers.cash_withdrawal" and any(a[0] == account_id and a[2] == "cash" for a in accounts):
+        account_id, account_confidence = None, 0.0  # the cash is where the money went, not where it came from
     if account_span != (0, 0):
         taken.append(account_span)
     amount, code, amount_confidence, amount_span = _amount_find(lowered, taken)
@@ -601,9 +828,16 @@ def sentence_parse(text: str, *, today: dt.date, accounts: Sequence[AccountChoic
         taken.append(amount_span)
         if spoken != text.lower() and amount_confidence:
             amount_confidence = min(amount_confidence, 0.85)  # words heard as numbers are read less surely
-    kind, kind_confidence = _kind_find(lowered)
-    merchant, merchant_confidence, merchant_span = _merchant_find(lowered, original, taken, kind)
-    category_key, words, category_confidence = _category_find(lowered, kind, merchant_span)
+    kind, kind_confidence = (TRANSFER, transfer_confidence) if transfer_key else _kind_find(lowered)
+    if transfer_key:  # between one's own accounts: no merchant, the transfer's own category
+        merchant, merchant_confidence = "", 0.0
+        category_key, words, category_confidence = transfer_key, "", 0.8
+    else:
+        merchant, merchant_confidence, merchant_span = _merchant_find(lowered, original, taken, kind)
+        if not merchant:
+            merchant, merchant_confidence, merchant_span = _bare_merchant_find(lowered, original, taken,
+                                                                               merchants, merchant_known, kind)
+        category_key, words, category_confidence = _category_find(lowered, kind, merchant_span)
 
     draft.amount = amount.quantize(Decimal("0.01")) if amount is not None else None
     draft.currency = code or currency

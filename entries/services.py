@@ -14,9 +14,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
+from django.db.models import Count
 
 from accounts.models import User
-from entries.parsing import EXPENSE, INCOME, REFUND, AccountChoice, Draft, GroupChoice, sentence_parse
+from entries.parsing import (
+    EXPENSE,
+    INCOME,
+    REFUND,
+    TRANSFER,
+    AccountChoice,
+    Draft,
+    GroupChoice,
+    MerchantKnown,
+    sentence_parse,
+)
 from groups.models import Group
 from groups.selectors import group_list, member_list
 from groups.services import Part, expense_create
@@ -26,6 +37,7 @@ from transactions.models import Account, Category, Transaction
 from transactions.services import transaction_create
 
 MAX_TEXT = 500
+KNOWN_MERCHANTS = 300  # the person's most frequent merchants, recognised in a sentence without "at"
 CATEGORY_AGREES = 0.95  # the words and the categorizer name the same category
 
 
@@ -62,6 +74,26 @@ def _choices(user: User) -> tuple[list[AccountChoice], list[GroupChoice], dict[i
         names = [m.user.get_short_name() for m in member_list(group=group) if m.user_id != user.pk]
         group_choices.append((group.pk, group.name, names))
     return [(a.pk, a.name, a.kind) for a in accounts.values()], group_choices, accounts, groups
+
+
+def _known_merchants(user: User) -> list[str]:
+    rows = (Transaction.objects.filter(owner=user).exclude(merchant="").values("merchant")
+            .annotate(n=Count("id")).order_by("-n", "merchant")[:KNOWN_MERCHANTS])
+    return [row["merchant"] for row in rows]
+
+
+def merchant_recognizer(*, user: User | None, today: dt.date) -> MerchantKnown:
+    """Whether a name said without "at" ("tanken 61,30 esso") is a business: the categorizer files it, on its
+    own, as surely as it files anything (the person's history and model first when there is a user)."""
+    def known(name: str) -> bool:
+        if user is None:
+            prediction = mlcore.category_predict(row={"description": name, "merchant": name,
+                                                      "amount": Decimal("-10"), "account_kind": ""})
+            return prediction.confidence >= mlcore.review_threshold()
+        row = ImportRow(date=today, amount=Decimal("-10"), description=name, merchant=name)
+        mlcore.import_rows_categorize(user=user, account_kind="", rows=[row])
+        return row.category is not None
+    return known
 
 
 def draft_category(*, user: User | None, draft: Draft, account_kind: str) -> tuple[Category | None, float]:
@@ -104,14 +136,15 @@ def _description(draft: Draft, category: Category | None) -> str:
 
 
 def draft_read(*, text: str, today: dt.date, accounts: list[AccountChoice], groups: list[GroupChoice],
-               currency: str) -> Draft:
+               currency: str, merchants: Sequence[str] = (), merchant_known: MerchantKnown | None = None) -> Draft:
     """The sentence as a draft; a blank sentence or one without an amount is a ValidationError."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "Say or type what you spent or received, such as “12.50 lunch at Chipotle”."})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": f"Keep it under {MAX_TEXT} characters: one transaction at a time."})
-    draft = sentence_parse(text, today=today, accounts=accounts, currency=currency, groups=groups)
+    draft = sentence_parse(text, today=today, accounts=accounts, currency=currency, groups=groups,
+                           merchants=merchants, merchant_known=merchant_known)
     if draft.amount is None:
         raise ValidationError({"text": "No amount found: say how much, such as “12.50” or “twelve fifty euros”."})
     return draft
@@ -123,7 +156,8 @@ def draft_from_text(*, user: User, text: str, today: dt.date | None = None) -> E
     today = today or profile.local_today()
     account_choices, group_choices, accounts, groups = _choices(user)
     draft = draft_read(text=text, today=today, accounts=account_choices, groups=group_choices,
-                       currency=profile.preferred_currency)
+                       currency=profile.preferred_currency, merchants=_known_merchants(user),
+                       merchant_known=merchant_recognizer(user=user, today=today))
     confidence = dict(draft.confidence)
     account = accounts.get(draft.account_id) if draft.account_id else None
     if account is None and accounts:
@@ -162,4 +196,5 @@ def entry_confirm(*, user: User, account: Account, on: dt.date, amount: Decimal,
     return txn
 
 
-__all__ = ["EXPENSE", "INCOME", "REFUND", "EntryDraft", "draft_category", "draft_from_text", "draft_read", "entry_confirm"]
+__all__ = ["EXPENSE", "INCOME", "REFUND", "TRANSFER", "EntryDraft", "draft_category", "draft_from_text", "draft_read",
+           "entry_confirm", "merchant_recognizer"]

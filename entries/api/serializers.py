@@ -36,7 +36,7 @@ class DraftSerializer(serializers.Serializer):
     """Nothing is saved: send the fields you keep to POST /api/v1/transactions/."""
 
     text = serializers.CharField(help_text="The sentence as read.")
-    kind = serializers.ChoiceField(choices=["expense", "income", "refund"])
+    kind = serializers.ChoiceField(choices=["expense", "income", "refund", "transfer"])
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Signed: negative is money out.")
     currency = serializers.CharField()
     date = serializers.DateField()

@@ -3,7 +3,8 @@
     python manage.py evaluate_sentences [--sentences entries/data/sentences.yaml] [--json] [--verbose]
 
 The file's format is described in entries/evaluation.py. Categories are decided as for a person without history:
-the words' hint checked with the global categorizer, else the categorizer (loaded, or trained first if missing).
+the words' hint checked with the global categorizer, else the categorizer (loaded, or trained first if missing);
+a merchant named without "at" is recognised by the global categorizer, as for a person without history.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand
 
 from entries.evaluation import evaluation_summary, sentences_evaluate, sentences_read
 from entries.parsing import Draft
-from entries.services import draft_category
+from entries.services import draft_category, merchant_recognizer
 from mlcore import services as mlcore
 
 DEFAULT = Path(settings.BASE_DIR) / "entries" / "data" / "sentences.yaml"
@@ -40,7 +41,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         mlcore.categorizer_ensure()
-        results = sentences_evaluate(sentences_read(options["sentences"]), categorize=_category_key)
+        data = sentences_read(options["sentences"])
+        known = merchant_recognizer(user=None, today=data["today"])
+        results = sentences_evaluate(data, categorize=_category_key, merchant_known=known)
         summary = evaluation_summary(results)
         if options["verbose"]:
             for result in results:
