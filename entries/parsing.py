@@ -184,15 +184,14 @@ _CURRENCIES = [
 ]
 _CURRENCY = "|".join(p for p, _ in _CURRENCIES)
 # Thousands grouped by "," or "." (1,250.50 / 2.500,00), by an apostrophe (Swiss 1'234.50) or by a space
-# (1 234,56 €). A space also separates two numbers ("3 100"), so spaced groups count only where the figure is
-# plainly money: after a currency, or with cents, or before a currency.
+# (1 234,56 €, "gehalt 2 950"): a count is followed by what was counted ("2 tickets 24"), not by three digits.
 _GROUPED = r"\d{1,3}(?:[,.]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,3}(?:['’]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
 _SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 _PLAIN = r"\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
 _NUMBER = rf"{_GROUPED}|{_PLAIN}"
 _MONEY = re.compile(
     rf"(?P<pre>{_CURRENCY})\s?(?P<a>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})"
-    rf"|(?P<b>{_SPACED}[.,]\d{{1,2}}(?![\d.,]\d)|{_SPACED}(?![\d.,]\d)(?=\s?(?:{_CURRENCY}))|{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
+    rf"|(?P<b>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
     rf"(?:\s*(?:cents?))?)?)?", re.IGNORECASE)
 # A plain number that is a date, a count or a time, not money.
 _NOT_MONEY_AFTER = re.compile(r"(?:st|nd|rd|th|am|h)\b|\.(?!\d)|\s*(?:%|percent|prozent|days?|tagen?|weeks?|wochen?|"
@@ -596,6 +595,26 @@ _CATEGORY_WORDS: list[tuple[str, str]] = [
     ("taxes", r"taxes|tax|tax bill|\w*steuer\w*|finanzamt"),
 ]
 _CATEGORY_RES = [(key, re.compile(rf"\b(?:{pattern})\b")) for key, pattern in _CATEGORY_WORDS]
+# A compound word that starts or ends with a category's word of four letters or more, the rest four or more:
+# "reifenwechsel" (tyres), "bookstore"; not "training" nor "busfahrt".
+_COMPOUND_RES = [(key, re.compile(rf"(?:{pattern})(?=\w{{4,}}$)|(?<=\w{{4}})(?:{pattern})$"))
+                 for key, pattern in _CATEGORY_WORDS]
+
+
+def _category_matches(text: str) -> list[tuple[int, int, int, str]]:
+    """Every category word said: (start, end, its order in _CATEGORY_WORDS, key); a compound word only when no
+    category's words name it whole."""
+    found = [(f.start(), f.end(), order, key) for order, (key, pattern) in enumerate(_CATEGORY_RES)
+             for f in pattern.finditer(text)]
+    for word in re.finditer(r"\w{8,}", text):
+        if any(s < word.end() and word.start() < e for s, e, _, _ in found):
+            continue
+        for order, (key, pattern) in enumerate(_COMPOUND_RES):
+            part = pattern.search(word.group(0))
+            if part and len(part.group(0)) >= 4:
+                found.append((word.start(), word.end(), order, key))
+                break
+    return found
 
 _MERCHANT_LEAD = re.compile(r"(?:^|\s)(?:at|bei|beim|from|von|vom|@|on)\s+(?:the\s+|der\s+|dem\s+|den\s+)?")
 # Places that are not a business's name: "at the pharmacy", "beim Friseur".
@@ -754,7 +773,7 @@ def _bare_merchant_find(text: str, original: str, taken: list[tuple[int, int]], 
     if kind == INCOME:
         return "", 0.0, (0, 0)
     lower_is_name = not _writes_names_capitalised(original)
-    blocked = taken + [f.span() for _, pattern in _CATEGORY_RES for f in pattern.finditer(text)]
+    blocked = taken + [(start, end) for start, end, _, _ in _category_matches(text)]
     for start, end, lead in _leftover_runs(text, blocked):
         if lead in _PLACE_LEADS:
             continue
@@ -773,12 +792,9 @@ def _category_find(text: str, kind: str, merchant_span: tuple[int, int] = (0, 0)
     categorizer, which knows the merchant."""
     if kind == REFUND:
         return "income.refunds", "refund", 0.8
-    said = []
-    for order, (key, pattern) in enumerate(_CATEGORY_RES):
-        found = next((f for f in pattern.finditer(text)
-                      if not merchant_span[0] <= f.start() < merchant_span[1]), None)
-        if found and (key.startswith("income") == (kind == INCOME) or key == "income.refunds"):
-            said.append((found.start(), -len(found.group(0)), order, key, found.group(0)))
+    said = [(start, start - end, order, key, text[start:end]) for start, end, order, key in _category_matches(text)
+            if not merchant_span[0] <= start < merchant_span[1]
+            and (key.startswith("income") == (kind == INCOME) or key == "income.refunds")]
     if said:  # the first thing named ("breakfast at Café Einstein" is a meal), the longest words there ("food shopping")
         _, _, _, key, words = min(said)
         return key, words, 0.85

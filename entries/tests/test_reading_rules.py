@@ -36,9 +36,10 @@ def test_thousands_grouped_by_a_space_or_an_apostrophe(text, amount, currency):
     assert (draft.amount, draft.currency) == (Decimal(amount), currency)
 
 
-def test_two_numbers_a_space_apart_are_not_one_without_a_currency_or_cents():
+def test_a_count_is_followed_by_what_was_counted_and_thousands_by_three_digits():
     assert parse("kino 2 tickets 24 euro").amount == Decimal("24.00")
-    assert parse("3 100").amount == Decimal("100.00")
+    assert parse("gehalt 2 950 eingegangen").amount == Decimal("2950.00")
+    assert parse("2 coffees 7.40").amount == Decimal("7.40")
 
 
 # ---- transfers ----------------------------------------------------------------------------------------------
@@ -134,9 +135,21 @@ def test_places_people_things_and_payers_are_not_taken_for_a_merchant(text):
     ("parkgebühr 3", "transportation.parking"),
     ("overdraft interest 7.20", "fees_charges.interest_charged"),
     ("dispozinsen 12,40", "fees_charges.interest_charged"),
+    ("reifenwechsel 60", "transportation.car_maintenance"),  # a compound by its first part
+    ("bookstore 23", "education.books_courses"),
+    ("wochenendeinkauf 41", "food_drink.groceries"),  # ... or its last
 ])
 def test_every_category_of_the_tree_has_words_in_english_and_german(text, category):
     assert parse(text).category_key == category
+
+
+def test_a_word_only_starting_like_a_category_word_is_not_one():
+    assert parse("training 30").category_key == ""  # not a train
+    assert parse("business lunch 30").category_key == "food_drink.restaurants"  # not a bus
+
+
+def test_a_compound_category_word_is_not_taken_for_a_merchant():
+    assert parse("atu reifenwechsel 60", merchant_known={"atu"}.__contains__).merchant == "Atu"
 
 
 def test_interest_received_is_income_and_interest_paid_is_a_charge():
