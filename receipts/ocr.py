@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ from dataclasses import dataclass
 import pypdfium2
 import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Tesseract's own threads fight each other on a small server: one thread per run reads a receipt in about
+# a third of the time on two cores (measured on the SROIE receipts: 4.5 s against 1.7 s). An operator's own
+# setting wins.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 TESSERACT_MISSING = (
     "Receipt scanning needs Tesseract OCR with English and German: "
@@ -35,6 +41,10 @@ MAX_PDF_PAGES = 10
 PDF_TEXT_MIN_CHARS = 20
 # Tesseract's orientation confidence below this is a guess (its docs suggest ~2 for "reliable").
 OSD_MIN_CONFIDENCE = 2.0
+# The shop's name is printed at the top, often large, bold or faint: that band is read a second time,
+# enlarged and as one block of text, to read the name better than the whole-receipt pass does.
+HEADER_SHARE = 0.3
+HEADER_SCALE = 1.5
 DESKEW_MAX_DEGREES = 6.0
 DESKEW_STEP_DEGREES = 0.5
 
@@ -51,6 +61,8 @@ class OcrResult:
     lines: list[str]
     seconds: float
     pages: int
+    # The top of the first page read again, enlarged (images and scans only): where the shop's name is.
+    header: str = ""
 
 
 @functools.cache
@@ -66,15 +78,19 @@ def tesseract_available() -> bool:
 def ocr_read(data: bytes, *, content_type: str) -> OcrResult:
     started = time.perf_counter()
     kind = content_type.split(";")[0].strip().lower()
+    header = ""
     if kind in PDF_TYPES:
-        texts = _pdf_texts(data)
+        texts, header = _pdf_texts(data)
     elif kind in IMAGE_TYPES:
-        texts = [_image_text(_image_open(data))]
+        text, header = _image_text(_image_open(data))
+        texts = [text]
     else:
         raise OcrError(f"A receipt must be a JPEG, PNG or WebP image or a PDF, not {content_type or 'unknown'}.")
     text = "\n\n".join(page.strip() for page in texts)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return OcrResult(text=text, lines=lines, seconds=time.perf_counter() - started, pages=len(texts))
+    return OcrResult(
+        text=text, lines=lines, seconds=time.perf_counter() - started, pages=len(texts), header=header.strip()
+    )
 
 
 def _image_open(data: bytes) -> Image.Image:
@@ -86,7 +102,8 @@ def _image_open(data: bytes) -> Image.Image:
     return image
 
 
-def _pdf_texts(data: bytes) -> list[str]:
+def _pdf_texts(data: bytes) -> tuple[list[str], str]:
+    """Each page's text (its own, else read from a rendering) and the first scanned page's header pass."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -95,6 +112,7 @@ def _pdf_texts(data: bytes) -> list[str]:
         if len(document) == 0:
             raise OcrError("The PDF has no pages.")
         texts = []
+        header = ""
         for index in range(min(len(document), MAX_PDF_PAGES)):
             page = document[index]
             own = page.get_textpage().get_text_range()
@@ -102,22 +120,30 @@ def _pdf_texts(data: bytes) -> list[str]:
                 texts.append(own)
                 continue
             # 300 dpi: a scanned receipt's small print stays readable.
-            texts.append(_image_text(page.render(scale=300 / 72).to_pil()))
-        return texts
+            text, page_header = _image_text(page.render(scale=300 / 72).to_pil())
+            texts.append(text)
+            header = header or (page_header if index == 0 else "")
+        return texts, header
     finally:
         document.close()
 
 
-def _image_text(image: Image.Image) -> str:
+def _image_text(image: Image.Image) -> tuple[str, str]:
+    """The whole receipt's text, and its top band's read again enlarged (see HEADER_SHARE)."""
     if not tesseract_available():
         raise OcrError(TESSERACT_MISSING)
     prepared = image_prepare(image)
+    top = prepared.crop((0, 0, prepared.width, round(prepared.height * HEADER_SHARE)))
+    top = top.resize((round(top.width * HEADER_SCALE), round(top.height * HEADER_SCALE)), Image.Resampling.LANCZOS)
     try:
         # --psm 4: one column of lines of varied size, which a receipt is; keeps label and amount on one line.
         # No search for white-on-black text: after autocontrast a receipt is dark print on light paper.
-        return str(pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0"))
+        text = pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0")
+        # --psm 6: the header as one uniform block, which keeps a name's letters together better.
+        header = pytesseract.image_to_string(top, lang=LANGUAGES, config="--psm 6 -c tessedit_do_invert=0")
     except pytesseract.TesseractError as error:
         raise OcrError(f"Tesseract could not read the image ({error.message}).") from error
+    return str(text), str(header)
 
 
 def image_prepare(image: Image.Image) -> Image.Image:

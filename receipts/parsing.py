@@ -165,22 +165,35 @@ def receipt_parse(
     text: str,
     *,
     today: date,
+    header: str = "",
     known_merchants: Sequence[str] = (),
     default_currency: str = "EUR",
 ) -> ParsedReceipt:
-    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    """`header` is the top of the receipt read a second time, enlarged (see receipts.ocr): the name from it wins
+    unless the whole-receipt read is clearly surer."""
+    lines = _lines(text)
+    merchant = merchant_find(lines, known_merchants=known_merchants)
+    if header:
+        from_header = merchant_find(_lines(header), known_merchants=known_merchants)
+        # The enlarged read is the better one of the same line unless it is clearly less sure (a scrap).
+        if from_header.value and from_header.confidence >= merchant.confidence - 0.1:
+            merchant = from_header
     currency = currency_find(lines, default_currency=default_currency)
     items = items_find(lines)
     tax = tax_find(lines)
     return ParsedReceipt(
-        merchant=merchant_find(lines, known_merchants=known_merchants),
+        merchant=merchant,
         date=date_find(lines, today=today, day_first=currency.value != "USD"),
         total=total_find(lines, items=items, tax=tax.value),
         tax=tax,
         currency=currency,
         items=items,
     )
+
+
+def _lines(text: str) -> list[str]:
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+    return [line for line in lines if line]
 
 
 def amount_parse(text: str) -> Decimal | None:
@@ -295,10 +308,23 @@ _LEGAL_FORMS = [
 ]
 
 
+# OCR reads a letter as the digit that looks like it: "0JC", "W1LLY". In a word of letters, it is the letter.
+_DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
+
+
+def _digit_repaired(word: str) -> str:
+    letters = sum(ch.isalpha() for ch in word)
+    digits = sum(ch.isdigit() for ch in word)
+    if letters < 2 or not digits or digits * 2 > letters or any(ch.isdigit() and ch not in "0158" for ch in word):
+        return word
+    repaired = word.translate(_DIGIT_AS_LETTER)
+    return repaired if word.isupper() or word[:1].isdigit() else repaired.lower()
+
+
 def _merchant_clean(line: str) -> str:
     line = _REGISTRATION.sub(" ", line)
     line = re.sub(r"^[\W_]+|[^\w.)]+$", "", line)
-    words = line.split()
+    words = [_digit_repaired(word) for word in line.split()]
     # A name printed in capitals that ends in a lower-case scrap ("YONG CEN ENTERPRISE hid"): the scrap is a
     # neighbouring mark read as letters.
     if len(words) >= 3 and all(word.isupper() for word in words[:2]):
@@ -389,9 +415,41 @@ def _total_candidates(lines: Sequence[str]) -> list[tuple[float, int, Decimal]]:
     return candidates
 
 
+_TENDERED = re.compile(
+    r"\b(cash(?!\s*&)|tendered|cash\s*received|customer'?s\s*payment|bar|gegeben|given)\b", re.I
+)
+_CHANGE = re.compile(r"\b(change|wechselgeld|r[üu]ckgeld)\b", re.I)
+_ROUNDING = re.compile(r"\bround(ing)?\b|\brundung\b", re.I)
+# Two figures that should be equal may differ by a rounding to 5 cents.
+_AGREE = Decimal("0.05")
+
+
+def _labelled_amount(lines: Sequence[str], label: re.Pattern[str]) -> Decimal | None:
+    """The figure on the first line (from the middle down) with this label, or on the line below it."""
+    for index in range(len(lines) // 3, len(lines)):
+        if not label.search(lines[index]):
+            continue
+        values = amounts_in(lines[index])
+        if not values and index + 1 < len(lines) and not re.search(r"[a-z]{3}", lines[index + 1], re.I):
+            values = amounts_in(lines[index + 1])
+        if values:
+            return values[-1]
+    return None
+
+
+def _paid_from_payment(lines: Sequence[str]) -> Decimal | None:
+    """Cash handed over less the change given back: what the receipt cost, read from two other lines."""
+    tendered, change = _labelled_amount(lines, _TENDERED), _labelled_amount(lines, _CHANGE)
+    if tendered is None or change is None or not tendered > change >= 0:
+        return None
+    return tendered - change
+
+
 def total_find(lines: Sequence[str], *, items: Sequence[Item] = (), tax: Decimal | None = None) -> Field:
     """What was paid: a TOTAL/SUMME/AMOUNT DUE line (the rounded, tax-inclusive one first), checked against the
-    items and the tax; else the largest amount in the lower half that is not a payment or change line."""
+    items, the subtotal with tax and rounding, and cash less change. When no total line agrees with any of them
+    but two of them agree with each other (a total line smudged or misread), that figure is the total; else
+    the largest amount in the lower half that is not a payment or change line."""
     candidates = _total_candidates(lines)
     items_sum = sum((item.amount for item in items), Decimal(0))
     subtotals = [
@@ -399,19 +457,35 @@ def total_find(lines: Sequence[str], *, items: Sequence[Item] = (), tax: Decimal
         for line in lines
         if re.search(r"sub[\s\-]*total|zwischensumme", line, re.I) and (values := amounts_in(line))
     ]
-    checks = {items_sum, *subtotals}
-    if tax:
-        checks |= {value + tax for value in list(checks)}
+    # Most complete first: a subtotal with tax and rounding is nearer what was paid than the bare subtotal.
+    rounding = _labelled_amount(lines, _ROUNDING) or Decimal(0)
+    tax_paid = tax or Decimal(0)
+    built = [value + extra for extra in (tax_paid + rounding, tax_paid, rounding, Decimal(0)) for value in subtotals]
+    paid = _paid_from_payment(lines)
+    # Independent readings of the same figure: the items, the subtotal (with tax, rounding), the payment.
+    sources = [[items_sum, items_sum + tax_paid], built, [paid] if paid is not None else []]
+
+    def support(value: Decimal) -> int:
+        return sum(any(check > 0 and abs(value - check) <= _AGREE for check in source) for source in sources)
+
     if candidates:
 
         def score(candidate: tuple[float, int, Decimal]) -> tuple[float, int]:
             rank, index, value = candidate
-            agrees = any(abs(value - check) <= Decimal("0.05") for check in checks if check > 0)
-            return (rank + (1.0 if agrees else 0.0), -index if rank < 2 else index)
+            return (rank + (1.0 if support(value) else 0.0), -index if rank < 2 else index)
 
         rank, index, value = max(candidates, key=score)
-        agrees = any(abs(value - check) <= Decimal("0.05") for check in checks if check > 0)
-        return Field(value, min(0.95, 0.5 + rank * 0.1 + (0.2 if agrees else 0.0)))
+        if support(value):
+            return Field(value, min(0.95, 0.7 + rank * 0.1))
+        confirmed = _confirmed_elsewhere(sources, support)
+        if confirmed is not None:
+            return Field(confirmed, 0.6)
+        return Field(value, min(0.95, 0.5 + rank * 0.1))
+    confirmed = _confirmed_elsewhere(sources, support)
+    if confirmed is not None:
+        return Field(confirmed, 0.6)
+    if paid is not None:
+        return Field(paid, 0.45)
     lower = [
         value
         for line in lines[len(lines) // 2 :]
@@ -424,12 +498,22 @@ def total_find(lines: Sequence[str], *, items: Sequence[Item] = (), tax: Decimal
     return Field(None, 0.0)
 
 
+def _confirmed_elsewhere(sources: list[list[Decimal]], support: Any) -> Decimal | None:
+    """A figure that two independent readings give (items and payment, subtotal and payment ...): the payment's
+    own figure first, as it is what left the wallet."""
+    for source in reversed(sources):
+        for value in source:
+            if value > 0 and support(value) >= 2:
+                return value
+    return None
+
+
 _ITEM_STOP = re.compile(
     r"\b(total|sub[\s\-]*total|summe|gesamt|zu zahlen|zwischensumme|amount due|balance|totaal|montant)\b", re.I
 )
 _ITEM_SKIP = re.compile(
     r"\b(tel|fax|date|datum|time|zeit|invoice|receipt|rechnung|cashier|kasse|table|gst\s*(no|id|reg)|"
-    r"change|cash|tendered|rounding|qty\s*:|description|beschreibung|artikel\s*preis)\b|@\s*\d+\s*%",
+    r"change|cash|tendered|rounding|description|beschreibung|artikel\s*preis)\b|\b(tot\w*\s*)?qty\s*[:.]|@\s*\d+\s*%",
     re.I,
 )
 _QUANTITY_FIRST = re.compile(r"^(?P<q>\d{1,3})\s*[xX×*]\s+(?P<rest>.+)$")

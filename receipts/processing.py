@@ -91,7 +91,7 @@ def receipt_process(*, receipt_id: int) -> str:
     _progress(receipt, 70)
     profile = receipt.user.financial_profile
     today = profile.local_today()
-    parsed = receipt_parse(result.text, today=today, known_merchants=selectors.known_merchants(user=receipt.user),
+    parsed = receipt_parse(result.text, today=today, header=result.header, known_merchants=selectors.known_merchants(user=receipt.user),
                            default_currency=profile.preferred_currency or "EUR")
     _progress(receipt, 85)
     on = parsed.date.value if isinstance(parsed.date.value, dt.date) else today

@@ -75,6 +75,8 @@ def test_reads_an_upright_png():
     assert "SUMME" in result.text
     assert result.lines == [line.strip() for line in result.text.splitlines() if line.strip()]
     assert_bakery_receipt(result.text)
+    # The top of the receipt is read a second time for the shop's name; the totals are not in that band.
+    assert "CORNER BAKERY GMBH" in result.header and "SUMME" not in result.header
 
 
 @needs_tesseract
@@ -109,6 +111,7 @@ def test_follows_the_exif_orientation_of_a_phone_photo():
 def test_a_scanned_pdf_is_rendered_and_read():
     result = ocr_read(encoded(receipt_image().convert("RGB"), "PDF"), content_type="application/pdf")
     assert result.pages == 1
+    assert "CORNER BAKERY GMBH" in result.header
     assert_bakery_receipt(result.text)
 
 
@@ -118,6 +121,7 @@ def test_a_pdf_with_text_is_read_without_ocr():
     result = ocr_read(text_pdf(lines), content_type="application/pdf")
     assert result.pages == 1
     assert result.lines == lines
+    assert result.header == ""  # nothing to read again: the PDF's own text is exact
     assert_bakery_receipt(result.text)
 
 

@@ -112,10 +112,39 @@ def test_rounded_total_is_what_was_paid():
 
 
 def test_without_a_total_line_the_largest_amount_near_the_bottom_is_taken():
-    text = "CORNER KIOSK\nCoffee 2.20\nCake 3.10\n\n5.30\nCash 10.00\nChange 4.70"
+    text = "CORNER KIOSK\nCoffee 2.20\nCake 3.10\n\n5.30\nThank you"
     receipt = receipt_parse(text, today=date(2025, 1, 1))
     assert receipt.total.value == Decimal("5.30")
     assert receipt.total.confidence < 0.5
+
+
+def test_without_a_total_line_cash_less_change_that_agrees_with_the_items_is_the_total():
+    text = "CORNER KIOSK\nCoffee 2.20\nCake 3.10\nCash 10.00\nChange 4.70"
+    receipt = receipt_parse(text, today=date(2025, 1, 1))
+    assert receipt.total.value == Decimal("5.30")
+    assert receipt.total.confidence >= 0.6
+
+
+def test_a_misread_total_line_gives_way_to_subtotal_tax_and_rounding_that_the_items_confirm():
+    # The printed "94.60" was read as "94.6)"; only a tax summary's row is left with TOTAL on it.
+    text = (
+        "ASO ELECTRICAL TRADING SDN BHD\nItem Qty RSP RSP Amount\n101861 10 1.43 1.51 15.12\nSR: CABLE LUG 50MM(M10)\n"
+        "107645 1 75.00 79.50 79.50\nSR: CRIMPING TOOL, HS-38\nTOT QTY: 11 94.62\n"
+        "(Excluded GST) Sub Total : 89.26\nTotal GST : 5.36\nRounding : -0.02\nTotal : 94.6)\n"
+        "CASH : 100.00\nChange : 6.40\nGST SUMMARY\nTotal: 89.26 5.35"
+    )
+    receipt = receipt_parse(text, today=date(2025, 1, 1))
+    assert receipt.total.value == Decimal("94.60")
+
+
+def test_an_unreadable_total_line_is_replaced_by_cash_less_change():
+    text = "PREMIO STATIONERY SDN BHD\nTotal: 2730\nCash Received : 20.00\nChange : 6.60\nSR 6.00 12.64 0.76"
+    assert receipt_parse(text, today=date(2025, 1, 1)).total.value == Decimal("13.40")
+
+
+def test_a_total_line_wins_over_cash_less_change_that_nothing_confirms():
+    text = "SHOP\nTOTAL 12.00\nCASH 50.00\nCHANGE 30.00"
+    assert receipt_parse(text, today=date(2025, 1, 1)).total.value == Decimal("12.00")
 
 
 def test_amounts_are_decimal_and_rates_are_not_amounts():
@@ -153,3 +182,19 @@ def test_merchant_name_loses_ocr_scraps_and_keeps_its_legal_form():
     assert receipt.merchant.value == "YONG CEN ENTERPRISE"
     receipt = receipt_parse("IMAGE PRINTEC (M) SON BHD\nREG NO: 416123-U\nTOTAL 7.65", today=date(2025, 1, 1))
     assert receipt.merchant.value == "IMAGE PRINTEC (M) SDN BHD"
+
+
+def test_the_name_read_again_from_the_enlarged_top_wins_when_it_is_surer():
+    text = "IMAGE FRINTEC (M) SDN BHD\nREG NO: 416123-U\nNET TOTAL: 7.65"
+    header = "*** COPY ***\nIMAGE PRINTEC (M) SDN BHD\nREG NO: 416123-U"
+    assert receipt_parse(text, today=date(2025, 1, 1), header=header).merchant.value == "IMAGE PRINTEC (M) SDN BHD"
+    # A header pass that read only scraps does not replace a good name.
+    assert receipt_parse(text, today=date(2025, 1, 1), header="~ =\n.").merchant.value == "IMAGE FRINTEC (M) SDN BHD"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("0JC MARKETING SDN BHD", "OJC MARKETING SDN BHD"), ("W1LLY'S BAKERY", "WILLY'S BAKERY"), ("7-ELEVEN", "7-ELEVEN")],
+)
+def test_a_digit_read_inside_a_word_of_the_name_is_the_letter_it_looks_like(line, name):
+    assert receipt_parse(f"{line}\nTOTAL 3.00", today=date(2025, 1, 1)).merchant.value == name

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             result.update(error=str(error), merchant=False, date=False, total=False, ocr_seconds=0.0, parse_seconds=0.0)
             return result
         started = time.perf_counter()
-        parsed = receipt_parse(ocr.text, today=today)
+        parsed = receipt_parse(ocr.text, today=today, header=ocr.header)
         result["parse_seconds"] = time.perf_counter() - started
         result["ocr_seconds"] = ocr.seconds
         try:
