@@ -190,7 +190,7 @@ _SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 _PLAIN = r"\d+(?:[.,]\d{1,2})?(?![\d.,]\d)"
 _NUMBER = rf"{_GROUPED}|{_PLAIN}"
 _MONEY = re.compile(
-    rf"(?P<pre>{_CURRENCY})\s?(?P<a>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})"
+    rf"(?<![a-zäöüß])(?P<pre>{_CURRENCY})\s?(?P<a>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})"
     rf"|(?P<b>{_SPACED}(?:[.,]\d{{1,2}})?(?![\d.,]\d)|{_NUMBER})(?:\s?(?P<post>{_CURRENCY})(?:\s+(?:und\s+|and\s+)?(?P<cents>\d{{1,2}})(?!\d)(?!\s*(?:{_CURRENCY}))"
     rf"(?:\s*(?:cents?))?)?)?", re.IGNORECASE)
 # A plain number that is a date, a count or a time, not money.
@@ -524,7 +524,7 @@ _CATEGORY_WORDS: list[tuple[str, str]] = [
     ("food_drink.coffee_shops", r"coffees?|cappuccinos?|lattes?|espressos?|flat whites?|macchiatos?|kaffee|café|cafe|"
                                 r"coffee shop"),
     ("food_drink.fast_food", r"pizzas?|burgers?|fast food|kebabs?|döner|doener|fries|pommes|hot dogs?|imbiss|"
-                             r"currywurst|falafel|nuggets"),
+                             r"currywurst|falafel|nuggets|burritos?|tacos?|nachos"),
     ("food_drink.restaurants", r"lunch|dinner|breakfast|brunch|restaurants?|sushi|mittagessen|abendessen|frühstück|"
                                r"essen gehen|essen|meal|takeout|take-away|takeaway|food|sandwich(?:es)?|uber eats|"
                                r"lieferando|deliveroo|doordash|food delivery|ramen|tapas|steakhouse|gaststätte|"
@@ -587,10 +587,10 @@ _CATEGORY_WORDS: list[tuple[str, str]] = [
     ("education.tuition", r"tuition|studiengebühr\w*|semesterbeitrag|semestergebühr\w*|school fees|schulgeld"),
     ("education.books_courses", r"books?|online course|courses?|buch|bücher|kurs|\w*kurs|e-?books?|hörbuch|"
                                 r"audiobooks?|workshop|seminar"),
-    ("gifts_donations.gifts", r"gifts?|present|\w*geschenke?\w*|blumen|flowers|bouquet|souvenirs?"),
+    ("gifts_donations.gifts", r"gifts?|presents?|\w*geschenke?\w*|blumen|flowers|bouquet|souvenirs?"),
     ("gifts_donations.charity", r"donation|charity|\w*spende\w*|gespendet|fundraiser"),
-    ("fees_charges.bank_fees", r"bank fees?|account fees?|atm fees?|overdraft fees?|card fees?|kontoführung\w*|"
-                               r"\w*gebühr(?:en)?"),
+    ("fees_charges.bank_fees", r"bank fees?|account fees?|atm fees?|overdraft fees?|card fees?|\w*kontoführung\w*|"
+                               r"bankgebühr\w*|kartengebühr\w*|kontogebühr\w*|überziehungsgebühr\w*"),
     ("fees_charges.interest_charged", r"interest|dispozinsen|sollzinsen|überziehungszinsen|kreditzinsen|zinsen"),
     ("taxes", r"taxes|tax|tax bill|\w*steuer\w*|finanzamt"),
 ]
@@ -693,13 +693,15 @@ _FILLER = {
     "friends", "freund", "freundin", "freunden", "kids", "kinder", "wife", "husband", "frau", "mann", "took", "take",
     "had", "have", "has", "went", "came", "in", "out", "up", "down", "off", "each", "per", "only", "nur",
     "noch", "schon", "auch", "also", "again", "wieder", "quick", "kurz", "small", "big", "klein", "großer", "kleine",
-    "home", "online", "nach", "hause", "zuhause", "there", "here", "dort", "hier", "so", "too", "much", "viel", "fürs", "an",
+    "home", "online", "insurance", "versicherung", "christmas", "xmas", "weihnachten", "birthday", "geburtstag",
+    "easter", "ostern", "nach", "hause", "zuhause", "there", "here", "dort", "hier", "so", "too", "much", "viel", "fürs", "an",
 }
 _ARTICLES = {"the", "a", "my", "our", "der", "die", "das", "den", "dem", "ein", "eine", "einen", "einem",
              "mein", "meine", "meinen", "meinem", "unser", "unsere"}
-# After these a name is a place or a person the money went to ("train to Hamburg", "Spende an das Rote Kreuz").
+# After these a name is a place or a person the money went to ("train to Hamburg", "Spende an das Rote Kreuz"),
+# or one more thing bought ("sandwich and juice").
 _PLACE_LEADS = {"to", "into", "in", "im", "nach", "zum", "zur", "ins", "an", "towards", "near", "around", "for",
-                "für", "fürs", "with", "mit", "of"}
+                "für", "fürs", "with", "mit", "of", "and", "und", "plus"}
 
 MerchantKnown = Callable[[str], bool]  # does the caller's knowledge (the categorizer) recognise this name?
 

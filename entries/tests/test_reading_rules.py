@@ -114,6 +114,7 @@ def test_a_name_in_lower_case_is_the_merchant_when_the_callers_knowledge_recogni
     "Movie tickets 24 euros on Saturday",  # this writer capitalises names; "tickets" is not one
     "Sold my old bike for 120",  # money in names its payer with "from"
     "Vet bill 85",
+    "Spent 45 on Christmas presents",  # an occasion
 ])
 def test_places_people_things_and_payers_are_not_taken_for_a_merchant(text):
     assert parse(text, merchant_known=lambda name: True).merchant == ""
@@ -179,3 +180,13 @@ def test_a_transfer_draft_is_money_out_of_the_usual_account_filed_as_a_transfer(
     draft = draft_from_text(user=owner, text="moved 200 to savings", today=TODAY)
     assert (draft.kind, draft.amount, draft.merchant) == (TRANSFER, Decimal("-200.00"), "")
     assert draft.account == account and draft.category.key == "transfers.savings_transfer"
+
+
+def test_a_currency_word_inside_a_name_is_not_a_currency():
+    draft = parse("Starbucks 5.60", merchant_known={"starbucks"}.__contains__)
+    assert (draft.amount, draft.currency, draft.merchant) == (Decimal("5.60"), "EUR", "Starbucks")
+
+
+@pytest.mark.parametrize("text", ["sandwich and juice 7.80", "kaffee und kuchen 8,40"])
+def test_one_more_thing_bought_is_not_a_merchant(text):
+    assert parse(text, merchant_known=lambda name: True).merchant == ""
