@@ -706,10 +706,15 @@ _PLACE_LEADS = {"to", "into", "in", "im", "nach", "zum", "zur", "ins", "an", "to
 MerchantKnown = Callable[[str], bool]  # does the caller's knowledge (the categorizer) recognise this name?
 
 
+# German common nouns by their ending: "Lieferung", "Reinigung", "Mitgliedschaft" (German writers capitalise them).
+_GERMAN_NOUN = re.compile(r"\w{3,}(?:ung|ungen|heit|keit|schaft|kosten|beitrag|rechnung|karte|zahlung)")
+
+
 def _is_filler(word: str) -> bool:
     return bool(
         len(word) < 2 or word in _FILLER or word in _ARTICLES or word in _MERCHANT_STOP or word in _NOT_MERCHANTS
         or word in _GENERIC_PLACES or word in _MONTHS or word in _WEEKDAYS or re.search(r"\d", word)
+        or _GERMAN_NOUN.fullmatch(word)
         or _currency_code(word) or _word_value(word) is not None
         or any(pattern.fullmatch(word) for pattern in (_EXPENSE, _INCOME, _REFUND, _TRANSFER_VERB)))
 
@@ -785,8 +790,28 @@ def _bare_merchant_find(text: str, original: str, taken: list[tuple[int, int]], 
             if known is not None and (capitalised or lower_is_name) and known(text[start:stop]):
                 return _as_said(original, (start, stop)), 0.7, (start, stop)
         if capitalised:
+            start, end = _capitalised_neighbours(original, start, end, taken)
             return _as_said(original, (start, end)), 0.6, (start, end)
     return "", 0.0, (0, 0)
+
+
+def _capitalised_neighbours(original: str, start: int, end: int, taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """A capitalised name with the capitalised words next to it, category words too ("Pizza Hut", "Burger King"),
+    never the sentence's first word (capitalised by the keyboard) nor another field's words."""
+    def joins(word: re.Match[str], offset: int) -> bool:
+        absolute = offset + word.start(1)
+        return absolute > 0 and word.group(1)[:1].isupper() and not _is_filler(word.group(1).lower()) \
+            and not any(s <= absolute < e for s, e in taken)
+
+    before = re.search(r"(\w[\w&'+-]*)\s+$", original[:start])
+    while before and joins(before, 0):
+        start = before.start(1)
+        before = re.search(r"(\w[\w&'+-]*)\s+$", original[:start])
+    after = re.match(r"\s+(\w[\w&'+-]*)", original[end:])
+    while after and joins(after, end):
+        end += after.end(1)
+        after = re.match(r"\s+(\w[\w&'+-]*)", original[end:])
+    return start, end
 
 
 def _category_find(text: str, kind: str, merchant_span: tuple[int, int] = (0, 0)) -> tuple[str, str, float]:

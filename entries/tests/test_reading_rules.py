@@ -190,3 +190,17 @@ def test_a_currency_word_inside_a_name_is_not_a_currency():
 @pytest.mark.parametrize("text", ["sandwich and juice 7.80", "kaffee und kuchen 8,40"])
 def test_one_more_thing_bought_is_not_a_merchant(text):
     assert parse(text, merchant_known=lambda name: True).merchant == ""
+
+
+@pytest.mark.parametrize(("text", "merchant"), [
+    ("dinner 20 Pizza Hut", "Pizza Hut"),
+    ("12 EUR Burger King", "Burger King"),
+    ("Lunch 12 Chipotle", "Chipotle"),  # the first word is capitalised by the keyboard
+])
+def test_a_capitalised_name_takes_the_capitalised_category_words_next_to_it(text, merchant):
+    assert parse(text).merchant == merchant
+
+
+@pytest.mark.parametrize("text", ["Pizza Lieferung 24,50", "Reinigung 12", "Fitness Mitgliedschaft 30"])
+def test_a_german_noun_capitalised_is_not_a_name(text):
+    assert parse(text).merchant == ""
