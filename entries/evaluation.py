@@ -11,7 +11,7 @@ The file (YAML) holds the world the sentences are read in and the sentences:
          category: food_drink.restaurants}
 
 A field left out of a sentence is expected empty (no merchant, no account, no group, no note), or the default:
-currency the file's, kind expense, date today. ``date`` is a day offset from ``today`` or YYYY-MM-DD; ``account``
+currency the file's, kind expense (else income, refund or transfer), date today. ``date`` is a day offset from ``today`` or YYYY-MM-DD; ``account``
 an account's name. Merchants compare without case. The category is the one entries.services decides: the words'
 hint checked with the global categorizer, else the categorizer (so this measures both).
 """

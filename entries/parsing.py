@@ -752,11 +752,16 @@ def _looks_like_a_name(original: str, start: int, end: int) -> bool:
 
 
 def _known_find(text: str, merchants: Sequence[str]) -> tuple[str, tuple[int, int]]:
-    """The person's own merchants (the longest name first), named anywhere: "burger king 9.80"."""
+    """The person's own merchants (the longest name first), named anywhere ("burger king 9.80"), unless the name
+    is a common word or category word ("Coffee") or follows "with", "for", "to" (a person: "dinner with Ben")."""
     for name in sorted(merchants, key=len, reverse=True):
-        found = re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text) if len(name) >= 2 else None
-        if found:
-            return name, found.span()
+        lowered = name.lower()
+        if len(lowered) < 3 or _is_filler(lowered) or any(p.fullmatch(lowered) for _, p in _CATEGORY_RES):
+            continue
+        for found in re.finditer(rf"(?<!\w){re.escape(lowered)}(?!\w)", text):
+            before = [w for w in re.findall(r"[\w']+", text[:found.start()]) if w not in _ARTICLES]
+            if not before or before[-1] not in _PLACE_LEADS:
+                return name, found.span()
     return "", (0, 0)
 
 

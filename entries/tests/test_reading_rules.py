@@ -100,6 +100,12 @@ def test_the_persons_own_merchants_are_recognised_anywhere():
     assert draft.merchant == "Burger King" and draft.confidence["merchant"] >= 0.8
 
 
+def test_a_persons_merchant_that_is_a_common_word_or_a_companion_is_not_recognised_so():
+    merchants = ["Coffee", "Ben", "Bar"]
+    assert parse("coffee 3.20", merchants=merchants).merchant == ""
+    assert parse("dinner with ben 40", merchants=merchants).merchant == ""
+
+
 def test_a_name_in_lower_case_is_the_merchant_when_the_callers_knowledge_recognises_it():
     known = {"esso", "hbo max", "obi"}.__contains__
     assert parse("tanken 61,30 esso", merchant_known=known).merchant == "Esso"
