@@ -45,6 +45,8 @@ OSD_MIN_CONFIDENCE = 2.0
 # enlarged and as one block of text, to read the name better than the whole-receipt pass does.
 HEADER_SHARE = 0.3
 HEADER_SCALE = 1.5
+# A receipt reads in seconds; a run this long is stuck on a pathological image and is stopped.
+TESSERACT_TIMEOUT_SECONDS = 90
 DESKEW_MAX_DEGREES = 6.0
 DESKEW_STEP_DEGREES = 0.5
 
@@ -138,11 +140,20 @@ def _image_text(image: Image.Image) -> tuple[str, str]:
     try:
         # --psm 4: one column of lines of varied size, which a receipt is; keeps label and amount on one line.
         # No search for white-on-black text: after autocontrast a receipt is dark print on light paper.
-        text = pytesseract.image_to_string(prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0")
+        text = pytesseract.image_to_string(
+            prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0", timeout=TESSERACT_TIMEOUT_SECONDS
+        )
         # --psm 6: the header as one uniform block, which keeps a name's letters together better.
-        header = pytesseract.image_to_string(top, lang=LANGUAGES, config="--psm 6 -c tessedit_do_invert=0")
+        header = pytesseract.image_to_string(
+            top, lang=LANGUAGES, config="--psm 6 -c tessedit_do_invert=0", timeout=TESSERACT_TIMEOUT_SECONDS
+        )
     except pytesseract.TesseractError as error:
         raise OcrError(f"Tesseract could not read the image ({error.message}).") from error
+    except RuntimeError as error:  # pytesseract's timeout: the tesseract process was killed
+        raise OcrError(
+            f"Reading this receipt took longer than {TESSERACT_TIMEOUT_SECONDS} seconds and was stopped; "
+            "a sharper or smaller photo reads faster."
+        ) from error
     return str(text), str(header)
 
 
@@ -173,9 +184,11 @@ def _orientation_fix(image: Image.Image) -> Image.Image:
     small = image.copy()
     small.thumbnail((OSD_MAX_SIDE, OSD_MAX_SIDE))
     try:
-        osd = pytesseract.image_to_osd(small, config="--psm 0", output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractError:
-        return image  # too little text to tell; read it as it is
+        osd = pytesseract.image_to_osd(
+            small, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=TESSERACT_TIMEOUT_SECONDS
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return image  # too little text to tell (or no answer in time): read it as it is
     rotate = int(osd.get("rotate", 0))
     if rotate and float(osd.get("orientation_conf", 0)) >= OSD_MIN_CONFIDENCE:
         # Tesseract's "rotate" is clockwise; PIL rotates counter-clockwise.

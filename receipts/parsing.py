@@ -303,8 +303,9 @@ def currency_find(lines: Sequence[str], *, default_currency: str) -> Field:
 
 
 _LEGAL_FORMS = [
-    (re.compile(r"\bS[DO0]N\.?\s*B[HN]D\b\.?", re.I), "SDN BHD"),
-    (re.compile(r"\bGMB[HN]\b", re.I), "GmbH"),
+    # After "SDN", a short word from B to D is BHD read badly: "SDN'BHD", "SDN BELD", "SON BILD".
+    (re.compile(r"\bS[DO0]N[.,'’`]?\s*B[A-Z]{0,2}D\b\.?", re.I), "SDN BHD"),
+    (re.compile(r"\bGMB[HN]\b|\bGmbI-I\b", re.I), "GmbH"),
 ]
 
 
@@ -551,7 +552,8 @@ def items_find(lines: Sequence[str]) -> list[Item]:
             if column and values[-1] != 0:
                 quantity = Decimal(column.group(1))
         description = re.sub(r"\s+", " ", re.sub(r"(?<!\S)[-\d.,*xX×@%:]+(?!\S)", " ", _AMOUNT.sub(" ", description)))
-        description = re.sub(r"\b(SR|ZR|[AB12])$", "", description.strip()).strip(" -:*")
+        # A tax code or the currency printed after the price is not part of the name: "Milch EUR", "CABLE SR".
+        description = re.sub(r"(\b(SR|ZR|[AB12]|EUR|RM|CHF|USD|GBP)|[€$£])$", "", description.strip()).strip(" -:*")
         if len(re.findall(r"[A-Za-zÄÖÜäöüß]", letters_part)) < 3 and previous_text:
             description = _merchant_clean(previous_text)
         if len(re.findall(r"[A-Za-zÄÖÜäöüß]", description)) < 2:

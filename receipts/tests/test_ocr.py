@@ -132,3 +132,10 @@ def test_unreadable_input_raises_a_clear_error():
         ocr_read(b"%PDF-1.4 broken", content_type="application/pdf")
     with pytest.raises(OcrError, match="JPEG, PNG or WebP image or a PDF"):
         ocr_read(b"GIF89a", content_type="image/gif")
+
+
+@needs_tesseract
+def test_a_read_that_takes_too_long_is_stopped_with_a_clear_error(monkeypatch):
+    monkeypatch.setattr("receipts.ocr.TESSERACT_TIMEOUT_SECONDS", 0.01)
+    with pytest.raises(OcrError, match="took longer than 0.01 seconds and was stopped"):
+        ocr_read(encoded(receipt_image(), "PNG"), content_type="image/png")

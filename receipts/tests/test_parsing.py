@@ -198,3 +198,21 @@ def test_the_name_read_again_from_the_enlarged_top_wins_when_it_is_surer():
 )
 def test_a_digit_read_inside_a_word_of_the_name_is_the_letter_it_looks_like(line, name):
     assert receipt_parse(f"{line}\nTOTAL 3.00", today=date(2025, 1, 1)).merchant.value == name
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("GARDENIA BAKERIES SDN BELD", "GARDENIA BAKERIES SDN BHD"),
+        ("SWC ENTERPRISE SDN'BHD", "SWC ENTERPRISE SDN BHD"),
+        ("Baeckerei Schmidt GmbI-I", "Baeckerei Schmidt GmbH"),
+    ],
+)
+def test_a_misread_legal_form_is_written_as_printed(line, name):
+    assert receipt_parse(f"{line}\nTOTAL 3.00", today=date(2025, 1, 1)).merchant.value == name
+
+
+def test_the_currency_printed_after_a_price_is_not_part_of_the_item():
+    text = "REWE Markt GmbH\nVollmilch          1,19 EUR\nBrot 2,49 €\nSUMME EUR 3,68"
+    items = receipt_parse(text, today=date(2025, 1, 1)).items
+    assert [item.description for item in items] == ["Vollmilch", "Brot"]
