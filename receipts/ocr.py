@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import re
+import statistics
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2
 import pytesseract
@@ -45,6 +48,8 @@ OSD_MIN_CONFIDENCE = 2.0
 # enlarged and as one block of text, to read the name better than the whole-receipt pass does.
 HEADER_SHARE = 0.3
 HEADER_SCALE = 1.5
+# A dark region touching the picture's edge and covering more than this share of it is background, not print.
+BACKGROUND_MIN_SHARE = 0.01
 # A receipt reads in seconds; a run this long is stuck on a pathological image and is stopped.
 TESSERACT_TIMEOUT_SECONDS = 90
 DESKEW_MAX_DEGREES = 6.0
@@ -140,8 +145,12 @@ def _image_text(image: Image.Image) -> tuple[str, str]:
     try:
         # --psm 4: one column of lines of varied size, which a receipt is; keeps label and amount on one line.
         # No search for white-on-black text: after autocontrast a receipt is dark print on light paper.
-        text = pytesseract.image_to_string(
-            prepared, lang=LANGUAGES, config="--psm 4 -c tessedit_do_invert=0", timeout=TESSERACT_TIMEOUT_SECONDS
+        words = pytesseract.image_to_data(
+            prepared,
+            lang=LANGUAGES,
+            config="--psm 4 -c tessedit_do_invert=0",
+            timeout=TESSERACT_TIMEOUT_SECONDS,
+            output_type=pytesseract.Output.DICT,
         )
         # --psm 6: the header as one uniform block, which keeps a name's letters together better.
         header = pytesseract.image_to_string(
@@ -154,7 +163,51 @@ def _image_text(image: Image.Image) -> tuple[str, str]:
             f"Reading this receipt took longer than {TESSERACT_TIMEOUT_SECONDS} seconds and was stopped; "
             "a sharper or smaller photo reads faster."
         ) from error
-    return str(text), str(header)
+    return rows_from_words(words), str(header)
+
+
+def rows_from_words(words: dict[str, list[Any]]) -> str:
+    """The receipt's printed rows from Tesseract's words and their boxes. Tesseract may read a wide receipt as
+    two columns (every name, then every price); a row is rebuilt from the words at one height, left to right,
+    so each price stays beside its name. A wide gap between words is kept as three spaces."""
+    found = [
+        _Word(
+            middle=words["top"][index] + words["height"][index] / 2,
+            left=words["left"][index],
+            right=words["left"][index] + words["width"][index],
+            height=words["height"][index],
+            text=str(words["text"][index]).strip(),
+        )
+        for index in range(len(words["text"]))
+        if str(words["text"][index]).strip() and float(words["conf"][index]) >= 0
+    ]
+    if not found:
+        return ""
+    typical = statistics.median(word.height for word in found)
+    rows: list[list[_Word]] = []
+    for word in sorted(found, key=lambda word: (word.middle, word.left)):
+        # Same row: the middle within half a letter's height of the row's first word (after deskewing).
+        if rows and abs(word.middle - rows[-1][0].middle) <= typical / 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda word: word.left)
+        line = row[0].text
+        for before, word in itertools.pairwise(row):
+            line += ("   " if word.left - before.right > typical * 1.5 else " ") + word.text
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@dataclass
+class _Word:
+    middle: float
+    left: int
+    right: int
+    height: int
+    text: str
 
 
 def image_prepare(image: Image.Image) -> Image.Image:
@@ -174,9 +227,39 @@ def image_prepare(image: Image.Image) -> Image.Image:
     factor = min(MIN_WIDTH / min(image.size), MAX_SIDE / max(image.size), 3.0)
     if factor > 1:
         image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
-    image = ImageOps.autocontrast(image, cutoff=1)
+    image = _background_whitened(ImageOps.autocontrast(image, cutoff=1))
     image = _orientation_fix(image)
     return _deskew(image)
+
+
+def _background_whitened(image: Image.Image) -> Image.Image:
+    """The table a receipt was photographed on, or a scan's dark margin, becomes paper: dark regions that reach
+    the edge of the picture and are larger than any letter. Left dark, they pass for ink, so the tilt is measured
+    on the table's edges and Tesseract splits the receipt into blocks around them (and may drop a column)."""
+    import numpy  # noqa: PLC0415 - the worker's reading only; the web process never needs it
+    from scipy import ndimage  # noqa: PLC0415
+
+    # Found on a copy half the size (the outline of a table needs no finer detail), applied to the whole.
+    small = numpy.asarray(image.reduce(2)) < 128
+    # An opening keeps what is thicker than any stroke of print (the table, a margin) and drops the letters, so
+    # a letter touching a dark margin stays.
+    thickness = max(3, min(small.shape) // 60)
+    solid = ndimage.binary_opening(small, structure=numpy.ones((thickness, thickness), dtype=bool))
+    labels, count = ndimage.label(solid)
+    if not count:
+        return image
+    touching = numpy.unique(numpy.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    touching = touching[touching > 0]
+    if not touching.size:
+        return image
+    sizes = ndimage.sum_labels(solid, labels, touching)
+    background = touching[sizes > small.size * BACKGROUND_MIN_SHARE]
+    if not background.size:
+        return image
+    mask = Image.fromarray(numpy.isin(labels, background).astype(numpy.uint8) * 255).resize(image.size)
+    whitened = image.copy()
+    whitened.paste(255, mask=mask)
+    return whitened
 
 
 def _orientation_fix(image: Image.Image) -> Image.Image:

@@ -50,7 +50,7 @@ _DATE_LABEL = re.compile(r"\b(date|datum|dated|bizdate|dd)\b", re.I)
 
 _AMOUNT = re.compile(
     r"(?<![\d.,])(?P<sign>-\s?)?(?:RM|EUR|€|\$|£|CHF)?\s?"
-    r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+[.,]\d{2}|\d+[.,]\d{2})(?![\d%])(?P<trail>-)?"
+    r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+[.,]\d{2}|\d+[.,]\d{2})(?![\d%]|[.,]\d)(?P<trail>-)?"
 )
 _PERCENT = re.compile(r"@?\s*\d+(?:[.,]\d+)?\s*%")
 
@@ -450,7 +450,7 @@ def total_find(lines: Sequence[str], *, items: Sequence[Item] = (), tax: Decimal
     """What was paid: a TOTAL/SUMME/AMOUNT DUE line (the rounded, tax-inclusive one first), checked against the
     items, the subtotal with tax and rounding, and cash less change. When no total line agrees with any of them
     but two of them agree with each other (a total line smudged or misread), that figure is the total; else
-    the largest amount in the lower half that is not a payment or change line."""
+    the largest amount in the lower half that is not a payment or change line, or one of them that agrees."""
     candidates = _total_candidates(lines)
     items_sum = sum((item.amount for item in items), Decimal(0))
     subtotals = [
@@ -495,7 +495,9 @@ def total_find(lines: Sequence[str], *, items: Sequence[Item] = (), tax: Decimal
         if value > 0
     ]
     if lower:
-        return Field(max(lower), 0.35)
+        # The largest, unless a smaller one is confirmed by the items or the subtotal (the larger is then cash).
+        best = max(lower, key=lambda value: (support(value) > 0, value))
+        return Field(best, 0.5 if support(best) else 0.35)
     return Field(None, 0.0)
 
 

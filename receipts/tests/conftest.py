@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from receipts.models import Receipt, ReceiptStatus
 
@@ -35,6 +35,21 @@ def image_bytes(size=(400, 600), image_format="JPEG", exif: bytes | None = None,
     out = io.BytesIO()
     kwargs = {"exif": exif} if exif else {}
     image.save(out, format=image_format, **kwargs)
+    return out.getvalue()
+
+
+def photo_bytes(lines, *, tilt: float = 3.0) -> bytes:
+    """A receipt as a phone photographs it: cream paper on a grey table, turned a few degrees, a little blur."""
+    paper = Image.new("RGB", (900, 120 + 48 * len(lines)), (250, 248, 240))
+    draw = ImageDraw.Draw(paper)
+    font = ImageFont.truetype(FONT, 30)
+    for index, line in enumerate(lines):
+        draw.text((50, 50 + index * 48), line, fill=(30, 30, 30), font=font)
+    table = Image.new("RGB", (paper.width + 300, paper.height + 300), (120, 110, 100))
+    table.paste(paper, (150, 150))
+    photo = table.rotate(tilt, resample=Image.Resampling.BICUBIC, fillcolor=(120, 110, 100))
+    out = io.BytesIO()
+    photo.filter(ImageFilter.GaussianBlur(0.8)).save(out, format="JPEG", quality=85)
     return out.getvalue()
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from receipts.ocr import OcrError, image_prepare, ocr_read, tesseract_available
+from receipts.ocr import OcrError, image_prepare, ocr_read, rows_from_words, tesseract_available
 from receipts.parsing import receipt_parse
+from receipts.tests.conftest import photo_bytes
 
 DATA = Path(__file__).parent / "data"
 needs_tesseract = pytest.mark.skipif(
@@ -139,3 +140,31 @@ def test_a_read_that_takes_too_long_is_stopped_with_a_clear_error(monkeypatch):
     monkeypatch.setattr("receipts.ocr.TESSERACT_TIMEOUT_SECONDS", 0.01)
     with pytest.raises(OcrError, match="took longer than 0.01 seconds and was stopped"):
         ocr_read(encoded(receipt_image(), "PNG"), content_type="image/png")
+
+
+def test_rows_are_rebuilt_from_the_words_at_one_height_left_to_right():
+    # As Tesseract may return them: the names' column first, then the prices' column.
+    words = {
+        "text": ["Milch", "Brot", "SUMME", "1,19", "2,49", "3,68", ""],
+        "left": [40, 40, 40, 700, 700, 700, 0],
+        "top": [100, 150, 200, 102, 149, 201, 0],
+        "width": [90, 70, 110, 60, 60, 60, 0],
+        "height": [30, 30, 30, 30, 30, 30, 0],
+        "conf": [95, 95, 95, 90, 90, 90, -1],
+    }
+    assert rows_from_words(words) == "Milch   1,19\nBrot   2,49\nSUMME   3,68"
+
+
+@needs_tesseract
+@pytest.mark.parametrize("tilt", [-4, 3])
+def test_a_photo_on_a_table_at_a_tilt_keeps_each_price_beside_its_item(tilt):
+    # The dark table around the paper once passed for ink: the tilt went unmeasured and Tesseract read the
+    # names' column and dropped the prices'.
+    lines = ["EDEKA Center Berlin", "24.11.2026 09:14", "", "Roggenbrot            2,79", "Butter                2,29",
+             "Aepfel 1kg            2,49", "Joghurt               0,99", "SUMME EUR             8,56"]
+    result = ocr_read(photo_bytes(lines, tilt=tilt), content_type="image/jpeg")
+    receipt = receipt_parse(result.text, today=date(2026, 12, 6))
+    assert receipt.date.value == date(2026, 11, 24)
+    assert receipt.total.value == Decimal("8.56")
+    assert [item.amount for item in receipt.items] == [Decimal("2.79"), Decimal("2.29"), Decimal("2.49"), Decimal("0.99")]
+    assert receipt.items[0].description == "Roggenbrot"

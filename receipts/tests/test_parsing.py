@@ -216,3 +216,8 @@ def test_the_currency_printed_after_a_price_is_not_part_of_the_item():
     text = "REWE Markt GmbH\nVollmilch          1,19 EUR\nBrot 2,49 €\nSUMME EUR 3,68"
     items = receipt_parse(text, today=date(2025, 1, 1)).items
     assert [item.description for item in items] == ["Vollmilch", "Brot"]
+
+
+def test_a_date_with_dots_is_no_amount():
+    assert amounts_in("24.11.2026 09:14") == []
+    assert amounts_in("Summe 24.11") == [Decimal("24.11")]
