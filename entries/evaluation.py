@@ -19,6 +19,7 @@ hint checked with the global categorizer, else the categorizer (so this measures
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,7 +50,8 @@ def _date(value: Any, today: dt.date) -> dt.date:
 
 
 def _merchant(value: Any) -> str:
-    return str(value or "").strip().lower().removeprefix("the ")
+    """A merchant matches ignoring case, punctuation and a leading "the" ("McDonald's" is "mcdonalds")."""
+    return " ".join(re.sub(r"[^\w\s]", "", str(value or "").lower()).split()).removeprefix("the ")
 
 
 def sentences_read(path: Path | str) -> dict[str, Any]:

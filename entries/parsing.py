@@ -550,7 +550,8 @@ _CATEGORY_WORDS: list[tuple[str, str]] = [
                                r"festnetz|phone plan|data plan|prepaid"),
     ("housing.home_improvement", r"hardware store|baumarkt|diy|paint|farbe|werkzeug|tools|renovation|renovierung|"
                                  r"handwerker|tapete|wallpaper"),
-    ("housing.insurance", r"home insurance|contents insurance|renters insurance|hausrat\w*|wohngebäudeversicherung"),
+    ("housing.insurance", r"home insurance|contents insurance|renters insurance|liability insurance|hausrat\w*|"
+                          r"wohngebäudeversicherung|haftpflicht\w*"),
     ("shopping.clothing", r"clothes|clothing|shoes|jacket|shirt|jeans|kleidung|\w*schuhe|\w*jacke|hose|sneakers?|"
                           r"socks|socken|pullover|sweater|hoodie|dress|kleid|t-shirts?|mantel|coat"),
     ("shopping.electronics", r"electronics|headphones|laptop|charger|cable|kopfhörer|ladekabel|phone case|handyhülle|"
@@ -626,6 +627,8 @@ _GENERIC_PLACES = {
     "italiener", "chinese", "grieche", "inder", "club", "concert", "theater", "theatre", "zoo", "museum", "hotel",
 }
 _NAME_JOINERS = {"im", "de", "la", "le", "del", "du", "am"}
+# Small words inside a capitalised name, joined only between two capitalised words.
+_NAME_CONNECTORS = {"the", "of", "and", "&", "de", "la", "le", "du", "del", "von", "der", "und"}
 _MERCHANT_STOP = {
     "on", "for", "with", "using", "via", "by", "yesterday", "today", "tonight", "last", "this", "split", "and", "paid",
     "mit", "für", "am", "gestern", "heute", "letzten", "letzte", "vorgestern", "und", "bezahlt", "ausgegeben",
@@ -702,6 +705,9 @@ _ARTICLES = {"the", "a", "my", "our", "der", "die", "das", "den", "dem", "ein", 
 # or one more thing bought ("sandwich and juice").
 _PLACE_LEADS = {"to", "into", "in", "im", "nach", "zum", "zur", "ins", "an", "towards", "near", "around", "for",
                 "für", "fürs", "with", "mit", "of", "and", "und", "plus"}
+
+_PAYEE_LEADS = {"to", "an"}
+_PAYING = re.compile(r"\b(?:paid|pay|paying|donated?|donation|bezahlt|gezahlt|überwiesen|gespendet|spende)\b")
 
 MerchantKnown = Callable[[str], bool]  # does the caller's knowledge (the categorizer) recognise this name?
 
@@ -787,14 +793,19 @@ def _bare_merchant_find(text: str, original: str, taken: list[tuple[int, int]], 
     lower_is_name = not _writes_names_capitalised(original)
     blocked = taken + [(start, end) for start, end, _, _ in _category_matches(text)]
     for start, end, lead in _leftover_runs(text, blocked):
-        if lead in _PLACE_LEADS:
+        # "paid 39.99 to Vodafone": after "to", in a sentence about paying, only a business the caller knows is
+        # the payee; a place ("train to Hamburg") or a person it does not know ("45 to the plumber") stays out.
+        payee = lead in _PAYEE_LEADS and kind == EXPENSE and bool(_PAYING.search(text))
+        if lead in _PLACE_LEADS and not payee:
             continue
         ends = sorted({end, *(m.end() + start for m in re.finditer(r"\S+", text[start:end]))}, reverse=True)
         capitalised = _looks_like_a_name(original, start, end)
         for stop in ends:  # "hbo max" before "hbo"
             if known is not None and (capitalised or lower_is_name) and known(text[start:stop]):
+                if capitalised:  # the whole capitalised name: "Save the Children", not the word known
+                    start, stop = _capitalised_neighbours(original, start, stop, taken)
                 return _as_said(original, (start, stop)), 0.7, (start, stop)
-        if capitalised:
+        if capitalised and not payee:
             start, end = _capitalised_neighbours(original, start, end, taken)
             return _as_said(original, (start, end)), 0.6, (start, end)
     return "", 0.0, (0, 0)
@@ -808,14 +819,30 @@ def _capitalised_neighbours(original: str, start: int, end: int, taken: list[tup
         return absolute > 0 and word.group(1)[:1].isupper() and not _is_filler(word.group(1).lower()) \
             and not any(s <= absolute < e for s, e in taken)
 
-    before = re.search(r"(\w[\w&'+-]*)\s+$", original[:start])
+    def before_word(end: int) -> re.Match[str] | None:
+        found = re.search(r"(\w[\w&'+-]*)\s+$", original[:end])
+        if found and found.group(1) in _NAME_CONNECTORS:  # "Save the Children", "Bank of America"
+            beyond = re.search(r"(\w[\w&'+-]*)\s+$", original[:found.start(1)])
+            return beyond if beyond and joins(beyond, 0) else None
+        return found
+
+    def after_word(start: int) -> re.Match[str] | None:
+        found = re.match(r"\s+(\w[\w&'+-]*)", original[start:])
+        if found and found.group(1) in _NAME_CONNECTORS:
+            beyond = re.match(r"\s+(\w[\w&'+-]*)", original[start + found.end(1):])
+            if beyond and joins(beyond, start + found.end(1)):
+                return re.match(r"\s+\w[\w&'+-]*\s+(\w[\w&'+-]*)", original[start:])
+            return None
+        return found
+
+    before = before_word(start)
     while before and joins(before, 0):
         start = before.start(1)
-        before = re.search(r"(\w[\w&'+-]*)\s+$", original[:start])
-    after = re.match(r"\s+(\w[\w&'+-]*)", original[end:])
+        before = before_word(start)
+    after = after_word(end)
     while after and joins(after, end):
         end += after.end(1)
-        after = re.match(r"\s+(\w[\w&'+-]*)", original[end:])
+        after = after_word(end)
     return start, end
 
 

@@ -191,3 +191,10 @@ def test_a_word_of_the_merchants_name_is_not_a_category_hint():
 def test_counts_and_times_are_not_the_price(text, amount, merchant):
     draft = parse(text)
     assert (draft.amount, draft.merchant) == (Decimal(amount), merchant)
+
+
+def test_the_evaluation_compares_merchants_without_case_punctuation_or_a_leading_the():
+    from entries.evaluation import _merchant
+
+    assert _merchant("McDonald's") == _merchant("mcdonalds") == "mcdonalds"
+    assert _merchant("The Coffee Bean") == "coffee bean"

@@ -210,3 +210,24 @@ def test_a_capitalised_name_takes_the_capitalised_category_words_next_to_it(text
 @pytest.mark.parametrize("text", ["Pizza Lieferung 24,50", "Reinigung 12", "Fitness Mitgliedschaft 30"])
 def test_a_german_noun_capitalised_is_not_a_name(text):
     assert parse(text).merchant == ""
+
+
+# ---- a payee after "to", and names with small words inside -------------------------------------------------
+
+def test_after_to_a_business_the_categorizer_knows_is_the_payee_a_city_is_not():
+    known = {"vodafone"}.__contains__
+    assert parse("Paid the internet bill 39.99 to Vodafone", merchant_known=known).merchant == "Vodafone"
+    assert parse("Paid 49 euros for a train to Hamburg", merchant_known=known).merchant == ""
+    assert parse("Paid 45 to the plumber", merchant_known=known).merchant == ""
+
+
+def test_a_capitalised_name_keeps_its_small_words():
+    assert parse("Donated 25 euros to Save the Children").merchant == "Save the Children"
+    assert parse("Lunch 12 Marks and Spencer").merchant == "Marks and Spencer"
+    # A known word inside a capitalised name brings the whole name.
+    assert parse("Donated 25 euros to Save the Children", merchant_known={"children"}.__contains__).merchant == (
+        "Save the Children")
+
+
+def test_liability_insurance_in_german():
+    assert parse("haftpflicht 5,50").category_key == "housing.insurance"
