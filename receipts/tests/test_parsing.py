@@ -112,10 +112,17 @@ def test_rounded_total_is_what_was_paid():
 
 
 def test_without_a_total_line_the_largest_amount_near_the_bottom_is_taken():
-    text = "CORNER KIOSK\nCoffee 2.20\nCake 3.10\n\n5.30\nThank you"
+    text = "CORNER KIOSK\n*****\n3.80\n5.30"
     receipt = receipt_parse(text, today=date(2025, 1, 1))
     assert receipt.total.value == Decimal("5.30")
     assert receipt.total.confidence < 0.5
+
+
+def test_without_a_total_line_an_amount_the_items_confirm_beats_a_larger_one():
+    text = "CORNER KIOSK\nCoffee 2.20\nCake 3.10\n\n5.30\n20.00\nThank you"
+    receipt = receipt_parse(text, today=date(2025, 1, 1))
+    assert receipt.total.value == Decimal("5.30")
+    assert 0.35 < receipt.total.confidence < 0.6
 
 
 def test_without_a_total_line_cash_less_change_that_agrees_with_the_items_is_the_total():
