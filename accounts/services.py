@@ -24,6 +24,8 @@ from accounts.avatars import avatar_process
 from accounts.models import ROLE_GROUPS, FinancialProfile, RevokedTokenFamily, Role, SignupRequest, User
 from accounts.tasks import email_send
 from accounts.tokens import family_expiry
+from audit.models import AuditAction
+from audit.services import audit_record
 
 log = structlog.get_logger(__name__)
 
@@ -117,6 +119,9 @@ def token_family_revoke(*, family: str, user_id: int | str | None, reason: str) 
         family=family, defaults={"user": user, "reason": reason, "expires_at": family_expiry()})
     if created:
         log.info("token_family_revoked", user_id=user_id, reason=reason)
+        by_owner = reason == RevokedTokenFamily.Reason.LOGOUT  # else Finsight ended it (a reused refresh token)
+        audit_record(action=AuditAction.TOKEN_REVOKE, actor=user if by_owner else None, target=user,
+                     changes={"reason": str(reason)})
 
 
 @transaction.atomic
@@ -160,8 +165,8 @@ def avatar_remove(*, user: User) -> User:
 
 
 @transaction.atomic
-def password_change(*, user: User, new_password: str) -> None:
-    """Set a new password.
+def password_change(*, user: User, new_password: str, reset: bool = False) -> None:
+    """Set a new password (``reset``: through an emailed reset link).
 
     Every web session of the user stops verifying (Django checks the session's password hash on each
     request) and every JWT stops verifying (CHECK_REVOKE_TOKEN); the caller re-keys its own session
@@ -171,6 +176,7 @@ def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     log.info("password_changed", user_id=user.pk)
+    audit_record(action=AuditAction.PASSWORD_RESET if reset else AuditAction.PASSWORD_CHANGE, actor=user, target=user)
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from accounts import services
 from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from accounts.models import FinancialProfile
 from accounts.throttling import ThrottledPostMixin
+from audit.models import AuditAction
+from audit.services import audit_record
 
 
 class SignupView(ThrottledPostMixin, FormView):
@@ -103,6 +105,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         # Django re-keys this session; every other session of the user stops verifying.
         response = super().form_valid(form)
+        audit_record(action=AuditAction.PASSWORD_CHANGE, actor=form.user, target=form.user, request=self.request)
         messages.success(self.request, "Your password was changed. Other devices have been signed out.")
         return response
 
@@ -128,6 +131,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        audit_record(action=AuditAction.PASSWORD_RESET, actor=form.user, target=form.user, request=self.request)
         messages.success(self.request, "Your password has been set. You can log in now.")
         return response
 

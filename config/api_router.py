@@ -6,6 +6,7 @@ No API root view: every path under /api/ answers JSON, and a client learns the r
 from accounts.api import urls as accounts
 from advisor.api import urls as advisor
 from alerts.api import urls as alerts
+from audit.api import urls as audit
 from budgets.api import urls as budgets
 from entries.api import urls as entries
 from goals.api import urls as goals
@@ -22,6 +23,7 @@ app_name = "api"
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *audit.urlpatterns,
     *entries.urlpatterns,  # before the ledger's transactions/<pk>/, which would take "parse" for an id
     *transactions.urlpatterns,
     *imports.urlpatterns,

@@ -16,6 +16,8 @@ from django.db import transaction as db_transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from imports.conversion import convert_rows
 from imports.layout import LAYOUT_KEYS, OPTION_KEYS, ROLE_KEYS, Layout, find_layout
 from imports.mapping import empty_mapping, propose_mapping, resolve_mapping
@@ -289,6 +291,9 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
         batch.status = ImportStatus.DONE
         batch.finished_at = timezone.now()
         batch.save()
+        audit_record(action=AuditAction.BANK_IMPORT, actor=user, target=batch, target_label=batch.filename,
+                     changes={"account": account.name, "created": created, "duplicates": duplicates,
+                              "format": batch.file_format})
     # Only once the rows are committed: a failed commit leaves the upload there to try again.
     forget_file(batch)
     batch.save(update_fields=["stored_file"])

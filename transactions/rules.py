@@ -22,6 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from transactions.merchants import merchant_clean
 from transactions.models import (
     Account,
@@ -145,9 +147,11 @@ def rule_update(*, user: User, rule: Rule, data: dict[str, Any]) -> Rule:
     return rule
 
 
+@db_transaction.atomic
 def rule_delete(*, user: User, rule: Rule) -> None:
     if rule.owner_id != user.pk:
         raise ValidationError("Unknown rule.")
+    audit_record(action=AuditAction.RULE_DELETE, actor=user, target=rule)
     rule.delete()
 
 

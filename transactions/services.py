@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AuditAction
+from audit.services import audit_record
 from core.dates import date_problem
 from core.money import money_text
 from core.outbox import outbox_enqueue
@@ -230,6 +232,7 @@ def category_delete(*, user: User, category: Category) -> None:
     used = Transaction.objects.filter(owner=user).in_categories(ids).count()
     if used:
         raise ValidationError(f"{category} is used by {used} transaction(s): merge it into another category instead.")
+    audit_record(action=AuditAction.CATEGORY_DELETE, actor=user, target=category, changes={"name": category.name})
     category.delete()
 
 

@@ -179,7 +179,7 @@ class PasswordResetConfirmView(APIView):
         if user is None or not default_token_generator.check_token(user, data.validated_data["token"]):
             raise ValidationError("This reset link is invalid or has already been used.")
         try:
-            services.password_change(user=user, new_password=data.validated_data["new_password"])
+            services.password_change(user=user, new_password=data.validated_data["new_password"], reset=True)
         except DjangoValidationError as error:  # the password validators speak of no field: this one is at fault
             raise ValidationError({"new_password": error.messages}) from None
         return Response({"detail": "Your password has been set."})
