@@ -10,6 +10,7 @@ from audit.api import urls as audit
 from budgets.api import urls as budgets
 from entries.api import urls as entries
 from goals.api import urls as goals
+from privacy.api import urls as privacy
 from groups.api import urls as groups
 from imports.api import urls as imports
 from insights.api import urls as insights
@@ -23,6 +24,7 @@ app_name = "api"
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *privacy.urlpatterns,
     *audit.urlpatterns,
     *entries.urlpatterns,  # before the ledger's transactions/<pk>/, which would take "parse" for an id
     *transactions.urlpatterns,

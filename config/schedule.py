@@ -35,6 +35,7 @@ from insights.tasks import stale_forecasts_refresh
 from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
+from privacy.services import data_exports_purge
 from transactions.services import transaction_exports_purge
 
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
@@ -149,8 +150,8 @@ def import_recovery() -> dict[str, int]:
 @db_periodic_task(crontab(minute="40"))
 @locked_job("cleanup", due_hour=CLEANUP_HOUR)
 def cleanup() -> dict[str, int]:
-    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs, expired exports,
-    sent outbox rows."""
+    """Daily: expired JWT blacklist entries, read notifications past retention, old job runs, expired exports and
+    data archives, sent outbox rows."""
     return cleanup_run(now=timezone.now())
 
 
@@ -163,6 +164,7 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
             older_than=dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS), now=now),
         "job_runs": job_runs_purge(older_than=dt.timedelta(days=settings.JOB_RUN_RETENTION_DAYS), now=now),
         "transaction_exports": transaction_exports_purge(now=now),
+        "data_exports": data_exports_purge(now=now),
         # Handed-over tasks: a day for the staff to look at (a password reset's email is among them).
         "sent_outbox_tasks": outbox_purge(older_than=dt.timedelta(days=1), now=now),
     }

@@ -11,6 +11,7 @@ admin.site.site_title = "Finsight admin"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/data/", include("privacy.urls")),
     path("accounts/", include("audit.urls")),
     path("", include("core.urls")),
     path("", include("imports.urls")),

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     GOAL_OFF_TRACK = "goal_off_track", "Goal off track"
     GOAL_PLAN_CHANGED = "goal_plan_changed", "Goal plan changed with income"
     MONTHLY_LETTER = "monthly_letter", "Monthly letter"
+    DATA_EXPORT_READY = "data_export_ready", "Your data is ready to download"
 
 
 class Severity(models.TextChoices):
@@ -41,6 +42,8 @@ class Channel(models.TextChoices):
 
 # The kinds also pushed to the operator's push channel (settings.PUSH_URLS), when one is configured.
 PUSH_KINDS = frozenset({NotificationKind.ANOMALY_HIGH})
+# About the account itself, asked for by the person: always in the app and by email, whatever the preferences.
+ACCOUNT_KINDS = frozenset({NotificationKind.DATA_EXPORT_READY})
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -138,7 +141,7 @@ def default_email_kinds() -> list[str]:
 
 
 def default_in_app_kinds() -> list[str]:
-    return [kind for kind in NotificationKind.values if kind not in RETIRED_KINDS]
+    return [kind for kind in NotificationKind.values if kind not in RETIRED_KINDS and kind not in ACCOUNT_KINDS]
 
 
 class NotificationPreferences(models.Model):
@@ -170,6 +173,8 @@ class NotificationPreferences(models.Model):
     def channels_for(self, kind: str) -> set[str]:
         if kind == NotificationKind.WEEKLY_DIGEST:
             return {Channel.EMAIL} if self.weekly_digest else set()
+        if kind in ACCOUNT_KINDS:
+            return {Channel.IN_APP, Channel.EMAIL}
         channels = set()
         if kind in self.in_app_kinds:
             channels.add(Channel.IN_APP)

@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from notifications.models import RETIRED_KINDS, NotificationKind, NotificationPreferences
+from notifications.models import ACCOUNT_KINDS, RETIRED_KINDS, NotificationKind, NotificationPreferences
 from notifications.services import preferences_get
 
 MAX_LEAD_DAYS = 60
 # The weekly digest has its own on/off switch, price rises arrive as anomaly alerts; the per-kind grid covers the rest.
-CHOOSABLE_KINDS: list[str] = [kind for kind in NotificationKind.values if kind not in RETIRED_KINDS]
+# Account kinds (your data is ready ...) always reach you: not a choice.
+CHOOSABLE_KINDS: list[str] = [kind for kind in NotificationKind.values
+                              if kind not in RETIRED_KINDS and kind not in ACCOUNT_KINDS]
 
 
 def _kinds_checked(field: str, kinds: Iterable[str], errors: dict[str, list[str]]) -> list[str]:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "advisor",
     "entries",
     "receipts",
+    "privacy",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]
@@ -205,6 +206,10 @@ IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
 EXPORT_DIR = env.path("EXPORT_DIR", DATA_DIR / "exports")
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", 50_000, minimum=0)
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", 24, minimum=1)
+
+# Your data to take away: archives the worker writes under DATA_EXPORT_DIR, downloadable once for this long.
+DATA_EXPORT_DIR = env.path("DATA_EXPORT_DIR", DATA_DIR / "data-exports")
+DATA_EXPORT_HOURS = env.int("DATA_EXPORT_HOURS", 48, minimum=1)
 
 # Receipts: kept under RECEIPT_DIR, outside MEDIA_ROOT, and served only to their owner by receipts.views.
 RECEIPT_DIR = env.path("RECEIPT_DIR", DATA_DIR / "receipts")
