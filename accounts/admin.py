@@ -12,6 +12,8 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import FinancialProfile, Role, User
 from accounts.selectors import user_list
+from audit.models import AuditAction
+from audit.services import audit_record
 from core.csv_safe import csv_cell
 
 
@@ -80,10 +82,34 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj else []
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and str(request.user.pk) != str(object_id):
+            viewed = self.get_object(request, object_id)
+            if viewed is not None:
+                audit_record(action=AuditAction.STAFF_VIEW, actor=request.user, target=viewed)
+        return response
+
     def save_model(self, request, obj, form, change):
+        if change:  # what the record was, for the audit entry written once the related fields are saved
+            stored = User.objects.get(pk=obj.pk)
+            form.audit_before = {"email": stored.email, "role": stored.role.value}
         super().save_model(request, obj, form, change)
         if not change:
             FinancialProfile.objects.get_or_create(user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # after the groups and permissions are saved, so that the role read is the new one
+            services.user_admin_change_record(user=form.instance, by=request.user,
+                                              before=getattr(form, "audit_before", {}), changed=form.changed_data)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(action=AuditAction.PASSWORD_CHANGE, actor=request.user, target=User.objects.get(pk=id),
+                         changes={"by": "staff"})
+        return response
 
     @admin.display(description="Role")
     def role_label(self, user: User) -> str:
@@ -91,12 +117,13 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Activate selected users", permissions=["change"])
     def activate_users(self, request, queryset):
-        count = services.users_set_active(users=queryset, active=True)
+        count = services.users_set_active(users=queryset, active=True, by=request.user)
         self.message_user(request, f"{count} user(s) activated.", messages.SUCCESS)
 
     @admin.action(description="Deactivate selected users", permissions=["change"])
     def deactivate_users(self, request, queryset):
-        count = services.users_set_active(users=queryset.exclude(pk=request.user.pk), active=False)
+        count = services.users_set_active(users=queryset.exclude(pk=request.user.pk), active=False,
+                                           by=request.user)
         self.message_user(request, f"{count} user(s) deactivated (never yourself).", messages.SUCCESS)
 
     @admin.action(description="Export selected users as CSV", permissions=["view"])
@@ -115,6 +142,8 @@ class UserAdmin(DjangoUserAdmin):
                     profile.preferred_currency, profile.timezone,
                 )])
 
+        audit_record(action=AuditAction.ADMIN_BULK_ACTION, actor=request.user,
+                     changes={"action": "export users as CSV", "users": queryset.count()})
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="finsight-users-{stamp}.csv"'

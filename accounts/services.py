@@ -180,8 +180,10 @@ def password_change(*, user: User, new_password: str, reset: bool = False) -> No
 
 
 @transaction.atomic
-def role_grant(*, user: User, role: Role | str) -> User:
+def role_grant(*, user: User, role: Role | str, by: User | None = None) -> User:
+    """Make ``user`` a user, staff or admin; ``by`` is who decided (None: an operator's command)."""
     role = Role(role)
+    before = user.role
     elevated = Group.objects.filter(name__in=ROLE_GROUPS.values())
     user.groups.remove(*elevated)
     if role in ROLE_GROUPS:
@@ -190,8 +192,33 @@ def role_grant(*, user: User, role: Role | str) -> User:
     user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
     log.info("role_granted", user_id=user.pk, role=role.value)
+    audit_record(action=AuditAction.ROLE_CHANGE, actor=by, target=user,
+                 changes={"role": [before.value, role.value]})
     return user
 
 
-def users_set_active(*, users: QuerySet[User], active: bool) -> int:
-    return users.update(is_active=active)
+@transaction.atomic
+def users_set_active(*, users: QuerySet[User], active: bool, by: User | None = None) -> int:
+    """Activate or deactivate these users at once (an admin's bulk action); each gets an audit entry."""
+    chosen = list(users.only("pk", "email"))
+    count = User.objects.filter(pk__in=[u.pk for u in chosen]).update(is_active=active)
+    for user in chosen:
+        audit_record(action=AuditAction.ADMIN_BULK_ACTION, actor=by, target=user,
+                     changes={"action": "activate" if active else "deactivate", "is_active": active})
+    return count
+
+
+ADMIN_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def user_admin_change_record(*, user: User, by: User, before: dict[str, Any], changed: list[str]) -> None:
+    """Audit what staff changed on a user's record in the admin: the email address, and who the user is
+    allowed to be (active, role, groups, permissions)."""
+    if "email" in changed and before.get("email") != user.email:
+        audit_record(action=AuditAction.EMAIL_CHANGE, actor=by, target=user,
+                     changes={"email": [before.get("email"), user.email]})
+    access = [name for name in ADMIN_ACCESS_FIELDS if name in changed]
+    if access:
+        audit_record(action=AuditAction.ROLE_CHANGE, actor=by, target=user,
+                     changes={"fields": access, "role": [before.get("role"), user.role.value],
+                              "is_active": user.is_active})
