@@ -65,6 +65,9 @@ SENTENCES = {
 }
 
 
+DATA_EXPORT_STEPS = {"asked": "Asked for a copy of your data", "downloaded": "Downloaded the copy of your data"}
+
+
 def what_happened(entry: AuditEntry) -> str:
     """What happened, without where from."""
     action = AuditAction(entry.action)
@@ -72,6 +75,8 @@ def what_happened(entry: AuditEntry) -> str:
     changes = entry.changes or {}
     if action == AuditAction.TOKEN_REVOKE and changes.get("reason") == "reused":
         return "A sign-in to the app was ended because its refresh token was used twice"
+    if action == AuditAction.DATA_EXPORT and changes.get("step") in DATA_EXPORT_STEPS:
+        return DATA_EXPORT_STEPS[changes["step"]]
     if action in (AuditAction.RULE_DELETE, AuditAction.CATEGORY_DELETE) and entry.target_label:
         return f"{sentence} “{entry.target_label}”"
     if action == AuditAction.BANK_IMPORT:

@@ -127,3 +127,11 @@ def test_staff_read_the_whole_log_in_the_admin_but_cannot_change_it(client, staf
     detail = client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"ip": "10.0.0.1"})
     assert detail.status_code == 403
     assert AuditEntry.objects.get(pk=entry.pk).ip == "203.0.113.77"
+
+
+def test_a_data_export_says_which_step(owner_api, owner):
+    audit_record(action=AuditAction.DATA_EXPORT, actor=owner, changes={"step": "asked"})
+    audit_record(action=AuditAction.DATA_EXPORT, actor=owner, changes={"step": "downloaded", "size_bytes": 10})
+    downloaded, asked = owner_api.get(API).json()["results"]
+    assert (asked["description"], downloaded["description"]) == (
+        "Asked for a copy of your data", "Downloaded the copy of your data")
