@@ -28,6 +28,7 @@ from groups.models import Membership
 from groups.services import Part
 from mlcore.services import Factor, Finding, RiskLevel
 from notifications.models import NotificationKind
+from privacy.models import DataExport, DataExportStatus
 from receipts.tests.conftest import ready_receipt
 from notifications.services import notification_create
 from payments.models import SubscriptionSuggestion
@@ -93,7 +94,7 @@ def _resource(path: str, name: str) -> str:
             "conversations": "conversation", "letters": "letter",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
-            "transactions": "transaction", "receipts": "receipt"}[segment]
+            "transactions": "transaction", "receipts": "receipt", "data-exports": "data_export"}[segment]
 
 
 def world_of(user, *, invitee_email: str) -> World:
@@ -137,8 +138,9 @@ def world_of(user, *, invitee_email: str) -> World:
     letter = MonthlyLetter.objects.create(user=user, month=dt.date(2026, 2, 1), subject="Your February 2026 in review",
                                           went_well="You saved more.", changed="Rent rose.", suggestion="Keep going.")
     receipt = ready_receipt(user, on=dt.date(2026, 3, 2), total="12.50")
+    data_export = DataExport.objects.create(owner=user, status=DataExportStatus.READY, file_name="")
     return World(ids={
-        "receipt": receipt.pk,
+        "receipt": receipt.pk, "data_export": data_export.pk,
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,

@@ -19,6 +19,7 @@ from mlcore.tests.fixtures import global_model  # noqa: F401 - a fixture
 from mlcore.tests.test_budget_commands import _households
 from notifications.models import Notification, NotificationKind
 from payments import services
+from privacy.models import DataExport, DataExportStatus
 from payments.models import Frequency
 from transactions.models import ExportStatus, TransactionExport
 from transactions.tests.factories import TransactionFactory
@@ -93,6 +94,10 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
                                                       expires_at=now - dt.timedelta(hours=1))
     live_export = TransactionExport.objects.create(owner=owner, status=ExportStatus.DONE, file_name="",
                                                    expires_at=now + dt.timedelta(hours=1))
+    settings.DATA_EXPORT_DIR = tmp_path
+    (tmp_path / "archive-expired.zip").write_bytes(b"PK")
+    expired_archive = DataExport.objects.create(owner=owner, status=DataExportStatus.READY,
+                                                file_name="archive-expired.zip", expires_at=now - dt.timedelta(hours=1))
     sent = OutboxTask.objects.create(task="accounts.tasks.email_send", not_before=now - dt.timedelta(days=2),
                                      sent_at=now - dt.timedelta(days=2))
     waiting = OutboxTask.objects.create(task="imports.tasks.import_run_task", args=[1],
@@ -107,10 +112,13 @@ def test_cleanup_removes_expired_tokens_old_read_notifications_and_old_runs(owne
     assert not Notification.objects.filter(pk=old_read.pk).exists()
     run = JobRun.objects.get(name="cleanup")
     assert run.outcome == {"expired_tokens": 1, "read_notifications": 1, "job_runs": 1, "transaction_exports": 1,
-                           "sent_outbox_tasks": 1}
+                           "sent_outbox_tasks": 1, "data_exports": 1}
     assert list(TransactionExport.objects.values_list("pk", flat=True)) == [live_export.pk]
     assert not TransactionExport.objects.filter(pk=expired_export.pk).exists()
     assert not (tmp_path / "1-expired.csv").exists()
+    expired_archive.refresh_from_db()
+    assert expired_archive.status == DataExportStatus.EXPIRED
+    assert not (tmp_path / "archive-expired.zip").exists()
     # A task still waiting for the queue is kept, however old.
     assert list(OutboxTask.objects.values_list("pk", flat=True)) == [waiting.pk]
     assert not OutboxTask.objects.filter(pk=sent.pk).exists()
