@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core.fields import EncryptedTextField
+
 
 class Method(models.TextChoices):
     TEMPLATE = "template", "Written from your figures"
@@ -59,13 +61,13 @@ class Message(models.Model):
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     role = models.CharField(max_length=10, choices=Role.choices)
-    text = models.TextField()
+    text = EncryptedTextField()
     facts = models.JSONField(default=list, blank=True)
     links = models.JSONField(default=list, blank=True)
     intent = models.CharField(max_length=40, blank=True)
     method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    disclaimer = models.TextField(blank=True)
+    disclaimer = EncryptedTextField(blank=True)
     fallback_reason = models.CharField(max_length=300, blank=True,
                                        help_text="Why a model's answer was replaced by the written one.")
     # An answer's follow-up questions and when its oldest stored figure was worked out, so that a conversation
@@ -84,9 +86,9 @@ class MonthlyLetter(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monthly_letters")
     month = models.DateField(help_text="The month reviewed (its first day).")
     subject = models.CharField(max_length=200)
-    went_well = models.TextField()
-    changed = models.TextField()
-    suggestion = models.TextField()
+    went_well = EncryptedTextField()
+    changed = EncryptedTextField()
+    suggestion = EncryptedTextField()
     facts = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -57,6 +57,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import aiohttp
+from cryptography.fernet import Fernet
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,7 @@ def server_env(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
         "JWT_SIGNING_KEY": secrets.token_urlsafe(64),
         "JWT_ACCESS_MINUTES": "240",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FINSIGHT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": _database_url(args.database_url, args.database),
         "REDIS_URL": args.redis_url,
         "HUEY_QUEUE_NAME": f"finsight-loadbench-{os.getpid()}",

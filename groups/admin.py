@@ -84,7 +84,7 @@ class InviteAdmin(admin.ModelAdmin):
     search_fields = ["email", "group__name"]
     list_select_related = ["group", "invited_by"]
     raw_id_fields = ["group", "invited_by", "accepted_by"]
-    readonly_fields = ["token", "created_at", "answered_at"]
+    readonly_fields = ["token_hash", "created_at", "answered_at"]
 
 
 @admin.register(GroupActivity)

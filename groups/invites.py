@@ -14,11 +14,12 @@ from notifications.models import NotificationKind
 from notifications.services import notification_create
 
 
-def invite_url(invite: Invite) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/groups/invites/{invite.token}/"
+def invite_path(token: str) -> str:
+    return f"/groups/invites/{token}/"
 
 
-def invite_send(*, invite_id: int) -> None:
+def invite_send(*, invite_id: int, token: str) -> None:
+    """``token`` is the link's secret, passed on from invite_create: the database holds only its hash."""
     invite = Invite.objects.select_related("group", "invited_by").filter(pk=invite_id).first()
     if invite is None or invite.status != InviteStatus.PENDING:
         return
@@ -31,12 +32,12 @@ def invite_send(*, invite_id: int) -> None:
             user=user, kind=NotificationKind.GROUP_INVITE, title=f"{inviter} invited you to {invite.group.name}",
             body=f"Join “{invite.group.name}” to share expenses in {invite.group.currency}. "
                  f"The invitation works until {expires}.",
-            link=f"/groups/invites/{invite.token}/", dedupe_key=f"group_invite:{invite.pk}",
+            link=invite_path(token), dedupe_key=f"group_invite:{invite.pk}",
             context={"group": invite.group.name, "inviter": inviter, "currency": invite.group.currency,
                      "expires": expires},
         )
         return
-    context = {"group": invite.group.name, "inviter": inviter, "url": invite_url(invite),
+    context = {"group": invite.group.name, "inviter": inviter, "url": settings.SITE_URL.rstrip("/") + invite_path(token),
                "currency": invite.group.currency, "expires": expires}
     subject = " ".join(render_to_string("groups/emails/invite-subject.txt", context).split())
     message = EmailMultiAlternatives(subject=subject, body=render_to_string("groups/emails/invite-body.txt", context),

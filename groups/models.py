@@ -7,6 +7,7 @@ exactly to its total; the Decimal properties are for display and the API.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.currencies import currency_choices
+from core.fields import EncryptedTextField
 from transactions.models import MONEY
 
 
@@ -87,8 +89,13 @@ def email_masked(email: str) -> str:
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
+def invite_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Invite(models.Model):
-    """An invitation by email. ``token`` is the secret in the link; only the account with the invited address
+    """An invitation by email. ``token`` is the secret in the link, stored only as its SHA-256 (``token_hash``), so
+    a copy of the database cannot answer invitations; only the account with the invited address
     can answer it, until ``expires_at``. An existing user can also accept it from their notifications; someone
     without an account signs up through the link (with that address) and lands in the group. A pending invite
     past ``expires_at`` is expired: the owner's next invitation to the address marks it so."""
@@ -97,7 +104,7 @@ class Invite(models.Model):
     email = models.EmailField()
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="group_invites_sent")
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the link's secret.")
     status = models.CharField(max_length=10, choices=InviteStatus.choices, default=InviteStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=invite_expiry,
@@ -112,6 +119,9 @@ class Invite(models.Model):
             models.UniqueConstraint("group", "email", condition=Q(status="pending"),
                                     name="groups_invite_one_pending_per_email"),
         ]
+
+    # The link's secret, known only to the invite_create that made it (for the messages it sends); never stored.
+    token = ""
 
     def __str__(self) -> str:
         return f"{self.email} to {self.group} ({self.status})"
@@ -151,7 +161,7 @@ class GroupExpense(models.Model):
     category = models.ForeignKey("transactions.Category", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="group_expenses")
     split_mode = models.CharField(max_length=10, choices=SplitMode.choices, default=SplitMode.EQUAL)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="group_expenses_added")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -219,7 +229,7 @@ class Settlement(models.Model):
     payee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amount_cents = models.BigIntegerField()
     date = models.DateField()
-    note = models.CharField(max_length=200, blank=True)
+    note = EncryptedTextField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -22,6 +22,7 @@ from groups.models import (
     MemberRole,
     Membership,
     Settlement,
+    invite_token_hash,
 )
 
 
@@ -112,8 +113,17 @@ def invite_refusal(*, invite: Invite, user: User) -> str:
     return ""
 
 
+def invite_for_user(*, user: User, pk: int) -> Invite:
+    """An invitation sent to ``user``'s address; any other is a 404."""
+    invite = (Invite.objects.select_related("group", "invited_by")
+              .filter(pk=pk, email__iexact=user.email).exclude(email="").first())
+    if invite is None:
+        raise Http404("No such invitation.")
+    return invite
+
+
 def invite_by_token(*, token: str) -> Invite:
-    invite = Invite.objects.select_related("group", "invited_by").filter(token=token).first()
+    invite = Invite.objects.select_related("group", "invited_by").filter(token_hash=invite_token_hash(token)).first()
     if invite is None:
         raise Http404("No such invitation.")
     return invite

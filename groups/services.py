@@ -32,6 +32,7 @@ from groups.models import (
     Settlement,
     SplitMode,
     cents_to_decimal,
+    invite_token_hash,
 )
 from groups.selectors import expense_can_change, group_balances, invite_refusal, settlement_can_delete
 from transactions.currency import NoRateForDate, UnknownCurrency, convert
@@ -149,14 +150,16 @@ def invite_create(*, group: Group, inviter: User, email: str) -> Invite:
         .update(status=InviteStatus.EXPIRED)
     try:
         with transaction.atomic():
+            token = secrets.token_urlsafe(32)
             invite = Invite.objects.create(group=group, email=email.lower(), invited_by=inviter,
-                                           token=secrets.token_urlsafe(32))
+                                           token_hash=invite_token_hash(token))
+            invite.token = token
     except IntegrityError:
         raise ValidationError({"email": f"{email} already has an invitation waiting."}) from None
     _log(group, inviter, ActivityVerb.INVITED, f"{_name(inviter)} invited {email}")
 
     invite_id = invite.pk
-    transaction.on_commit(lambda: invite_send(invite_id=invite_id))
+    transaction.on_commit(lambda: invite_send(invite_id=invite_id, token=token))
     return invite
 
 

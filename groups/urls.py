@@ -7,6 +7,7 @@ app_name = "groups"
 urlpatterns = [
     path("groups/", views.GroupListView.as_view(), name="list"),
     path("groups/invites/<str:token>/", views.InviteAnswerView.as_view(), name="invite_answer"),
+    path("groups/invitations/<id:pk>/", views.InviteAnswerMineView.as_view(), name="invite_answer_mine"),
     path("groups/<id:pk>/", views.GroupDetailView.as_view(), name="detail"),
     path("groups/<id:pk>/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("groups/<id:pk>/activity/", views.GroupActivityView.as_view(), name="activity"),

@@ -412,8 +412,11 @@ class InviteAnswerView(View):
             "invite": invite, "already_member": member, "expired": invite.is_expired(), "refusal": refusal},
             status=status if refusal else 200)
 
-    def get(self, request, token: str):
-        invite = selectors.invite_by_token(token=token)
+    def invite_get(self, request, **kwargs) -> Invite:
+        return selectors.invite_by_token(token=kwargs["token"])
+
+    def get(self, request, **kwargs):
+        invite = self.invite_get(request, **kwargs)
         if not request.user.is_authenticated:
             if invite.status != InviteStatus.PENDING or invite.is_expired():
                 return self.page(request, invite)
@@ -422,10 +425,10 @@ class InviteAnswerView(View):
         refusal = selectors.invite_refusal(invite=invite, user=request.user)
         return self.page(request, invite, refusal=refusal, status=403 if refusal else 200)
 
-    def post(self, request, token: str):
+    def post(self, request, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
-        invite = selectors.invite_by_token(token=token)
+        invite = self.invite_get(request, **kwargs)
         action = request.POST.get("action")
         try:
             if action == "accept":
@@ -440,9 +443,17 @@ class InviteAnswerView(View):
             return self.page(request, invite, refusal=str(error), status=403)
         except ValidationError as error:
             messages.error(request, error_text(error))
-            return redirect("groups:invite_answer", token=token)
+            return redirect(request.path)
         messages.error(request, "Choose Accept or Decline.")
-        return redirect("groups:invite_answer", token=token)
+        return redirect(request.path)
+
+
+class InviteAnswerMineView(LoginRequiredMixin, InviteAnswerView):
+    """The same answer from the invitations on the groups page, by id: the link's secret is stored only as a hash,
+    and the signed-in invited account needs none. Anyone else gets a 404."""
+
+    def invite_get(self, request, **kwargs) -> Invite:
+        return selectors.invite_for_user(user=request.user, pk=kwargs["pk"])
 
 
 class DashboardView(LoginRequiredMixin, View):

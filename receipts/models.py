@@ -7,17 +7,26 @@ becomes ledger rows only when its owner confirms it.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.deconstruct import deconstructible
 
+from core.crypto import TOKEN_PREFIX, DecryptionError, decrypt_bytes, encrypt_bytes, is_encrypted, rotate_bytes
+from core.fields import EncryptedTextField
+
 
 @deconstructible
 class ReceiptStorage(FileSystemStorage):
-    """Files under settings.RECEIPT_DIR, read when used (tests point it elsewhere); no public URL."""
+    """Files under settings.RECEIPT_DIR, read when used (tests point it elsewhere); no public URL.
+
+    Each file is a Fernet token on disk (core.crypto): saving encrypts, opening decrypts, so the views and the OCR
+    see the image while a copy of the disk holds none. ``rotate_encryption_keys`` re-encrypts them, and encrypts
+    a file stored before encryption (still readable until then: no image or PDF starts like a token)."""
 
     def __init__(self) -> None:
         super().__init__(base_url=None)
@@ -32,6 +41,37 @@ class ReceiptStorage(FileSystemStorage):
 
     def url(self, name):  # type: ignore[override]
         raise ValueError("Receipts have no public URL; receipts:file serves them to their owner.")
+
+    def _save(self, name, content):
+        content.seek(0)
+        return super()._save(name, ContentFile(encrypt_bytes(content.read())))
+
+    def _open(self, name, mode="rb"):
+        with super()._open(name, "rb") as stored:
+            data = stored.read()
+        # A file stored before encryption (until rotate_encryption_keys encrypts it) starts with an image's or a
+        # PDF's magic bytes, never with a token's; anything token-like must decrypt or fail with the key error.
+        if data.startswith(TOKEN_PREFIX):
+            data = decrypt_bytes(data, what=f"the receipt file {name}")
+        return File(io.BytesIO(data), name=name)
+
+    def rotate(self, name: str) -> str:
+        """Store ``name`` under the newest key: "rotated", or "encrypted" when it was still plaintext."""
+        with super()._open(name, "rb") as stored:
+            data = stored.read()
+        if is_encrypted(data):
+            token, outcome = rotate_bytes(data, what=f"the receipt file {name}"), "rotated"
+        elif data.startswith(TOKEN_PREFIX):
+            raise DecryptionError(f"the receipt file {name}")
+        else:
+            token, outcome = encrypt_bytes(data), "encrypted"
+        # Written beside it and renamed over it: a stop midway leaves the old file whole.
+        path = Path(self.path(name))
+        partial = path.with_name(path.name + ".rotating")
+        partial.write_bytes(token)
+        partial.chmod(path.stat().st_mode & 0o777)
+        partial.replace(path)
+        return outcome
 
 
 receipt_storage = ReceiptStorage()
@@ -62,7 +102,7 @@ class Receipt(models.Model):
     status = models.CharField(max_length=12, choices=ReceiptStatus.choices, default=ReceiptStatus.UPLOADED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent, while the worker reads it
     error = models.TextField(blank=True)
-    ocr_text = models.TextField(blank=True)
+    ocr_text = EncryptedTextField(blank=True)
     ocr_seconds = models.FloatField(null=True, blank=True)
     # {"merchant": {"value": "Lidl", "confidence": 0.9}, "date": ..., "total": ..., "tax": ..., "currency": ...}
     fields = models.JSONField(default=dict, blank=True)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ def production_env(data_dir: Path, **overrides: str | None) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "finsight.example.com",
+        "FINSIGHT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
     return process_env(data_dir, "config.settings.production", **{**values, **overrides})
 
@@ -95,6 +97,7 @@ def test_a_jwt_signing_key_equal_to_the_secret_key_stops_start_up(tmp_path):
         ("SECRET_KEY", {"SECRET_KEY": None}),
         ("JWT_SIGNING_KEY", {"JWT_SIGNING_KEY": None}),
         ("DEBUG", {"DEBUG": "true"}),
+        ("FINSIGHT_ENCRYPTION_KEYS", {"FINSIGHT_ENCRYPTION_KEYS": "not-a-key"}),
         ("SECURE_SSL_REDIRECT", {"SECURE_SSL_REDIRECT": "sometimes"}),
         ("SECURE_HSTS_SECONDS", {"SECURE_HSTS_SECONDS": "-1"}),
         ("SECURE_HSTS_PRELOAD", {"SECURE_HSTS_PRELOAD": "perhaps"}),

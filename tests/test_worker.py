@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -125,6 +126,7 @@ def test_production_logs_are_json_lines_with_a_request_id(tmp_path):
         SECRET_KEY=uuid.uuid4().hex * 2,
         JWT_SIGNING_KEY=uuid.uuid4().hex * 2,
         ALLOWED_HOSTS="finsight.example.com",
+        FINSIGHT_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         DATA_DIR=str(tmp_path),
     )
     (tmp_path / "staticfiles").mkdir()  # what collectstatic leaves behind; whitenoise warns without it

@@ -66,10 +66,9 @@ class TransactionFilter(django_filters.FilterSet):
         return queryset.in_categories(ids)
 
     def filter_text(self, queryset, name, value):
+        # Notes are encrypted at rest (docs/encryption.md), so SQL cannot search them; descriptions and merchants can.
         for word in value.split():
-            queryset = queryset.filter(
-                Q(description__icontains=word) | Q(merchant__icontains=word) | Q(notes__icontains=word)
-            )
+            queryset = queryset.filter(Q(description__icontains=word) | Q(merchant__icontains=word))
         return queryset
 
     @property

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.currencies import currency_choices
+from core.fields import EncryptedTextField
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -296,7 +297,7 @@ class Transaction(models.Model):
     suggested_category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
                                            related_name="+")
     needs_review = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="transactions")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     import_batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True,
@@ -339,7 +340,7 @@ class TransactionSplit(models.Model):
     transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="splits")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="splits")
     amount = models.DecimalField(**MONEY)
-    notes = models.CharField(max_length=200, blank=True)
+    notes = EncryptedTextField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -19,6 +20,7 @@ def start_production(jwt_key: str, tmp_path) -> subprocess.CompletedProcess:
         "SECRET_KEY": "production-secret-key-that-is-long-and-random-0123456789abcdef",
         "JWT_SIGNING_KEY": jwt_key,
         "ALLOWED_HOSTS": "finsight.example.com",
+        "FINSIGHT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATA_DIR": str(tmp_path),
     }
     return subprocess.run([sys.executable, "-c", "import django; django.setup(); print('started')"],

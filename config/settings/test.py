@@ -23,3 +23,5 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {k: "1000/min" for k in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
 }
+# A fixed key so that tests are repeatable; FINSIGHT_ENCRYPTION_KEYS is not read here.
+ENCRYPTION_KEYS = ["Qx8vUq6Fq0s2n3cH0WzC4pQdYb9m1Jr7TtKe5LgVh2A="]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,13 +12,18 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
 from groups import services
-from groups.models import GroupExpense, Invite, InviteStatus, Membership, Settlement
+from groups.models import GroupExpense, Invite, InviteStatus, Membership, Settlement, invite_token_hash
 from groups.services import Part
 from transactions.tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/groups/"
+
+
+def _link_token(text: str) -> str:
+    """The secret in an invitation link: only the email and the notification carry it."""
+    return re.search(r"/groups/invites/([^/\s]+)/", text).group(1)
 
 
 def _client(user) -> APIClient:
@@ -206,8 +212,8 @@ def test_invite_accept_flow_through_the_api(owner_api, group, mailoutbox, django
     dan = UserFactory(email="dan@example.com", display_name="Dan")
     dan_api = _client(dan)
     assert dan_api.get(f"{API}{group.pk}/").status_code == 404
-    token = Invite.objects.get(pk=response.json()["id"]).token
-    assert token in mailoutbox[0].body
+    token = _link_token(mailoutbox[0].body)
+    assert Invite.objects.get(pk=response.json()["id"]).token_hash == invite_token_hash(token)
 
     joined = dan_api.post(f"/api/v1/invites/{token}/accept/")
     assert joined.status_code == 200
@@ -226,8 +232,8 @@ def test_an_existing_user_gets_a_notification_and_can_decline(owner_api, other_u
         invite_id = owner_api.post(f"{API}{group.pk}/invites/", {"email": other_user.email},
                                    format="json").json()["id"]
     notification = other_user.notifications.get()
-    token = Invite.objects.get(pk=invite_id).token
-    assert token in notification.link
+    token = _link_token(notification.link)
+    assert Invite.objects.get(pk=invite_id).token_hash == invite_token_hash(token)
 
     assert other_api.post(f"/api/v1/invites/{token}/decline/").status_code == 204
     assert Invite.objects.get(pk=invite_id).status == InviteStatus.DECLINED
@@ -267,12 +273,15 @@ def test_another_account_holding_the_link_is_refused_403(owner, other_api, group
     assert other_api.post("/api/v1/invites/no-such-token/accept/").status_code == 404
 
 
-def test_an_expired_invitation_is_refused_and_sent_again(owner, group, time_machine):
+def test_an_expired_invitation_is_refused_and_sent_again(owner, group, time_machine,
+                                                         django_capture_on_commit_callbacks):
     dan = UserFactory(email="dan@example.com")
     time_machine.move_to(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), tick=False)
-    first = _client(owner).post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"}, format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _client(owner).post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"},
+                                    format="json").json()
     assert (first["expires_at"], first["expired"]) == ("2026-03-15T09:00:00Z", False)
-    old_token = Invite.objects.get(pk=first["id"]).token
+    old_token = _link_token(dan.notifications.get().link)
 
     time_machine.move_to(dt.datetime(2026, 3, 15, 9, 1, tzinfo=dt.UTC), tick=False)
     owner_api, dan_api = _client(owner), _client(dan)  # API tokens are issued in the clock's present
@@ -281,12 +290,13 @@ def test_an_expired_invitation_is_refused_and_sent_again(owner, group, time_mach
     assert (response.status_code, response.json()["message"]) == (
         400, "This invitation expired on 15 Mar 2026. Ask the group's owner to send a new one.")
 
-    again = owner_api.post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = owner_api.post(f"{API}{group.pk}/invites/", {"email": "dan@example.com"}, format="json")
     assert (again.status_code, again.json()["expired"], again.json()["expires_at"]) == (
         201, False, "2026-03-29T09:01:00Z")
     assert [i["id"] for i in owner_api.get(f"{API}{group.pk}/invites/").json()["results"]] == [again.json()["id"]]
     assert dan_api.post(f"/api/v1/invites/{old_token}/accept/").status_code == 400
-    new_token = Invite.objects.get(pk=again.json()["id"]).token
+    new_token = _link_token(dan.notifications.latest("id").link)
     assert dan_api.post(f"/api/v1/invites/{new_token}/accept/").status_code == 200
 
 

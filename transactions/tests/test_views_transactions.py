@@ -82,7 +82,7 @@ def test_model_category_shows_its_source_and_confidence(client_owner, owner, acc
 @pytest.mark.parametrize(("query", "expected"), [
     ("date_from=2026-03-02&date_to=2026-03-03", ["COFFEE", "RENT"]),
     ("q=coffee", ["COFFEE"]),
-    ("q=beans", ["COFFEE"]),  # notes are searched too
+    ("q=beans", []),  # notes are encrypted at rest: only descriptions and merchants are searched
     ("amount_min=-100&amount_max=-1", ["GROCER", "COFFEE"]),
     ("needs_review=true", ["SALARY"]),
     ("uncategorized=true", ["SALARY"]),
