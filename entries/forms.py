@@ -9,12 +9,24 @@ from groups.models import Group
 from transactions.forms import TransactionForm
 
 
+REQUIRED = "Say or type what you spent or received, such as “12.50 lunch at Chipotle”."
+
+
 class SentenceForm(forms.Form):
+    """A typed sentence, or (where this server transcribes) the microphone's recording in ``audio``."""
+
     text = forms.CharField(
-        label="Say or type it", max_length=MAX_TEXT,
+        label="Say or type it", max_length=MAX_TEXT, required=False,
         widget=forms.TextInput(attrs={"placeholder": "Spent 12.50 on lunch at Chipotle yesterday",
-                                      "autocomplete": "off", "autofocus": True, "data-sentence": True}),
-        error_messages={"required": "Say or type what you spent or received, such as “12.50 lunch at Chipotle”."})
+                                      "autocomplete": "off", "autofocus": True, "data-sentence": True}))
+    audio = forms.FileField(required=False, widget=forms.FileInput(
+        attrs={"hidden": True, "accept": "audio/wav", "data-audio": True, "tabindex": "-1"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("audio") and not self.has_error("text"):
+            self.add_error("text", REQUIRED)
+        return cleaned
 
 
 class DraftConfirmForm(TransactionForm):

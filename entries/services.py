@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 from django.db.models import Count
 
 from accounts.models import User
+from entries.audio import wav_samples
 from entries.parsing import (
     EXPENSE,
     INCOME,
@@ -148,6 +149,27 @@ def draft_read(*, text: str, today: dt.date, accounts: list[AccountChoice], grou
     if draft.amount is None:
         raise ValidationError({"text": "No amount found: say how much, such as “12.50” or “twelve fifty euros”."})
     return draft
+
+
+def speech_on_server() -> bool:
+    """Whether recordings are transcribed here (a speech engine and its model installed by the operator)."""
+    return mlcore.speech_unavailable_reason() is None
+
+
+def draft_from_audio(*, user: User, upload: IO[bytes], size: int, today: dt.date | None = None) -> EntryDraft:
+    """A recorded sentence (mono 16 kHz 16-bit WAV) transcribed on this server, then read like a typed one; the
+    recording is not kept. Raises ValidationError naming what was wrong: no engine here, the file, or silence."""
+    reason = mlcore.speech_unavailable_reason()
+    if reason:
+        raise ValidationError(f"{reason} Type the sentence instead.")
+    samples = wav_samples(upload, size=size)
+    try:
+        text = mlcore.speech_transcribe(pcm16=samples)
+    except mlcore.SpeechError as error:
+        raise ValidationError(str(error)) from None
+    if not text:
+        raise ValidationError("Nothing was heard in the recording. Try again nearer the microphone, or type it.")
+    return draft_from_text(user=user, text=text[:MAX_TEXT], today=today)
 
 
 def draft_from_text(*, user: User, text: str, today: dt.date | None = None) -> EntryDraft:

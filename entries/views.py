@@ -33,6 +33,8 @@ def _confirm_form(request: HttpRequest, data=None, initial=None) -> DraftConfirm
 
 def _page(request: HttpRequest, *, sentence: SentenceForm, draft=None, form=None, status: int = 200) -> HttpResponse:
     context = {"sentence": sentence, "draft": draft, "form": form, "voice": settings.VOICE_INPUT_ENABLED,
+               "speech_on_server": settings.VOICE_INPUT_ENABLED and services.speech_on_server(),
+               "speech_max_seconds": settings.SPEECH_MAX_SECONDS,
                "preferred_currency": preferred_currency(request.user),
                "unsure": [f for f in FIELDS_SHOWN if draft and draft.confidence.get(f, 0) < 0.6]}
     response = render(request, "entries/say.html", context, status=status)
@@ -51,11 +53,16 @@ class SayView(LoginRequiredMixin, View):
         return _page(request, sentence=SentenceForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        sentence = SentenceForm(request.POST)
+        sentence = SentenceForm(request.POST, request.FILES)
         if not sentence.is_valid():
             return _page(request, sentence=sentence, status=400)
+        audio = sentence.cleaned_data["audio"]
         try:
-            draft = services.draft_from_text(user=request.user, text=sentence.cleaned_data["text"])
+            if audio:
+                draft = services.draft_from_audio(user=request.user, upload=audio, size=audio.size)
+                sentence = SentenceForm(initial={"text": draft.text})  # what was heard, in the box
+            else:
+                draft = services.draft_from_text(user=request.user, text=sentence.cleaned_data["text"])
         except ValidationError as error:
             add_service_errors(sentence, error)
             return _page(request, sentence=sentence, status=400)

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from mlcore import anomalies, feedback, llm, patterns
+from mlcore import anomalies, feedback, llm, patterns, speech
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
 from mlcore.llm import LlmError, LlmReply, ToolCall
 from mlcore.models import Verdict
 from mlcore.results import BudgetSuggestion, Factor, Finding, RiskLevel, SpendingPatterns
 from mlcore.selectors import review_count
+from mlcore.speech import SpeechError
 from mlcore.tasks import CATEGORIZER_LOCK, user_model_retrain_soon, user_models_retrain_enqueue
 from transactions.ingest import ImportRow
 from transactions.models import Transaction
@@ -49,6 +50,8 @@ __all__ = [
     "Factor", "Finding", "RiskLevel", "Verdict", "anomalies_detect", "anomaly_verdict_record",
     # the optional local model the advisor asks (an OpenAI-compatible server, loopback or private by default)
     "LlmError", "LlmReply", "ToolCall", "llm_chat", "llm_configured",
+    # the optional local speech engine (recorded audio to text on this server)
+    "SpeechError", "speech_transcribe", "speech_unavailable_reason",
 ]
 
 # --- categorization -----------------------------------------------------------------------------------------
@@ -178,3 +181,16 @@ def llm_chat(*, messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[s
     as it arrives. Raises LlmError (with ``reason``) on a refused host, a timeout, no server or a malformed reply.
     The caller strips personal identifiers from what it sends."""
     return llm.chat(messages=messages, tools=tools, on_delta=on_delta)
+
+
+# --- the optional local speech engine -----------------------------------------------------------------------
+
+def speech_unavailable_reason() -> str | None:
+    """None when this server can transcribe recorded audio (SPEECH_MODEL_PATH and the engine installed);
+    otherwise what is missing, in words for the operator."""
+    return speech.speech_unavailable_reason()
+
+
+def speech_transcribe(*, pcm16: bytes, language: str = "auto") -> str:
+    """What was said in mono 16 kHz signed 16-bit samples, on this server. Raises SpeechError with the reason."""
+    return speech.transcribe(pcm16, language=language)

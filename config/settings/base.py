@@ -311,6 +311,12 @@ PERMISSIONS_POLICY = {
 # hides the microphone button. The typed sentence, read on this server, stays either way. Only the page with the
 # button (entries:say) asks for the microphone.
 VOICE_INPUT_ENABLED = env.bool("VOICE_INPUT_ENABLED", True)
+# An optional speech engine on this server (mlcore/speech.py): a whisper.cpp model file, used when pywhispercpp is
+# installed. The microphone then records and the server transcribes; the audio never leaves it. Unset: the
+# browser's own recognition, where it has one. Threads per transcription, and the longest recording accepted.
+SPEECH_MODEL_PATH = env.str("SPEECH_MODEL_PATH", "")
+SPEECH_THREADS = env.int("SPEECH_THREADS", 2, minimum=1)
+SPEECH_MAX_SECONDS = env.int("SPEECH_MAX_SECONDS", 30, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -15,6 +15,13 @@ class ParseInputSerializer(serializers.Serializer):
                                                             "entries written offline; default: today on your clock.")
 
 
+class ParseAudioSerializer(serializers.Serializer):
+    audio = serializers.FileField(help_text="A recorded sentence: WAV, mono, 16-bit, 16,000 Hz, at most "
+                                            "SPEECH_MAX_SECONDS (30 by default). Only where the server has a speech "
+                                            "engine (SPEECH_MODEL_PATH); elsewhere a 400 says so: send text.")
+    today = serializers.DateField(required=False, help_text="As for a typed sentence.")
+
+
 class ConfidenceSerializer(serializers.Serializer):
     amount = serializers.FloatField()
     currency = serializers.FloatField()

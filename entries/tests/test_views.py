@@ -20,12 +20,6 @@ CONFIRM = reverse("entries:confirm")
 
 
 @pytest.fixture
-def signed_in(client, owner, account):
-    client.force_login(owner)
-    return client
-
-
-@pytest.fixture
 def flat(owner):
     group = groups.group_create(user=owner, name="Flat", currency="EUR")
     anna = UserFactory(display_name="Anna")
