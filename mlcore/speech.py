@@ -20,6 +20,9 @@ from typing import Any
 from django.conf import settings
 
 SAMPLE_RATE = 16_000  # what whisper models take: mono, 16 kHz
+# A whisper.cpp model file starts with ggml's magic number 0x67676d6c, little-endian. Checked before loading: the
+# bindings crash the whole process on a file that is not one, instead of raising.
+GGML_MAGIC = b"lmgg"
 _LOCK = threading.Lock()
 
 
@@ -34,6 +37,9 @@ def speech_unavailable_reason() -> str | None:
         return "This server has no speech engine (SPEECH_MODEL_PATH is not set)."
     if not Path(path).is_file():
         return f"The speech model file {path} (SPEECH_MODEL_PATH) does not exist."
+    with Path(path).open("rb") as model:
+        if model.read(4) != GGML_MAGIC:
+            return f"The file {path} (SPEECH_MODEL_PATH) is not a whisper.cpp model."
     if importlib.util.find_spec("pywhispercpp") is None:
         return "The speech engine is not installed on this server (pip install pywhispercpp)."
     return None

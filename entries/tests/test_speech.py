@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from entries.audio import wav_samples
+from mlcore import services as mlcore
 from transactions.models import Transaction
 
 URL = "/api/v1/transactions/parse/"
@@ -73,12 +74,26 @@ def test_without_a_speech_engine_the_page_keeps_the_browsers_recognition(signed_
     assert "Google" in page
 
 
-def test_a_model_path_without_the_engine_installed_changes_nothing_on_the_page(signed_in, settings, tmp_path):
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"<html>Not found</html>", "is not a whisper.cpp model"),  # a download that went wrong: would crash the engine
+    (None, "does not exist"),
+])
+def test_a_model_file_that_is_missing_or_no_model_changes_nothing_on_the_page(signed_in, settings, tmp_path, content,
+                                                                             reason):
+    model = tmp_path / "ggml-base.bin"
+    if content is not None:
+        model.write_bytes(content)
+    settings.SPEECH_MODEL_PATH = str(model)
+    assert reason in mlcore.speech_unavailable_reason()
+    assert "data-mic-server" not in signed_in.get(SAY).content.decode()
+
+
+def test_a_model_file_without_the_engine_installed_is_said_plainly(settings, tmp_path):
     if find_spec("pywhispercpp") is not None:
         pytest.skip("the engine is installed here")
+    (tmp_path / "ggml-base.bin").write_bytes(b"lmgg" + bytes(64))
     settings.SPEECH_MODEL_PATH = str(tmp_path / "ggml-base.bin")
-    (tmp_path / "ggml-base.bin").write_bytes(b"model")
-    assert "data-mic-server" not in signed_in.get(SAY).content.decode()
+    assert "pip install pywhispercpp" in mlcore.speech_unavailable_reason()
 
 
 def test_a_recording_sent_to_a_server_without_an_engine_is_a_clear_400_and_nothing_is_saved(owner_api, account,
