@@ -35,6 +35,7 @@ from insights.tasks import stale_forecasts_refresh
 from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
+from privacy.deletion import deletions_run
 from privacy.services import data_exports_purge
 from transactions.services import transaction_exports_purge
 
@@ -177,6 +178,14 @@ def advisor_retention() -> dict[str, int]:
     return {"conversations": conversations_purge(now=timezone.now())}
 
 
+@db_periodic_task(crontab(minute="5"))
+@locked_job("account_deletions", lock="account-deletions")
+def account_deletions() -> dict[str, int]:
+    """Hourly: every account whose deletion grace period (ACCOUNT_DELETION_GRACE_DAYS) is over goes with all it owns,
+    one account per transaction; files a killed run left are removed first (privacy.deletion does the work)."""
+    return deletions_run(now=timezone.now())
+
+
 @db_periodic_task(crontab(minute="50"))
 @locked_job("user_models_retrain", lock="user-models-retrain", due_hour=RETRAIN_HOUR)
 def user_models_retrain_nightly() -> dict[str, int]:
@@ -222,5 +231,5 @@ def catch_up_on_start() -> None:
 def catch_up() -> None:
     # The global categorizer last: training it (a minute or more when missing) delays nothing else here.
     for job in (outbox_sweep, import_recovery, bill_reminders, email_retries, weekly_digests, nightly_insights,
-                cleanup, budget_model_train, global_categorizer):
+                cleanup, account_deletions, budget_model_train, global_categorizer):
         job.call_local()

@@ -37,3 +37,41 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"Data export {self.pk} ({self.get_status_display()})"
+
+
+class DeletionRequest(models.Model):
+    """A person asked for their account to be deleted. Signing in or cancelling before ``purge_after`` deletes this
+    row (the account stays); after it, the deletion job removes the account and everything it owns."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion_request")
+    requested_at = models.DateTimeField()
+    purge_after = models.DateTimeField(help_text="When the grace period ends and the deletion job may remove it.")
+
+    class Meta:
+        ordering = ["purge_after", "id"]
+        verbose_name = "pending account deletion"
+
+    def __str__(self) -> str:
+        return f"Deletion of {self.user} after {self.purge_after:%Y-%m-%d %H:%M}"
+
+
+class FormerMember(models.Model):
+    """The stand-in a deleted person leaves in their groups: an inactive user without email or password, named
+    "Former member", who keeps their payers, shares and settlements so every other member's balance stays right."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="former_member")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Former member {self.user_id}"
+
+
+class DeletionLeftover(models.Model):
+    """A file of a deleted account, written in the same transaction as the deletion and removed from disk after
+    its commit; a run killed in between finds it here and finishes the job."""
+
+    path = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.path

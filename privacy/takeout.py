@@ -110,6 +110,8 @@ NOT_EXPORTED: dict[str, str] = {
     "goals.GoalPlan": "computed from the goals every night",
     "goals.ReadinessReport": "computed from the ledger every night",
     "privacy.DataExport": "these archives themselves",
+    "privacy.DeletionRequest": "a pending deletion of the account, not the person's data",
+    "privacy.FormerMember": "the stand-in a deleted person leaves in groups; never a living person",
 }
 
 README = """Your Finsight data
