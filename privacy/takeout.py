@@ -112,8 +112,6 @@ NOT_EXPORTED: dict[str, str] = {
     "privacy.DataExport": "these archives themselves",
     "privacy.DeletionRequest": "a pending deletion of the account, not the person's data",
     "privacy.FormerMember": "the stand-in a deleted person leaves in groups; never a living person",
-    "privacy.DeletionRequest": "a pending deletion of the account, not the person's data",
-    "privacy.FormerMember": "the stand-in a deleted person leaves in groups; never a living person",
 }
 
 README = """Your Finsight data

@@ -213,9 +213,6 @@ DATA_EXPORT_HOURS = env.int("DATA_EXPORT_HOURS", 48, minimum=1)
 # Deleting an account: after asking, the person has this many days to change their mind (signing in keeps the
 # account); then the hourly deletion job removes it and everything it owns.
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", 7, minimum=1)
-# Deleting an account: after asking, the person has this many days to change their mind (signing in keeps the
-# account); then the hourly deletion job removes it and everything it owns.
-ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", 7, minimum=1)
 
 # Receipts: kept under RECEIPT_DIR, outside MEDIA_ROOT, and served only to their owner by receipts.views.
 RECEIPT_DIR = env.path("RECEIPT_DIR", DATA_DIR / "receipts")
