@@ -8,8 +8,10 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.models import FinancialProfile, Role, User
 from accounts.selectors import user_list
 from audit.models import AuditAction
@@ -67,13 +69,15 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "display_name", "role_label", "is_active", "date_joined", "last_login"]
     list_filter = [RoleFilter, "is_active", ("date_joined", admin.DateFieldListFilter)]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login", "two_factor_status"]
     inlines = [FinancialProfileInline]
-    actions = ["activate_users", "deactivate_users", "export_users_csv"]
+    actions = ["activate_users", "deactivate_users", "export_users_csv", "reset_two_factor"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "avatar"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Two-factor sign-in", {"fields": ["two_factor_status"],
+                                "description": "Reset it with the action “Reset two-factor sign-in” in the list."}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
@@ -115,6 +119,19 @@ class UserAdmin(DjangoUserAdmin):
     def role_label(self, user: User) -> str:
         return user.role.label
 
+    @admin.display(description="Two-factor sign-in")
+    def two_factor_status(self, user: User) -> str:
+        return two_factor.two_factor_summary(user=user) if user.pk else "Off"
+
+    @admin.action(description="Reset two-factor sign-in (for someone who lost every device and code)",
+                  permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            two_factor.two_factor_reset(user=user, by=request.user)
+        self.message_user(request, f"Two-factor sign-in reset for {len(users)} user(s): they sign in with their "
+                                   "password alone until they set it up again.", messages.SUCCESS)
+
     @admin.action(description="Activate selected users", permissions=["change"])
     def activate_users(self, request, queryset):
         count = services.users_set_active(users=queryset, active=True, by=request.user)
@@ -148,3 +165,9 @@ class UserAdmin(DjangoUserAdmin):
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="finsight-users-{stamp}.csv"'
         return response
+
+
+# The devices' own admin pages would show authenticator keys; staff see only the summary above.
+for _model in (TOTPDevice, WebAuthnCredential, WebAuthnAttestation):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -78,3 +78,28 @@ class FinancialProfileForm(forms.ModelForm):
             "monthly_net_income": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
             "savings_rate_target": forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "100"}),
         }
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=32, strip=True,
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
+                                      "spellcheck": "false", "class": "font-mono tracking-widest"}))
+
+
+class TotpConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app", max_length=12, strip=True,
+        help_text="After scanning, your app shows a 6-digit code that changes every 30 seconds.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "class": "font-mono tracking-widest"}))
+
+
+class TwoFactorRemoveForm(forms.Form):
+    """Removing a second factor asks for the password or a current code, so an unattended browser cannot."""
+
+    proof = forms.CharField(
+        label="Your password, or a current code", strip=False,
+        help_text="Your account password, a code from your authenticator app, or a recovery code.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -3,6 +3,7 @@ and on the API alike."""
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -37,3 +38,20 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
         "username": username_from_request(request, credentials) or "",
         "cooloff_timedelta": get_cool_off(request),
     }, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def _two_factor_credentials(user) -> dict:
+    return {"username": user.email}
+
+
+def two_factor_locked(request: HttpRequest, *, user) -> bool:
+    """Whether wrong passwords or wrong codes for this account from this address have locked it for now."""
+    return AxesProxyHandler.is_locked(request, _two_factor_credentials(user))
+
+
+def two_factor_failure_record(request: HttpRequest, *, user) -> None:
+    """A wrong second-factor code counts like a wrong password towards the lockout (AXES_FAILURE_LIMIT).
+
+    django-axes' handler is called directly rather than through ``user_login_failed``: that signal's audit
+    entry says "failed sign-in", while the audit log records this as a wrong code (two_factor_failed)."""
+    AxesProxyHandler.user_login_failed(sender=__name__, credentials=_two_factor_credentials(user), request=request)

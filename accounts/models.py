@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.currencies import currency_choices, timezone_choices
 
@@ -57,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can log into the admin site.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    session_stamp = models.CharField(
+        max_length=32, blank=True, editable=False,
+        help_text="Changed to end every web session at once (part of the session's check, with the password).")
 
     objects = UserManager()
 
@@ -83,6 +87,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Empty stamp: the same hash as before the stamp existed, so no session ends when it is introduced.
+        if not self.session_stamp:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        return salted_hmac("accounts.User.session_stamp", f"{self.password}:{self.session_stamp}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def role(self) -> Role:
@@ -152,6 +163,7 @@ class RevokedTokenFamily(models.Model):
     class Reason(models.TextChoices):
         LOGOUT = "logout", "Logged out"
         REUSED = "reused", "A refresh token was used twice"
+        ENDED = "ended", "Every sign-in ended by its owner or staff"
 
     family = models.CharField(max_length=64, primary_key=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -161,3 +173,37 @@ class RevokedTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"Token family {self.family} ({self.reason})"
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code for two-factor sign-in, stored only as a hash; shown once when made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="accounts_recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user_id}"
+
+
+class KnownDevice(models.Model):
+    """A browser or app someone has signed in from: a sign-in from one not seen before sends an email.
+
+    A browser is known by a long-lived random cookie (stored hashed), an app by its user agent.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_devices")
+    key_hash = models.CharField(max_length=64)
+    description = models.CharField(max_length=120, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key_hash"], name="accounts_known_device_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.description or 'Device'} of {self.user_id}"

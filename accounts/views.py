@@ -12,10 +12,11 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView, UpdateView, View
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.forms import FinancialProfileForm, LoginForm, PasswordResetForm, ProfileForm, SignupForm
 from accounts.models import FinancialProfile
 from accounts.throttling import ThrottledPostMixin
+from accounts.two_factor_views import device_cookie_set, pending_start
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -80,8 +81,10 @@ class SignupConfirmView(View):
         except ValidationError:
             return render(request, self.template_name, {"pending": None}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        response = redirect(next_url or "accounts:financial_profile")
+        device_cookie_set(request, response, user=user)  # the first sign-in: remembered, no email
         messages.success(request, "Welcome to Finsight! Tell us a little about your finances to get started.")
-        return redirect(next_url or "accounts:financial_profile")
+        return response
 
 
 class LoginView(ThrottledPostMixin, auth_views.LoginView):
@@ -89,6 +92,16 @@ class LoginView(ThrottledPostMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.two_factor_enabled(user=user):
+            # Not signed in yet: the code step (two_factor_views) finishes the sign-in.
+            pending_start(self.request, user=user, next_url=self.get_redirect_url())
+            return redirect("accounts:login_two_factor")
+        response = super().form_valid(form)
+        device_cookie_set(self.request, response, user=user)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

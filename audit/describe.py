@@ -48,7 +48,10 @@ SENTENCES = {
     AuditAction.EMAIL_CHANGE: "Email address changed",
     AuditAction.TWO_FACTOR_ENABLE: "Two-factor sign-in turned on",
     AuditAction.TWO_FACTOR_DISABLE: "Two-factor sign-in turned off",
-    AuditAction.RECOVERY_CODES_REGENERATE: "New recovery codes made",
+    AuditAction.RECOVERY_CODES_REGENERATE: "New recovery codes made (the old ones stopped working)",
+    AuditAction.RECOVERY_CODE_USE: "Signed in with a recovery code",
+    AuditAction.TWO_FACTOR_FAILED: "A wrong code was given at the second sign-in step",
+    AuditAction.SESSIONS_END: "Signed out everywhere: every browser and app sign-in was ended",
     AuditAction.TOKEN_ISSUE: "Signed in to the app",
     AuditAction.TOKEN_REVOKE: "Signed out of the app",
     AuditAction.DATA_EXPORT: "Your data was exported",
@@ -65,7 +68,16 @@ SENTENCES = {
 }
 
 
-DATA_EXPORT_STEPS = {"asked": "Asked for a copy of your data", "downloaded": "Downloaded the copy of your data"}
+TWO_FACTOR_METHODS = (AuditAction.TWO_FACTOR_ENABLE, AuditAction.TWO_FACTOR_DISABLE, AuditAction.TWO_FACTOR_FAILED)
+TWO_FACTOR_METHOD_WORDS = {
+    "totp": "authenticator app",
+    "passkey": "passkey",
+    "recovery_code": "recovery code",
+    "all": "every method",
+}
+
+DATA_EXPORT_STEPS = {"asked": "Asked for a copy of your data", "downloaded": "Downloaded the copy of your data",
+                     "imported": "Imported a copy of your data from another Finsight into this account"}
 
 
 def what_happened(entry: AuditEntry) -> str:
@@ -75,6 +87,11 @@ def what_happened(entry: AuditEntry) -> str:
     changes = entry.changes or {}
     if action == AuditAction.TOKEN_REVOKE and changes.get("reason") == "reused":
         return "A sign-in to the app was ended because its refresh token was used twice"
+    if action in TWO_FACTOR_METHODS and changes.get("method") in TWO_FACTOR_METHOD_WORDS:
+        method = TWO_FACTOR_METHOD_WORDS[changes["method"]]
+        if changes.get("by") == "staff":
+            return f"{sentence} by a staff member ({method})"
+        return f"{sentence}: {method}"
     if action == AuditAction.DATA_EXPORT and changes.get("step") in DATA_EXPORT_STEPS:
         return DATA_EXPORT_STEPS[changes["step"]]
     if action in (AuditAction.RULE_DELETE, AuditAction.CATEGORY_DELETE) and entry.target_label:

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.currencies import currency_choices, timezone_choices
 from accounts.models import FinancialProfile, RevokedTokenFamily, User
 from accounts.tokens import (
@@ -20,6 +21,7 @@ from accounts.tokens import (
     blacklisted_refresh_payload,
     family_is_revoked,
     family_new,
+    token_pair,
 )
 
 
@@ -166,6 +168,38 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
 
 
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
-    """simplejwt's login, whose refresh token starts a new family (one per sign-in)."""
+    """simplejwt's login, whose refresh token starts a new family (one per sign-in). For an account with
+    two-factor sign-in the right password yields no tokens but a challenge for the second step."""
 
     token_class = RefreshToken
+
+    def validate(self, attrs):
+        jwt_serializers.TokenObtainSerializer.validate(self, attrs)  # checks the password; sets self.user
+        if two_factor.two_factor_enabled(user=self.user):
+            return {"mfa_required": True, "mfa_token": two_factor.challenge_issue(user=self.user),
+                    "methods": [m for m in two_factor.two_factor_methods(user=self.user)
+                                if m in two_factor.API_METHODS],
+                    "expires_in": int(two_factor.CHALLENGE_LIFETIME.total_seconds())}
+        if settings.MFA_REQUIRED_FOR_STAFF and self.user.is_staff:
+            raise PermissionDenied(TWO_FACTOR_SETUP_REQUIRED, code="two_factor_setup_required")
+        return token_pair(self.user)
+
+
+TWO_FACTOR_SETUP_REQUIRED = ("Staff and administrators must set up two-factor sign-in before using the API: "
+                             "add an authenticator app under Settings → Two-factor sign-in.")
+
+
+class TwoFactorChallengeSerializer(serializers.Serializer):
+    mfa_required = serializers.BooleanField(read_only=True, help_text="Always true: no tokens yet.")
+    mfa_token = serializers.CharField(read_only=True, help_text="Send it back to `auth/token/two-factor/` with "
+                                                                "the code, within `expires_in` seconds.")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=["totp", "recovery_code"]),
+                                    read_only=True, help_text="What the second step accepts: `totp` (the "
+                                    "authenticator app's 6 digits) and, while any are left, `recovery_code`.")
+    expires_in = serializers.IntegerField(read_only=True)
+
+
+class TwoFactorTokenSerializer(serializers.Serializer):
+    mfa_token = serializers.CharField(help_text="From the first step's answer.")
+    code = serializers.CharField(max_length=32, help_text="The authenticator app's current 6 digits, or an "
+                                                          "unused recovery code.")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/signup/", views.SignupView.as_view(), name="auth-signup"),
     path("auth/signup/confirm/", views.SignupConfirmView.as_view(), name="auth-signup-confirm"),
     path("auth/token/", views.TokenObtainView.as_view(), name="auth-token"),
+    path("auth/token/two-factor/", views.TokenTwoFactorView.as_view(), name="auth-token-two-factor"),
     path("auth/token/refresh/", views.TokenRefreshView.as_view(), name="auth-token-refresh"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/password/change/", views.PasswordChangeView.as_view(), name="auth-password-change"),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import parsers, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -18,9 +18,12 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from accounts import services
 from accounts.api import serializers as s
 from accounts.forms import PasswordResetForm
-from accounts.lockout import lockout_response
+from accounts import two_factor
+from accounts.devices import sign_in_device_note
+from accounts.lockout import lockout_response, two_factor_failure_record, two_factor_locked
 from accounts.models import RevokedTokenFamily, User
 from accounts.selectors import user_get_with_profile
+from core.api import ApiError
 from accounts.tokens import FAMILY_CLAIM, RefreshToken, blacklisted_refresh_payload, token_pair
 
 SIGNUP_SENT = ("Check your email to finish signing up: we sent a message to this address. "
@@ -70,9 +73,25 @@ class SignupConfirmView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, 401: s.DetailSerializer, 429: s.DetailSerializer})
+def _signed_in(request, user: User) -> dict:
+    """A token sign-in is a sign-in: last_login, django-axes clears the failure count, an app not seen before
+    gets its owner an email."""
+    user_logged_in.send(sender=type(user), request=request, user=user)
+    sign_in_device_note(user=user, request=request, api=True)
+    return token_pair(user)
+
+
+@extend_schema(tags=["auth"], responses={
+    200: PolymorphicProxySerializer(component_name="TokenObtainResult",
+                                    serializers=[s.TokenPairSerializer, s.TwoFactorChallengeSerializer],
+                                    resource_type_field_name=None),
+    401: s.DetailSerializer, 403: s.DetailSerializer, 429: s.DetailSerializer})
 class TokenObtainView(LockoutAwareMixin, jwt_views.TokenObtainPairView):
-    """Exchange email and password for an access token and a refresh token."""
+    """Exchange email and password for an access token and a refresh token.
+
+    For an account with two-factor sign-in the answer holds no tokens: ``{"mfa_required": true, "mfa_token":
+    ..., "methods": [...], "expires_in": 300}``; send ``mfa_token`` and a code to ``auth/token/two-factor/``.
+    Staff without two-factor sign-in get 403 ``two_factor_setup_required`` where the server requires it."""
 
     throttle_scope = "token"
 
@@ -82,9 +101,37 @@ class TokenObtainView(LockoutAwareMixin, jwt_views.TokenObtainPairView):
             serializer.is_valid(raise_exception=True)
         except TokenError as error:
             raise InvalidToken(error.args[0]) from None
-        # A token login is a login: last_login, and django-axes clears the failure count.
-        user_logged_in.send(sender=type(serializer.user), request=request, user=serializer.user)
-        return Response(serializer.validated_data, status=status.HTTP_200_OK)
+        if serializer.validated_data.get("mfa_required"):
+            return Response(serializer.validated_data, status=status.HTTP_200_OK)
+        return Response(_signed_in(request, serializer.user), status=status.HTTP_200_OK)
+
+
+@extend_schema(tags=["auth"], request=s.TwoFactorTokenSerializer,
+               responses={200: s.TokenPairSerializer, 400: s.DetailSerializer, 401: s.DetailSerializer,
+                          429: s.DetailSerializer})
+class TokenTwoFactorView(APIView):
+    """The second step of a token sign-in with two-factor: the challenge from ``auth/token/`` and a code (the
+    authenticator app's, or a recovery code, which is then used up) for the tokens. A wrong code is 401
+    ``two_factor_code_invalid`` and counts towards the lockout like a wrong password (429 ``locked_out``);
+    an expired or altered challenge is 400 (``fields.mfa_token``): start again with the password."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_scope = "token"
+
+    def post(self, request):
+        data = s.TwoFactorTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = two_factor.challenge_user(token=data.validated_data["mfa_token"])
+        if two_factor_locked(request._request, user=user):
+            return lockout_response(request._request)
+        if two_factor.second_factor_verify(user=user, code=data.validated_data["code"]) is None:
+            two_factor_failure_record(request._request, user=user)
+            if two_factor_locked(request._request, user=user):
+                return lockout_response(request._request)
+            raise ApiError("That code is not right. Send the code your app shows now, or a recovery code.",
+                           status=401, code="two_factor_code_invalid")
+        return Response(_signed_in(request, user), status=status.HTTP_200_OK)
 
 
 @extend_schema(tags=["auth"], responses={200: s.TokenPairSerializer, 401: s.DetailSerializer})

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "huey.contrib.djhuey",
     "django_structlog",
     "csp",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Staff without two-factor sign-in are sent to set it up first, when MFA_REQUIRED_FOR_STAFF is on.
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     # Last, so that it sees the lockout raised by any authentication above.
     "axes.middleware.AxesMiddleware",
 ]
@@ -234,6 +239,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 # Links in emails point here (scheme and host of the site as users reach it).
 SITE_URL = env.url("SITE_URL", ("http", "https"), "http://localhost:8000")
+
+# Two-factor sign-in (accounts.two_factor). Staff and admins must set it up before anything else when this is
+# on (production turns it on unless told otherwise).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "Finsight"
+# Passkeys belong to the site's host name; the browser's origin must be SITE_URL's.
+OTP_WEBAUTHN_RP_ID = urlsplit(SITE_URL or "http://localhost").hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Finsight"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{urlsplit(SITE_URL or 'http://localhost').scheme}://"
+                                f"{urlsplit(SITE_URL or 'http://localhost').netloc}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# A new-device sign-in email names the approximate place only when a local GeoIP2/GeoLite2 City or Country
+# database file is configured; nothing is looked up over the network.
+GEOIP_DATABASE_PATH = env.str("GEOIP_DATABASE_PATH", "")
 
 # Bills and notifications: reminders go out from this local hour (in each user's timezone) on their day,
 # read notifications are deleted after the retention period, and the weekly digest leaves on Monday morning.
@@ -403,6 +422,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"  # the page, or the 
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"] or None
 AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+# Never store a second-factor code or the API's sign-in challenge with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["code", "mfa_token"]
 
 LOG_FORMAT = env.choice("LOG_FORMAT", ("console", "json"), "console")
 LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")

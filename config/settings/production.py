@@ -22,6 +22,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Staff and admins set up two-factor sign-in before anything else (MFA_REQUIRED_FOR_STAFF=false to opt out).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", True)
 
 # Fernet keys for encryption at rest, newest first (core.crypto); without one the data cannot be read or written.
 ENCRYPTION_KEYS = env.list("FINSIGHT_ENCRYPTION_KEYS", [])
