@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -46,9 +47,9 @@ def conversation_history(*, conversation: Conversation) -> list[tuple[str, str]]
 
 
 def advisor_settings_get(*, user: User) -> AdvisorSettings:
-    """The user's setting, or the default (90 days, not saved) before they choose one."""
+    """The user's setting, or the server's default (ADVISOR_RETENTION_DAYS, not saved) before they choose one."""
     found = AdvisorSettings.objects.filter(user=user).first()
-    return found if found is not None else AdvisorSettings(user=user, retention_days=Retention.DAYS_90)
+    return found if found is not None else AdvisorSettings(user=user, retention_days=settings.ADVISOR_RETENTION_DAYS)
 
 
 def conversations_kept(*, user: User) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -104,12 +105,13 @@ def advisor_settings_save(*, user: User, retention_days: int) -> AdvisorSettings
 
 
 def conversations_purge(*, now: dt.datetime) -> int:
-    """The nightly purge: every conversation not added to for longer than its owner's retention (90 days for a
-    person who never chose). A few queries whatever the number of people; how many conversations went."""
+    """The nightly purge: every conversation not added to for longer than its owner's retention (the server's
+    ADVISOR_RETENTION_DAYS for a person who never chose). A few queries whatever the number of people; how many
+    conversations went."""
     purged = 0
     for days in Retention.values:
         chosen = Q(user__advisor_settings__retention_days=days)
-        if days == AdvisorSettings._meta.get_field("retention_days").default:
+        if days == settings.ADVISOR_RETENTION_DAYS:
             chosen |= Q(user__advisor_settings__isnull=True)
         old = Conversation.objects.filter(chosen, updated_at__lt=now - dt.timedelta(days=days))
         _, deleted = old.delete()

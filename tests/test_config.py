@@ -68,6 +68,8 @@ MALFORMED_LOCAL = [
     ("LOG_FORMAT", "xml"),
     ("LOG_LEVEL", "LOUD"),
     ("DATA_DIR", "/proc/finsight-data"),
+    ("ACCOUNT_DELETION_GRACE_DAYS", "0"),
+    ("ADVISOR_RETENTION_DAYS", "45"),
 ]
 
 

@@ -266,6 +266,12 @@ for _push_url in PUSH_URLS:
         raise ImproperlyConfigured("PUSH_URLS is malformed: expected apprise URLs (such as ntfy://host/topic) "
                                    "separated by spaces.")
 JOB_RUN_RETENTION_DAYS = env.int("JOB_RUN_RETENTION_DAYS", 30, minimum=1)
+# The advisor's conversations are kept this many days after they were last added to, for a person who has not chosen
+# (each person may choose 0, 30, 90 or 365 on the advisor's settings); the nightly job deletes older ones.
+ADVISOR_RETENTION_DAYS = env.int("ADVISOR_RETENTION_DAYS", 90, minimum=0)
+if ADVISOR_RETENTION_DAYS not in (0, 30, 90, 365):
+    raise ImproperlyConfigured("ADVISOR_RETENTION_DAYS must be 0 (keep none), 30, 90 or 365: the choices a person "
+                               "has on the advisor's settings.")
 # Days a group invitation's link can be used; after that the owner sends a new one.
 GROUP_INVITE_DAYS = env.int("GROUP_INVITE_DAYS", 14, minimum=1)
 # The advisor's optional local model: an OpenAI-compatible server (llama.cpp's server, Ollama, vLLM) at its base
