@@ -120,8 +120,10 @@ def totp_secret(device: TOTPDevice) -> str:
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The key as a QR code, inline SVG drawn here (no image is fetched from anywhere)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#0f172a", light="#ffffff",
-                                                              title="QR code for your authenticator app")
+    # No size of its own: it fills the box the page gives it (the viewBox keeps it square).
+    return segno.make(device.config_url, error="m").svg_inline(
+        dark="#0f172a", light="#ffffff", omitsize=True, svgclass="h-auto w-full",
+        title="QR code for your authenticator app")
 
 
 def _code_clean(code: str) -> str:

@@ -329,7 +329,9 @@ PERMISSIONS_POLICY = {
     "microphone": "()",
     "midi": "()",
     "payment": "()",
-    "publickey-credentials-get": "()",
+    # Passkeys (two-factor sign-in): asked for by Finsight's own sign-in and settings pages only.
+    "publickey-credentials-create": "(self)",
+    "publickey-credentials-get": "(self)",
     "screen-wake-lock": "()",
     "serial": "()",
     "usb": "()",
