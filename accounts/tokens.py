@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework.request import Request
 from rest_framework_simplejwt import authentication as jwt_authentication
 from rest_framework_simplejwt import tokens as jwt_tokens
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, TokenBackendError
@@ -16,6 +17,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.models import RevokedTokenFamily
+from core.rls import row_security_user
 
 FAMILY_CLAIM = "fam"
 
@@ -65,6 +67,13 @@ def family_expiry() -> Any:
 class JWTAuthentication(jwt_authentication.JWTAuthentication):
     """simplejwt's bearer authentication that also refuses the access tokens of an ended sign-in (one indexed
     lookup per request; if the database cannot answer, the request fails rather than passes)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, jwt_tokens.Token] | None:
+        result = super().authenticate(request)
+        if result is not None:
+            # Bearer tokens are read here, inside the view: from now on the database shows this person's rows.
+            row_security_user(user_id=result[0].pk)
+        return result
 
     def get_validated_token(self, raw_token: bytes) -> jwt_tokens.Token:
         token = super().get_validated_token(raw_token)

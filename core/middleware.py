@@ -14,9 +14,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
+from core import rls
 from core.sessions import ACTIVE_AT, ACTIVITY_RESOLUTION, SIGNED_IN_AT
 
 API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
@@ -110,3 +112,22 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class RowSecurityMiddleware:
+    """Whose rows this request may touch on PostgreSQL (core.rls): the signed-in person's; everyone's for staff in
+    the admin and for anonymous pages (sign-in, sign-up, reset and invitation links find their rows themselves).
+    The API's bearer tokens are read inside the view: accounts.tokens narrows to the token's person there."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if rls.row_security_on():
+            user = request.user
+            if user.is_authenticated and not (user.is_staff and request.path.startswith(ADMIN_PREFIX)):
+                rls.row_security_user(user_id=user.pk)
+            else:
+                rls.row_security_bypass()
+        # Back to nothing at request_finished (core.apps), after a streamed body has been read too.
+        return self.get_response(request)

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whose rows the database shows for the rest of the request (PostgreSQL row-level security, core.rls).
+    "core.middleware.RowSecurityMiddleware",
     # The client IP and browser of the request, for the audit entries written while it is served.
     "audit.origin.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -118,6 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the Huey consumer writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Row-level security on PostgreSQL (core.rls, docs/security.md): a policy per table of people's rows, and the web
+# server and worker switch to DATABASE_ROW_SECURITY_ROLE (no superuser, not the owner) so the policies bind.
+DATABASE_ROW_SECURITY = env.bool("DATABASE_ROW_SECURITY", False)
+DATABASE_ROW_SECURITY_ROLE = env.str("DATABASE_ROW_SECURITY_ROLE", "finsight_app")
+# A member sees the group's rows: the model joining users to groups. Categories without an owner are everyone's.
+ROW_SECURITY_MEMBERSHIP = "groups.Membership"
+ROW_SECURITY_SHARED_WHEN_NULL = ["transactions.Category.owner"]
 
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"), None)
 
