@@ -10,6 +10,10 @@ The archive (a zip) holds:
   a reference to another row is that row's ``pk``), so the archive can be read back into another Finsight.
 - ``transactions.csv``: the transactions as the transactions page exports them, for a spreadsheet.
 - ``receipts/<id>.<ext>``: the receipts' photos and PDFs.
+- ``shared/categories.json``: the standard categories (shared by everyone on the server) with their stable key and
+  path, so a restore on another server finds them by name rather than by this server's pk (``privacy.restore``).
+
+``FORMAT_VERSION`` is in the README's first line and in ``schema.json``; the restore refuses any other.
 
 Rows are read in chunks and written straight into the zip: memory stays flat whatever the history's size.
 """
@@ -34,9 +38,12 @@ from accounts.models import User
 from groups.models import Membership
 from receipts.models import Receipt
 from transactions.exports import EXPORT_HEADER, export_rows
-from transactions.models import Transaction
+from transactions.models import Category, Transaction
 
 CHUNK = 1000
+# The archive's layout; privacy.restore reads exactly this version. Raise it when a restore could misread a file.
+FORMAT_VERSION = 1
+STANDARD_CATEGORIES = "shared/categories.json"
 
 Scope = Callable[[User, list[int]], Q]  # (the person, their groups' ids) -> the rows of one model that are theirs
 
@@ -116,15 +123,18 @@ NOT_EXPORTED: dict[str, str] = {
     "privacy.FormerMember": "the stand-in a deleted person leaves in groups; never a living person",
 }
 
-README = """Your Finsight data
-
-profile.json                 you: email, name, when you joined
+README = f"Your Finsight data (export format {FORMAT_VERSION})\n\n" + """profile.json                 you: email, name, when you joined
 data/<app>.<model>.json      every row that is yours, one file per kind (schema.json says what each field means);
                              Django's serialization format: [{"model": ..., "pk": ..., "fields": {...}}], a
                              reference to another row is that row's pk
 transactions.csv             your transactions, as the transactions page exports them (open it in a spreadsheet)
 receipts/                    the photos and PDFs of your receipts, named by the receipt's pk
 schema.json                  the fields of every data file: type, whether it may be empty, what it means
+shared/categories.json       the standard categories your rows refer to by pk: their key, path, and whether you
+                             hid them (another server has the same categories under other pks)
+
+To move to another Finsight, import this zip there as a new, empty account: the rows are created with new pks,
+references between them kept; groups are not imported (they are shared with their other members).
 """
 
 
@@ -161,7 +171,8 @@ def takeout_write(*, user: User, path: Path) -> dict[str, int]:
                 counter = _Counting(queryset.iterator(chunk_size=CHUNK))
                 serializers.serialize("json", counter, stream=out, indent=1)
             counts[part.label] = counter.count
-        archive.writestr("schema.json", json.dumps(schema, indent=2))
+        archive.writestr("schema.json", json.dumps({"format_version": FORMAT_VERSION, **schema}, indent=2))
+        archive.writestr(STANDARD_CATEGORIES, json.dumps(_standard_categories(user), indent=1))
         with archive.open("transactions.csv", "w") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(EXPORT_HEADER)
@@ -178,6 +189,12 @@ def _profile(user: User) -> dict[str, Any]:
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
     }
+
+
+def _standard_categories(user: User) -> list[dict[str, Any]]:
+    hidden = set(user.hidden_categories.values_list("pk", flat=True))
+    return [{"pk": category.pk, "key": category.key, "path": str(category), "hidden": category.pk in hidden}
+            for category in Category.objects.filter(owner__isnull=True).select_related("parent").order_by("pk")]
 
 
 def _receipt_files(archive: zipfile.ZipFile, *, user: User) -> int:
