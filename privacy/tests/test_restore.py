@@ -333,3 +333,12 @@ def test_every_exported_model_is_restored_or_says_why_not():
     exported = {part.label for part in EXPORTED}
     assert exported == set(restore.RESTORED) | set(restore.NOT_RESTORED)
     assert all(reason for reason in restore.NOT_RESTORED.values())
+
+
+def test_a_refused_archive_leaves_no_account_behind_when_the_command_created_it(tmp_path, db):
+    not_a_zip = tmp_path / "holiday.zip"
+    not_a_zip.write_bytes(b"GIF89a not an archive")
+
+    with pytest.raises(CommandError, match="not a zip archive"):
+        call_command("import_data_export", str(not_a_zip), "--email", "fresh@example.com")
+    assert not User.objects.filter(email="fresh@example.com").exists()
