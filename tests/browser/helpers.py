@@ -11,6 +11,8 @@ from playwright.sync_api import Page
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 PASSWORD = "Quiet-Ledger-Morning-42"
 MOBILE = {"width": 390, "height": 844}
+# The two widths every page is checked at: a phone and a wide desktop window.
+WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 def shot(page: Page, step: str) -> None:

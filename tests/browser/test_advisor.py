@@ -23,13 +23,12 @@ from goals.services import GoalFields
 from goals.tests.history import year_of_money
 from mlcore import services as mlcore
 from mlcore.tests.fake_llm import FakeLlm, Reply
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 from transactions.tests.factories import AccountFactory
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from privacy.models import DeletionRequest
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 @pytest.mark.parametrize("width", ["390", "1440"])

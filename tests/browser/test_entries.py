@@ -14,14 +14,13 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 from transactions.models import Transaction
 from transactions.tests.factories import AccountFactory
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 # The Web Speech API as the page uses it: start() hears one sentence, then the recognition ends.
 FAKE_RECOGNITION = """

@@ -20,13 +20,12 @@ from goals import refresh, services
 from goals.models import Goal, ReadinessReport
 from goals.services import GoalFields
 from goals.tests.conftest import year_of_money
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 from transactions.tests.factories import AccountFactory
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 TRIP = "Summer in Portugal with the whole family and the grandparents"
 
 

@@ -36,7 +36,7 @@ from imports import services as imports
 from notifications.models import NotificationKind
 from notifications.services import notification_create
 from payments import services as bills
-from tests.browser.helpers import PASSWORD, SCREENSHOTS, log_in
+from tests.browser.helpers import PASSWORD, SCREENSHOTS, WINDOWS, log_in
 from transactions import rules
 from transactions import services as ledger
 from transactions.management.commands.seed_demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -47,7 +47,6 @@ pytestmark = pytest.mark.browser
 
 SWEEP = SCREENSHOTS / "sweep"
 LAYOUT_PROBLEMS = (Path(__file__).parent / "layout_problems.js").read_text()
-WINDOWS = {"390": {"width": 390, "height": 844}, "1440": {"width": 1440, "height": 900}}
 # Not pages (or not this user's): sign-out, the admin, the API and its docs, files, the staff's job list.
 NOT_PAGES = re.compile(r"^/(accounts/logout|admin|api|docs|static|media|healthz|staff)(/|$)")
 LIMIT = 80

@@ -17,12 +17,11 @@ from playwright.sync_api import Browser, expect
 from accounts.tests.factories import UserFactory
 from mlcore.patterns import patterns_store
 from mlcore.tests.patterns_data import GROCERIES, many_merchants, merchant, patterns
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 def stored_patterns():

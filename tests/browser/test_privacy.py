@@ -10,13 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 from transactions.tests.factories import AccountFactory, TransactionFactory
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 @pytest.mark.parametrize("width", ["390", "1440"])

@@ -13,12 +13,11 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
-from tests.browser.helpers import MOBILE, PASSWORD, assert_no_horizontal_overflow, log_in, shot
+from tests.browser.helpers import PASSWORD, WINDOWS, assert_no_horizontal_overflow, log_in, shot
 from tests.browser.test_page_sweep import LAYOUT_PROBLEMS
 
 pytestmark = pytest.mark.browser
 
-WINDOWS = {"390": MOBILE, "1440": {"width": 1440, "height": 900}}
 
 
 def app_code(secret: str, steps_ahead: int = 0) -> str:
