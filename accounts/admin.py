@@ -8,7 +8,6 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
 from accounts import services, two_factor
@@ -167,7 +166,8 @@ class UserAdmin(DjangoUserAdmin):
         return response
 
 
-# The devices' own admin pages would show authenticator keys; staff see only the summary above.
-for _model in (TOTPDevice, WebAuthnCredential, WebAuthnAttestation):
+# The devices' own admin pages would show their keys; staff see only the summary above. (AuthenticatorApp, whose
+# key is the secret itself, is never registered.)
+for _model in (WebAuthnCredential, WebAuthnAttestation):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)

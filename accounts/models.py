@@ -1,17 +1,27 @@
 from __future__ import annotations
 
 import datetime
+import time
 import zoneinfo
+from base64 import b32encode
+from binascii import unhexlify
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import hex_validator, random_hex
 
 from accounts.currencies import currency_choices, timezone_choices
+from core.fields import EncryptedTextField
 
 
 class Role(models.TextChoices):
@@ -207,3 +217,76 @@ class KnownDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description or 'Device'} of {self.user_id}"
+
+
+def authenticator_key_new() -> str:
+    """20 random bytes, hex-encoded: the shared secret of a new authenticator app (RFC 6238's SHA-1 size)."""
+    return str(random_hex(20))
+
+
+def authenticator_key_validate(value: str) -> None:
+    hex_validator()(value)
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): django-otp's device, with the shared secret encrypted at rest.
+
+    django-otp's own ``TOTPDevice`` keeps the key in plain hex, so a database dump alone would let anyone compute
+    codes; here ``key`` is an ``EncryptedTextField`` (core.crypto, docs/encryption.md). The codes are django-otp's
+    ``TOTP``; as in ``TOTPDevice``, a code is never accepted twice (``last_t``), one step of clock drift is
+    tolerated and learned, and wrong codes slow down further tries (``ThrottlingMixin``).
+    """
+
+    key = EncryptedTextField(max_length=80, validators=[authenticator_key_validate], default=authenticator_key_new,
+                             help_text="The shared secret, hex-encoded, encrypted at rest.")
+    step = models.PositiveSmallIntegerField(default=30, help_text="The time step in seconds.")
+    t0 = models.BigIntegerField(default=0, help_text="The Unix time at which to begin counting steps.")
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1, help_text="Time steps in the past or future allowed.")
+    drift = models.SmallIntegerField(default=0, help_text="Time steps the app is known to be off our clock.")
+    last_t = models.BigIntegerField(default=-1, help_text="The time step of the last code accepted; the next "
+                                                          "code must be of a later step.")
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    @property
+    def bin_key(self) -> bytes:
+        return unhexlify(self.key.encode())
+
+    def get_throttle_factor(self) -> int:
+        return 1  # seconds, doubled after each wrong code in a row (django-otp's default for TOTP)
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = bool(totp.verify(number, self.tolerance, self.last_t + 1))
+            if verified:
+                self.last_t = totp.t()
+                self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// URL an app reads from the QR code (Google's Key Uri Format), issued by OTP_TOTP_ISSUER."""
+        params = urlencode({"secret": b32encode(self.bin_key), "algorithm": "SHA1", "digits": self.digits,
+                            "period": self.step})
+        label = str(self.user.get_username())
+        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        if issuer:
+            label = f"{issuer}:{label}"
+            params += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{params}"

@@ -1,8 +1,9 @@
 """Two-factor sign-in: an authenticator app (TOTP), single-use recovery codes, and passkeys.
 
-TOTP devices are django-otp's (``otp_totp``), passkeys django-otp-webauthn's (a django-otp device built on
-py_webauthn). Recovery codes are our own ``RecoveryCode`` rows, stored as SHA-256 hashes (django-otp's static
-tokens are kept in plain text). A user "has two-factor sign-in" when a confirmed authenticator app or a passkey
+Authenticator apps are our ``AuthenticatorApp``, a django-otp device whose shared secret is encrypted at rest
+(django-otp's own ``TOTPDevice`` stores it in plain hex); passkeys django-otp-webauthn's (a django-otp device
+built on py_webauthn). Recovery codes are our own ``RecoveryCode`` rows, stored as SHA-256 hashes (django-otp's
+static tokens are kept in plain text). A user "has two-factor sign-in" when a confirmed authenticator app or a passkey
 exists; recovery codes only stand in for those.
 """
 
@@ -23,11 +24,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
-from accounts.models import RecoveryCode, User
+from accounts.models import AuthenticatorApp, RecoveryCode, User
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -47,8 +47,9 @@ CHALLENGE_INVALID = "This sign-in step has expired or is not valid; sign in with
 
 # --- reads ---------------------------------------------------------------------------------------------------
 
-def totp_device(*, user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def totp_device(*, user: User) -> AuthenticatorApp | None:
+    device: AuthenticatorApp | None = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
+    return device
 
 
 def passkey_list(*, user: User) -> QuerySet[Any]:
@@ -100,25 +101,27 @@ def two_factor_summary(*, user: User) -> str:
 # --- the authenticator app -----------------------------------------------------------------------------------
 
 @transaction.atomic
-def totp_setup_begin(*, user: User) -> TOTPDevice:
+def totp_setup_begin(*, user: User) -> AuthenticatorApp:
     """A new, unconfirmed authenticator-app key for the user (an earlier unfinished one is replaced)."""
     if totp_device(user=user) is not None:
         raise ValidationError("An authenticator app is already set up. Remove it first to set up another.")
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    AuthenticatorApp.objects.filter(user=user, confirmed=False).delete()
+    device: AuthenticatorApp = AuthenticatorApp.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
 
 
-def totp_setup_pending(*, user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def totp_setup_pending(*, user: User) -> AuthenticatorApp | None:
+    device: AuthenticatorApp | None = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
+    return device
 
 
-def totp_secret(device: TOTPDevice) -> str:
+def totp_secret(device: AuthenticatorApp) -> str:
     """The key as the base32 text an app asks for when the QR code cannot be scanned, in groups of four."""
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
-def totp_qr_svg(device: TOTPDevice) -> str:
+def totp_qr_svg(device: AuthenticatorApp) -> str:
     """The key as a QR code, inline SVG drawn here (no image is fetched from anywhere)."""
     # No size of its own: it fills the box the page gives it (the viewBox keeps it square).
     return segno.make(device.config_url, error="m").svg_inline(
@@ -247,7 +250,7 @@ def two_factor_remove(*, user: User, method: str, passkey_id: int | None = None)
     """Remove the authenticator app or one passkey (the caller has checked the password or a code). With no
     method left, the recovery codes go too."""
     if method == METHOD_TOTP:
-        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        deleted, _ = AuthenticatorApp.objects.filter(user=user).delete()
         if not deleted:
             raise Http404("No authenticator app is set up.")
         changes: dict[str, Any] = {"method": METHOD_TOTP}
@@ -266,7 +269,7 @@ def two_factor_remove(*, user: User, method: str, passkey_id: int | None = None)
 @transaction.atomic
 def two_factor_reset(*, user: User, by: User | None) -> None:
     """Staff turn two-factor sign-in off for someone who lost every device and code."""
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorApp.objects.filter(user=user).delete()
     WebAuthnCredential.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(action=AuditAction.TWO_FACTOR_DISABLE, actor=by, target=user, changes={"method": "all", "by": "staff"})

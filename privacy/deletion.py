@@ -62,6 +62,7 @@ DELETED: dict[str, str] = {
     "accounts.FinancialProfile": "with the account",
     "accounts.RevokedTokenFamily": "with the account",
     "accounts.RecoveryCode": "two-factor recovery codes, with the account",
+    "accounts.AuthenticatorApp": "the authenticator app's key, with the account",
     "accounts.KnownDevice": "devices signed in from, with the account",
     "transactions.Account": "with the account",
     "transactions.Category": "the person's own categories, with the account",

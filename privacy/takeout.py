@@ -104,6 +104,7 @@ NOT_EXPORTED: dict[str, str] = {
     "accounts.User": "the person is profile.json (without the password hash or staff flags)",
     "accounts.RevokedTokenFamily": "sign-in bookkeeping, not the person's data",
     "accounts.RecoveryCode": "two-factor recovery codes: hashes that are of no use outside this server",
+    "accounts.AuthenticatorApp": "the authenticator app's secret: a sign-in key, not the person's data",
     "accounts.KnownDevice": "sign-in bookkeeping (which browsers and apps were seen), not the person's data",
     "audit.AuditEntry": "the security log is read on its own page",
     "transactions.TransactionExport": "earlier CSV exports: the same transactions",

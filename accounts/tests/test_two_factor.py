@@ -10,11 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import two_factor
-from accounts.models import RecoveryCode
+from accounts.models import AuthenticatorApp, RecoveryCode
 from accounts.tests.factories import PASSWORD
 from accounts.tests.soft_authenticator import SoftAuthenticator
 from audit.describe import entry_describe
@@ -32,14 +31,14 @@ def clock():
         yield traveller
 
 
-def app_code(device: TOTPDevice) -> str:
+def app_code(device: AuthenticatorApp) -> str:
     """What the person's authenticator app shows now, computed from the device's key."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = dt.datetime.now(dt.UTC).timestamp()
     return f"{totp.token():0{device.digits}d}"
 
 
-def app_set_up(user) -> tuple[TOTPDevice, list[str]]:
+def app_set_up(user) -> tuple[AuthenticatorApp, list[str]]:
     device = two_factor.totp_setup_begin(user=user)
     codes = two_factor.totp_setup_confirm(user=user, code=app_code(device))
     device.refresh_from_db()
@@ -64,7 +63,7 @@ def test_setting_up_the_app_shows_a_qr_code_then_a_right_code_turns_it_on_and_sh
     html = page.content.decode()
     assert "<svg" in html and "QR code for your authenticator app" in html
     assert "http" not in re.search(r"<svg.*?</svg>", html, re.S).group(0).replace("http://www.w3.org", "")
-    device = TOTPDevice.objects.get(user=owner, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=owner, confirmed=False)
     assert two_factor.totp_secret(device).replace(" ", "") in html.replace(" ", "")
 
     wrong = client.post(reverse("accounts:two_factor_totp"), {"code": "000000"})

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
     "huey.contrib.djhuey",
     "django_structlog",
