@@ -36,7 +36,7 @@ from mlcore import services as mlcore
 from notifications.services import deliveries_retry, notifications_purge_read
 from payments.reminders import bill_reminders_send, reminder_candidates
 from privacy.deletion import deletions_run
-from privacy.services import data_exports_purge
+from privacy.services import data_exports_purge, data_imports_recover
 from transactions.services import transaction_exports_purge
 
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
@@ -143,9 +143,10 @@ def insights_refresh_sweep() -> dict[str, int]:
 
 @db_periodic_task(crontab(minute="*/5"))
 @locked_job("import_recovery", lock="import-recovery")
-def import_recovery() -> dict[str, int]:
-    """Imports a killed worker or a lost task left queued or running: run again, or failed with a message."""
-    return import_batches_recover()
+def import_recovery() -> dict[str, Any]:
+    """Imports (bank files, and archives from another Finsight) a killed worker or a lost task left queued or
+    running: run again, or failed with a message."""
+    return {**import_batches_recover(), "data_imports": data_imports_recover()}
 
 
 @db_periodic_task(crontab(minute="40"))

@@ -25,6 +25,7 @@ class NotificationKind(models.TextChoices):
     GOAL_PLAN_CHANGED = "goal_plan_changed", "Goal plan changed with income"
     MONTHLY_LETTER = "monthly_letter", "Monthly letter"
     DATA_EXPORT_READY = "data_export_ready", "Your data is ready to download"
+    DATA_IMPORT_FINISHED = "data_import_finished", "Your data import finished"
     ACCOUNT_DELETION_SCHEDULED = "account_deletion_scheduled", "Your account will be deleted"
     ACCOUNT_DELETION_CANCELLED = "account_deletion_cancelled", "Your account's deletion was cancelled"
 
@@ -45,7 +46,8 @@ class Channel(models.TextChoices):
 # The kinds also pushed to the operator's push channel (settings.PUSH_URLS), when one is configured.
 PUSH_KINDS = frozenset({NotificationKind.ANOMALY_HIGH})
 # About the account itself, asked for by the person: always in the app and by email, whatever the preferences.
-ACCOUNT_KINDS = frozenset({NotificationKind.DATA_EXPORT_READY, NotificationKind.ACCOUNT_DELETION_SCHEDULED,
+ACCOUNT_KINDS = frozenset({NotificationKind.DATA_EXPORT_READY, NotificationKind.DATA_IMPORT_FINISHED,
+                           NotificationKind.ACCOUNT_DELETION_SCHEDULED,
                            NotificationKind.ACCOUNT_DELETION_CANCELLED})
 
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from privacy.deletion import FORMER_MEMBER, account_purge
-from privacy.models import DataExport, DeletionRequest
+from privacy.models import DataExport, DataImport, DeletionRequest
 
 
 @admin.register(DataExport)
@@ -15,6 +15,22 @@ class DataExportAdmin(admin.ModelAdmin):
     list_display = ("id", "owner", "status", "size_bytes", "created_at", "finished_at", "downloaded_at")
     list_filter = ("status",)
     fields = ("owner", "status", "size_bytes", "error", "created_at", "finished_at", "expires_at", "downloaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
+    """Staff see that an archive was brought in and how it went (rows per model, or the refusal), not its content."""
+
+    list_display = ("id", "owner", "status", "size_bytes", "created_at", "finished_at")
+    list_filter = ("status",)
+    fields = ("owner", "status", "size_bytes", "counts", "skipped", "error", "created_at", "finished_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -47,8 +47,8 @@ from groups.models import (
 )
 from notifications.models import NotificationKind
 from notifications.services import notification_create
-from privacy.models import DataExport, DeletionLeftover, DeletionRequest, FormerMember
-from privacy.processing import data_export_path
+from privacy.models import DataExport, DataImport, DeletionLeftover, DeletionRequest, FormerMember
+from privacy.processing import data_export_path, data_import_path
 from receipts.models import Receipt
 from transactions.exports import export_path
 from transactions.models import ImportBatch, TransactionExport
@@ -94,6 +94,7 @@ DELETED: dict[str, str] = {
     "mlcore.SpendingPattern": "with the account",
     "mlcore.AnomalyVerdict": "with the account",
     "privacy.DataExport": "with the account, and each archive file",
+    "privacy.DataImport": "with the account, and each upload still waiting to be read",
     "privacy.DeletionRequest": "with the account",
     "groups.Membership": "moved to the Former member (left the group); a group with no other member goes whole",
     "admin.LogEntry": "what the person did in the admin, with the account",
@@ -250,6 +251,8 @@ def _files_of(user: User) -> list[Path]:
             files.append(data_export_path(archive))
         # An archive the worker was still writing when the account went.
         files.extend(Path(settings.DATA_EXPORT_DIR).glob(f"{archive.pk}-*.zip.part"))
+    for upload in DataImport.objects.filter(owner=user).exclude(file_name="").only("file_name"):
+        files.append(data_import_path(upload))
     return files
 
 

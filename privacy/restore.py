@@ -32,6 +32,7 @@ from django.db import DatabaseError, models, transaction
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
+from privacy.models import counts_in_words
 from privacy.takeout import EXPORTED, FORMAT_VERSION, STANDARD_CATEGORIES
 from receipts.models import Receipt
 from transactions.models import Category
@@ -451,17 +452,28 @@ def _receipt_file(restore: _Restore, receipt: models.Model, row: dict[str, Any])
     receipt.file.name = saved  # type: ignore[attr-defined]
 
 
+def _open_zip(path: Path | IO[bytes]) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse("This file is not a zip archive; import the .zip Finsight's “Your data” page gave you.") \
+            from None
+
+
+def archive_preflight(path: Path | IO[bytes]) -> None:
+    """The checks that need no database and read only the zip's directory and small files (safety, format), so
+    an upload that cannot be imported is refused at once rather than by the worker later."""
+    with _open_zip(path) as archive:
+        archive_check(archive)
+        archive_format_check(archive)
+
+
 @transaction.atomic
 def archive_restore(*, user: User, path: Path | IO[bytes]) -> RestoreResult:
     """Create everything in the archive at ``path`` for ``user``, whose account must be empty. Raises
     RestoreRefused (a ValidationError) naming the file, row and field of the first problem; then nothing is
     written, receipt files included."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse("This file is not a zip archive; import the .zip Finsight's “Your data” page gave you.") \
-            from None
-    with archive:
+    with _open_zip(path) as archive:
         archive_check(archive)
         archive_format_check(archive)
         profile = _read_json(archive, "profile.json")
@@ -519,11 +531,5 @@ def archive_import(*, user: User, path: Path | IO[bytes], actor: User | None = N
 
 
 def result_lines(result: RestoreResult) -> list[str]:
-    """The result in plain words: what was created, what was not and why."""
-    lines = []
-    for label, count in result.counts.items():
-        if count and label != "files":
-            lines.append(f"{count} × {apps.get_model(label)._meta.verbose_name_plural}")
-    if result.counts.get("files"):
-        lines.append(f"{result.counts['files']} × receipt files")
-    return lines
+    """The result in plain words: what was created."""
+    return counts_in_words(result.counts)

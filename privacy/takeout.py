@@ -120,6 +120,7 @@ NOT_EXPORTED: dict[str, str] = {
     "goals.GoalPlan": "computed from the goals every night",
     "goals.ReadinessReport": "computed from the ledger every night",
     "privacy.DataExport": "these archives themselves",
+    "privacy.DataImport": "the record of archives brought in, not the person's data",
     "privacy.DeletionRequest": "a pending deletion of the account, not the person's data",
     "privacy.FormerMember": "the stand-in a deleted person leaves in groups; never a living person",
 }

@@ -28,7 +28,7 @@ from groups.models import Membership
 from groups.services import Part
 from mlcore.services import Factor, Finding, RiskLevel
 from notifications.models import NotificationKind
-from privacy.models import DataExport, DataExportStatus
+from privacy.models import DataExport, DataExportStatus, DataImport, DataImportStatus
 from receipts.tests.conftest import ready_receipt
 from notifications.services import notification_create
 from payments.models import SubscriptionSuggestion
@@ -94,7 +94,8 @@ def _resource(path: str, name: str) -> str:
             "conversations": "conversation", "letters": "letter",
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
-            "transactions": "transaction", "receipts": "receipt", "data-exports": "data_export"}[segment]
+            "transactions": "transaction", "receipts": "receipt", "data-exports": "data_export",
+            "data-imports": "data_import"}[segment]
 
 
 def world_of(user, *, invitee_email: str) -> World:
@@ -139,8 +140,9 @@ def world_of(user, *, invitee_email: str) -> World:
                                           went_well="You saved more.", changed="Rent rose.", suggestion="Keep going.")
     receipt = ready_receipt(user, on=dt.date(2026, 3, 2), total="12.50")
     data_export = DataExport.objects.create(owner=user, status=DataExportStatus.READY, file_name="")
+    data_import = DataImport.objects.create(owner=user, status=DataImportStatus.FAILED, error="Not a zip archive.")
     return World(ids={
-        "receipt": receipt.pk, "data_export": data_export.pk,
+        "receipt": receipt.pk, "data_export": data_export.pk, "data_import": data_import.pk,
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,

@@ -223,6 +223,9 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", 24, minimum=1)
 # Your data to take away: archives the worker writes under DATA_EXPORT_DIR, downloadable once for this long.
 DATA_EXPORT_DIR = env.path("DATA_EXPORT_DIR", DATA_DIR / "data-exports")
 DATA_EXPORT_HOURS = env.int("DATA_EXPORT_HOURS", 48, minimum=1)
+# An export uploaded to be imported waits under DATA_IMPORT_DIR until the worker has read it; the largest accepted.
+DATA_IMPORT_DIR = env.path("DATA_IMPORT_DIR", DATA_DIR / "data-imports")
+DATA_IMPORT_MAX_MB = env.int("DATA_IMPORT_MAX_MB", 512, minimum=1)
 # Deleting an account: after asking, the person has this many days to change their mind (signing in keeps the
 # account); then the hourly deletion job removes it and everything it owns.
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", 7, minimum=1)

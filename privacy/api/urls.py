@@ -7,5 +7,6 @@ from privacy.api import deletion, views
 
 router = SimpleRouter()
 router.register("me/data-exports", views.DataExportViewSet, basename="data-exports")
+router.register("me/data-imports", views.DataImportViewSet, basename="data-imports")
 
 urlpatterns = [*router.urls, path("me/deletion/", deletion.DeletionView.as_view(), name="deletion")]

@@ -7,13 +7,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api import BAD_REQUEST, NOT_FOUND, ApiError
 from core.converters import ID_REGEX
 from privacy import selectors, services
-from privacy.api.serializers import DataExportSerializer
-from privacy.models import DataExport
+from privacy.api.serializers import DataExportSerializer, DataImportSerializer, DataImportUploadSerializer
+from privacy.models import DataExport, DataImport
 
 
 @extend_schema_view(
@@ -60,3 +61,48 @@ class DataExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return FileResponse(path.open("rb"), as_attachment=True,
                             filename=f"finsight-data-{export.finished_at:%Y-%m-%d}.zip",
                             content_type="application/zip")
+
+
+UPLOAD_400 = OpenApiResponse(
+    response=None, description="Nothing is stored: `code` is too_large, not_empty (this account already has data; "
+                               "an archive goes into an empty account only), in_progress (an import is under way) "
+                               "or restore_refused (not a zip, unsafe to unpack, not a Finsight export, or in a "
+                               "format this server does not read); `message` says which.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your imports of archives from another Finsight, newest first"),
+    retrieve=extend_schema(summary="One import: whether it is done, what it created, or why nothing was imported",
+                           responses={200: DataImportSerializer, 404: NOT_FOUND}),
+)
+@extend_schema(tags=["your data"])
+class DataImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bring your data from another Finsight: upload its archive into this (empty) account, then poll until
+    `done` or `failed`. Everything in the archive is created, or nothing is."""
+
+    lookup_value_regex = ID_REGEX
+    queryset = DataImport.objects.none()
+    serializer_class = DataImportSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return selectors.data_import_list(user=self.request.user)
+
+    def get_object(self) -> DataImport:
+        return selectors.data_import_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(summary="Upload an archive to import into this empty account; the worker reads it: poll it",
+                   request={"multipart/form-data": DataImportUploadSerializer},
+                   responses={202: DataImportSerializer, 400: UPLOAD_400})
+    def create(self, request):
+        given = DataImportUploadSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            data_import = services.data_import_upload(user=request.user, upload=given.validated_data["file"],
+                                                      request=request)
+        except DjangoValidationError as error:
+            raise ApiError(" ".join(error.messages), status=status.HTTP_400_BAD_REQUEST,
+                           code=getattr(error, "code", None) or "invalid") from None
+        location = reverse("api:data-imports-detail", kwargs={"pk": data_import.pk})
+        return Response(DataImportSerializer(data_import).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": location})
