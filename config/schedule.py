@@ -24,6 +24,7 @@ from advisor.letter import letter_due_user_ids
 from advisor.services import conversations_purge
 from advisor.tasks import monthly_letter_task
 from alerts.tasks import protection_refresh
+from audit.head import audit_head_publish
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from core.months import month_add, month_start
 from imports.services import import_batches_recover
@@ -39,6 +40,7 @@ from privacy.deletion import deletions_run
 from privacy.services import data_exports_purge, data_imports_recover
 from transactions.services import transaction_exports_purge
 
+AUDIT_HEAD_HOUR = 0  # UTC: the audit log's end of the day before, written and mailed elsewhere
 NIGHTLY_HOUR = 2  # UTC: user jobs enqueued for the night
 CLEANUP_HOUR = 3
 RETRAIN_HOUR = 4
@@ -172,6 +174,14 @@ def cleanup_run(*, now: dt.datetime) -> dict[str, int]:
     }
 
 
+@db_periodic_task(crontab(minute="30"))
+@locked_job("audit_head", lock="audit-head", due_hour=AUDIT_HEAD_HOUR)
+def audit_head() -> dict[str, Any]:
+    """Daily: the audit log's last entry id and hash to the finsight.audit log and to AUDIT_HEAD_EMAIL, so that
+    a copy lives outside the database (check it with verify_audit_log --head ID:HASH)."""
+    return audit_head_publish(now=timezone.now())
+
+
 @db_periodic_task(crontab(minute="45"))
 @locked_job("advisor_retention", lock="advisor-retention", due_hour=CLEANUP_HOUR)
 def advisor_retention() -> dict[str, int]:
@@ -232,5 +242,5 @@ def catch_up_on_start() -> None:
 def catch_up() -> None:
     # The global categorizer last: training it (a minute or more when missing) delays nothing else here.
     for job in (outbox_sweep, import_recovery, bill_reminders, email_retries, weekly_digests, nightly_insights,
-                cleanup, account_deletions, budget_model_train, global_categorizer):
+                cleanup, audit_head, account_deletions, budget_model_train, global_categorizer):
         job.call_local()

@@ -70,6 +70,7 @@ MALFORMED_LOCAL = [
     ("DATA_DIR", "/proc/finsight-data"),
     ("ACCOUNT_DELETION_GRACE_DAYS", "0"),
     ("ADVISOR_RETENTION_DAYS", "45"),
+    ("AUDIT_HEAD_EMAIL", "security.example.com"),
 ]
 
 

@@ -250,6 +250,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 # Links in emails point here (scheme and host of the site as users reach it).
 SITE_URL = env.url("SITE_URL", ("http", "https"), "http://localhost:8000")
+# The audit log's head (last entry id and hash) is logged daily to the finsight.audit logger and mailed to these
+# addresses (comma-separated), so that a copy lives where the database's users cannot rewrite it (docs/security.md).
+AUDIT_HEAD_EMAIL = env.list("AUDIT_HEAD_EMAIL", [])
+if any("@" not in address for address in AUDIT_HEAD_EMAIL):
+    raise ImproperlyConfigured(f"AUDIT_HEAD_EMAIL={','.join(AUDIT_HEAD_EMAIL)!r} is malformed: expected email "
+                               "addresses separated by commas.")
 
 # Two-factor sign-in (accounts.two_factor). Staff and admins must set it up before anything else when this is
 # on (production turns it on unless told otherwise).
