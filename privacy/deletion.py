@@ -75,6 +75,7 @@ DELETED: dict[str, str] = {
     "payments.RecurringPayment": "with the account",
     "payments.BillOccurrence": "with the account",
     "payments.SubscriptionSuggestion": "with the account",
+    "billing.Subscription": "with the account",
     "goals.Goal": "with the account (contributions and linked accounts with them)",
     "goals.GoalPlan": "with the account",
     "goals.ReadinessReport": "with the account",
@@ -113,6 +114,8 @@ KEPT: dict[str, str] = {
     "groups.GroupActivity": "the other members' activity log, the name written as Former member",
     "groups.Invite": "the other members' invitations ('invited by' the Former member); those sent to the "
                      "person's address are deleted",
+    "billing.Invoice": "the operator's payment records (bookkeeping): kept with the amount and date, no longer "
+                       "linked to anyone",
     "privacy.FormerMember": "the stand-in itself: no email, no password, named Former member",
 }
 

@@ -84,6 +84,7 @@ NOT_RESTORED: dict[str, str] = {
     "notifications.Notification": "messages about what happened on the other server",
     "alerts.Alert": "findings about charges on the other server; the scan looks at new charges here",
     "mlcore.FeedbackEvent": "the categorizer's learning history; it learns again from your transactions' categories",
+    "billing.Invoice": "payments made on the other server",
 }
 
 # Fields whose content is not in the archive or belongs to the other server.

@@ -96,6 +96,7 @@ EXPORTED: tuple[Part, ...] = (
     Part("notifications.Notification", _own("user")),
     Part("alerts.Alert", _own("user")),
     Part("mlcore.FeedbackEvent", _own("user")),
+    Part("billing.Invoice", _own("user")),
 )
 
 # Models that refer to a person but are not taken away, and why. A test keeps this list and EXPORTED covering
@@ -113,6 +114,7 @@ NOT_EXPORTED: dict[str, str] = {
     "insights.RefreshState": "worker bookkeeping",
     "notifications.Delivery": "delivery attempts of the notifications",
     "payments.SubscriptionSuggestion": "computed from the transactions",
+    "billing.Subscription": "the plan on this server; what you paid is billing.Invoice",
     "mlcore.UserCategorizerModel": "a learned model, rebuilt from the categories you chose",
     "mlcore.SpendingPattern": "computed from the transactions",
     "mlcore.AnomalyVerdict": "computed from the transactions",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "insights",
     "notifications",
     "payments",
+    "billing",
     "mlcore",
     "imports",
     "alerts",
