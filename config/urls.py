@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("advisor.urls")),
     path("", include("receipts.urls")),
     path("admin/", admin.site.urls),
+    path("staff/", include("staff.urls")),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The interactive docs are a page, so they live outside /api/, where everything answers JSON.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from mlcore import anomalies, feedback, llm, patterns, speech
+from mlcore import anomalies, feedback, llm, patterns, speech, stats
 from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
 from mlcore.llm import LlmError, LlmReply, ToolCall
 from mlcore.models import Verdict
@@ -52,6 +52,8 @@ __all__ = [
     "LlmError", "LlmReply", "ToolCall", "llm_chat", "llm_configured",
     # the optional local speech engine (recorded audio to text on this server)
     "SpeechError", "speech_transcribe", "speech_unavailable_reason",
+    # figures across everyone for the staff pages: counts and model versions, never a row
+    "categorizer_feedback_by_day", "model_versions", "review_queue_sizes", "user_models_summary",
 ]
 
 # --- categorization -----------------------------------------------------------------------------------------
@@ -194,3 +196,26 @@ def speech_unavailable_reason() -> str | None:
 def speech_transcribe(*, pcm16: bytes, language: str = "auto") -> str:
     """What was said in mono 16 kHz signed 16-bit samples, on this server. Raises SpeechError with the reason."""
     return speech.transcribe(pcm16, language=language)
+
+
+# --- figures across everyone, for the staff pages (counts grouped in the database, never a row) -------------
+
+
+def categorizer_feedback_by_day(*, since: dt.datetime, until: dt.datetime) -> list[tuple[dt.date, str, int]]:
+    """(day, "accept" or "correct", count) of people confirming or correcting a suggested category."""
+    return stats.feedback_by_day(since=since, until=until)
+
+
+def review_queue_sizes() -> list[dict[str, Any]]:
+    """People and transactions waiting for review, by how long each person's queue is."""
+    return stats.review_queue_sizes()
+
+
+def model_versions() -> list[dict[str, Any]]:
+    """The saved versions of the shared models with their recorded metrics, newest first per model."""
+    return stats.model_versions()
+
+
+def user_models_summary() -> dict[str, Any]:
+    """How many people have a categorizer of their own, and when the newest was trained."""
+    return stats.user_models_summary()

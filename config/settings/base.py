@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "entries",
     "receipts",
     "privacy",
+    "staff",
     # Last: the project itself (its ready() registers the periodic jobs of config/schedule.py with Huey).
     "config",
 ]

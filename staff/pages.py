@@ -1,0 +1,287 @@
+"""What each staff page shows: its cards and its tables, each built from the aggregates in ``selectors``.
+
+A table is built by its own function, so a CSV download runs only that table's queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+
+from alerts.models import AlertLevel, AlertStatus
+from mlcore import services as mlcore
+from notifications.models import Channel, DeliveryStatus
+from staff import selectors
+from staff.period import Period, month_add, months_between
+from staff.tables import Series, Table, percent, percent_text
+
+COHORT_MONTHS = 12
+Builder = Callable[[Period], Table]
+
+
+def _day(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _month(month: dt.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+# --- users --------------------------------------------------------------------------------------------------
+
+
+def signups_table(period: Period) -> Table:
+    signups = selectors.signups_by_day(period=period)
+    active = selectors.active_by(unit="day", since=period.since, until=period.until)
+    days = period.days
+    rows: list[list[Any]] = [[_day(day), signups.get(day, 0), active.get(day, 0)] for day in days]
+    return Table(
+        key="daily", title="Sign-ups and active people per day",
+        definition="Sign-ups: accounts created that day. Active: people who signed in, did anything the audit "
+                   "log records, or created a transaction that day (UTC).",
+        columns=["Day", "Sign-ups", "Active people"], rows=rows, labels=[_day(day) for day in days],
+        series=[Series("Sign-ups", [row[1] for row in rows]),
+                Series("Active people", [row[2] for row in rows], kind="line")])
+
+
+def weekly_table(period: Period) -> Table:
+    weeks = period.weeks
+    until = min(period.until, dt.datetime.combine(weeks[-1] + dt.timedelta(days=7), dt.time.min, tzinfo=dt.UTC))
+    active = selectors.active_by(unit="week", since=dt.datetime.combine(weeks[0], dt.time.min, tzinfo=dt.UTC),
+                                 until=until)
+    rows: list[list[Any]] = [[_day(week), active.get(week, 0)] for week in weeks]
+    return Table(
+        key="weekly", title="Active people per week",
+        definition="People active at least once in the week starting that Monday (the whole week, also the days "
+                   "before the range begins).",
+        columns=["Week from", "Active people"], rows=rows, labels=[row[0] for row in rows],
+        series=[Series("Active people", [row[1] for row in rows])])
+
+
+def monthly_table(period: Period) -> Table:
+    months = period.months
+    active = selectors.active_by(unit="month", since=dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC),
+                                 until=period.until)
+    rows: list[list[Any]] = [[_month(month), active.get(month, 0)] for month in months]
+    return Table(
+        key="monthly", title="Active people per month",
+        definition="People active at least once in the calendar month (from its first day to the end of the "
+                   "range).",
+        columns=["Month", "Active people"], rows=rows, labels=[row[0] for row in rows],
+        series=[Series("Active people", [row[1] for row in rows])], open=True)
+
+
+def cohorts_table(period: Period) -> Table:
+    last = period.end.replace(day=1)
+    cohorts = months_between(max(period.start.replace(day=1), month_add(last, -(COHORT_MONTHS - 1))), last)
+    sizes, active = selectors.retention(cohorts=cohorts, until=period.until)
+    width = len(cohorts)
+    rows: list[list[Any]] = []
+    csv_rows: list[list[Any]] = []
+    month_one: list[float | None] = []
+    for index, cohort in enumerate(cohorts):
+        size = sizes.get(cohort, 0)
+        cells: list[Any] = [_month(cohort), size]
+        counts: list[Any] = [_month(cohort), size]
+        for offset in range(width):
+            if index + offset >= width:
+                cells.append("")
+                counts.append("")
+                continue
+            count = active.get((cohort, month_add(cohort, offset)), 0)
+            cells.append(f"{percent_text(percent(count, size))} ({count})" if size else "–")
+            counts.append(count)
+        rows.append(cells)
+        csv_rows.append(counts)
+        month_one.append(percent(active.get((cohort, month_add(cohort, 1)), 0), size)
+                         if size and index + 1 < width else None)
+    offsets = [f"Month {offset}" for offset in range(width)]
+    return Table(
+        key="cohorts", title="Monthly retention by the month people joined",
+        definition="Each row is the people who joined in that month; month 0 is that month, month 1 the next. A "
+                   "cell is the share of them active in that month, and how many.",
+        columns=["Joined", "People", *offsets], rows=rows, csv_columns=["joined", "people", *offsets],
+        csv_rows=csv_rows, labels=[row[0] for row in rows], percent=True,
+        series=[Series("Active the month after joining (%)", month_one)], open=True)
+
+
+USERS_TABLES: dict[str, Builder] = {"daily": signups_table, "weekly": weekly_table, "monthly": monthly_table,
+                                    "cohorts": cohorts_table}
+
+
+def users_cards(period: Period) -> list[dict[str, Any]]:
+    totals = selectors.people_totals()
+    end = period.until
+    day, week, month = (selectors.active_between(since=end - dt.timedelta(days=days), until=end)
+                        for days in (1, 7, 30))
+    return [
+        {"label": "Accounts", "value": totals["total"], "note": f"{totals['active']} may sign in"},
+        {"label": f"Active on {period.end:%-d %b}", "value": day, "note": "daily active people"},
+        {"label": "Active in the last 7 days", "value": week, "note": f"to {period.end:%-d %b %Y}"},
+        {"label": "Active in the last 30 days", "value": month, "note": f"to {period.end:%-d %b %Y}"},
+    ]
+
+
+# --- the system ---------------------------------------------------------------------------------------------
+
+
+def jobs_table(period: Period) -> Table:
+    jobs = selectors.jobs_by_name(period=period)
+    rows: list[list[Any]] = [[job["name"], job["runs"], job["failures"],
+             "" if job["avg_ms"] is None else f"{job['avg_ms']:.0f} ms",
+             job["last_started"].strftime("%Y-%m-%d %H:%M") if job["last_started"] else ""] for job in jobs]
+    return Table(
+        key="jobs", title="Background jobs", chart_type="hbar", stacked=True,
+        definition="Runs of each periodic and per-person job in the range, how many failed, their average "
+                   "duration and the last start (UTC). Each run, with its error, is on the jobs page.",
+        columns=["Job", "Runs", "Failures", "Average", "Last run"], rows=rows,
+        csv_rows=[[job["name"], job["runs"], job["failures"],
+                   "" if job["avg_ms"] is None else round(job["avg_ms"]),
+                   job["last_started"].isoformat() if job["last_started"] else ""] for job in jobs],
+        csv_columns=["job", "runs", "failures", "average_ms", "last_started"],
+        labels=[job["name"] for job in jobs],
+        series=[Series("Succeeded or running", [job["runs"] - job["failures"] for job in jobs]),
+                Series("Failed", [job["failures"] for job in jobs])], open=True)
+
+
+def imports_table(period: Period) -> Table:
+    imports = selectors.imports_by_day(period=period)
+    days = period.days
+    zero = {"files": 0, "failed": 0, "created": 0}
+    rows: list[list[Any]] = [[_day(day), imports.get(day, zero)["files"], imports.get(day, zero)["failed"],
+             imports.get(day, zero)["created"]] for day in days]
+    return Table(
+        key="imports", title="Bank file imports per day", stacked=True,
+        definition="Files uploaded for import that day, how many were refused (a format or content it could not "
+                   "read), and the transactions the imports created.",
+        columns=["Day", "Files", "Refused", "Transactions created"], rows=rows, labels=[row[0] for row in rows],
+        series=[Series("Imported or waiting", [row[1] - row[2] for row in rows]),
+                Series("Refused", [row[2] for row in rows])])
+
+
+def categorizer_table(period: Period) -> Table:
+    found: dict[dt.date, dict[str, int]] = {}
+    for day, kind, count in mlcore.categorizer_feedback_by_day(since=period.since, until=period.until):
+        found.setdefault(day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10]), {})[kind] = count
+    rows: list[list[Any]] = []
+    for day in period.days:
+        accepted, corrected = found.get(day, {}).get("accept", 0), found.get(day, {}).get("correct", 0)
+        rows.append([_day(day), accepted, corrected, percent_text(percent(accepted, accepted + corrected))])
+    return Table(
+        key="categorizer", title="Suggested categories accepted or corrected",
+        definition="Each time someone confirmed the category Finsight suggested (accepted) or chose another "
+                   "(corrected). The acceptance rate is accepted out of both.",
+        columns=["Day", "Accepted", "Corrected", "Acceptance rate"], rows=rows, stacked=True,
+        csv_rows=[[row[0], row[1], row[2], percent(row[1], row[1] + row[2])] for row in rows],
+        csv_columns=["day", "accepted", "corrected", "acceptance_rate_percent"],
+        labels=[row[0] for row in rows],
+        series=[Series("Accepted", [row[1] for row in rows]), Series("Corrected", [row[2] for row in rows])])
+
+
+def review_table(period: Period) -> Table:
+    buckets = mlcore.review_queue_sizes()
+    rows: list[list[Any]] = [[bucket["bucket"], bucket["people"], bucket["waiting"]] for bucket in buckets]
+    return Table(
+        key="review", title="Review queues now",
+        definition="People with transactions waiting for them to confirm a category, by how many each has "
+                   "waiting, and those transactions. Today's figure: the date range does not apply.",
+        columns=["Waiting per person", "People", "Transactions waiting"], rows=rows if any(r[1] for r in rows) else [],
+        labels=[row[0] for row in rows], series=[Series("People", [row[1] for row in rows])], open=True,
+        empty="Nobody has anything waiting for review.")
+
+
+def models_table(period: Period) -> Table:
+    versions = mlcore.model_versions()
+
+    def metrics(version: dict[str, Any]) -> str:
+        return ", ".join(f"{key} {value}" for key, value in sorted(version["metrics"].items())) or "–"
+
+    rows: list[list[Any]] = [[version["model"], version["version"], version["created_at"][:16].replace("T", " "),
+             "in use" if version["current"] else "", metrics(version)] for version in versions]
+    return Table(
+        key="models", title="Model versions", chart_type="",
+        definition="Every saved version of the shared models, newest first, with the metrics its training "
+                   "recorded (held-out accuracy and F1, training time). The date range does not apply.",
+        columns=["Model", "Version", "Trained (UTC)", "In use", "Metrics"], rows=rows,
+        csv_columns=["model", "version", "trained", "in_use", "metrics"], open=True,
+        empty="No shared model has been trained yet (manage.py train_categorizer).")
+
+
+LEVELS = [AlertLevel.HIGH, AlertLevel.MEDIUM, AlertLevel.LOW]
+
+
+def alerts_table(period: Period) -> Table:
+    found = selectors.alerts_by_day(period=period)
+    rows: list[list[Any]] = [[_day(day), *(found.get(day, {}).get(level, 0) for level in LEVELS)] for day in period.days]
+    return Table(
+        key="alerts", title="Anomaly alerts raised per day, by level", stacked=True,
+        definition="Charges the anomaly detectors flagged that day, by the level they were given.",
+        columns=["Day", *(level.label for level in LEVELS)], rows=rows, labels=[row[0] for row in rows],
+        series=[Series(level.label, [row[index + 1] for row in rows]) for index, level in enumerate(LEVELS)])
+
+
+def answers_table(period: Period) -> Table:
+    found = selectors.alert_answers(period=period)
+    statuses = list(AlertStatus)
+    rows: list[list[Any]] = [[level.label, *(found.get((level.value, status.value), 0) for status in statuses)] for level in LEVELS]
+    return Table(
+        key="answers", title="How people answered the alerts", chart_type="hbar", stacked=True,
+        definition="Alerts raised in the range by level, and what the person said: still waiting, fine, not "
+                   "mine, or a duplicate.",
+        columns=["Level", *(status.label for status in statuses)],
+        rows=rows if any(any(row[1:]) for row in rows) else [], labels=[row[0] for row in rows], open=True,
+        series=[Series(status.label, [row[index + 1] for row in rows]) for index, status in enumerate(statuses)])
+
+
+DELIVERY_COLUMNS = [
+    ("In the app", Channel.IN_APP, (DeliveryStatus.SENT,)),
+    ("Emails sent", Channel.EMAIL, (DeliveryStatus.SENT,)),
+    ("Emails failed", Channel.EMAIL, (DeliveryStatus.FAILED,)),
+    ("Push sent", Channel.PUSH, (DeliveryStatus.SENT,)),
+    ("Push failed", Channel.PUSH, (DeliveryStatus.FAILED,)),
+    ("Still to send", None, (DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+]
+
+
+def deliveries_table(period: Period) -> Table:
+    found = selectors.deliveries_by_day(period=period)
+
+    def cell(day: dt.date, channel: str | None, statuses: tuple[str, ...]) -> int:
+        return sum(count for (ch, status), count in found.get(day, {}).items()
+                   if status in statuses and (channel is None or ch == channel))
+
+    rows: list[list[Any]] = [[_day(day), *(cell(day, channel, statuses) for _, channel, statuses in DELIVERY_COLUMNS)]
+            for day in period.days]
+    return Table(
+        key="deliveries", title="Notification deliveries per day", stacked=True,
+        definition="Notifications by channel the day they were made: shown in the app, emails and push messages "
+                   "sent, those that failed for good after their retries, and those still to send.",
+        columns=["Day", *(label for label, _, _ in DELIVERY_COLUMNS)], rows=rows, labels=[row[0] for row in rows],
+        series=[Series(label, [row[index + 1] for row in rows]) for index, (label, _, _) in
+                enumerate(DELIVERY_COLUMNS)])
+
+
+SYSTEM_TABLES: dict[str, Builder] = {
+    "jobs": jobs_table, "imports": imports_table, "categorizer": categorizer_table, "review": review_table,
+    "models": models_table, "alerts": alerts_table, "answers": answers_table, "deliveries": deliveries_table,
+}
+
+
+def system_cards(tables: dict[str, Table]) -> list[dict[str, Any]]:
+    jobs, imports, categorizer = tables["jobs"], tables["imports"], tables["categorizer"]
+    accepted = sum(row[1] for row in categorizer.rows)
+    corrected = sum(row[2] for row in categorizer.rows)
+    summary = mlcore.user_models_summary()
+    return [
+        {"label": "Job failures", "value": sum(row[2] for row in jobs.rows),
+         "note": f"of {sum(row[1] for row in jobs.rows)} runs", "link": reverse("core:jobs")},
+        {"label": "Imports refused", "value": sum(row[2] for row in imports.rows),
+         "note": f"of {sum(row[1] for row in imports.rows)} files"},
+        {"label": "Acceptance rate", "value": percent_text(percent(accepted, accepted + corrected)),
+         "note": f"{accepted} accepted, {corrected} corrected"},
+        {"label": "People with their own model", "value": summary["count"],
+         "note": f"newest {summary['newest']:%Y-%m-%d}" if summary["newest"] else "none trained yet"},
+    ]

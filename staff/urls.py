@@ -1,0 +1,10 @@
+from django.urls import path
+
+from staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("users/", views.UsersView.as_view(), name="users"),
+    path("system/", views.SystemView.as_view(), name="system"),
+]

@@ -1,0 +1,79 @@
+"""The staff pages: users, revenue and the system, each a set of figures with a chart, a table and a CSV; and
+one person's activity. Staff only (``staff_member_required``, as the jobs page: anyone else is sent to the
+admin's sign-in and sees nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from core.csv_safe import csv_cell, csv_lines
+from staff import pages
+from staff.period import Period, period_from
+from staff.tables import Table
+
+
+def csv_response(table: Table, period: Period) -> StreamingHttpResponse:
+    columns, rows = table.csv()
+    lines = csv_lines([csv_cell(column) for column in columns],
+                      ([csv_cell(value) for value in row] for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="finsight-{table.key}-{period.start:%Y%m%d}-'
+                                       f'{period.end:%Y%m%d}.csv"')
+    return response
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StatsView(View):
+    """One page of figures. ``?csv=<table>`` answers that table alone as CSV."""
+
+    page = ""
+    title = ""
+    intro = ""
+    tables: dict[str, pages.Builder] = {}
+
+    def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
+        return []
+
+    def extra(self, period: Period) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        period, form = period_from(request.GET)
+        wanted = request.GET.get("csv")
+        if wanted is not None:
+            if wanted not in self.tables:
+                raise Http404("No such table.")
+            return csv_response(self.tables[wanted](period), period)
+        tables = {key: build(period) for key, build in self.tables.items()}
+        return render(request, "staff/page.html", {
+            "page": self.page, "title": self.title, "intro": self.intro, "period": period, "form": form,
+            "tables": list(tables.values()), "cards": self.cards(period, tables), **self.extra(period),
+        })
+
+
+class UsersView(StatsView):
+    page = "users"
+    title = "Users"
+    intro = ("How many people sign up and come back. Every figure is a count over everyone; no person's "
+             "transactions, descriptions or amounts are read for it. Days are UTC.")
+    tables = pages.USERS_TABLES
+
+    def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
+        return pages.users_cards(period)
+
+
+class SystemView(StatsView):
+    page = "system"
+    title = "System"
+    intro = ("Whether the background work keeps up: jobs, bank imports, the categorizer and its models, anomaly "
+             "alerts and notifications. Counts over everyone; days are UTC.")
+    tables = pages.SYSTEM_TABLES
+
+    def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
+        return pages.system_cards(tables)
