@@ -7,4 +7,5 @@ app_name = "staff"
 urlpatterns = [
     path("users/", views.UsersView.as_view(), name="users"),
     path("system/", views.SystemView.as_view(), name="system"),
+    path("users/<id:pk>/activity/", views.ActivityView.as_view(), name="activity"),
 ]

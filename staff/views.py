@@ -8,10 +8,14 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from accounts.models import User
+from audit.activity import activity_timeline
+from audit.models import AuditAction
+from audit.services import audit_record
 from core.csv_safe import csv_cell, csv_lines
 from staff import pages
 from staff.period import Period, period_from
@@ -77,3 +81,29 @@ class SystemView(StatsView):
 
     def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
         return pages.system_cards(tables)
+
+
+ACTIVITY_LIMIT = 500
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ActivityView(View):
+    """One person's activity in the range: the audit log's entries by or about them and the background jobs run
+    for them, newest first (at most 500). Looking is itself audited, as the admin's record page is."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        person = get_object_or_404(User, pk=pk)
+        period, form = period_from(request.GET)
+        items = activity_timeline(user=person, limit=ACTIVITY_LIMIT, since=period.since, until=period.until)
+        if person.pk != request.user.pk:
+            audit_record(action=AuditAction.STAFF_VIEW, actor=request.user, target=person,
+                         changes={"page": "activity"})
+        if request.GET.get("csv") == "activity":
+            table = Table(key=f"activity-{person.pk}", title="Activity", definition="", chart_type="",
+                          columns=["at", "source", "what"],
+                          rows=[[item.at.isoformat(), item.source, item.sentence] for item in items])
+            return csv_response(table, period)
+        return render(request, "staff/activity.html", {
+            "person": person, "items": items, "period": period, "form": form, "limit": ACTIVITY_LIMIT,
+            "page": "users",
+        })
