@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # The banner of a pending account deletion on every page (one query, only when a page shows it).
+                "privacy.context_processors.pending_deletion",
             ],
         },
     },
