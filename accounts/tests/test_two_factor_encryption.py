@@ -104,9 +104,10 @@ def test_the_migration_moves_django_otps_plain_rows_in_encrypted_and_back(owner)
     try:
         migrate(before)
         # django-otp's table as its migrations left it (the plugin is no longer installed, so made by hand here).
+        id_column = "serial PRIMARY KEY" if connection.vendor == "postgresql" else "integer PRIMARY KEY"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TABLE {OLD_TABLE} (id integer PRIMARY KEY, user_id bigint NOT NULL, name varchar(64), "
+                f"CREATE TABLE {OLD_TABLE} (id {id_column}, user_id bigint NOT NULL, name varchar(64), "
                 f"confirmed boolean, {quote('key')} varchar(80), step smallint, t0 bigint, digits smallint, "
                 "tolerance smallint, drift smallint, last_t bigint, throttling_failure_timestamp timestamp with time "
                 "zone NULL, throttling_failure_count integer, created_at timestamp with time zone NULL, "
