@@ -7,6 +7,7 @@ from accounts.api import urls as accounts
 from advisor.api import urls as advisor
 from alerts.api import urls as alerts
 from audit.api import urls as audit
+from billing.api import urls as billing
 from budgets.api import urls as budgets
 from entries.api import urls as entries
 from goals.api import urls as goals
@@ -31,6 +32,7 @@ urlpatterns = [
     *imports.urlpatterns,
     *mlcore.urlpatterns,
     *payments.urlpatterns,
+    *billing.urlpatterns,
     *notifications.urlpatterns,
     *budgets.urlpatterns,
     *groups.urlpatterns,

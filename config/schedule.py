@@ -25,6 +25,7 @@ from advisor.services import conversations_purge
 from advisor.tasks import monthly_letter_task
 from alerts.tasks import protection_refresh
 from audit.head import audit_head_publish
+from billing.services import past_due_downgrade
 from core.jobs import job_runs_purge, locked_job, users_fan_out
 from core.months import month_add, month_start
 from imports.services import import_batches_recover
@@ -195,6 +196,14 @@ def account_deletions() -> dict[str, int]:
     """Hourly: every account whose deletion grace period (ACCOUNT_DELETION_GRACE_DAYS) is over goes with all it owns,
     one account per transaction; files a killed run left are removed first (privacy.deletion does the work)."""
     return deletions_run(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="8"))
+@locked_job("billing_downgrades", lock="billing-downgrades")
+def billing_downgrades() -> dict[str, int]:
+    """Hourly: a paid plan whose payment has been due longer than BILLING_GRACE_DAYS moves to the free plan, with
+    an email and an audit entry; its Stripe subscription is cancelled (billing.services does the work)."""
+    return {"downgraded": past_due_downgrade(now=timezone.now())}
 
 
 @db_periodic_task(crontab(minute="50"))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("transactions.urls")),
     path("", include("mlcore.urls")),
     path("", include("payments.urls")),
+    path("billing/", include("billing.urls")),
     path("", include("notifications.urls")),
     path("", include("insights.urls")),
     path("", include("budgets.urls")),

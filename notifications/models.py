@@ -28,6 +28,7 @@ class NotificationKind(models.TextChoices):
     DATA_IMPORT_FINISHED = "data_import_finished", "Your data import finished"
     ACCOUNT_DELETION_SCHEDULED = "account_deletion_scheduled", "Your account will be deleted"
     ACCOUNT_DELETION_CANCELLED = "account_deletion_cancelled", "Your account's deletion was cancelled"
+    SUBSCRIPTION_CHANGED = "subscription_changed", "Your plan or its payment changed"
 
 
 class Severity(models.TextChoices):
@@ -48,7 +49,7 @@ PUSH_KINDS = frozenset({NotificationKind.ANOMALY_HIGH})
 # About the account itself, asked for by the person: always in the app and by email, whatever the preferences.
 ACCOUNT_KINDS = frozenset({NotificationKind.DATA_EXPORT_READY, NotificationKind.DATA_IMPORT_FINISHED,
                            NotificationKind.ACCOUNT_DELETION_SCHEDULED,
-                           NotificationKind.ACCOUNT_DELETION_CANCELLED})
+                           NotificationKind.ACCOUNT_DELETION_CANCELLED, NotificationKind.SUBSCRIPTION_CHANGED})
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

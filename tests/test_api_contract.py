@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.tests.factories import UserFactory
 from advisor.models import Conversation, Message, MonthlyLetter
 from alerts.services import alerts_record
+from billing.models import Invoice, Plan, Subscription, SubscriptionStatus
 from budgets.services import budget_set
 from goals import services as goals
 from goals.refresh import goals_refresh
@@ -63,6 +64,12 @@ def _client(user) -> APIClient:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _billing_on(settings):
+    # Billing's endpoints answer 404 while it is off (the default); on, they are walked like every other.
+    settings.BILLING_ENABLED = True
+
+
 @dataclass
 class World:
     """One of everything for a user, so that every path can be filled with ids of theirs."""
@@ -95,7 +102,7 @@ def _resource(path: str, name: str) -> str:
             "groups": "group", "expenses": "expense", "invites": "group_invite", "settlements": "settlement",
             "imports": "import", "exports": "export", "notifications": "notification", "review": "review", "rules": "rule",
             "transactions": "transaction", "receipts": "receipt", "data-exports": "data_export",
-            "data-imports": "data_import"}[segment]
+            "data-imports": "data_import", "invoices": "invoice"}[segment]
 
 
 def world_of(user, *, invitee_email: str) -> World:
@@ -141,8 +148,14 @@ def world_of(user, *, invitee_email: str) -> World:
     receipt = ready_receipt(user, on=dt.date(2026, 3, 2), total="12.50")
     data_export = DataExport.objects.create(owner=user, status=DataExportStatus.READY, file_name="")
     data_import = DataImport.objects.create(owner=user, status=DataImportStatus.FAILED, error="Not a zip archive.")
+    plan, _ = Plan.objects.get_or_create(slug="plus", defaults={"name": "Plus", "price": Decimal("4.99"),
+                                                                "stripe_price_id": "price_plus"})
+    subscription = Subscription.objects.create(user=user, plan=plan, status=SubscriptionStatus.ACTIVE)
+    invoice = Invoice.objects.create(user=user, subscription=subscription, stripe_invoice_id=f"in_{user.pk}",
+                                     amount=Decimal("4.99"), currency="EUR", status="paid",
+                                     created_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     return World(ids={
-        "receipt": receipt.pk, "data_export": data_export.pk, "data_import": data_import.pk,
+        "invoice": invoice.pk, "receipt": receipt.pk, "data_export": data_export.pk, "data_import": data_import.pk,
         "account": account.pk, "category": own_category.pk, "transaction": txn.pk, "review": waiting.pk,
         "rule": rule.pk, "budget": budget.pk, "bill": bill.pk, "bill_suggestion": suggestion.pk,
         "import": batch.pk, "export": export.pk, "notification": notification.pk, "group": group.pk, "expense": expense.pk,

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Whether billing is on, for the account menu's "Your plan" link.
+                "billing.context_processors.billing",
                 "csp.context_processors.nonce",
                 # The banner of a pending account deletion on every page (one query, only when a page shows it).
                 "privacy.context_processors.pending_deletion",
@@ -368,6 +370,24 @@ VOICE_INPUT_ENABLED = env.bool("VOICE_INPUT_ENABLED", True)
 SPEECH_MODEL_PATH = env.str("SPEECH_MODEL_PATH", "")
 SPEECH_THREADS = env.int("SPEECH_THREADS", 2, minimum=1)
 SPEECH_MAX_SECONDS = env.int("SPEECH_MAX_SECONDS", 30, minimum=1)
+
+# Billing (billing/, docs/billing.md): premium plans paid through Stripe. Off by default: everyone may use every
+# feature, and the plans pages and API answer 404. On, the Stripe keys are required; STRIPE_API_BASE is Stripe's API
+# (tests point it at a fake gateway on loopback). A payment that fails keeps the plan for BILLING_GRACE_DAYS, then
+# the hourly job moves the person to the free plan, whose limits are the BILLING_FREE_* values.
+BILLING_ENABLED = env.bool("BILLING_ENABLED", False)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env.url("STRIPE_API_BASE", ("http", "https"), "https://api.stripe.com")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1, maximum=3600)
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", 7, minimum=0)
+BILLING_FREE_FEATURES: dict[str, object] = {
+    "advisor_model": env.bool("BILLING_FREE_ADVISOR_MODEL", False),
+    "receipts_per_month": env.int("BILLING_FREE_RECEIPTS_PER_MONTH", 10, minimum=0),
+    "groups": env.int("BILLING_FREE_GROUPS", 1, minimum=0),
+}
+if BILLING_ENABLED and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("BILLING_ENABLED needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (docs/billing.md).")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
