@@ -2,7 +2,8 @@
 
 1. The guardrails screen the question (another person's data, changed instructions, specific securities, ...):
    such a question gets a polite refusal, and no tool runs.
-2. When a local model is configured (``mlcore.services.llm_configured()``), it answers by calling the tools; its
+2. When a local model is configured (``mlcore.services.llm_configured()``) and the person's plan includes it
+   (``billing.services.feature_allowed(feature="advisor_model")``, always with billing off), it answers by calling the tools; its
    answer must pass the grounding check (every number among the tool results) and the output guardrails, or it
    is replaced by the written answer and the log says why.
 3. Otherwise, and as the fallback, the intent matcher picks the tools and ``advisor.answers`` writes the answer
@@ -23,6 +24,7 @@ from accounts.models import User
 from advisor import guardrails, intents, model, writers
 from advisor.answer import Answer, OnEvent
 from advisor.models import Status
+from billing.services import feature_allowed
 from mlcore import services as mlcore
 
 log = structlog.get_logger(__name__)
@@ -47,7 +49,8 @@ def advisor_answer(*, user: User, question: str, today: dt.date | None = None,
 
 def _model_or_template(*, user: User, question: str, today: dt.date, history: Sequence[tuple[str, str]],
                        on_event: OnEvent | None) -> Answer:
-    if mlcore.llm_configured():
+    # The model only for people whose plan includes it (everyone while billing is off); else the written answer.
+    if mlcore.llm_configured() and feature_allowed(user=user, feature="advisor_model"):
         # A failure of any kind (timeout, malformed reply, a number not in the tool results, an output
         # guardrail) falls back to the written answer, with the reason logged.
         try:

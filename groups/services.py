@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from billing.services import feature_quota_check
 from core.dates import date_problem
 from core.money import money_text
 from groups import splits
@@ -67,6 +68,9 @@ def group_create(*, user: User, name: str, currency: str) -> Group:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "Give the group a name."})
+    owned = Membership.objects.filter(user=user, role=MemberRole.OWNER, left_at__isnull=True).count()
+    feature_quota_check(user=user, feature="groups", used=owned,
+                        noun=("group of your own", "groups of your own"))
     group = Group.objects.create(name=name[:100], currency=currency.upper(), created_by=user)
     Membership.objects.create(group=group, user=user, role=MemberRole.OWNER)
     _log(group, user, ActivityVerb.CREATED, f"{_name(user)} created the group")

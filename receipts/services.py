@@ -23,6 +23,7 @@ import pypdfium2
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
+from billing.services import feature_quota_check
 from core.outbox import outbox_enqueue
 from receipts import tasks
 from receipts.models import Receipt, ReceiptStatus
@@ -110,12 +111,21 @@ def receipt_file_verify(upload: UploadedFile) -> tuple[ContentFile[bytes], str]:
     return _image_reencode(data), "image/jpeg"
 
 
+def receipt_quota_check(*, user: User) -> None:
+    """Refuse an upload beyond the receipts a month the person's plan includes (billing; no limit with it off)."""
+    month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = Receipt.objects.filter(user=user, created_at__gte=month_start).count()
+    feature_quota_check(user=user, feature="receipts_per_month", used=used, noun=("receipt", "receipts"),
+                        per=" a month")
+
+
 @db_transaction.atomic
 def receipt_upload(*, user: User, upload: UploadedFile, meant_for: Transaction | None = None) -> Receipt:
     """Keep a verified receipt privately and queue its reading in the worker; ``meant_for``: the payment it
     was uploaded for (its transaction's page)."""
     if meant_for is not None and meant_for.owner_id != user.pk:
         raise ValidationError({"transaction": "Unknown transaction."})
+    receipt_quota_check(user=user)
     content, content_type = receipt_file_verify(upload)
     receipt = Receipt(user=user, content_type=content_type, size=content.size, meant_for=meant_for)
     receipt.file.save(content.name or "receipt", content, save=False)
