@@ -52,6 +52,11 @@ def totp_device(*, user: User) -> AuthenticatorApp | None:
     return device
 
 
+def _totp_set_up(user: User) -> bool:
+    # Whether, without loading (and decrypting) the key: a missing encryption key then fails only the code step.
+    return bool(AuthenticatorApp.objects.filter(user=user, confirmed=True).exists())
+
+
 def passkey_list(*, user: User) -> QuerySet[Any]:
     passkeys: QuerySet[Any] = WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
     return passkeys
@@ -66,7 +71,7 @@ def passkey_get(*, user: User, passkey_id: int) -> WebAuthnCredential:
 
 
 def two_factor_enabled(*, user: User) -> bool:
-    return totp_device(user=user) is not None or passkey_list(user=user).exists()
+    return _totp_set_up(user) or passkey_list(user=user).exists()
 
 
 def recovery_codes_remaining(*, user: User) -> int:
@@ -76,7 +81,7 @@ def recovery_codes_remaining(*, user: User) -> int:
 def two_factor_methods(*, user: User) -> list[str]:
     """The second factors this user can sign in with, in the order a sign-in page offers them."""
     methods = []
-    if totp_device(user=user) is not None:
+    if _totp_set_up(user):
         methods.append(METHOD_TOTP)
     if passkey_list(user=user).exists():
         methods.append(METHOD_PASSKEY)
@@ -88,7 +93,7 @@ def two_factor_methods(*, user: User) -> list[str]:
 def two_factor_summary(*, user: User) -> str:
     """For staff: which methods are set up, never their secrets."""
     parts = []
-    if totp_device(user=user) is not None:
+    if _totp_set_up(user):
         parts.append("authenticator app")
     passkeys = passkey_list(user=user).count()
     if passkeys:
@@ -103,7 +108,7 @@ def two_factor_summary(*, user: User) -> str:
 @transaction.atomic
 def totp_setup_begin(*, user: User) -> AuthenticatorApp:
     """A new, unconfirmed authenticator-app key for the user (an earlier unfinished one is replaced)."""
-    if totp_device(user=user) is not None:
+    if _totp_set_up(user):
         raise ValidationError("An authenticator app is already set up. Remove it first to set up another.")
     AuthenticatorApp.objects.filter(user=user, confirmed=False).delete()
     device: AuthenticatorApp = AuthenticatorApp.objects.create(user=user, name="Authenticator app", confirmed=False)

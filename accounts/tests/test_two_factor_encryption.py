@@ -74,6 +74,9 @@ def test_a_wrong_key_is_the_clear_error_and_rotation_moves_the_secret_to_the_new
     clock.shift(60)
 
     settings.ENCRYPTION_KEYS = [NEW]
+    # Whether someone has the app is still known (the admin's summary, the sign-in's methods): only the key is lost.
+    assert two_factor.two_factor_summary(user=owner).startswith("On (authenticator app")
+    assert two_factor.two_factor_methods(user=owner) == ["totp", "recovery_code"]
     with pytest.raises(DecryptionError, match="Cannot decrypt accounts.AuthenticatorApp.key: .* not among "
                                               "ENCRYPTION_KEYS"):
         two_factor.second_factor_verify(user=owner, code=code_for(secret))
