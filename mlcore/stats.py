@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Max
-from django.db.models.functions import TruncDate
 
+from core.day_sql import UTCDay
 from mlcore.models import FeedbackEvent, UserCategorizerModel
 from transactions.models import Transaction
 
@@ -27,7 +27,7 @@ REVIEW_BUCKETS = ((1, 9, "1 to 9"), (10, 99, "10 to 99"), (100, None, "100 or mo
 def feedback_by_day(*, since: dt.datetime, until: dt.datetime) -> list[tuple[dt.date, str, int]]:
     """(day, kind, count) of categorizer feedback: a suggestion accepted or another category chosen."""
     rows = (FeedbackEvent.objects.filter(created_at__gte=since, created_at__lt=until)
-            .annotate(day=TruncDate("created_at")).values("day", "kind").annotate(n=Count("id")).order_by())
+            .annotate(day=UTCDay("created_at")).values("day", "kind").annotate(n=Count("id")).order_by())
     return [(row["day"], row["kind"], row["n"]) for row in rows]
 
 

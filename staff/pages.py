@@ -35,7 +35,7 @@ def _month(month: dt.date) -> str:
 
 def signups_table(period: Period) -> Table:
     signups = selectors.signups_by_day(period=period)
-    active = selectors.active_by(unit="day", since=period.since, until=period.until)
+    active = selectors.active_by(unit="day", first=period.start, last=period.end)
     days = period.days
     rows: list[list[Any]] = [[_day(day), signups.get(day, 0), active.get(day, 0)] for day in days]
     return Table(
@@ -49,22 +49,19 @@ def signups_table(period: Period) -> Table:
 
 def weekly_table(period: Period) -> Table:
     weeks = period.weeks
-    until = min(period.until, dt.datetime.combine(weeks[-1] + dt.timedelta(days=7), dt.time.min, tzinfo=dt.UTC))
-    active = selectors.active_by(unit="week", since=dt.datetime.combine(weeks[0], dt.time.min, tzinfo=dt.UTC),
-                                 until=until)
+    active = selectors.active_by(unit="week", first=weeks[0], last=period.end)
     rows: list[list[Any]] = [[_day(week), active.get(week, 0)] for week in weeks]
     return Table(
         key="weekly", title="Active people per week",
         definition="People active at least once in the week starting that Monday (the whole week, also the days "
-                   "before the range begins).",
+                   "before the range begins, up to the range's last day).",
         columns=["Week from", "Active people"], rows=rows, labels=[row[0] for row in rows],
         series=[Series("Active people", [row[1] for row in rows])])
 
 
 def monthly_table(period: Period) -> Table:
     months = period.months
-    active = selectors.active_by(unit="month", since=dt.datetime.combine(months[0], dt.time.min, tzinfo=dt.UTC),
-                                 until=period.until)
+    active = selectors.active_by(unit="month", first=months[0], last=period.end)
     rows: list[list[Any]] = [[_month(month), active.get(month, 0)] for month in months]
     return Table(
         key="monthly", title="Active people per month",
@@ -77,7 +74,7 @@ def monthly_table(period: Period) -> Table:
 def cohorts_table(period: Period) -> Table:
     last = period.end.replace(day=1)
     cohorts = months_between(max(period.start.replace(day=1), month_add(last, -(COHORT_MONTHS - 1))), last)
-    sizes, active = selectors.retention(cohorts=cohorts, until=period.until)
+    sizes, active = selectors.retention(cohorts=cohorts, last=period.end)
     width = len(cohorts)
     rows: list[list[Any]] = []
     csv_rows: list[list[Any]] = []
@@ -114,9 +111,8 @@ USERS_TABLES: dict[str, Builder] = {"daily": signups_table, "weekly": weekly_tab
 
 def users_cards(period: Period) -> list[dict[str, Any]]:
     totals = selectors.people_totals()
-    end = period.until
-    day, week, month = (selectors.active_between(since=end - dt.timedelta(days=days), until=end)
-                        for days in (1, 7, 30))
+    active = selectors.active_last(end=period.end, windows=(1, 7, 30))
+    day, week, month = active[1], active[7], active[30]
     return [
         {"label": "Accounts", "value": totals["total"], "note": f"{totals['active']} may sign in"},
         {"label": f"Active on {period.end:%-d %b}", "value": day, "note": "daily active people"},

@@ -16,18 +16,16 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
 from accounts.models import User
 from alerts.models import Alert
 from audit.models import AuditAction, AuditEntry
+from core.day_sql import UTCDay, UTCMonth
 from core.models import JobRun, JobStatus
 from notifications.models import Delivery
+from staff.models import ActivePeriod, Unit
 from staff.period import Period, as_date
 from transactions.models import ImportBatch, ImportStatus, Transaction
-
-TRUNCS = {"day": TruncDate, "week": TruncWeek, "month": TruncMonth}
-
 
 # --- people -------------------------------------------------------------------------------------------------
 
@@ -39,23 +37,37 @@ def people() -> QuerySet[User]:
 
 def signups_by_day(*, period: Period) -> dict[dt.date, int]:
     rows = (people().filter(date_joined__gte=period.since, date_joined__lt=period.until)
-            .annotate(day=TruncDate("date_joined")).values("day").annotate(n=Count("id")).order_by())
+            .annotate(day=UTCDay("date_joined")).values("day").annotate(n=Count("id")).order_by())
     return {as_date(row["day"]): row["n"] for row in rows}
 
 
-def _activity_sql(*, since: dt.datetime, until: dt.datetime, unit: str | None) -> tuple[str, list[Any]]:
-    """SELECT u[, d]: who was active (and in which day, week or month), from the audit log and transactions
-    created; a UNION, so a person counts once per period whatever they did."""
-    audit = (AuditEntry.objects.filter(created_at__gte=since, created_at__lt=until, actor__isnull=False)
+def live_activity_sql(*, since: dt.datetime, until: dt.datetime | None = None) -> tuple[str, list[Any]]:
+    """SELECT u, d: who was active on which day (UTC) from ``since``, read from the audit log and transactions
+    themselves; a UNION, so a person counts once a day whatever they did."""
+    audit = (AuditEntry.objects.filter(created_at__gte=since, actor__isnull=False)
              .exclude(action=AuditAction.SIGN_IN_FAILED).annotate(u=F("actor_id")).order_by())
-    created = (Transaction.objects.filter(created_at__gte=since, created_at__lt=until)
-               .annotate(u=F("owner_id")).order_by())
-    parts = []
-    for queryset in (audit, created):
-        selected: QuerySet[Any, Any] = (queryset.values_list("u") if unit is None else
-                                        queryset.annotate(d=TRUNCS[unit]("created_at")).values_list("u", "d"))
-        parts.append(selected.query.sql_with_params())
+    created = Transaction.objects.filter(created_at__gte=since).annotate(u=F("owner_id")).order_by()
+    if until is not None:
+        audit, created = audit.filter(created_at__lt=until), created.filter(created_at__lt=until)
+    parts = [queryset.annotate(d=UTCDay("created_at")).values_list("u", "d").query.sql_with_params()
+             for queryset in (audit, created)]
     return " UNION ".join(sql for sql, _ in parts), [param for _, params in parts for param in params]
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def bucket(column: str, unit: str) -> str:
+    """SQL for the first day of the day, week (Monday) or month of a date column, built into each database (no
+    function written in Python runs per row on SQLite)."""
+    if unit == "day":
+        return column
+    if connection.vendor == "postgresql":
+        return f"date_trunc('{unit}', {column})::date"
+    if unit == "month":
+        return f"substr({column}, 1, 7) || '-01'"
+    return f"date({column}, '-' || ((CAST(strftime('%%w', {column}) AS INTEGER) + 6) %% 7) || ' days')"
 
 
 def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -64,32 +76,44 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def active_by(*, unit: str, since: dt.datetime, until: dt.datetime) -> dict[dt.date, int]:
-    """Active people per day, week (starting Monday) or month: {first day: count}."""
-    activity, params = _activity_sql(since=since, until=until, unit=unit)
-    rows = _rows(f"SELECT d, COUNT(DISTINCT u) FROM ({activity}) activity GROUP BY d", params)
-    return {as_date(day): count for day, count in rows}
+def active_by(*, unit: str, first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """Active people per day, week (from Monday) or month whose first day is from ``first`` to ``last``:
+    {first day: count}. Read from the rollup, which ``services.activity_rollup`` brings up to date first."""
+    rows = (ActivePeriod.objects.filter(unit=unit, start__gte=first, start__lte=last)
+            .values("start").annotate(n=Count("id")).order_by())
+    return {as_date(row["start"]): row["n"] for row in rows}
 
 
-def active_between(*, since: dt.datetime, until: dt.datetime) -> int:
-    activity, params = _activity_sql(since=since, until=until, unit=None)
-    return int(_rows(f"SELECT COUNT(DISTINCT u) FROM ({activity}) activity", params)[0][0])
+def active_last(*, end: dt.date, windows: tuple[int, ...]) -> dict[int, int]:
+    """People active in the last N days to ``end`` (inclusive), for each N of ``windows``; one query."""
+    days = ActivePeriod.objects.filter(unit=Unit.DAY, start__gte=end - dt.timedelta(days=max(windows) - 1),
+                                       start__lte=end)
+    counts = days.aggregate(**{
+        str(n): Count("user_id", distinct=True, filter=Q(start__gte=end - dt.timedelta(days=n - 1))) for n in windows})
+    return {n: counts[str(n)] for n in windows}
 
 
-def retention(*, cohorts: list[dt.date], until: dt.datetime) -> tuple[dict[dt.date, int], dict[tuple[dt.date, dt.date], int]]:
+def retention(*, cohorts: list[dt.date], last: dt.date) -> tuple[dict[dt.date, int], dict[tuple[dt.date, dt.date], int]]:
     """Monthly cohorts by the month people joined: each cohort's size, and how many of it were active in each
-    month since (cohort month, activity month) -> people. Two queries."""
-    first = dt.datetime.combine(cohorts[0], dt.time.min, tzinfo=dt.UTC)
-    joined = people().filter(date_joined__gte=first, date_joined__lt=until)
+    month since: (cohort month, activity month) -> people. Two queries."""
+    since, until = day_start(cohorts[0]), day_start(last + dt.timedelta(days=1))
+    joined = people().filter(date_joined__gte=since, date_joined__lt=until)
     sizes = {as_date(row["month"]): row["n"] for row in
-             joined.annotate(month=TruncMonth("date_joined")).values("month").annotate(n=Count("id")).order_by()}
-    members, member_params = (joined.annotate(uid=F("id"), cohort=TruncMonth("date_joined"))
-                              .values_list("uid", "cohort").order_by().query.sql_with_params())
-    activity, params = _activity_sql(since=first, until=until, unit="month")
-    rows = _rows(f"SELECT members.cohort, activity.d, COUNT(DISTINCT activity.u) FROM ({activity}) activity "
-                 f"JOIN ({members}) members ON members.uid = activity.u GROUP BY members.cohort, activity.d",
-                 [*params, *member_params])
+             joined.annotate(month=UTCMonth("date_joined")).values("month").annotate(n=Count("id")).order_by()}
+    users = User._meta.db_table
+    cohort = month_of("people.date_joined")
+    rows = _rows(f"SELECT {cohort} AS cohort, active.start, COUNT(*) FROM {ActivePeriod._meta.db_table} active "
+                 f"JOIN {users} people ON people.id = active.user_id WHERE active.unit = %s AND active.start >= %s "
+                 f"AND active.start <= %s AND people.date_joined >= %s AND people.date_joined < %s "
+                 f"GROUP BY cohort, active.start", [Unit.MONTH.value, cohorts[0], last, since, until])
     return sizes, {(as_date(cohort), as_date(month)): count for cohort, month, count in rows}
+
+
+def month_of(column: str) -> str:
+    """SQL for the first day of the month (UTC) of a datetime column."""
+    if connection.vendor == "postgresql":
+        return f"date_trunc('month', {column} AT TIME ZONE 'UTC')::date"
+    return f"substr({column}, 1, 7) || '-01'"
 
 
 def people_totals() -> dict[str, int]:
@@ -109,7 +133,7 @@ def jobs_by_name(*, period: Period) -> list[dict[str, Any]]:
 
 def imports_by_day(*, period: Period) -> dict[dt.date, dict[str, int]]:
     rows = (ImportBatch.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
-            .annotate(day=TruncDate("created_at")).values("day")
+            .annotate(day=UTCDay("created_at")).values("day")
             .annotate(files=Count("id"), failed=Count("id", filter=Q(status=ImportStatus.FAILED)),
                       created=Sum("created_count"))
             .order_by())
@@ -119,7 +143,7 @@ def imports_by_day(*, period: Period) -> dict[dt.date, dict[str, int]]:
 
 def alerts_by_day(*, period: Period) -> dict[dt.date, dict[str, int]]:
     rows = (Alert.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
-            .annotate(day=TruncDate("created_at")).values("day", "level").annotate(n=Count("id")).order_by())
+            .annotate(day=UTCDay("created_at")).values("day", "level").annotate(n=Count("id")).order_by())
     found: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for row in rows:
         found[as_date(row["day"])][row["level"]] = row["n"]
@@ -135,7 +159,7 @@ def alert_answers(*, period: Period) -> dict[tuple[str, str], int]:
 
 def deliveries_by_day(*, period: Period) -> dict[dt.date, dict[tuple[str, str], int]]:
     rows = (Delivery.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
-            .annotate(day=TruncDate("created_at")).values("day", "channel", "status").annotate(n=Count("id"))
+            .annotate(day=UTCDay("created_at")).values("day", "channel", "status").annotate(n=Count("id"))
             .order_by())
     found: dict[dt.date, dict[tuple[str, str], int]] = defaultdict(dict)
     for row in rows:
