@@ -210,7 +210,7 @@ def subscription_sync(*, data: dict[str, Any], actor: User | None = None, why: s
     plan = _plan_of(data)
     if sub is None:
         user = _user_of(data, user_hint)
-        if status is None or user is None or plan is None:
+        if status not in LIVE_STATUSES or user is None or plan is None:  # an ended one we never had: nothing
             log.warning("billing_subscription_unmatched", stripe_subscription=sid, status=data.get("status"),
                         user_found=user is not None, plan_found=plan is not None)
             return None

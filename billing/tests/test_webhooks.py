@@ -209,3 +209,10 @@ def test_an_error_while_handling_is_recorded_and_stripes_retry_handles_it(client
     record.refresh_from_db()
     assert record.processed_at is not None and record.error == ""
     assert Subscription.objects.get().status == SubscriptionStatus.ACTIVE
+
+
+def test_an_ended_subscription_we_never_had_is_ignored(client, fake_stripe, owner, plan):
+    sub, _ = fake_stripe.subscribe(price_id=plan.stripe_price_id, user_id=owner.pk, plan_slug=plan.slug)
+    fake_stripe.subscriptions[sub["id"]]["cancel_at_period_end"] = True
+    send_all(client, fake_stripe, fake_stripe.end_period(sub["id"]))
+    assert not Subscription.objects.exists() and emails(owner) == []
