@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -20,6 +22,8 @@ from accounts.models import Role, User
 from accounts.services import role_grant
 from audit.models import AuditAction
 from audit.services import audit_record
+from billing.models import Plan
+from billing.services import subscription_plan_set
 from privacy.deletion import FORMER_MEMBER, account_purge
 
 
@@ -27,6 +31,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label="New role",
                              help_text="User: the app only. Staff: also the admin and the staff pages. "
                                        "Admin: everything, including plans and roles.")
+
+
+class PlanForm(forms.Form):
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), required=False, empty_label="No plan (the free one)",
+                                  help_text="A paid Stripe subscription moves to the new plan's price from now on; "
+                                            "anyone else is given the plan without payment.")
 
 
 def bulk_record(*, request: HttpRequest, action: str, users: list[User], **changes: Any) -> None:
@@ -37,7 +47,7 @@ def bulk_record(*, request: HttpRequest, action: str, users: list[User], **chang
 
 
 class StaffUserAdmin(UserAdmin):
-    actions = [*UserAdmin.actions, "change_role", "delete_accounts"]
+    actions = [*UserAdmin.actions, "change_role", "change_plan", "delete_accounts"]
     readonly_fields = [*UserAdmin.readonly_fields, "activity_link"]
     fieldsets = [*UserAdmin.fieldsets, ("Activity", {"fields": ["activity_link"]})]
 
@@ -45,6 +55,8 @@ class StaffUserAdmin(UserAdmin):
         actions = super().get_actions(request)
         # Django's own "delete selected" would bypass the account deletion (files, groups' Former member).
         actions.pop("delete_selected", None)
+        if not settings.BILLING_ENABLED:  # everyone may use everything: no plan to change
+            actions.pop("change_plan", None)
         return actions
 
     def has_role_permission(self, request: HttpRequest) -> bool:
@@ -85,6 +97,29 @@ class StaffUserAdmin(UserAdmin):
         self.message_user(request, f"{len(changed)} user(s) are now {role.label}"
                                    f"{f'; {skipped} left as they were (yourself, or already {role.label})' if skipped else ''}.",
                           messages.SUCCESS)
+        return None
+
+    @admin.action(description="Change the plan of selected users", permissions=["role"])
+    def change_plan(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        users = list(queryset.order_by("email"))
+        form = PlanForm(request.POST if request.POST.get("confirm") == "yes" else None)
+        if not form.is_bound or not form.is_valid():
+            return self._confirm(request, action="change_plan", title="Change the plan", users=users, form=form,
+                                 text="Each person is told by email, and the change is written to the audit log "
+                                      "and to their security log.", button="Change the plan")
+        plan = form.cleaned_data["plan"]
+        changed: list[User] = []
+        for user in users:
+            try:
+                subscription_plan_set(user=user, plan=plan, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, f"{user.email}: {' '.join(error.messages)} The others before it were "
+                                           "changed; nothing after it was.", messages.ERROR)
+                break
+            changed.append(user)
+        bulk_record(request=request, action="change plan", users=changed, plan=plan.slug if plan else None)
+        self.message_user(request, f"{len(changed)} user(s) now on {plan.name if plan else 'no plan'}.",
+                          messages.SUCCESS if len(changed) == len(users) else messages.WARNING)
         return None
 
     @admin.action(description="Delete selected accounts now, with everything they own", permissions=["purge"])

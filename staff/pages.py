@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts.models import AlertLevel, AlertStatus
 from mlcore import services as mlcore
 from notifications.models import Channel, DeliveryStatus
-from staff import selectors
+from staff import revenue, selectors
 from staff.period import Period, month_add, months_between
 from staff.tables import Series, Table, percent, percent_text
 
@@ -280,4 +282,122 @@ def system_cards(tables: dict[str, Table]) -> list[dict[str, Any]]:
          "note": f"{accepted} accepted, {corrected} corrected"},
         {"label": "People with their own model", "value": summary["count"],
          "note": f"newest {summary['newest']:%Y-%m-%d}" if summary["newest"] else "none trained yet"},
+    ]
+
+
+# --- plans and revenue (billing on) ---------------------------------------------------------------------------
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{currency} {amount:,.2f}"
+
+
+def plans_table(period: Period) -> Table:
+    plans, free = revenue.people_by_plan()
+    rows: list[list[Any]] = [[plan["plan__name"], plan["people"]] for plan in plans]
+    rows.append(["No plan (free)", free])
+    return Table(
+        key="plans", title="People by plan now", chart_type="hbar",
+        definition="People whose subscription is in a trial, active or has a payment due, by its plan (a plan "
+                   "staff gave counts too); everyone else who may sign in is on no plan. Today's figure: the date "
+                   "range does not apply.",
+        columns=["Plan", "People"], rows=rows, labels=[row[0] for row in rows],
+        series=[Series("People", [row[1] for row in rows])], open=True)
+
+
+def mrr_table(period: Period) -> Table:
+    months = period.months
+    found = revenue.mrr_by_month(months=months, now=timezone.now())
+    rows: list[list[Any]] = []
+    csv_rows: list[list[Any]] = []
+    series = []
+    for currency, figures in found.items():
+        for item in figures:
+            rows.append([f"{_month(item['month'])} {currency}", _money(item["mrr"], currency),
+                         _money(item["new"], currency), _money(item["churned"], currency),
+                         _money(item["net"], currency), item["paying"],
+                         "–" if item["arpu"] is None else _money(item["arpu"], currency)])
+            csv_rows.append([_month(item["month"]), currency, item["mrr"], item["new"], item["churned"], item["net"],
+                             item["paying"], "" if item["arpu"] is None else item["arpu"]])
+        series.append(Series(f"MRR ({currency})", [float(item["mrr"]) for item in figures], kind="line"))
+    return Table(
+        key="mrr", title="Monthly recurring revenue", chart_type="line",
+        definition="At each month's end (now, for this month), in each currency apart: MRR, the monthly value of "
+                   "the subscriptions Stripe charges (a yearly plan's price divided by 12; trials and plans staff "
+                   "gave left out); new, of those that began paying in the month; churned, of those cancelled in "
+                   "it; net, new less churned; the people paying; and the average revenue per paying person.",
+        columns=["Month", "MRR", "New", "Churned", "Net", "Paying people", "Average per person"], rows=rows,
+        csv_columns=["month", "currency", "mrr", "new", "churned", "net", "paying_people", "average_per_person"],
+        csv_rows=csv_rows, labels=[_month(month) for month in months], series=series, open=True,
+        empty="Nobody has paid for a plan yet.")
+
+
+def payments_table(period: Period) -> Table:
+    found = revenue.invoices_by_month(since=period.since, until=period.until)
+    currencies = sorted({currency for _, currency in found})
+    months = period.months
+    rows: list[list[Any]] = []
+    csv_rows: list[list[Any]] = []
+    for month in months:
+        for currency in currencies:
+            item = found.get((month, currency))
+            if item is None:
+                continue
+            rows.append([f"{_month(month)} {currency}", item["paid"], _money(item["paid_amount"], currency),
+                         item["failed"], _money(item["failed_amount"], currency), item["open"]])
+            csv_rows.append([_month(month), currency, item["paid"], item["paid_amount"], item["failed"],
+                             item["failed_amount"], item["open"]])
+    labels = [_month(month) for month in months]
+    return Table(
+        key="payments", title="Payments and failed payments", stacked=True,
+        definition="Stripe's invoices by the month they were made, in each currency apart: paid, failed (the card "
+                   "was refused; Stripe retries, and the person keeps the plan for the grace period) and still open.",
+        columns=["Month", "Paid", "Amount paid", "Failed", "Amount failed", "Open"], rows=rows,
+        csv_columns=["month", "currency", "paid", "amount_paid", "failed", "amount_failed", "open"],
+        csv_rows=csv_rows, labels=labels, open=True, empty="No invoice in this range.",
+        series=[Series("Paid", [sum(found.get((m, c), {}).get("paid", 0) for c in currencies) for m in months]),
+                Series("Failed", [sum(found.get((m, c), {}).get("failed", 0) for c in currencies) for m in months])])
+
+
+def plan_revenue_table(period: Period) -> Table:
+    plans = revenue.plans_now()
+    rows: list[list[Any]] = [[plan["plan__name"], plan["plan__currency"],
+                              f"{_money(plan['plan__price'], plan['plan__currency'])} a {plan['plan__interval']}",
+                              plan["trialing"], plan["active"], plan["past_due"], plan["granted"],
+                              _money(Decimal(plan["mrr"] or 0).quantize(Decimal("0.01")), plan["plan__currency"])]
+                             for plan in plans]
+    return Table(
+        key="byplan", title="Subscribers and MRR by plan now", chart_type="hbar", stacked=True,
+        definition="Each plan's subscribers today by state (in a trial, active, payment due), how many of them "
+                   "staff gave the plan without payment, and the MRR of its paying ones, in the plan's currency. "
+                   "The date range does not apply.",
+        columns=["Plan", "Currency", "Price", "Trial", "Active", "Payment due", "Given by staff", "MRR"], rows=rows,
+        csv_columns=["plan", "currency", "price", "trial", "active", "payment_due", "given_by_staff", "mrr"],
+        csv_rows=[[plan["plan__name"], plan["plan__currency"], plan["plan__price"], plan["trialing"], plan["active"],
+                   plan["past_due"], plan["granted"], Decimal(plan["mrr"] or 0).quantize(Decimal("0.01"))]
+                  for plan in plans],
+        labels=[row[0] for row in rows], open=True, empty="No plan has subscribers.",
+        series=[Series("Trial", [row[3] for row in rows]), Series("Active", [row[4] for row in rows]),
+                Series("Payment due", [row[5] for row in rows]), Series("Given by staff", [row[6] for row in rows])])
+
+
+REVENUE_TABLES: dict[str, Builder] = {"mrr": mrr_table, "payments": payments_table, "byplan": plan_revenue_table}
+
+
+def revenue_cards(tables: dict[str, Table], period: Period) -> list[dict[str, Any]]:
+    found = revenue.mrr_by_month(months=[period.end.replace(day=1)], now=timezone.now())
+    now = {currency: figures[-1] for currency, figures in found.items()}
+    payments = revenue.invoices_by_month(since=period.since, until=period.until)
+    failed = sum(item["failed"] for item in payments.values())
+    paid = sum(item["paid"] for item in payments.values())
+
+    def each(key: str) -> str:
+        return " · ".join(_money(item[key], currency) for currency, item in now.items()) or "–"
+
+    return [
+        {"label": f"MRR at {period.end:%-d %b}", "value": each("mrr"), "note": "each currency apart"},
+        {"label": "Paying people", "value": sum(item["paying"] for item in now.values()),
+         "note": f"new this month {each('new')}"},
+        {"label": "Churned this month", "value": each("churned"), "note": f"net {each('net')}"},
+        {"label": "Failed payments", "value": failed, "note": f"of {failed + paid} invoices in the range"},
     ]

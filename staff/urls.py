@@ -6,6 +6,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("users/", views.UsersView.as_view(), name="users"),
+    path("revenue/", views.RevenueView.as_view(), name="revenue"),
     path("system/", views.SystemView.as_view(), name="system"),
     path("users/<id:pk>/activity/", views.ActivityView.as_view(), name="activity"),
 ]

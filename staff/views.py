@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -46,8 +47,8 @@ class StatsView(View):
     def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
         return []
 
-    def extra(self, period: Period) -> dict[str, Any]:
-        return {}
+    def builders(self) -> dict[str, pages.Builder]:
+        return self.tables
 
     def get(self, request: HttpRequest) -> HttpResponse:
         # Figures over everyone: with row-level security on, this request reads every person's rows, only to
@@ -58,14 +59,16 @@ class StatsView(View):
     def respond(self, request: HttpRequest) -> HttpResponse:
         period, form = period_from(request.GET)
         wanted = request.GET.get("csv")
+        builders = self.builders()
         if wanted is not None:
-            if wanted not in self.tables:
+            if wanted not in builders:
                 raise Http404("No such table.")
-            return csv_response(self.tables[wanted](period), period)
-        tables = {key: build(period) for key, build in self.tables.items()}
+            return csv_response(builders[wanted](period), period)
+        tables = {key: build(period) for key, build in builders.items()}
         return render(request, "staff/page.html", {
             "page": self.page, "title": self.title, "intro": self.intro, "period": period, "form": form,
-            "tables": list(tables.values()), "cards": self.cards(period, tables), **self.extra(period),
+            "tables": list(tables.values()), "cards": self.cards(period, tables),
+            "billing_shown": settings.BILLING_ENABLED,
         })
 
 
@@ -77,11 +80,33 @@ class UsersView(StatsView):
     tables = pages.USERS_TABLES
 
     def respond(self, request: HttpRequest) -> HttpResponse:
-        activity_rollup()  # whole days since the last visit into the rollup (usually none: two queries)
+        activity_rollup()  # whole days since the last visit into the rollup (usually none), and today so far
         return super().respond(request)
+
+    def builders(self) -> dict[str, pages.Builder]:
+        # With billing off everyone may use everything: there are no plans to count.
+        return {**self.tables, "plans": pages.plans_table} if settings.BILLING_ENABLED else self.tables
 
     def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
         return pages.users_cards(period)
+
+
+class RevenueView(StatsView):
+    """Only with billing on; otherwise there is no such page (404), as billing's own pages."""
+
+    page = "revenue"
+    title = "Revenue"
+    intro = ("What the plans bring in, from Stripe's subscriptions and invoices: each currency apart, never added "
+             "together. Sums over everyone; no person's payment is shown. Months are UTC.")
+    tables = pages.REVENUE_TABLES
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
+        if not settings.BILLING_ENABLED:
+            raise Http404("Billing is off.")
+        return super().respond(request)
+
+    def cards(self, period: Period, tables: dict[str, Table]) -> list[dict[str, Any]]:
+        return pages.revenue_cards(tables, period)
 
 
 class SystemView(StatsView):
@@ -121,5 +146,5 @@ class ActivityView(View):
             return csv_response(table, period)
         return render(request, "staff/activity.html", {
             "person": person, "items": items, "period": period, "form": form, "limit": ACTIVITY_LIMIT,
-            "page": "users",
+            "page": "users", "billing_shown": settings.BILLING_ENABLED,
         })

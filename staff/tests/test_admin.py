@@ -79,3 +79,28 @@ def test_the_record_page_links_the_persons_activity(client, admin_user):
     client.force_login(admin_user)
     page = client.get(f"{CHANGELIST}{ann.pk}/change/").content.decode()
     assert f"/staff/users/{ann.pk}/activity/" in page
+
+
+def test_change_plan_goes_through_billing_and_audits(client, admin_user, settings):
+    from decimal import Decimal
+
+    from billing.models import Plan, Subscription
+
+    settings.BILLING_ENABLED = True
+    plus = Plan.objects.create(name="Plus", slug="plus", price=Decimal("8.00"), currency="EUR")
+    ann, bob = UserFactory(email="ann@example.com"), UserFactory(email="bob@example.com")
+    client.force_login(admin_user)
+    confirm = act(client, "change_plan", [ann, bob])
+    assert confirm.status_code == 200 and "Plus" in confirm.content.decode()
+    act(client, "change_plan", [ann, bob], confirm="yes", plan=plus.pk)
+    assert set(Subscription.objects.filter(plan=plus).values_list("user__email", flat=True)) == {
+        "ann@example.com", "bob@example.com"}
+    assert AuditEntry.objects.filter(action=AuditAction.PLAN_CHANGE, actor=admin_user).count() == 2
+    bulk = AuditEntry.objects.get(action=AuditAction.ADMIN_BULK_ACTION, actor=admin_user)
+    assert bulk.changes == {"action": "change plan", "users": 2, "user_ids": [ann.pk, bob.pk], "plan": "plus"}
+
+
+def test_without_billing_there_is_no_plan_to_change(client, admin_user, settings):
+    settings.BILLING_ENABLED = False
+    client.force_login(admin_user)
+    assert 'value="change_plan"' not in client.get(CHANGELIST).content.decode()

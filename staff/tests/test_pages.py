@@ -11,7 +11,12 @@ from accounts.tests.factories import UserFactory
 from staff.tests.seed import SECRETS, world
 
 RANGE = "start=2026-09-01&end=2026-11-20"
-PAGES = ["/staff/users/", "/staff/system/"]
+PAGES = ["/staff/users/", "/staff/system/", "/staff/revenue/"]
+
+
+@pytest.fixture(autouse=True)
+def _billing_on(settings):
+    settings.BILLING_ENABLED = True  # every page and table shows
 
 
 def tables(response) -> dict[str, object]:
@@ -31,7 +36,7 @@ def test_only_staff_see_the_pages_as_on_the_jobs_page(client, owner, page):
     client.force_login(owner)
     response = client.get(page)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    assert client.get(f"{page}?csv=daily").status_code == 302
+    assert client.get(f"{page}?csv=mrr").status_code == 302
 
 
 def test_users_page_counts_signups_activity_and_cohorts(client, staff_user):
