@@ -1,6 +1,6 @@
 """Subscribing, in a real chromium on a phone (390 px) and at 1440 px, against the fake Stripe on loopback: the
 plans page, Stripe's (fake) payment page pays and posts its signed webhooks, the plan is active, and the gated
-feature (a second group of one's own) unlocks. Nothing is wider than the window. Screenshots in
+feature (a second group of one's own) unlocks; a failed renewal puts the plan past due, and its retry brings it back. Nothing is wider than the window. Screenshots in
 artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -89,5 +89,16 @@ def test_subscribing_from_the_plans_page_unlocks_a_second_group(browser, live_se
         page.get_by_label("Name").fill("Summer trip")
         page.get_by_role("button", name="Create group").click()
         expect(page.get_by_text("Group “Summer trip” created.")).to_be_visible()
+
+        # The renewal fails: past due, the plan kept through the grace period; then the retry goes through.
+        assert fake.deliver(fake.fail_payment(sub.stripe_subscription_id)) == [200, 200]
+        page.goto("/billing/subscription/")
+        expect(page.get_by_text("Your last payment did not go through.")).to_be_visible()
+        looks_right(page, f"billing-past-due-{width}")
+        assert fake.deliver(fake.recover(sub.stripe_subscription_id)) == [200, 200]
+        page.reload()
+        expect(page.get_by_text("Renews on")).to_be_visible()
+        page.goto("/billing/payments/")
+        expect(page.get_by_text("4.99 EUR · Paid")).to_have_count(2)
     finally:
         context.close()
