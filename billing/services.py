@@ -353,10 +353,12 @@ def checkout_start(*, user: User, plan: Plan, success_url: str, cancel_url: str)
         raise ValidationError(f"You already have the {current.plan.name} plan. Cancel it first to choose another.",
                               code="already_subscribed")
     earlier = Subscription.objects.filter(user=user).exclude(stripe_customer_id="").order_by("-created_at").first()
+    # One free trial per person: someone who has paid Stripe before starts paying at once.
+    trial_days = 0 if earlier is not None else plan.trial_days
     try:
         session = gateway.checkout_session_create(
             price_id=plan.stripe_price_id, user_id=user.pk, plan_slug=plan.slug, email=user.email,
-            customer_id=earlier.stripe_customer_id if earlier else "", trial_days=plan.trial_days,
+            customer_id=earlier.stripe_customer_id if earlier else "", trial_days=trial_days,
             success_url=success_url, cancel_url=cancel_url)
     except gateway.GatewayError as error:
         log.warning("billing_checkout_failed", user_id=user.pk, error=str(error))

@@ -171,3 +171,15 @@ def test_staff_set_a_plan_audited_and_a_paid_subscription_moves_price(owner, sta
     moved = services.subscription_plan_set(user=owner, plan=other, actor=staff_user)
     assert moved.plan == other and fake_stripe.subscriptions[sub["id"]]["_price"] == "price_max"
     assert AuditEntry.objects.filter(action="plan_change").order_by("id").last().actor == staff_user
+
+
+def test_one_free_trial_per_person_and_the_same_stripe_customer_again(owner, fake_stripe):
+    plan = plan_make(trial_days=14)
+    services.checkout_start(user=owner, plan=plan, success_url="http://x/", cancel_url="http://x/")
+    first = fake_stripe.requests[-1][2]
+    assert first["subscription_data[trial_period_days]"] == "14" and "customer" not in first
+    Subscription.objects.create(user=owner, plan=plan, status=SubscriptionStatus.CANCELLED,
+                                stripe_subscription_id="sub_old", stripe_customer_id="cus_old")
+    services.checkout_start(user=owner, plan=plan, success_url="http://x/", cancel_url="http://x/")
+    again = fake_stripe.requests[-1][2]
+    assert "subscription_data[trial_period_days]" not in again and again["customer"] == "cus_old"
