@@ -1,4 +1,5 @@
-"""Staff statistics pages with 10,000 people: median and p95 server time of /staff/users/ and /staff/system/.
+"""Staff statistics pages with 10,000 people: median and p95 server time of /staff/users/, /staff/revenue/ and
+/staff/system/.
 
     .venv/bin/python bench/staff_stats.py                     # a scratch SQLite database, deleted afterwards
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsight_staffbench .venv/bin/python bench/staff_stats.py
@@ -12,7 +13,8 @@ Seeds, with bulk_create and a fixed random seed: USERS people who joined over th
 spread evenly), each with one account; per person about 25 transactions created on days they were active, and
 about 20 audit entries (sign-ins, API sign-ins, sign-outs; a correct hash chain, in time order); about one bank
 import in four people (one in ten refused), one alert in three, categorizer feedback, notifications with an
-in-app and an email delivery, and job runs. Then, as a staff member through Django's test client with DEBUG off,
+in-app and an email delivery, and job runs; with billing on, one person in three subscribes to one of three plans
+in two currencies, with a monthly invoice (one in twenty failed). Then, as a staff member through Django's test client with DEBUG off,
 each page is requested REQUESTS times for the default range (the last 90 days) and for a whole year, and each
 page's CSV of its largest table once; it prints the median and p95 server time and the number of queries (the
 same for every request: it does not grow with the number of people).
@@ -38,6 +40,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Billing on, so that the revenue page and the users page's plans are timed too (nothing talks to Stripe here).
+os.environ.setdefault("BILLING_ENABLED", "true")
+os.environ.setdefault("STRIPE_SECRET_KEY", "sk_test_bench")
+os.environ.setdefault("STRIPE_WEBHOOK_SECRET", "whsec_bench")
 SCRATCH = ""
 if "DATABASE_URL" not in os.environ:
     SCRATCH = tempfile.mkdtemp(prefix="finsight-bench-staff-")
@@ -63,6 +69,7 @@ from accounts.models import Role, User  # noqa: E402
 from accounts.services import role_grant  # noqa: E402
 from alerts.models import Alert, AlertLevel, AlertStatus  # noqa: E402
 from audit.chain import GENESIS, entry_hash  # noqa: E402
+from billing.models import Invoice, Plan, Subscription, SubscriptionStatus  # noqa: E402
 from audit.models import AuditAction, AuditEntry  # noqa: E402
 from core.models import JobRun, JobStatus  # noqa: E402
 from mlcore.models import FeedbackEvent, FeedbackKind  # noqa: E402
@@ -174,8 +181,45 @@ def seed(users: int, *, now: dt.datetime) -> None:
                              status=JobStatus.FAILED if n % 50 == 0 else JobStatus.OK, started_at=moment,
                              finished_at=moment, duration_ms=rng.randint(5, 900), user_id=person.pk)
                       for n, (person, _, moment) in enumerate(recent) for _ in range(2)])
+    subscriptions, invoices = seed_billing(people, active_days, rng=rng, now=now)
     print(f"seeded {users:,} people, {len(txns):,} transactions, {len(rows):,} audit entries, {len(batches):,} imports, "
-          f"{len(alerts):,} alerts, {len(feedback):,} feedback events, {len(deliveries):,} deliveries")
+          f"{len(alerts):,} alerts, {len(feedback):,} feedback events, {len(deliveries):,} deliveries, "
+          f"{subscriptions:,} subscriptions, {invoices:,} invoices")
+
+
+def seed_billing(people: list, active_days: list, *, rng: random.Random, now: dt.datetime) -> tuple[int, int]:
+    """One person in three subscribes a week after joining (a third of them with a trial), to one of three plans
+    in two currencies; those who stopped coming cancelled; a monthly invoice each, one in twenty failed."""
+    plans = [Plan.objects.create(name="Plus", slug=f"bench-plus-{now:%s}", price=Decimal("8.00"), currency="EUR"),
+             Plan.objects.create(name="Plus yearly", slug=f"bench-year-{now:%s}", price=Decimal("80.00"),
+                                 currency="EUR", interval="year"),
+             Plan.objects.create(name="Plus US", slug=f"bench-us-{now:%s}", price=Decimal("9.00"), currency="USD")]
+    subscriptions, invoices = [], []
+    for n, (person, days) in enumerate(zip(people, active_days, strict=True)):
+        if n % 3:
+            continue
+        start = person.date_joined + dt.timedelta(days=7)
+        if start >= now:
+            continue
+        plan = plans[n % 3]
+        ended = days[-1] + dt.timedelta(days=14)
+        cancelled = ended if ended < now else None
+        subscriptions.append(Subscription(
+            user=person, plan=plan, stripe_subscription_id=f"sub_bench_{person.pk}",
+            status=SubscriptionStatus.CANCELLED if cancelled else SubscriptionStatus.ACTIVE, cancelled_at=cancelled,
+            trial_end=start + dt.timedelta(days=14) if n % 9 == 0 else None))
+        month = start
+        while month < (cancelled or now):
+            invoices.append(Invoice(user=person, stripe_invoice_id=f"in_bench_{person.pk}_{len(invoices)}",
+                                    amount=plan.price, currency=plan.currency, created_at=month,
+                                    status="failed" if rng.random() < 0.05 else "paid"))
+            month += dt.timedelta(days=365 if plan.interval == "year" else 30)
+    created = bulk(Subscription, subscriptions)
+    for subscription in created:  # created_at is auto_now_add: the day they subscribed
+        subscription.created_at = subscription.user.date_joined + dt.timedelta(days=7)
+    Subscription.objects.bulk_update(created, ["created_at"], batch_size=BATCH)
+    bulk(Invoice, invoices)
+    return len(created), len(invoices)
 
 
 PROFILE = False
@@ -224,7 +268,8 @@ def main() -> None:
         today = now.date()
         year = f"start={today - dt.timedelta(days=364)}&end={today}"
         print(f"{'request':<44} {'median':>8} {'p95':>8} {'queries':>8}")
-        for url in ("/staff/users/", f"/staff/users/?{year}", "/staff/system/", f"/staff/system/?{year}",
+        for url in ("/staff/users/", f"/staff/users/?{year}", "/staff/revenue/", f"/staff/revenue/?{year}",
+                    "/staff/system/", f"/staff/system/?{year}",
                     f"/staff/users/?{year}&csv=cohorts", f"/staff/system/?{year}&csv=deliveries"):
             median, p95, queries = timed(client, url, args.requests)
             print(f"{url:<44} {median:>6.0f} ms {p95:>5.0f} ms {queries:>8}")

@@ -45,8 +45,8 @@ def signups_table(period: Period) -> Table:
         definition="Sign-ups: accounts created that day. Active: people who signed in, did anything the audit "
                    "log records, or created a transaction that day (UTC).",
         columns=["Day", "Sign-ups", "Active people"], rows=rows, labels=[_day(day) for day in days],
-        series=[Series("Sign-ups", [row[1] for row in rows]),
-                Series("Active people", [row[2] for row in rows], kind="line")])
+        series=[Series("Sign-ups", [row[1] for row in rows], colour="indigo"),
+                Series("Active people", [row[2] for row in rows], kind="line", colour="good")])
 
 
 def weekly_table(period: Period) -> Table:
@@ -141,8 +141,8 @@ def jobs_table(period: Period) -> Table:
                    job["last_started"].isoformat() if job["last_started"] else ""] for job in jobs],
         csv_columns=["job", "runs", "failures", "average_ms", "last_started"],
         labels=[job["name"] for job in jobs],
-        series=[Series("Succeeded or running", [job["runs"] - job["failures"] for job in jobs]),
-                Series("Failed", [job["failures"] for job in jobs])], open=True)
+        series=[Series("Succeeded or running", [job["runs"] - job["failures"] for job in jobs], colour="indigo"),
+                Series("Failed", [job["failures"] for job in jobs], colour="bad")], open=True)
 
 
 def imports_table(period: Period) -> Table:
@@ -156,8 +156,8 @@ def imports_table(period: Period) -> Table:
         definition="Files uploaded for import that day, how many were refused (a format or content it could not "
                    "read), and the transactions the imports created.",
         columns=["Day", "Files", "Refused", "Transactions created"], rows=rows, labels=[row[0] for row in rows],
-        series=[Series("Imported or waiting", [row[1] - row[2] for row in rows]),
-                Series("Refused", [row[2] for row in rows])])
+        series=[Series("Imported or waiting", [row[1] - row[2] for row in rows], colour="indigo"),
+                Series("Refused", [row[2] for row in rows], colour="bad")])
 
 
 def categorizer_table(period: Period) -> Table:
@@ -176,7 +176,8 @@ def categorizer_table(period: Period) -> Table:
         csv_rows=[[row[0], row[1], row[2], percent(row[1], row[1] + row[2])] for row in rows],
         csv_columns=["day", "accepted", "corrected", "acceptance_rate_percent"],
         labels=[row[0] for row in rows],
-        series=[Series("Accepted", [row[1] for row in rows]), Series("Corrected", [row[2] for row in rows])])
+        series=[Series("Accepted", [row[1] for row in rows], colour="good"),
+                Series("Corrected", [row[2] for row in rows], colour="warn")])
 
 
 def review_table(period: Period) -> Table:
@@ -209,6 +210,10 @@ def models_table(period: Period) -> Table:
 
 
 LEVELS = [AlertLevel.HIGH, AlertLevel.MEDIUM, AlertLevel.LOW]
+LEVEL_COLOURS = {AlertLevel.HIGH: "bad", AlertLevel.MEDIUM: "warn", AlertLevel.LOW: "waiting"}
+# The person's answers, as staff read them (the alerts page words them for the person).
+ANSWERS = [(AlertStatus.OPEN, "Not answered yet", "waiting"), (AlertStatus.FINE, "Fine", "good"),
+           (AlertStatus.NOT_MINE, "Not mine", "bad"), (AlertStatus.DUPLICATE, "Duplicate", "warn")]
 
 
 def alerts_table(period: Period) -> Table:
@@ -218,29 +223,31 @@ def alerts_table(period: Period) -> Table:
         key="alerts", title="Anomaly alerts raised per day, by level", stacked=True,
         definition="Charges the anomaly detectors flagged that day, by the level they were given.",
         columns=["Day", *(level.label for level in LEVELS)], rows=rows, labels=[row[0] for row in rows],
-        series=[Series(level.label, [row[index + 1] for row in rows]) for index, level in enumerate(LEVELS)])
+        series=[Series(level.label, [row[index + 1] for row in rows], colour=LEVEL_COLOURS[level])
+                for index, level in enumerate(LEVELS)])
 
 
 def answers_table(period: Period) -> Table:
     found = selectors.alert_answers(period=period)
-    statuses = list(AlertStatus)
-    rows: list[list[Any]] = [[level.label, *(found.get((level.value, status.value), 0) for status in statuses)] for level in LEVELS]
+    rows: list[list[Any]] = [[level.label, *(found.get((level.value, status.value), 0) for status, _, _ in ANSWERS)]
+                             for level in LEVELS]
     return Table(
         key="answers", title="How people answered the alerts", chart_type="hbar", stacked=True,
         definition="Alerts raised in the range by level, and what the person said: still waiting, fine, not "
                    "mine, or a duplicate.",
-        columns=["Level", *(status.label for status in statuses)],
+        columns=["Level", *(label for _, label, _ in ANSWERS)],
         rows=rows if any(any(row[1:]) for row in rows) else [], labels=[row[0] for row in rows], open=True,
-        series=[Series(status.label, [row[index + 1] for row in rows]) for index, status in enumerate(statuses)])
+        series=[Series(label, [row[index + 1] for row in rows], colour=colour)
+                for index, (_, label, colour) in enumerate(ANSWERS)])
 
 
 DELIVERY_COLUMNS = [
-    ("In the app", Channel.IN_APP, (DeliveryStatus.SENT,)),
-    ("Emails sent", Channel.EMAIL, (DeliveryStatus.SENT,)),
-    ("Emails failed", Channel.EMAIL, (DeliveryStatus.FAILED,)),
-    ("Push sent", Channel.PUSH, (DeliveryStatus.SENT,)),
-    ("Push failed", Channel.PUSH, (DeliveryStatus.FAILED,)),
-    ("Still to send", None, (DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+    ("In the app", Channel.IN_APP, (DeliveryStatus.SENT,), "indigo"),
+    ("Emails sent", Channel.EMAIL, (DeliveryStatus.SENT,), "good"),
+    ("Emails failed", Channel.EMAIL, (DeliveryStatus.FAILED,), "bad"),
+    ("Push sent", Channel.PUSH, (DeliveryStatus.SENT,), "sky"),
+    ("Push failed", Channel.PUSH, (DeliveryStatus.FAILED,), "dark"),
+    ("Still to send", None, (DeliveryStatus.PENDING, DeliveryStatus.SENDING), "waiting"),
 ]
 
 
@@ -251,14 +258,14 @@ def deliveries_table(period: Period) -> Table:
         return sum(count for (ch, status), count in found.get(day, {}).items()
                    if status in statuses and (channel is None or ch == channel))
 
-    rows: list[list[Any]] = [[_day(day), *(cell(day, channel, statuses) for _, channel, statuses in DELIVERY_COLUMNS)]
+    rows: list[list[Any]] = [[_day(day), *(cell(day, channel, statuses) for _, channel, statuses, _ in DELIVERY_COLUMNS)]
             for day in period.days]
     return Table(
         key="deliveries", title="Notification deliveries per day", stacked=True,
         definition="Notifications by channel the day they were made: shown in the app, emails and push messages "
                    "sent, those that failed for good after their retries, and those still to send.",
-        columns=["Day", *(label for label, _, _ in DELIVERY_COLUMNS)], rows=rows, labels=[row[0] for row in rows],
-        series=[Series(label, [row[index + 1] for row in rows]) for index, (label, _, _) in
+        columns=["Day", *(label for label, _, _, _ in DELIVERY_COLUMNS)], rows=rows, labels=[row[0] for row in rows],
+        series=[Series(label, [row[index + 1] for row in rows], colour=colour) for index, (label, _, _, colour) in
                 enumerate(DELIVERY_COLUMNS)])
 
 
@@ -355,8 +362,10 @@ def payments_table(period: Period) -> Table:
         columns=["Month", "Paid", "Amount paid", "Failed", "Amount failed", "Open"], rows=rows,
         csv_columns=["month", "currency", "paid", "amount_paid", "failed", "amount_failed", "open"],
         csv_rows=csv_rows, labels=labels, open=True, empty="No invoice in this range.",
-        series=[Series("Paid", [sum(found.get((m, c), {}).get("paid", 0) for c in currencies) for m in months]),
-                Series("Failed", [sum(found.get((m, c), {}).get("failed", 0) for c in currencies) for m in months])])
+        series=[Series("Paid", [sum(found.get((m, c), {}).get("paid", 0) for c in currencies) for m in months],
+                       colour="good"),
+                Series("Failed", [sum(found.get((m, c), {}).get("failed", 0) for c in currencies) for m in months],
+                       colour="bad")])
 
 
 def plan_revenue_table(period: Period) -> Table:
@@ -377,8 +386,9 @@ def plan_revenue_table(period: Period) -> Table:
                    plan["past_due"], plan["granted"], Decimal(plan["mrr"] or 0).quantize(Decimal("0.01"))]
                   for plan in plans],
         labels=[row[0] for row in rows], open=True, empty="No plan has subscribers.",
-        series=[Series("Trial", [row[3] for row in rows]), Series("Active", [row[4] for row in rows]),
-                Series("Payment due", [row[5] for row in rows]), Series("Given by staff", [row[6] for row in rows])])
+        series=[Series("Trial", [row[3] for row in rows], colour="waiting"),
+                Series("Active", [row[4] for row in rows], colour="good"),
+                Series("Payment due", [row[5] for row in rows], colour="bad")])
 
 
 REVENUE_TABLES: dict[str, Builder] = {"mrr": mrr_table, "payments": payments_table, "byplan": plan_revenue_table}

@@ -15,6 +15,7 @@ class Series:
     label: str
     values: Sequence[Any]
     kind: str = ""  # "line" over bars; empty: the chart's type
+    colour: str = ""  # one of COLOURS' names; empty: the next of the palette
 
 
 @dataclass
@@ -39,7 +40,8 @@ class Table:
         if not self.chart_type or not self.rows:
             return None
         return {"type": self.chart_type, "labels": self.labels, "stacked": self.stacked, "percent": self.percent,
-                "series": [{"label": s.label, "values": s.values, "kind": s.kind} for s in self.series]}
+                "series": [{"label": s.label, "values": s.values, "kind": s.kind, "colour": s.colour}
+                           for s in self.series]}
 
     @property
     def chart_id(self) -> str:

@@ -3,6 +3,9 @@
   "use strict";
 
   var COLOURS = ["#4f46e5", "#e11d48", "#059669", "#d97706", "#0284c7", "#94a3b8", "#7c3aed"];
+  // Named colours a series may ask for: what went well, what failed, what waits.
+  var NAMED = { indigo: "#4f46e5", good: "#059669", bad: "#e11d48", warn: "#d97706", sky: "#0284c7",
+                waiting: "#94a3b8", dark: "#9f1239" };
   var LEVEL_TICKS = { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 };
 
   function chart(canvas, data) {
@@ -10,7 +13,7 @@
     var valueAxis = horizontal ? "x" : "y";
     var categoryAxis = horizontal ? "y" : "x";
     var datasets = data.series.map(function (series, index) {
-      var colour = COLOURS[index % COLOURS.length];
+      var colour = NAMED[series.colour] || COLOURS[index % COLOURS.length];
       var line = series.kind === "line" || data.type === "line";
       return {
         type: line ? "line" : "bar", label: series.label, data: series.values,
@@ -31,7 +34,7 @@
       type: "bar",
       data: { labels: data.labels, datasets: datasets },
       options: {
-        indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false,
+        indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: "index", intersect: false }, scales: scales,
         plugins: { legend: { display: datasets.length > 1 } }
       }
