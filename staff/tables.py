@@ -52,14 +52,18 @@ class Table:
         """The table's rows, each cell labelled with its column for narrow screens. Built here rather than by
         the template language: a year of days in several tables is thousands of cells."""
         labels = [escape(column) for column in self.columns[1:]]
-        return mark_safe("".join(  # noqa: S308 - every value is escaped above and here
-            '<tr><th scope="row" class="py-2 pr-4 font-normal text-slate-700">' + escape(row[0]) + "</th>"
-            + "".join(f'<td data-label="{label}" class="py-2 pr-4 text-right tabular-nums">{escape(value)}</td>'
+        return mark_safe("".join(  # noqa: S308 - every text is escaped here; numbers need no escaping
+            '<tr><th scope="row" class="py-2 pr-4 font-normal text-slate-700">' + _html(row[0]) + "</th>"
+            + "".join(f'<td data-label="{label}" class="py-2 pr-4 text-right tabular-nums">{_html(value)}</td>'
                       for label, value in zip(labels, row[1:], strict=True))
             + "</tr>" for row in self.rows))
 
     def csv(self) -> tuple[list[str], Sequence[Sequence[Any]]]:
         return (self.csv_columns or self.columns), (self.csv_rows if self.csv_rows is not None else self.rows)
+
+
+def _html(value: Any) -> str:
+    return str(value) if type(value) is int else escape(value)
 
 
 def percent(part: int, whole: int) -> float | None:
