@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -78,8 +79,11 @@ class DeletionRequestAdmin(admin.ModelAdmin):
                 self.message_user(request, "Your own account is deleted from its Your data page, not here.",
                                   messages.WARNING)
                 continue
-            if account_purge(user_id=item.user_id, actor=request.user, force=True) is not None:
-                purged += 1
+            try:
+                if account_purge(user_id=item.user_id, actor=request.user, force=True) is not None:
+                    purged += 1
+            except ValidationError as error:  # Stripe unreachable to end a paid plan: the account stays for now
+                self.message_user(request, f"{item.user}: not deleted. {' '.join(error.messages)}", messages.WARNING)
         self.message_user(request, f"Deleted {purged} account{'s' if purged != 1 else ''} and everything "
                                    f"{'they' if purged != 1 else 'it'} owned.", messages.SUCCESS)
         return None

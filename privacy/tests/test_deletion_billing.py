@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Invoice, Plan, Subscription, SubscriptionStatus
@@ -55,3 +56,18 @@ def test_stripe_unreachable_the_deletion_waits(owner, fake, settings):
     assert Subscription.objects.filter(user=owner).exists() and fake.subscriptions[sub["id"]]["status"] == "active"
     assert deletions_run()["accounts"] == 1
     assert fake.subscriptions[sub["id"]]["status"] == "canceled"
+
+
+def test_staffs_delete_now_says_which_account_waits_for_stripe(client, owner, fake, staff_user):
+    sub = paying(owner, fake)
+    pending = DeletionRequest.objects.create(user=owner, requested_at=timezone.now(),
+                                             purge_after=timezone.now() + dt.timedelta(days=7))
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    fake.fail_next_api_call = True
+    done = client.post(reverse("admin:privacy_deletionrequest_changelist"),
+                       {"action": "delete_now", "_selected_action": [pending.pk], "confirm": "yes"}, follow=True)
+    page = " ".join(str(m) for m in done.context["messages"])
+    assert "owner@example.com: not deleted. Stripe could not be reached" in page and "Deleted 0 accounts" in page
+    assert Subscription.objects.filter(user=owner).exists() and fake.subscriptions[sub["id"]]["status"] == "active"
