@@ -9,7 +9,11 @@ Who "the user" is lives in two settings of the database session, set at the star
 ``finsight.user_id`` (one person's rows) or ``finsight.bypass = on`` (everything: management commands and
 migrations, the admin, the worker's cross-user jobs, anonymous pages). With neither, the app role sees nothing.
 Policies bind only a role that is neither superuser nor the tables' owner: with the setting on, the web server
-and the worker switch to ``DATABASE_ROW_SECURITY_ROLE`` (``SET ROLE``) on every new connection.
+and the worker switch to ``DATABASE_ROW_SECURITY_ROLE`` (``SET ROLE``) on every new connection. An operator's
+process (a management command, the test suite) stays the connecting role and sees everything, and runs what it
+serves (a request through the test client, a task run inline) as the app role for as long as that lasts.
+
+Code that must work on another person's rows, or on everyone's, says so with ``row_security_as``.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ GROUPS_FUNCTION = "finsight_rls_member_groups"
 ME = f"(SELECT NULLIF(current_setting('{USER_SETTING}', true), '')::bigint)"
 BYPASS = f"(SELECT current_setting('{BYPASS_SETTING}', true) = 'on')"
 
-# Management commands (manage.py marks its process) see everything as the connecting role; the web server, the
-# worker and tests start each connection as the app role seeing nothing until a request or task says whose.
+# Management commands (manage.py marks its process) and the test suite (its conftest) see everything as the
+# connecting role; the web server and the worker start each connection as the app role seeing nothing until a
+# request or task says whose.
 _operator_process = False
 # Commands that serve people rather than operate on the data: they run as the app role like the web server.
 SERVING_COMMANDS = frozenset({"runserver", "run_huey"})
@@ -47,6 +52,13 @@ def row_security_operator_process(argv: list[str]) -> None:
     _operator_process = len(argv) < 2 or argv[1] not in SERVING_COMMANDS
 
 
+def row_security_test_process() -> None:
+    """Called by the test suite: its own code (factories, assertions, flushing tables) is the operator's, seeing
+    everything as the connecting role; the requests and tasks it runs go through the app role as in production."""
+    global _operator_process
+    _operator_process = True
+
+
 def row_security_on(connection: BaseDatabaseWrapper | None = None) -> bool:
     connection = connection or connections[DEFAULT_DB_ALIAS]
     return bool(getattr(settings, "DATABASE_ROW_SECURITY", False)) and connection.vendor == "postgresql"
@@ -55,12 +67,31 @@ def row_security_on(connection: BaseDatabaseWrapper | None = None) -> bool:
 # --- whose rows: the session's two settings -------------------------------------------------------------------
 
 
-def _mode_set(connection: BaseDatabaseWrapper, *, user_id: int | None, bypass: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, false), set_config(%s, %s, false)",
-                       [USER_SETTING, "" if user_id is None else str(int(user_id)),
-                        BYPASS_SETTING, "on" if bypass else ""])
-    connection._finsight_row_mode = (user_id, bypass)  # type: ignore[attr-defined]
+def _mode_set(connection: BaseDatabaseWrapper, *, user_id: int | None, bypass: bool,
+              default: bool = False) -> None:
+    """The two settings (and, in an operator's process, the role) in one statement. ``default``: the process's own
+    mode, between requests and tasks. Not connected yet (an anonymous page may need no query at all): the mode is
+    kept and ``connection_prepare`` applies it when the connection opens."""
+    connection._finsight_row_mode = None if default else (user_id, bypass)  # type: ignore[attr-defined]
+    if connection.connection is not None:
+        # As Django's own cursor() would: a connection found dead (CONN_HEALTH_CHECKS) is dropped, not used.
+        connection.close_if_health_check_failed()
+    if connection.connection is None:
+        return
+    sql = "SELECT set_config(%s, %s, false), set_config(%s, %s, false)"
+    params = [USER_SETTING, "" if user_id is None else str(int(user_id)), BYPASS_SETTING, "on" if bypass else ""]
+    if _operator_process:
+        # A command or the test suite is the connecting role; what it serves (a request, a task) is the app's.
+        sql += ", set_config('role', %s, false)"
+        params.append("none" if default else settings.DATABASE_ROW_SECURITY_ROLE)
+    _session_execute(connection, sql, params)
+
+
+def _session_execute(connection: BaseDatabaseWrapper, sql: str, params: list[str] | None = None) -> None:
+    """A session setting, on the driver's own cursor as Django sets the time zone and the role (outside the query
+    log and execute wrappers: a fixed statement or two per request, not a query of the page's)."""
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def row_security_user(*, user_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -80,27 +111,53 @@ def row_security_bypass(*, using: str = DEFAULT_DB_ALIAS) -> None:
 def row_security_reset(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Back to the process's default: see-everything for commands, nothing for the servers."""
     connection = connections[using]
-    if row_security_on(connection) and connection.connection is not None:
-        _mode_set(connection, user_id=None, bypass=_operator_process)
+    if row_security_on(connection):
+        _mode_set(connection, user_id=None, bypass=_operator_process, default=True)
 
 
 def _mode_restore(connection: BaseDatabaseWrapper, mode: tuple[int | None, bool] | None) -> None:
-    if mode is None:
-        row_security_reset(using=connection.alias)
+    if connection.connection is not None and _transaction_failed(connection):
+        # No statement runs until the rollback; the caller's rollback undoes the block's settings with it.
+        connection._finsight_row_mode = mode  # type: ignore[attr-defined]
+    elif mode is None:
+        _mode_set(connection, user_id=None, bypass=_operator_process, default=True)
     else:
         _mode_set(connection, user_id=mode[0], bypass=mode[1])
+
+
+def _mode_read(connection: BaseDatabaseWrapper) -> tuple[int | None, bool] | None:
+    """The mode the database session is in now, to go back to: read from the session, because a rollback (a
+    test's, a savepoint's) also undoes settings made after it. None: the process's default."""
+    if connection.connection is None or _transaction_failed(connection):
+        return cast("tuple[int | None, bool] | None", getattr(connection, "_finsight_row_mode", None))
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true), current_setting(%s, true), current_user = session_user",
+                       [USER_SETTING, BYPASS_SETTING])
+        user_id, bypass, as_connected = cursor.fetchone()
+    if _operator_process and as_connected:
+        return None
+    return (int(user_id) if user_id else None, bypass == "on")
+
+
+def _transaction_failed(connection: BaseDatabaseWrapper) -> bool:
+    """An error aborted the transaction: no statement runs until its rollback, which also undoes the settings."""
+    info = getattr(connection.connection, "info", None)
+    return getattr(getattr(info, "transaction_status", None), "name", "") == "INERROR"
 
 
 @contextmanager
 def row_security_as(*, user_id: int | None = None, bypass: bool = False,
                     using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """One person's rows (``user_id``) or everyone's (``bypass=True``) inside the block, then as before."""
+    """One person's rows (``user_id``) or everyone's (``bypass=True``) inside the block, then as before.
+
+    For the few places that work on rows other than the current person's on purpose: a notification written into
+    its recipient's inbox, a worker task given an object's id working for that object's owner, a job over
+    everyone. Nothing else should need it: a request and a per-user task already see their person's rows."""
     connection = connections[using]
     if not row_security_on(connection):
         yield
         return
-    connection.ensure_connection()
-    before = getattr(connection, "_finsight_row_mode", None)
+    before = _mode_read(connection)
     _mode_set(connection, user_id=user_id, bypass=bypass and user_id is None)
     try:
         yield
@@ -108,24 +165,33 @@ def row_security_as(*, user_id: int | None = None, bypass: bool = False,
         _mode_restore(connection, before)
 
 
+@contextmanager
+def row_security_owner(model: type[models.Model], pk: int, *, owner: str) -> Iterator[None]:
+    """For a worker task given an object's id (an import batch, a receipt, a delivery): the rows of that object's
+    person inside the block, as a per-user task sees them. ``owner`` is the path to their key (``"user"``,
+    ``"notification__user"``), read in the task's see-everything mode; an object already gone shows nobody's."""
+    owner_id = model._default_manager.filter(pk=pk).values_list(owner, flat=True).first()
+    with row_security_as(user_id=owner_id):
+        yield
+
+
 def connection_prepare(sender: object, connection: BaseDatabaseWrapper, **kwargs: object) -> None:
-    """connection_created: the servers' connections become the app role, seeing nothing until told whose."""
+    """connection_created: the servers' connections become the app role, seeing nothing until told whose (or
+    the mode a request or task chose before the connection opened)."""
     if not row_security_on(connection):
         return
-    connection._finsight_row_mode = None  # type: ignore[attr-defined]
     if not _operator_process:
         role = settings.DATABASE_ROW_SECURITY_ROLE
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT session_user = %s OR current_user = %s", [role, role])
-            if not cursor.fetchone()[0]:
-                cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
-    _mode_set(connection, user_id=None, bypass=_operator_process)
+        # Unless the server connects as the app role itself (set_config('role') is SET ROLE, for this session).
+        _session_execute(connection, "SELECT CASE WHEN %s IN (session_user, current_user) THEN NULL "
+                                     "ELSE set_config('role', %s, false) END", [role, role])
+    _mode_restore(connection, getattr(connection, "_finsight_row_mode", None))
 
 
 def request_finished_reset(sender: object, **kwargs: object) -> None:
     """request_finished (after a streamed body too): the next use of the connection starts from nothing."""
     for connection in connections.all(initialized_only=True):
-        if row_security_on(connection) and connection.connection is not None:
+        if row_security_on(connection):
             try:
                 row_security_reset(using=connection.alias)
             except Exception:  # noqa: BLE001 - a broken connection is closed by Django next
@@ -154,15 +220,14 @@ def task_started(task: Any) -> None:
     connection = connections[DEFAULT_DB_ALIAS]
     if not row_security_on(connection):
         return
-    connection.ensure_connection()
-    task._finsight_row_mode_before = getattr(connection, "_finsight_row_mode", None)
+    task._finsight_row_mode_before = _mode_read(connection)
     user_id = task_user_id(task)
     _mode_set(connection, user_id=user_id, bypass=user_id is None)
 
 
 def task_finished(task: Any, value: object, exception: BaseException | None) -> None:
     connection = connections[DEFAULT_DB_ALIAS]
-    if row_security_on(connection) and connection.connection is not None:
+    if row_security_on(connection):
         _mode_restore(connection, getattr(task, "_finsight_row_mode_before", None))
 
 
@@ -243,6 +308,18 @@ class _Derivation:
                                f"p{depth}.{q(key.target_field.column)} = {alias}.{q(key.column)} AND ({inner}))")
         return " OR ".join(clauses) or None
 
+    def named_clause(self, model: ModelType, alias: str) -> str | None:
+        """Readable by the person it names through a (model label, id) pair of fields: the audit log's entries about
+        someone (a failed sign-in with their address, a staff member opening their record), which their security
+        log shows. Reading only: such rows are written by the one writer that names them (audit_record)."""
+        fields = getattr(settings, "ROW_SECURITY_NAMED_BY", {}).get(model._meta.label)
+        if fields is None:
+            return None
+        q = connections[DEFAULT_DB_ALIAS].ops.quote_name
+        label_column, id_column = (cast("models.Field[Any, Any]", model._meta.get_field(name)).column for name in fields)
+        return (f"({alias}.{q(label_column)} = '{self.user_model._meta.label_lower}' "
+                f"AND {alias}.{q(id_column)} = {ME}::text)")
+
     def shared_clause(self, model: ModelType, alias: str) -> str | None:
         q = connections[DEFAULT_DB_ALIAS].ops.quote_name
         nulls = [f"{alias}.{q(f.column)} IS NULL" for f in self.user_keys(model)
@@ -264,7 +341,8 @@ def row_security_tables() -> dict[str, tuple[str, str]]:
         if owned is None:
             continue
         shared = derivation.shared_clause(model, alias)
-        using = f"{BYPASS} OR {owned}" + (f" OR ({shared})" if shared else "")
+        named = derivation.named_clause(model, alias)
+        using = f"{BYPASS} OR {owned}" + (f" OR ({shared})" if shared else "") + (f" OR {named}" if named else "")
         tables[table] = (using, f"{BYPASS} OR {owned}")
     return tables
 

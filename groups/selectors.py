@@ -9,8 +9,10 @@ from typing import Any, TypedDict
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
+from core.rls import row_security_as
 from groups.models import (
     ExpensePayer,
     ExpenseShare,
@@ -113,17 +115,32 @@ def invite_refusal(*, invite: Invite, user: User) -> str:
     return ""
 
 
+# An invitation is read by someone not yet in its group, whose rows row security (core.rls) shows to members only:
+# these reads find it across groups, by the invited address or the link's secret, and nothing else.
+
+
+def invites_pending_for(*, user: User) -> list[Invite]:
+    """Invitations waiting for ``user``'s address, newest first."""
+    with row_security_as(bypass=True):
+        return list(Invite.objects.filter(email__iexact=user.email, status=InviteStatus.PENDING,
+                                          expires_at__gt=timezone.now())
+                    .select_related("group", "invited_by").order_by("-created_at"))
+
+
 def invite_for_user(*, user: User, pk: int) -> Invite:
     """An invitation sent to ``user``'s address; any other is a 404."""
-    invite = (Invite.objects.select_related("group", "invited_by")
-              .filter(pk=pk, email__iexact=user.email).exclude(email="").first())
+    with row_security_as(bypass=True):
+        invite = (Invite.objects.select_related("group", "invited_by")
+                  .filter(pk=pk, email__iexact=user.email).exclude(email="").first())
     if invite is None:
         raise Http404("No such invitation.")
     return invite
 
 
 def invite_by_token(*, token: str) -> Invite:
-    invite = Invite.objects.select_related("group", "invited_by").filter(token_hash=invite_token_hash(token)).first()
+    with row_security_as(bypass=True):
+        invite = (Invite.objects.select_related("group", "invited_by")
+                  .filter(token_hash=invite_token_hash(token)).first())
     if invite is None:
         raise Http404("No such invitation.")
     return invite

@@ -96,12 +96,6 @@ def my_balances(*, user: User, groups: list[Group]) -> dict[int, int]:
     return dict(balances)
 
 
-def pending_invites_for(user: User):
-    return (Invite.objects.filter(email__iexact=user.email, status=InviteStatus.PENDING,
-                                  expires_at__gt=timezone.now())
-            .select_related("group", "invited_by").order_by("-created_at"))
-
-
 class GroupListView(LoginRequiredMixin, View):
     def render_page(self, request, form):
         groups = list(selectors.group_list(user=request.user))
@@ -109,7 +103,7 @@ class GroupListView(LoginRequiredMixin, View):
         rows = [{"group": g, "cents": balances.get(g.pk, 0),
                  "text": balance_text(balances.get(g.pk, 0), g.currency)} for g in groups]
         return render(request, "groups/list.html", {"rows": rows, "form": form,
-                                                    "invites": pending_invites_for(request.user)})
+                                                    "invites": selectors.invites_pending_for(user=request.user)})
 
     def get(self, request):
         form = GroupCreateForm(initial={"currency": request.user.financial_profile.preferred_currency})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
+from core.rls import row_security_owner
 from imports.batches import batch_run
 from transactions.models import ImportBatch
 
@@ -14,6 +15,7 @@ def import_run_task(batch_id: int) -> None:
     failed with a message and its file kept, to run again; when even that cannot be written (the database is
     down) the task is retried a minute later, three times at most, and a batch lost anyway is found by the
     recovery sweep (imports.services.import_batches_recover)."""
-    batch = ImportBatch.objects.select_related("account", "owner").filter(pk=batch_id).first()
-    if batch is not None:
-        batch_run(batch=batch)
+    with row_security_owner(ImportBatch, batch_id, owner="owner"):
+        batch = ImportBatch.objects.select_related("account", "owner").filter(pk=batch_id).first()
+        if batch is not None:
+            batch_run(batch=batch)

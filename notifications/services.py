@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.outbox import outbox_enqueue
+from core.rls import row_security_as
 from notifications.delivery import MAX_EMAIL_ATTEMPTS, deliveries_due, delivery_send  # noqa: F401 - re-exported
 from notifications.models import (
     Channel,
@@ -40,7 +41,17 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", li
     The insert of the (user, dedupe_key) row is the claim: of two workers racing on the same reminder,
     exactly one insert succeeds. The in-app copy and the pending email row are written in the same
     transaction, so a crash leaves either both or neither, and emails go out after commit.
+
+    The rows are the recipient's: written as theirs under row security (core.rls) even when someone else's
+    request sends it (a group member's expense, an invitation).
     """
+    with row_security_as(user_id=user.pk):
+        return _notification_create(user=user, kind=kind, title=title, body=body, link=link, severity=severity,
+                                    dedupe_key=dedupe_key, context=context)
+
+
+def _notification_create(*, user: User, kind: str, title: str, body: str, link: str, severity: str,
+                         dedupe_key: str | None, context: dict[str, Any] | None) -> Notification | None:
     channels = preferences_get(user=user).channels_for(kind)
     try:
         with transaction.atomic():

@@ -4,13 +4,16 @@ import datetime as dt
 
 from huey.contrib.djhuey import db_task
 
+from core.rls import row_security_owner
 from notifications.delivery import delivery_send
+from notifications.models import Delivery
 
 
 @db_task()
 def delivery_send_task(delivery_id: int) -> None:
     """Send one email delivery; its own backoff reschedules it after an SMTP error."""
-    delivery_send_and_reschedule(delivery_id=delivery_id)
+    with row_security_owner(Delivery, delivery_id, owner="notification__user"):
+        delivery_send_and_reschedule(delivery_id=delivery_id)
 
 
 def delivery_send_and_reschedule(*, delivery_id: int, now: dt.datetime | None = None) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
+from core.rls import row_security_owner
+from receipts.models import Receipt
 from receipts.processing import receipt_process
 
 
 @db_task()
 def receipt_process_task(receipt_id: int) -> str:
     """Read an uploaded receipt (OCR, fields, items); the receipt row records progress and the outcome."""
-    return receipt_process(receipt_id=receipt_id)
+    with row_security_owner(Receipt, receipt_id, owner="user"):
+        return receipt_process(receipt_id=receipt_id)

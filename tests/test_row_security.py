@@ -24,6 +24,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import UserFactory
 from advisor.models import Conversation, Message
+from audit.chain import audit_chain_verify
+from audit.models import AuditAction, AuditEntry
+from audit.selectors import security_log
+from audit.services import audit_record
 from budgets.models import Budget
 from config import schedule
 from core import rls
@@ -33,7 +37,7 @@ from groups import services as groups
 from groups.models import Membership
 from groups.services import Part
 from insights.tasks import forecast_refresh_task
-from notifications.models import NotificationKind
+from notifications.models import Notification, NotificationKind
 from notifications.services import notification_create
 from payments.services import recurring_payment_create
 from transactions.models import Category, Rule, Tag, Transaction, TransactionSplit
@@ -54,7 +58,9 @@ def policies(settings) -> list[str]:
 
 @contextmanager
 def as_app(*, user_id: int | None = None, bypass: bool = False) -> Iterator[None]:
-    """The connection as the web server's: the app role, one person's rows (or everyone's, or nobody's)."""
+    """The connection as the web server's: the app role, one person's rows (or everyone's, or nobody's), and
+    nobody's again between requests (the test suite's own process is otherwise the operator's, see conftest.py)."""
+    operator, rls._operator_process = rls._operator_process, False
     with connection.cursor() as cursor:
         cursor.execute(f"SET ROLE {settings.DATABASE_ROW_SECURITY_ROLE}")
     try:
@@ -63,6 +69,7 @@ def as_app(*, user_id: int | None = None, bypass: bool = False) -> Iterator[None
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+        rls._operator_process = operator
 
 
 def rows(table: str) -> set[str]:
@@ -241,3 +248,31 @@ def test_the_admin_lists_everyones_rows(two_people, admin_client):
         page = admin_client.get("/admin/transactions/transaction/")
     assert page.status_code == 200
     assert "Anna MARKET" in page.content.decode() and "Ben MARKET" in page.content.decode()
+
+
+def test_a_persons_request_notifies_another_member_and_keeps_one_audit_chain(two_people):
+    anna, _ = two_people
+    friend = Membership.objects.exclude(user=anna).get(group__name="Anna flat").user
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with as_app(user_id=anna.pk):
+        # Writes for other people that a person's request makes on purpose: the friend's notification, and audit
+        # entries (one chain over everyone's) about the friend and, with no actor, about Anna.
+        notification_create(user=friend, kind=NotificationKind.BILL_DUE, title="Anna added the internet bill")
+        audit_record(action=AuditAction.SIGN_IN_FAILED, target=anna)
+        audit_record(action=AuditAction.PASSWORD_CHANGE, actor=anna, target=friend)
+        mine = {entry.action for entry in security_log(user=anna).filter(id__gt=before)}
+        assert not Notification.objects.filter(user=friend).exists()  # written as the friend's, not Anna's to read
+    with as_app(user_id=friend.pk):
+        assert Notification.objects.get(title="Anna added the internet bill").user == friend
+        friends = {entry.action for entry in security_log(user=friend).filter(id__gt=before)}
+    assert mine == {AuditAction.SIGN_IN_FAILED, AuditAction.PASSWORD_CHANGE}  # done by her, or about her
+    assert friends == {AuditAction.PASSWORD_CHANGE}  # about him; Anna's failed sign-in is not his to read
+    assert audit_chain_verify().intact and AuditEntry.objects.count() >= 2
+
+
+def test_the_suites_own_code_sees_everything_and_its_requests_only_their_person(two_people, api_client):
+    anna, ben = two_people
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(anna).access_token}")
+    page = api_client.get("/api/v1/transactions/").json()
+    assert [row["description"] for row in page["results"]] == ["Anna MARKET"]
+    assert set(Transaction.objects.values_list("owner_id", flat=True)) == {anna.pk, ben.pk}

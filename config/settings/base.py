@@ -132,6 +132,8 @@ DATABASE_ROW_SECURITY_ROLE = env.str("DATABASE_ROW_SECURITY_ROLE", "finsight_app
 # A member sees the group's rows: the model joining users to groups. Categories without an owner are everyone's.
 ROW_SECURITY_MEMBERSHIP = "groups.Membership"
 ROW_SECURITY_SHARED_WHEN_NULL = ["transactions.Category.owner"]
+# Rows a person may also read that name them by (model label, id) fields: audit entries about them.
+ROW_SECURITY_NAMED_BY = {"audit.AuditEntry": ("target_type", "target_id")}
 
 REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"), None)
 
