@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
@@ -121,6 +122,20 @@ class SystemView(StatsView):
 
 
 ACTIVITY_LIMIT = 500
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ActivityFindView(View):
+    """The users page's "Activity of a person" box: an email address to that person's activity page."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        email = request.GET.get("email", "").strip()[:254]
+        with row_security_as(bypass=True):
+            person = User.objects.filter(email__iexact=email).only("pk").first() if email else None
+        if person is None:
+            messages.warning(request, f"No account has the address “{email}”." if email else "Enter an email address.")
+            return redirect("staff:users")
+        return redirect("staff:activity", pk=person.pk)
 
 
 @method_decorator(staff_member_required, name="dispatch")

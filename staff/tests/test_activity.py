@@ -49,3 +49,12 @@ def test_a_person_sees_the_background_jobs_run_for_them_under_their_security_log
     assert "Work Finsight did for you" in page
     assert "Monthly letter written" in page
     assert "Goals&#x27; plan recalculated" not in page and "Goals' plan" not in page
+
+
+def test_the_users_page_finds_a_persons_activity_by_email(client, staff_user, owner):
+    client.force_login(staff_user)
+    assert "by their email address" in client.get("/staff/users/").content.decode()
+    found = client.get("/staff/users/activity/?email=OWNER@example.com")
+    assert found.status_code == 302 and found["Location"] == f"/staff/users/{owner.pk}/activity/"
+    missing = client.get("/staff/users/activity/?email=nobody@example.com", follow=True)
+    assert "No account has the address “nobody@example.com”." in missing.content.decode()

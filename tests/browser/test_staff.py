@@ -73,8 +73,15 @@ def test_staff_read_the_figures_and_a_persons_activity(browser, live_server, tra
             page.get_by_role("link", name="CSV of bank file imports per day").click()
         assert download.value.suggested_filename == "finsight-imports-20261101-20261120.csv"
 
-        page.goto(f"/staff/users/{people['ada'].pk}/activity/?start=2026-09-01&end=2026-11-20")
+        page.goto("/staff/users/")
+        page.get_by_role("textbox", name="A person's activity, by their email address").fill("owner-secret@example.com")
+        page.get_by_role("button", name="Show activity").click()
         expect(page.get_by_role("heading", name="Activity of owner-secret@example.com")).to_be_visible()
+        assert page.url.endswith(f"/staff/users/{people['ada'].pk}/activity/")
+        page.get_by_label("From").fill("2026-09-01")
+        page.get_by_label("To").fill("2026-11-20")
+        page.get_by_role("button", name="Show", exact=True).click()
+        page.wait_for_url("**start=2026-09-01**")
         expect(page.locator("[data-activity] li")).to_have_count(3)  # her three sign-ins
         looks_right(page, f"staff-activity-{width}")
         assert errors == []
