@@ -32,9 +32,10 @@ class ActivePeriod(models.Model):
 
 
 class ActivityRollup(models.Model):
-    """One row: the last whole day (UTC) rolled up into ActivePeriod."""
+    """One row: the last whole day (UTC) rolled up into ActivePeriod, and when today was last read."""
 
     complete_through = models.DateField(null=True, blank=True)
+    today_read_at = models.DateTimeField(null=True, blank=True, help_text="When today so far was last read.")
 
     def __str__(self) -> str:
         return f"rolled up through {self.complete_through}"
