@@ -57,10 +57,6 @@ django.setup()
 
 from core.rls import row_security_operator_process  # noqa: E402
 
-row_security_operator_process()  # an operator's script (core.rls): every row, as the connecting role
-
-from core.rls import row_security_operator_process  # noqa: E402
-
 # Seeding is the operator's, as a management command's (with DATABASE_ROW_SECURITY on PostgreSQL it sees every row).
 row_security_operator_process([sys.argv[0], "staff_stats"])
 
