@@ -133,8 +133,13 @@ class StaffUserAdmin(UserAdmin):
                      f"their past expenses stay, named “{FORMER_MEMBER}”. The audit log records that you did it. "
                      f"Your own account is never among them. This cannot be undone.",
                 button="Yes, delete these accounts now")
-        purged = [user for user in users if account_purge(user_id=user.pk, actor=request.user, force=True)
-                  is not None]  # type: ignore[arg-type]
+        purged: list[User] = []
+        for user in users:
+            try:
+                if account_purge(user_id=user.pk, actor=request.user, force=True) is not None:  # type: ignore[arg-type]
+                    purged.append(user)
+            except ValidationError as error:  # Stripe unreachable to end a paid plan: the account stays for now
+                self.message_user(request, f"{user.email}: not deleted. {' '.join(error.messages)}", messages.WARNING)
         bulk_record(request=request, action="delete accounts", users=purged)
         self.message_user(request, f"Deleted {len(purged)} account(s) and everything they owned.", messages.SUCCESS)
         return None

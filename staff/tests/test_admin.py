@@ -104,3 +104,33 @@ def test_without_billing_there_is_no_plan_to_change(client, admin_user, settings
     settings.BILLING_ENABLED = False
     client.force_login(admin_user)
     assert 'value="change_plan"' not in client.get(CHANGELIST).content.decode()
+
+
+def test_delete_accounts_leaves_one_whose_paid_plan_stripe_cannot_end_and_says_so(client, admin_user, settings):
+    from decimal import Decimal
+
+    from billing.models import Plan, Subscription, SubscriptionStatus
+    from billing.tests.fake_stripe import FakeStripe
+
+    server = FakeStripe(webhook_secret="whsec_x").start()
+    try:
+        settings.BILLING_ENABLED = True
+        settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = server.api_key, "whsec_x"
+        settings.STRIPE_API_BASE = server.url
+        server.price("price_plus", 499)
+        ann, bob = UserFactory(email="ann@example.com"), UserFactory(email="bob@example.com")
+        plan = Plan.objects.create(name="Plus", slug="plus", price=Decimal("4.99"), stripe_price_id="price_plus")
+        sub, _ = server.subscribe(price_id="price_plus", user_id=ann.pk, plan_slug="plus")
+        Subscription.objects.create(user=ann, plan=plan, status=SubscriptionStatus.ACTIVE,
+                                    stripe_subscription_id=sub["id"])
+        client.force_login(admin_user)
+        server.fail_next_api_call = True
+        done = client.post(CHANGELIST, {"action": "delete_accounts", "_selected_action": [ann.pk, bob.pk],
+                                        "confirm": "yes"}, follow=True)
+        page = " ".join(str(m) for m in done.context["messages"])
+        assert "ann@example.com: not deleted. Stripe could not be reached" in page
+        assert User.objects.filter(pk=ann.pk).exists() and not User.objects.filter(pk=bob.pk).exists()
+        bulk = AuditEntry.objects.get(action=AuditAction.ADMIN_BULK_ACTION, actor=admin_user)
+        assert bulk.changes["user_ids"] == [bob.pk]
+    finally:
+        server.stop()
