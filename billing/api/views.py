@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ class BillingEnabled(permissions.BasePermission):
 
 
 PERMISSIONS = [permissions.IsAuthenticated, BillingEnabled]
+BILLING_OFF = OpenApiResponse(description="This server does not offer billing (BILLING_ENABLED is false).")
 
 
 def _subscription_body(user) -> dict:
@@ -50,7 +51,8 @@ def _subscription_body(user) -> dict:
 class PlanListView(APIView):
     permission_classes = PERMISSIONS
 
-    @extend_schema(summary="The plans offered, in order, with what each unlocks", responses={200: list_envelope(BillingPlanSerializer, "BillingPlanList")})
+    @extend_schema(summary="The plans offered, in order, with what each unlocks",
+                   responses={200: list_envelope(BillingPlanSerializer, "BillingPlanList"), 404: BILLING_OFF})
     def get(self, request):
         return list_response(request=request, view=self, items=list(selectors.plan_list()), serializer=BillingPlanSerializer)
 
@@ -60,7 +62,7 @@ class MySubscriptionView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(summary="Your plan, what you may use, and your subscription's state",
-                   responses={200: MySubscriptionSerializer})
+                   responses={200: MySubscriptionSerializer, 404: BILLING_OFF})
     def get(self, request):
         return Response(MySubscriptionSerializer(_subscription_body(request.user)).data)
 
@@ -70,7 +72,7 @@ class CheckoutView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(summary="Start paying for a plan: the URL of Stripe's payment page",
-                   request=CheckoutInput, responses={201: CheckoutSerializer, 400: BAD_REQUEST})
+                   request=CheckoutInput, responses={201: CheckoutSerializer, 400: BAD_REQUEST, 404: BILLING_OFF})
     def post(self, request):
         given = CheckoutInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -90,7 +92,7 @@ class CancelView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(summary="Cancel your plan at the end of the paid period", request=None,
-                   responses={200: MySubscriptionSerializer, 400: BAD_REQUEST})
+                   responses={200: MySubscriptionSerializer, 400: BAD_REQUEST, 404: BILLING_OFF})
     def post(self, request):
         services.subscription_cancel(user=request.user)
         return Response(MySubscriptionSerializer(_subscription_body(request.user)).data)
@@ -101,7 +103,7 @@ class ResumeView(APIView):
     permission_classes = PERMISSIONS
 
     @extend_schema(summary="Keep your plan after cancelling it, before the period ends", request=None,
-                   responses={200: MySubscriptionSerializer, 400: BAD_REQUEST})
+                   responses={200: MySubscriptionSerializer, 400: BAD_REQUEST, 404: BILLING_OFF})
     def post(self, request):
         services.subscription_resume(user=request.user)
         return Response(MySubscriptionSerializer(_subscription_body(request.user)).data)
