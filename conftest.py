@@ -12,12 +12,12 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from accounts.services import role_grant
 from accounts.tests.factories import PASSWORD, UserFactory
-from core.rls import row_security_test_process
+from core.rls import row_security_operator_process
 from transactions.tests.factories import AccountFactory
 
 # Row-level security (on PostgreSQL with DATABASE_ROW_SECURITY): the tests' own code is the operator, seeing every
 # row as the connecting role; each request and task it runs sees only its person's rows through the app role.
-row_security_test_process()
+row_security_operator_process()
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from core.rls import row_security_operator_process  # noqa: E402
+
+row_security_operator_process()  # an operator's script (core.rls): every row, as the connecting role
+
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402

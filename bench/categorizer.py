@@ -34,6 +34,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from core.rls import row_security_operator_process  # noqa: E402
+
+row_security_operator_process()  # an operator's script (core.rls): every row, as the connecting role
+
 from mlcore.categorizer import GlobalCategorizer  # noqa: E402
 from mlcore.corpus.generate import corpus_read  # noqa: E402
 from transactions.merchants import merchant_clean  # noqa: E402

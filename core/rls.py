@@ -46,17 +46,14 @@ _operator_process = False
 SERVING_COMMANDS = frozenset({"runserver", "run_huey"})
 
 
-def row_security_operator_process(argv: list[str]) -> None:
-    """Called by manage.py: every command but the servers runs in see-everything mode, as the connecting role."""
-    global _operator_process
-    _operator_process = len(argv) < 2 or argv[1] not in SERVING_COMMANDS
+def row_security_operator_process(argv: list[str] | None = None) -> None:
+    """This process is an operator's: it sees every row as the connecting role, and what it serves (a request
+    through the test client, a task run inline) goes through the app role for as long as that lasts.
 
-
-def row_security_test_process() -> None:
-    """Called by the test suite: its own code (factories, assertions, flushing tables) is the operator's, seeing
-    everything as the connecting role; the requests and tasks it runs go through the app role as in production."""
+    manage.py passes its argv: every command but the servers (``SERVING_COMMANDS``). The test suite (conftest.py)
+    and the bench scripts call it without: their own code is the operator's, their requests and tasks the app's."""
     global _operator_process
-    _operator_process = True
+    _operator_process = argv is None or len(argv) < 2 or argv[1] not in SERVING_COMMANDS
 
 
 def row_security_on(connection: BaseDatabaseWrapper | None = None) -> bool:

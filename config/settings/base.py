@@ -127,7 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Row-level security on PostgreSQL (core.rls, docs/security.md): a policy per table of people's rows, and the web
 # server and worker switch to DATABASE_ROW_SECURITY_ROLE (no superuser, not the owner) so the policies bind.
-DATABASE_ROW_SECURITY = env.bool("DATABASE_ROW_SECURITY", False)
+DATABASE_ROW_SECURITY = env.bool("DATABASE_ROW_SECURITY", True)
 DATABASE_ROW_SECURITY_ROLE = env.str("DATABASE_ROW_SECURITY_ROLE", "finsight_app")
 # A member sees the group's rows: the model joining users to groups. Categories without an owner are everyone's.
 ROW_SECURITY_MEMBERSHIP = "groups.Membership"
