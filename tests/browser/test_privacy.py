@@ -32,7 +32,7 @@ def test_asking_for_your_data_and_downloading_it_once(browser, live_server, tran
         log_in(page, user.email, PASSWORD)
         page.goto("/accounts/profile/")
         page.get_by_role("link", name="Your data").click()
-        expect(page.get_by_role("heading", name="Your data")).to_be_visible()
+        expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
         page.get_by_role("button", name="Prepare my data").click()
         expect(page.get_by_text("Your data is being prepared")).to_be_visible()
         page.reload()
