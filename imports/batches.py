@@ -28,7 +28,7 @@ from imports.readers.limits import check_ofx, check_xlsx
 from imports.readers.ofx import OfxStatement, read_ofx
 from imports.table import ImportRefused, RowError, Table
 from mlcore import services as mlcore
-from transactions.ingest import transactions_import_rows
+from transactions.ingest import import_rows_new, transactions_import_rows
 from transactions.models import Account, ImportBatch, ImportStatus, Source, Transaction
 from transactions.signals import transactions_added
 
@@ -279,8 +279,11 @@ def _import(batch: ImportBatch, parsed: Parsed | None) -> ImportBatch:
             stated.amount, stated.on, stated.source)
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=len(rows), rows_processed=len(rows) // 2,
                                                    heartbeat_at=timezone.now())
-    # The categorizer decides before the insert, so its decisions are written with the rows in bulk.
-    mlcore.import_rows_categorize(user=user, account_kind=account.kind, rows=rows)
+    # The categorizer decides before the insert, so its decisions are written with the rows in bulk; only for
+    # the rows not in the account yet (a re-import decides nothing). The insert is still given every row: their
+    # order makes the fingerprints, and its ON CONFLICT skips what a concurrent import added meanwhile.
+    mlcore.import_rows_categorize(user=user, account_kind=account.kind,
+                                  rows=import_rows_new(account=account, rows=rows))
     with db_transaction.atomic():
         created, duplicates = transactions_import_rows(user=user, account=account, rows=rows, batch=batch,
                                                        source=SOURCES[parsed.file_format])

@@ -229,3 +229,87 @@ def test_fingerprints_are_the_services_own(owner, account):
         transaction_fingerprint(account_id=account.pk, on=date(2024, 3, 2), amount=Decimal("-4.50"),
                                 description="X", external_id="FIT-1"),
     ]
+
+
+@pytest.fixture
+def categorized(monkeypatch) -> list[str]:
+    """The description of every row handed to mlcore's import categorizer, through the attribute batches.py calls."""
+    from mlcore import services as mlcore_services
+
+    seen: list[str] = []
+    original = mlcore_services.import_rows_categorize
+
+    def spy(*, user, account_kind, rows):
+        seen.extend(row.description for row in rows)
+        return original(user=user, account_kind=account_kind, rows=rows)
+
+    monkeypatch.setattr(mlcore_services, "import_rows_categorize", spy)
+    return seen
+
+
+@pytest.mark.django_db
+def test_a_reimport_categorizes_no_row(owner, account, categorized):
+    first = start(owner, account, samples.rows_csv(5))
+    assert (first.created_count, len(categorized)) == (5, 5)
+    categorized.clear()
+
+    again = start(owner, account, samples.rows_csv(5))
+
+    assert (again.status, again.created_count, again.duplicate_count) == (ImportStatus.DONE, 0, 5)
+    assert categorized == []
+    assert Transaction.objects.filter(account=account).count() == 5
+
+
+@pytest.mark.django_db
+def test_only_the_new_rows_of_an_overlapping_file_are_categorized(owner, account, categorized):
+    start(owner, account, samples.rows_csv(3))
+    categorized.clear()
+
+    overlap = start(owner, account, samples.rows_csv(5))
+
+    assert (overlap.created_count, overlap.duplicate_count) == (2, 3)
+    assert categorized == ["CARD PAYMENT SHOP 3", "CARD PAYMENT SHOP 4"]
+    # The two new rows were written with the categorizer's decision.
+    new = Transaction.objects.filter(import_batch=overlap)
+    assert new.count() == 2 and all(t.category_explanation or t.category_id for t in new)
+
+
+@pytest.mark.django_db
+def test_identical_rows_keep_their_occurrence_rank_when_only_new_rows_are_categorized(owner, account, categorized):
+    once = b"Date,Description,Amount\n15/03/2024,TFL TRAVEL CH,-2.80\n16/03/2024,BAKERY,-3.10\n"
+    twice = once + b"15/03/2024,TFL TRAVEL CH,-2.80\n17/03/2024,BAKERY,-3.10\n"
+    start(owner, account, once)
+    categorized.clear()
+
+    again = start(owner, account, twice)
+
+    # The second TFL row of the day is the first one's twin (rank 1), not its duplicate.
+    assert (again.created_count, again.duplicate_count) == (2, 2)
+    assert categorized == ["TFL TRAVEL CH", "BAKERY"]
+    assert Transaction.objects.filter(account=account, date=date(2024, 3, 15)).count() == 2
+    categorized.clear()
+
+    third = start(owner, account, twice)
+
+    assert (third.created_count, third.duplicate_count, categorized) == (0, 4, [])
+    assert Transaction.objects.filter(account=account).count() == 4
+
+
+@pytest.mark.django_db
+def test_import_rows_new_is_what_the_insert_creates_chunk_by_chunk(owner, account, monkeypatch):
+    monkeypatch.setattr(saving, "LOOKUP_ROWS", 4)
+    row = ImportRow
+    old = [row(date=date(2024, 3, 1 + i % 3), amount=Decimal("-2.5"), description="SAME SHOP") for i in range(7)]
+    old.append(row(date=date(2024, 3, 9), amount=Decimal("-1.00"), description="BANK ID", external_id="FIT-9"))
+    transactions_import_rows(user=owner, account=account, rows=old)
+    # A fourth March 1st row, second in the file's order of that day; FIT-9 again with another text.
+    rows = old[:4] + [row(date=date(2024, 3, 1), amount=Decimal("-2.50"), description=" same  shop")] + old[4:7] + [
+        row(date=date(2024, 3, 9), amount=Decimal("-9.00"), description="OTHER TEXT", external_id=" FIT-9 "),
+        row(date=date(2024, 3, 10), amount=Decimal("-1.00"), description="NEW", external_id="FIT-10")]
+
+    new = saving.import_rows_new(account=account, rows=rows)
+
+    # Ranks follow the file's order: the last March 1st row takes the new rank 3, not the inserted one.
+    assert len(new) == 2 and new[0] is rows[7] and new[1] is rows[9]
+    assert transactions_import_rows(user=owner, account=account, rows=rows) == (len(new), len(rows) - len(new))
+    assert saving.import_rows_new(account=account, rows=rows) == []
