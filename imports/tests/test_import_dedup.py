@@ -13,6 +13,7 @@ from django.db import connection, connections
 
 from imports import services as import_services
 from imports.tests.import_fixtures import samples
+from mlcore import services as mlcore_services
 from transactions import ingest as saving
 from transactions.ingest import ImportRow, transactions_import_rows
 from transactions.models import ImportStatus, Transaction
@@ -234,7 +235,6 @@ def test_fingerprints_are_the_services_own(owner, account):
 @pytest.fixture
 def categorized(monkeypatch) -> list[str]:
     """The description of every row handed to mlcore's import categorizer, through the attribute batches.py calls."""
-    from mlcore import services as mlcore_services
 
     seen: list[str] = []
     original = mlcore_services.import_rows_categorize

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.models import Role, User
 from accounts.services import role_grant
 from accounts.tests.factories import UserFactory
 from audit.models import AuditAction, AuditEntry
+from billing.models import Plan, Subscription, SubscriptionStatus
+from billing.tests.fake_stripe import FakeStripe
 from conftest import role_groups_ensure
 
 CHANGELIST = "/admin/accounts/user/"
@@ -82,9 +86,6 @@ def test_the_record_page_links_the_persons_activity(client, admin_user):
 
 
 def test_change_plan_goes_through_billing_and_audits(client, admin_user, settings):
-    from decimal import Decimal
-
-    from billing.models import Plan, Subscription
 
     settings.BILLING_ENABLED = True
     plus = Plan.objects.create(name="Plus", slug="plus", price=Decimal("8.00"), currency="EUR")
@@ -107,10 +108,6 @@ def test_without_billing_there_is_no_plan_to_change(client, admin_user, settings
 
 
 def test_delete_accounts_leaves_one_whose_paid_plan_stripe_cannot_end_and_says_so(client, admin_user, settings):
-    from decimal import Decimal
-
-    from billing.models import Plan, Subscription, SubscriptionStatus
-    from billing.tests.fake_stripe import FakeStripe
 
     server = FakeStripe(webhook_secret="whsec_x").start()
     try:
