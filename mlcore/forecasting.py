@@ -1,10 +1,17 @@
-"""Daily forecasts of one series: Prophet when there is enough history, else a documented heuristic.
+"""Daily forecasts of one series: monthly totals chosen by the user's own backtest, spread over the days.
 
 Pure: a daily series in (a pandas Series of floats indexed by date, one value per day, zeros included),
 an ``EverydayForecast`` out. Nothing here reads the database; insights.forecasts builds the series (with
 known bills and salary taken out), calls ``everyday_forecast`` and adds the scheduled flows back.
 
-Both methods return, besides the point forecast and its 80% interval, ``samples``: simulated paths
+- Backtest (``BACKTEST``, six complete months or more): mlcore.forecast_select judges cheap monthly methods
+  (seasonal naive, 3-month mean, exponential smoothing, Theta, a robust 12-month level) on the user's last
+  12 months and blends the two closest; each month's total is spread over its days by the weekday profile of
+  the last eight weeks. Milliseconds, where a Prophet fit took ~0.3 s and lost on monthly backtests
+  (evaluate_forecaster). The 80% interval and the paths come from the blend's own backtest errors.
+- Prophet: only when a caller asks for it (``method=PROPHET``); kept for comparison in evaluate_forecaster.
+
+All methods return, besides the point forecast and its 80% interval, ``samples``: simulated paths
 (days x paths) of the series. A balance interval is the quantiles of the cumulative sum of those paths,
 which keeps the day-to-day dependence a per-day interval would lose.
 
@@ -12,7 +19,7 @@ which keeps the day-to-day dependence a per-day interval would lose.
   the paths are Prophet's ``predictive_samples`` (trend and observation noise). The daily point and lower
   bound are clipped at zero (money out, or in, is never negative); the paths are not, so that their sums
   over a month or a balance stay centred on the point forecast instead of drifting up by the clipped tail.
-- Heuristic (less than ``MIN_PROPHET_DAYS`` of history, an all-zero series, or Prophet failing): the mean
+- Heuristic (less than six complete months of history, an all-zero series, or Prophet failing): the mean
   by weekday of the last eight weeks (or of all the history when shorter); the interval is the 10% and
   90% empirical quantiles of that weekday's days; the paths draw each day from that weekday's days.
 """
@@ -28,8 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlcore import forecast_select
+from mlcore.forecast_select import MonthChoice, MonthHistory
+
 PROPHET = "prophet"
 HEURISTIC = "heuristic"
+BACKTEST = "backtest"
 MIN_PROPHET_DAYS = 60
 # Yearly seasonality from two years: with one to two years it overfitted the backtest (evaluate_forecaster
 # --demo: MAE 688 with it from one year, 479 from two years, against 425 for the 3-month mean).
@@ -44,7 +55,7 @@ PROPHET_FITS = 0
 
 @dataclass(frozen=True)
 class EverydayForecast:
-    method: str  # PROPHET or HEURISTIC
+    method: str  # BACKTEST, PROPHET or HEURISTIC
     note: str  # why the heuristic, or what Prophet used
     dates: list[dt.date]
     yhat: np.ndarray  # per day, >= 0
@@ -55,6 +66,7 @@ class EverydayForecast:
     fit_ms: int
     # Why the heuristic: "short_history", "failed", "all_zero" (nothing to learn: zero is the forecast), or "".
     fallback: str = ""
+    choice: MonthChoice | None = None  # BACKTEST: the methods chosen, their backtest and the monthly totals
 
 
 def _quiet_prophet():
@@ -143,20 +155,50 @@ def prophet_forecast(history: pd.Series, *, start: dt.date, horizon_days: int,
                             fit_ms=round((time.perf_counter() - began) * 1000))
 
 
+def backtest_forecast(history: pd.Series, *, months: MonthHistory, start: dt.date, horizon_days: int,
+                      samples: int = SAMPLES, seed: int = 0) -> EverydayForecast:
+    """The monthly blend chosen by the user's backtest, each month spread over its days by weekday.
+
+    Each path draws its months' totals from the blend's backtest errors (one draw a month, shared by its
+    days), so a month's sum over the paths has the band the backtest measured."""
+    began = time.perf_counter()
+    dates = _future_dates(start, horizon_days)
+    last = months.periods[-1]
+    shares, offsets = forecast_select.weekday_shape(
+        dates, weights=forecast_select.weekday_weights(history), last=last)
+    horizons = int(offsets.max()) if len(offsets) else 1
+    choice = forecast_select.month_select(months, horizons=max(horizons, 1))
+    month_at = np.clip(offsets, 1, None) - 1
+    yhat = shares * choice.totals[month_at]
+    draws = np.random.default_rng(seed).choice(choice.errors, size=(max(horizons, 1), samples))
+    totals = np.clip(choice.totals[:, None] + draws, 0, None)
+    paths = shares[:, None] * totals[month_at] if dates else np.zeros((0, samples))
+    note = (f"The monthly total from {choice.describe()}, the closest on your last {choice.judged_months} "
+            f"months, spread over the days by your weekday pattern")
+    return EverydayForecast(method=BACKTEST, note=note, dates=dates, yhat=yhat, lower=shares * choice.lower[month_at],
+                            upper=shares * choice.upper[month_at], samples=paths, history_days=len(history),
+                            fit_ms=round((time.perf_counter() - began) * 1000), choice=choice)
+
+
 def everyday_forecast(history: pd.Series, *, start: dt.date, horizon_days: int, what: str = "spending",
-                      min_history_days: int = MIN_PROPHET_DAYS, samples: int = SAMPLES) -> EverydayForecast:
-    """Prophet when the history allows it, else the heuristic with a note saying why."""
+                      min_history_days: int = MIN_PROPHET_DAYS, samples: int = SAMPLES,
+                      method: str = BACKTEST) -> EverydayForecast:
+    """The backtest's monthly blend when there are enough whole months (Prophet when asked for), else the
+    heuristic with a note saying why."""
     days = len(history)
-    if days < min_history_days:
-        note = (f"Only {days} days of history: the average of your recent weeks until there are about "
-                f"{min_history_days}")
+    months = MonthHistory.from_daily(history)
+    if days < min_history_days or (method == BACKTEST and len(months) < forecast_select.MIN_MONTHS):
+        note = (f"Only {days} days of history: the average of your recent weeks until there are "
+                f"{forecast_select.MIN_MONTHS} whole months to compare methods on")
         return heuristic_forecast(history, start=start, horizon_days=horizon_days, note=note, samples=samples,
                                   fallback="short_history")
     if not (history.to_numpy(dtype=float) != 0).any():
         return heuristic_forecast(history, start=start, horizon_days=horizon_days, samples=samples,
                                   note=f"No everyday {what} recorded to learn from", fallback="all_zero")
     try:
-        return prophet_forecast(history, start=start, horizon_days=horizon_days, samples=samples)
+        if method == PROPHET:
+            return prophet_forecast(history, start=start, horizon_days=horizon_days, samples=samples)
+        return backtest_forecast(history, months=months, start=start, horizon_days=horizon_days, samples=samples)
     except Exception as error:  # noqa: BLE001 - any failure of the fit falls back, and says so
         logging.getLogger(__name__).warning("forecast fit failed, using the weekday average: %r", error)
         note = "The average of each weekday over the last 8 weeks (the learned forecast could not be computed)"

@@ -25,7 +25,8 @@ def test_short_history_uses_the_weekday_heuristic_and_says_why():
     history = _series(41)
     result = forecasting.everyday_forecast(history, start=dt.date(2026, 10, 11), horizon_days=14)
     assert result.method == "heuristic"
-    assert result.note == "Only 41 days of history: the average of your recent weeks until there are about 60"
+    assert result.note == ("Only 41 days of history: the average of your recent weeks until there are 6 whole "
+                           "months to compare methods on")
     saturday = result.dates.index(dt.date(2026, 10, 17))
     monday = result.dates.index(dt.date(2026, 10, 12))
     assert 75 < result.yhat[saturday] < 85 and 15 < result.yhat[monday] < 25
@@ -45,17 +46,20 @@ def test_a_prophet_failure_falls_back_with_a_note(monkeypatch):
         raise RuntimeError("stan crashed")
 
     monkeypatch.setattr(forecasting, "prophet_forecast", broken)
-    result = forecasting.everyday_forecast(_series(120), start=dt.date(2026, 10, 11), horizon_days=7)
+    result = forecasting.everyday_forecast(_series(120), start=dt.date(2026, 10, 11), horizon_days=7,
+                                           method=forecasting.PROPHET)
     assert result.method == "heuristic"
     assert result.note.startswith("The average of each weekday over the last 8 weeks")
 
 
-def test_prophet_on_a_year_of_history_gives_sane_month_totals_inside_their_interval():
+def test_a_year_of_history_is_forecast_by_the_backtest_without_fitting_prophet():
     history = _series(365)
     fits = forecasting.PROPHET_FITS
     result = forecasting.everyday_forecast(history, start=dt.date(2026, 10, 11), horizon_days=51)
-    assert forecasting.PROPHET_FITS == fits + 1
-    assert result.method == "prophet"
+    assert forecasting.PROPHET_FITS == fits
+    assert result.method == "backtest"
+    assert result.choice is not None and len(result.choice.methods) == 2
+    assert result.note.startswith("The monthly total from ")
     assert len(result.dates) == 51 and result.dates[0] == dt.date(2026, 10, 11)
     assert (result.lower <= result.yhat).all() and (result.yhat <= result.upper).all()
     assert (result.lower >= 0).all()
@@ -64,6 +68,20 @@ def test_prophet_on_a_year_of_history_gives_sane_month_totals_inside_their_inter
     assert 700 < result.yhat[november].sum() < 980
     saturday = result.dates.index(dt.date(2026, 10, 17))
     assert result.yhat[saturday] > 2 * result.yhat[saturday + 2]
+    assert result.samples.shape == (51, forecasting.SAMPLES)
+    # The paths' November totals centre on the point forecast.
+    assert abs(np.median(result.samples[november].sum(axis=0)) - result.yhat[november].sum()) < 60
+
+
+def test_prophet_when_asked_on_a_year_of_history_gives_sane_month_totals():
+    history = _series(365)
+    fits = forecasting.PROPHET_FITS
+    result = forecasting.everyday_forecast(history, start=dt.date(2026, 10, 11), horizon_days=51,
+                                           method=forecasting.PROPHET)
+    assert forecasting.PROPHET_FITS == fits + 1
+    assert result.method == "prophet"
+    november = [i for i, d in enumerate(result.dates) if d.month == 11]
+    assert 700 < result.yhat[november].sum() < 980
     assert result.samples.shape == (51, forecasting.SAMPLES)
 
 
@@ -86,8 +104,12 @@ def test_evaluate_forecaster_backtests_a_csv_against_the_baselines(tmp_path, cap
                  json=True)
     result = json.loads(capsys.readouterr().out)
     assert result["months"] == 14 and result["origins"] == 2
-    assert set(result["mae"]) == {"forecaster", "seasonal_naive", "three_month_mean"}
-    assert set(result["mase"]) == {"forecaster", "seasonal_naive", "three_month_mean"}
+    assert set(result["mae"]) == {"forecaster", "seasonal_naive", "three_month_mean", "ses", "theta",
+                                  "robust_level"}
+    assert set(result["mase"]) == set(result["mae"])
+    assert 0 <= result["coverage"] <= 1
+    assert [row["month"] for row in result["per_origin"]] == ["2026-01", "2026-02"]
+    assert all(len(row["chosen"]) == 2 for row in result["per_origin"])
     # About 20.50 a day and 40 more on Saturdays: a month is ~800; salary (money in) is not spending.
     assert 700 < result["mean_monthly_spending"] < 900
     assert result["mae"]["forecaster"] < 150
@@ -113,5 +135,5 @@ def test_evaluate_forecaster_explains_bad_input(tmp_path, content, options, mess
 
 
 def test_evaluate_forecaster_needs_a_source():
-    with pytest.raises(CommandError, match="Give --csv, --date-col and --amount-col, or --demo"):
+    with pytest.raises(CommandError, match="Give --csv, --date-col and --amount-col, --demo or --synthetic N"):
         call_command("evaluate_forecaster", json=True)
