@@ -26,9 +26,11 @@ import hashlib
 import logging
 import math
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain, repeat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
+from sklearn.utils import murmurhash3_32
 
 from mlcore.artifacts import (  # noqa: F401 - the artifact names are imported from here too
     CURRENT_FILE,
@@ -66,7 +69,6 @@ logger = logging.getLogger(__name__)
 ACCOUNT_KINDS = ("checking", "savings", "credit_card", "cash", "investment", "")
 # Ten buckets of |amount| on a half-decade log scale: <1, 1-3, 3-10, 10-30, ... 3k-10k, 10k+.
 AMOUNT_BUCKETS = 10
-_DIGITS = re.compile(r"\d+")
 # Payment mechanics, processors, connectives and places: real features, but not a reason a person accepts.
 _NOT_A_REASON = frozenset("""
     pos purchase purchases debit card payment payments to visa mastercard maestro contactless kartenzahlung girocard ec
@@ -79,15 +81,96 @@ _NOT_A_REASON = frozenset("""
     manchester leeds zuerich basel wien madrid barcelona milano dublin bruxelles lisboa luxembourg gatos
     ny ca il tx wa ma co fl or ga az dc gb fr ch at es it ie be pt
 """.split())
-_WORD_TOKEN = r"(?u)\b[^\W\d_][^\W\d_]+\b"  # letters only: store numbers, dates and references never count
+# Runs of two or more letters: store numbers, dates and references never count, and "ZETTLE_*" or "ABC123"
+# still give their word. No word boundaries, so one pass over a whole batch's text tokenizes every row.
+_WORD_TOKEN = r"[^\W\d_]{2,}"
+_ROW_SEPARATOR = "\x00"  # between rows in a batch's joined text; never a letter, so never inside a token
+_TOKENS_AND_SEPARATORS = re.compile(_WORD_TOKEN + "|" + _ROW_SEPARATOR)
+SMALL_BATCH = 8  # up to this many rows, predict() scores row by row in Python rather than through scipy
+MERCHANT_CACHE_SIZE = 50_000  # descriptions whose cleaned merchant is kept between calls (a statement repeats them)
 
-
-@dataclass(frozen=True, slots=True)
 class Prediction:
-    category_key: str
-    confidence: float  # calibrated probability of category_key, 0-1
-    explanation: str  # "Words 'pharmacy', 'cvs' suggest Pharmacy"
-    alternatives: tuple[tuple[str, float], ...] = ()  # the next best (key, probability), best first
+    """The global model's answer for one row.
+
+    ``explanation`` and ``alternatives`` are built on first read, for the whole batch at once: most rows of a
+    large batch (an import's rows that history or a rule decides, an evaluation) never need them, and
+    building them for every row costs as much as the prediction itself. A plain slotted class rather than a
+    frozen dataclass: a batch creates tens of thousands of these, and a frozen dataclass sets each field
+    through object.__setattr__.
+    """
+
+    __slots__ = ("_alternatives", "_batch", "_explanation", "_index", "category_key", "confidence")
+
+    def __init__(self, category_key: str, confidence: float, explanation: str = "",
+                 alternatives: tuple[tuple[str, float], ...] = ()) -> None:
+        self.category_key = category_key
+        self.confidence = confidence  # calibrated probability of category_key, 0-1
+        self._explanation = explanation  # "Words 'pharmacy', 'cvs' suggest Pharmacy"
+        self._alternatives = alternatives
+        self._batch: _Batch | None = None
+        self._index = 0
+
+    @property
+    def explanation(self) -> str:
+        try:
+            return self._explanation
+        except AttributeError:  # a slot predict() left unset
+            self._explanation = self._batch.explanation(self._index)
+            return self._explanation
+
+    @property
+    def alternatives(self) -> tuple[tuple[str, float], ...]:
+        """The next best (key, probability), best first."""
+        try:
+            return self._alternatives
+        except AttributeError:  # a slot predict() left unset
+            self._alternatives = self._batch.alternatives(self._index)
+            return self._alternatives
+
+    def _fields(self) -> tuple:
+        return (self.category_key, self.confidence, self.explanation, self.alternatives)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Prediction) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"Prediction(category_key={self.category_key!r}, confidence={self.confidence!r}, "
+                f"explanation={self.explanation!r}, alternatives={self.alternatives!r})")
+
+
+class _Batch:
+    """What a batch keeps to build its predictions' explanations and alternatives when first read: the word
+    features, the ranked classes and their probabilities. Explanations are made for the whole batch at the
+    first read (one vectorized pass), then the word features are let go."""
+
+    def __init__(self, model: GlobalCategorizer, words: sp.csr_matrix | list[str] | None, ranked: np.ndarray,
+                 ranked_probs: np.ndarray) -> None:
+        """``words``: the batch's word features, or its lowercased descriptors to build them from when an
+        explanation is first read (a small batch scores without them), or None for no explanations."""
+        self.model, self.words, self.ranked, self.ranked_probs = model, words, ranked, ranked_probs
+        self.texts: list[str] | None = None
+        self.lock = threading.Lock()
+
+    def explanation(self, index: int) -> str:
+        with self.lock:
+            if self.texts is None:
+                self.texts = self._explain_all()
+                self.words = None
+        return self.texts[index]
+
+    def _explain_all(self) -> list[str]:
+        if self.words is None:
+            return [""] * len(self.ranked)
+        words = self.model._word_matrix(self.words) if isinstance(self.words, list) else self.words
+        return self.model._explanations(words, self.ranked[:, 0])
+
+    def alternatives(self, index: int) -> tuple[tuple[str, float], ...]:
+        classes = self.model._class_names()
+        return tuple((classes[j], p) for j, p in zip(self.ranked[index, 1:].tolist(),
+                                                     self.ranked_probs[index, 1:].tolist(), strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +181,16 @@ class CategorizerRow:
     merchant: str = ""  # a cleaned merchant name if the caller has one; else merchant_clean(description)
 
 
+@dataclass
+class _Columns:
+    """A batch of rows as columns: one Python pass over the rows, then every feature is built per column."""
+
+    descriptions: list[str]
+    amounts: np.ndarray  # float64, NaN where unknown
+    kinds: list[str]
+    merchants: list[str]  # as given; "" where the caller had none
+
+
 def category_names() -> dict[str, str]:
     """Standard key -> the name a person reads ("health_wellness.pharmacy" -> "Pharmacy")."""
     names = {}
@@ -106,6 +199,11 @@ def category_names() -> dict[str, str]:
         for child_key, child_name in children:
             names[f"{key}.{child_key}"] = child_name
     return names
+
+
+def top_level(category_key: str) -> str:
+    """"food_drink.groceries" -> "food_drink": the level a cold-start evaluation is scored at."""
+    return category_key.split(".", 1)[0]
 
 
 def row_coerce(row: Any) -> CategorizerRow:
@@ -127,25 +225,50 @@ def row_coerce(row: Any) -> CategorizerRow:
                           account_kind=str(account_kind), merchant=str(get("merchant") or ""))
 
 
-def _without_merchant(row: CategorizerRow) -> CategorizerRow:
-    return replace(row, merchant="") if row.merchant else row
+def _columns(rows: Iterable[Any]) -> _Columns:
+    """Columns of a batch. Dicts (what the import and learning pass) are read directly; anything else goes
+    through ``row_coerce``. Amounts are converted in one numpy call, not a Decimal/str round trip per row."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    if all(type(row) is dict for row in rows):
+        descriptions = [row.get("description") or "" for row in rows]
+        amounts = [row.get("amount") for row in rows]
+        kinds = [row.get("account_kind") or "" for row in rows]
+        merchants = [row.get("merchant") or "" for row in rows]
+    else:
+        coerced = [row_coerce(row) for row in rows]
+        descriptions = [row.description for row in coerced]
+        amounts = [row.amount for row in coerced]
+        kinds = [row.account_kind for row in coerced]
+        merchants = [row.merchant for row in coerced]
+    if not all(type(d) is str for d in descriptions):
+        descriptions = [str(d) for d in descriptions]
+    return _Columns(descriptions, _amounts_array(amounts), kinds, merchants)
+
+
+def _amounts_array(values: list[Any]) -> np.ndarray:
+    """float64 amounts, NaN for unknown. numpy converts str, Decimal, int and float in C; only a batch with a
+    None or an unparsable value ("1,234.50", "") takes the per-value path."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.fromiter(((_amount_float(v) if v is not None else math.nan) for v in values),
+                           dtype=np.float64, count=len(values))
 
 
 def _amount_float(value: Any) -> float | None:
     if value is None or value == "":
         return None
+    if isinstance(value, float | int):
+        return float(value)
     try:
-        return float(Decimal(str(value)))
+        return float(Decimal(str(value).strip().replace(",", "")))
     except (InvalidOperation, ValueError):
         return None
 
 
-def _word_text(row: CategorizerRow) -> str:
-    return _DIGITS.sub(" ", row.description.lower())
-
-
-def _merchant_text(row: CategorizerRow) -> str:
-    return (row.merchant or merchant_clean(row.description)).lower()
+def _word_texts(descriptions: Sequence[str]) -> list[str]:
+    """Lowercased descriptors, one pass over the batch (the vectorizer's own lowercasing is per row)."""
+    return _ROW_SEPARATOR.join(descriptions).lower().split(_ROW_SEPARATOR) if descriptions else []
 
 
 _META_INDEX: dict[str, int] = {}
@@ -153,30 +276,37 @@ for _token in (["sign:none", "sign:neg", "sign:pos"] + [f"size:{i}" for i in ran
                + [f"account:{kind}" for kind in ACCOUNT_KINDS]
                + [f"sign_account:{s}:{kind}" for s in ("none", "neg", "pos") for kind in ACCOUNT_KINDS]):
     _META_INDEX[_token] = len(_META_INDEX)
+_KIND_INDEX = {kind: i for i, kind in enumerate(ACCOUNT_KINDS)}
+_META_VALUE = 0.5
 
 
-def _meta_matrix(rows: Sequence[CategorizerRow]) -> sp.csr_matrix:
-    cols = []
-    for row in rows:
-        amount = row.amount
-        if amount is None:
-            sign, tokens = "none", []
-        else:
-            sign = "neg" if amount < 0 else "pos"
-            size = abs(amount)
-            bucket = 0 if size < 1 else min(AMOUNT_BUCKETS - 1, 1 + int(2 * math.log10(size)))
-            tokens = [f"size:{bucket}"]
-        kind = row.account_kind if row.account_kind in ACCOUNT_KINDS else ""
-        tokens += [f"sign:{sign}", f"account:{kind}", f"sign_account:{sign}:{kind}"]
-        cols.append([_META_INDEX[t] for t in tokens])
-    indptr = np.cumsum([0] + [len(c) for c in cols])
-    indices = np.fromiter((i for c in cols for i in c), dtype=np.int32, count=int(indptr[-1]))
-    data = np.full(len(indices), 0.5, dtype=np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(_META_INDEX)))
+def _meta_columns(amounts: np.ndarray, kinds: Sequence[str]) -> np.ndarray:
+    """(rows, 4) column indices of the one-hot tokens: sign, size bucket (-1 when the amount is unknown),
+    account kind, sign x account kind. Vectorized: no per-row string tokens."""
+    known = ~np.isnan(amounts)
+    sign = np.where(known, np.where(amounts < 0, 1, 2), 0)
+    size = np.abs(np.where(known, amounts, 0.0))
+    with np.errstate(divide="ignore"):
+        bucket = np.minimum(AMOUNT_BUCKETS - 1, 1 + np.floor(2 * np.log10(np.maximum(size, 1.0))).astype(np.int64))
+    bucket = np.where(size < 1, 0, bucket)
+    kind = np.fromiter(map(_KIND_INDEX.get, kinds, repeat(len(ACCOUNT_KINDS) - 1)), dtype=np.int64, count=len(kinds))
+    base_kind = _META_INDEX["account:checking"]
+    base_pair = _META_INDEX["sign_account:none:checking"]
+    return np.column_stack([sign, np.where(known, _META_INDEX["size:0"] + bucket, -1), base_kind + kind,
+                            base_pair + sign * len(ACCOUNT_KINDS) + kind])
+
+
+def _meta_matrix(amounts: np.ndarray, kinds: Sequence[str]) -> sp.csr_matrix:
+    columns = _meta_columns(amounts, kinds)
+    rows = np.repeat(np.arange(len(columns)), columns.shape[1])
+    flat = columns.ravel()
+    keep = flat >= 0
+    data = np.full(int(keep.sum()), _META_VALUE, dtype=np.float32)
+    return sp.csr_matrix((data, (rows[keep], flat[keep])), shape=(len(columns), len(_META_INDEX)))
 
 
 class GlobalCategorizer:
-    FORMAT_VERSION = 1
+    FORMAT_VERSION = 2
     CHAR_FEATURES = 2**17
 
     def __init__(self, *, C: float = 0.5, calibration_folds: int = 3, random_state: int = 0) -> None:  # noqa: N803
@@ -194,16 +324,42 @@ class GlobalCategorizer:
         self._reset_caches()
 
     def _reset_caches(self) -> None:
-        self._explain_state: tuple[np.ndarray, np.ndarray] | None = None
+        self._explain_state: tuple[list[str], np.ndarray, np.ndarray] | None = None
         self._word_cache = None
         self._char_cache = None
         self._linear: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._merchant_cache: dict[str, str] = {}
+        self._classes: list[str] | None = None
+        self._pairs: dict[int, int] | None = None
+        self._hash_cache: dict[str, list[int]] = {}
+
+    def clear_caches(self) -> None:
+        """Forget the cleaned merchants kept between calls (a benchmark measures a cold import with it)."""
+        self._merchant_cache = {}
 
     # --- features ---------------------------------------------------------------------------------
 
-    def _features(self, rows: Sequence[CategorizerRow], *, fit: bool = False) -> sp.csr_matrix:
-        words = [_word_text(r) for r in rows]
-        merchants = [_merchant_text(r) for r in rows]
+    def _merchant_texts(self, columns: _Columns) -> list[str]:
+        """The merchant the caller gave, else ``merchant_clean`` of the description, kept per description:
+        cleaning costs ~30 µs, and statements and re-imports repeat descriptions."""
+        cache = self._merchant_cache
+        if len(cache) > MERCHANT_CACHE_SIZE:
+            cache = self._merchant_cache = {}
+        out = []
+        for merchant, description in zip(columns.merchants, columns.descriptions, strict=True):
+            if not merchant:
+                merchant = cache.get(description)
+                if merchant is None:
+                    merchant = cache[description] = merchant_clean(description)
+            out.append(merchant)
+        return _word_texts(out)
+
+    def _features(self, rows: Sequence[Any], *, fit: bool = False) -> sp.csr_matrix:
+        """The full feature matrix (training, and ``predict_proba_features``). ``predict`` computes the same
+        scores without assembling it; see ``_scores``."""
+        columns = _columns(rows)
+        words = _word_texts(columns.descriptions)
+        merchants = self._merchant_texts(columns)
         if fit:
             self.word_vectorizer = TfidfVectorizer(
                 token_pattern=_WORD_TOKEN, ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32,
@@ -211,52 +367,89 @@ class GlobalCategorizer:
             word_matrix = self.word_vectorizer.fit_transform(words)
             char_matrix = self.char_vectorizer.transform(merchants)
         else:
-            # The same numbers as the vectorizers' transform(), without sklearn's per-call validation,
-            # which costs ~0.6 ms: most of a single prediction's budget.
             word_matrix = self._word_matrix(words)
-            # A statement repeats its merchants; their character n-grams are the costliest part, so once each.
-            first_seen: dict[str, int] = {}
-            positions = [first_seen.setdefault(text, len(first_seen)) for text in merchants]
-            char_matrix = self._char_matrix(list(first_seen))
-            if len(first_seen) < len(merchants):
-                char_matrix = char_matrix[np.asarray(positions, dtype=np.int64)]
-        return sp.hstack([word_matrix, char_matrix, _meta_matrix(rows)], format="csr", dtype=np.float32)
+            char_matrix = self._char_matrix(merchants)
+        meta = _meta_matrix(columns.amounts, columns.kinds)
+        return sp.hstack([word_matrix, char_matrix, meta], format="csr", dtype=np.float32)
 
     def _word_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
-        analyzer, vocabulary, idf = self._word_state()
-        indices: list[int] = []
-        data: list[float] = []
-        indptr = [0]
-        for text in texts:
-            counts: dict[int, int] = {}
-            for token in analyzer(text):
-                index = vocabulary.get(token)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            for index, count in sorted(counts.items()):
-                indices.append(index)
-                data.append((1.0 + math.log(count)) * idf[index])
-            indptr.append(len(indices))
-        matrix = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                                np.asarray(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)))
-        return _l2_rows(matrix)
+        """The fitted TF-IDF of lowercased texts, the same numbers as ``word_vectorizer.transform``, for a
+        whole batch in a few numpy calls: one regex pass over the joined batch, vocabulary look-ups for the
+        words, and word pairs looked up as integer keys in a sorted array rather than as joined strings."""
+        unigram_index, pair_keys, pair_features, idf, width = self._word_state()
+        tokens = _TOKENS_AND_SEPARATORS.findall(_ROW_SEPARATOR.join(texts)) if texts else []
+        ids = np.fromiter(map(unigram_index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        separator = ids == -2
+        row_of = np.cumsum(separator)
+        known = ids >= 0
+        pairs = known[:-1] & known[1:]
+        keys = ids[:-1][pairs] * width + ids[1:][pairs]
+        slot = np.searchsorted(pair_keys, keys)
+        slot[slot >= len(pair_keys)] = 0
+        found = pair_keys[slot] == keys if len(pair_keys) else np.zeros(len(keys), dtype=bool)
+        rows = np.concatenate([row_of[known], row_of[:-1][pairs][found]])
+        cols = np.concatenate([ids[known], pair_features[slot[found]]])
+        counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(texts), width))
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+        return _l2_rows(counts)
+
+    def _word_state(self):
+        """Look-up tables for ``_word_matrix``, built once per loaded model: the vocabulary's single words
+        (the separator maps to -2), and its word pairs as sorted integer keys (first id x width + second)."""
+        if self._word_cache is None:
+            vocabulary = self.word_vectorizer.vocabulary_
+            width = len(vocabulary)
+            unigram_index = {token: int(i) for token, i in vocabulary.items() if " " not in token}
+            pairs = [(token.split(" "), int(i)) for token, i in vocabulary.items() if " " in token]
+            keys = np.array([unigram_index[a] * width + unigram_index[b] for (a, b), _ in pairs], dtype=np.int64)
+            features = np.array([i for _, i in pairs], dtype=np.int64)
+            order = np.argsort(keys)
+            unigram_index[_ROW_SEPARATOR] = -2
+            self._word_cache = (unigram_index, keys[order], features[order],
+                                self.word_vectorizer.idf_.astype(np.float64), width)
+        return self._word_cache
 
     def _char_matrix(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Character n-grams of each text, l2-normalised: ``char_vectorizer.transform`` without its per-call
+        validation."""
+        word_of, words = _text_words(texts)
+        return _l2_rows(word_of @ self._word_ngrams(words))
+
+    def _word_ngrams(self, words: Sequence[str]) -> sp.csr_matrix:
+        """(words, CHAR_FEATURES) counts of each word's char_wb n-grams. char_wb takes n-grams inside each
+        space-padded word, so a text's counts are the sum of its words' counts: n-grams are hashed once per
+        distinct word of a batch, not once per row."""
         analyzer = self._char_analyzer()
         hasher = FeatureHasher(n_features=self.CHAR_FEATURES, input_type="string", alternate_sign=False,
                                dtype=np.float32)
-        return _l2_rows(hasher.transform(analyzer(text) for text in texts).tocsr())
-
-    def _word_state(self):
-        if self._word_cache is None:
-            idf = self.word_vectorizer.idf_.astype(np.float64).tolist()
-            self._word_cache = (self.word_vectorizer.build_analyzer(), self.word_vectorizer.vocabulary_, idf)
-        return self._word_cache
+        return hasher.transform(analyzer(word) for word in words).tocsr()
 
     def _char_analyzer(self):
         if self._char_cache is None:
             self._char_cache = self.char_vectorizer.build_analyzer()
         return self._char_cache
+
+    def _char_scores(self, texts: Sequence[str], char_weights: np.ndarray) -> np.ndarray:
+        """The character n-grams' share of every row's linear scores, (rows, classes).
+
+        Per distinct text: its normalised n-gram vector times the weights equals (the sum over its words of
+        word n-grams x weights) / norm, so the weights are read once per distinct word (a few thousand in
+        an import) instead of once per n-gram of every row. The norm still needs the text's summed n-grams,
+        a sparse product in C."""
+        distinct = list(dict.fromkeys(texts))
+        index = {text: i for i, text in enumerate(distinct)}
+        positions = np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=len(texts))
+        word_of, words = _text_words(distinct)
+        ngrams = self._word_ngrams(words)
+        summed = word_of @ ngrams
+        squares = np.bincount(np.repeat(np.arange(summed.shape[0]), np.diff(summed.indptr)),
+                              weights=summed.data.astype(np.float64) ** 2, minlength=summed.shape[0])
+        norms = np.sqrt(squares)
+        norms[norms == 0] = 1.0
+        per_word = ngrams @ char_weights
+        per_text = (word_of @ per_word) / norms[:, None]
+        return per_text[positions]
 
     # --- training ---------------------------------------------------------------------------------
 
@@ -305,47 +498,152 @@ class GlobalCategorizer:
         return list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
                     .split(positions, labels))
 
-    def evaluate(self, rows: Iterable[Any], labels: Sequence[str]) -> dict[str, float]:
+    def evaluate(self, rows: Iterable[Any], labels: Sequence[str], *, review_threshold: float | None = None
+                 ) -> dict[str, Any]:
+        """Accuracy and macro F1 on labelled rows; with ``review_threshold``, also what a person would see on
+        a first import: the share right at the top level, the share decided without review (confidence at
+        or above the threshold, as ``mlcore.learning`` decides), and how often those decided rows are right."""
         rows = [_without_merchant(row_coerce(r)) for r in rows]
-        predicted = [p.category_key for p in self.predict(rows, explain=False)]
-        return {
+        predictions = self.predict(rows, explain=False)
+        predicted = [p.category_key for p in predictions]
+        out: dict[str, Any] = {
             "accuracy": round(float(accuracy_score(labels, predicted)), 4),
             "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
             "rows": len(predicted),
         }
+        if review_threshold is not None:
+            out.update(cold_start_scores(predictions, labels, review_threshold=review_threshold))
+        return out
 
     # --- prediction -------------------------------------------------------------------------------
 
     def predict(self, rows: Iterable[Any], *, explain: bool = True, alternatives: int = 2) -> list[Prediction]:
-        """One Prediction per row, in order; a batch costs one sparse matrix product."""
+        """One Prediction per row, in order. A batch costs a few numpy calls whatever its size: no per-row
+        Decimal or string work beyond reading the row, and explanations are built only when first read."""
         if self.classifier is None:
             raise RuntimeError("The categorizer has not been trained or loaded.")
-        rows = [row_coerce(r) for r in rows]
-        if not rows:
+        columns = _columns(rows)
+        if not columns.descriptions:
             return []
-        features = self._features(rows)
-        probabilities = self.predict_proba_features(features)
-        ranked = np.argsort(-probabilities, axis=1)[:, : alternatives + 1]
-        best = ranked[:, 0]
-        explanations = self._explanations(features, best) if explain else [""] * len(rows)
-        classes = [str(c) for c in self.classes_]
-        out = []
-        for i, order in enumerate(ranked.tolist()):
-            row_probs = probabilities[i]
-            out.append(Prediction(
-                category_key=classes[order[0]],
-                confidence=float(row_probs[order[0]]),
-                explanation=explanations[i],
-                alternatives=tuple((classes[j], float(row_probs[j])) for j in order[1:]),
-            ))
+        texts = _word_texts(columns.descriptions)
+        if len(texts) <= SMALL_BATCH:
+            words: sp.csr_matrix | list[str] = texts
+            scores = self._scores_small(columns, texts)
+        else:
+            words = self._word_matrix(texts)
+            scores = self._scores(columns, words)
+        probabilities = self._probabilities(scores)
+        ranked = _top_classes(probabilities, min(alternatives + 1, probabilities.shape[1]))
+        ranked_probs = np.take_along_axis(probabilities, ranked, axis=1)
+        batch = _Batch(self, words if explain else None, ranked, ranked_probs)
+        classes = self._class_names()
+        keys = [classes[i] for i in ranked[:, 0].tolist()]
+        new = Prediction.__new__
+        out: list[Prediction] = []
+        for index, (key, confidence) in enumerate(zip(keys, ranked_probs[:, 0].tolist(), strict=True)):
+            prediction = new(Prediction)  # explanation and alternatives unset: read from the batch when asked
+            prediction.category_key, prediction.confidence, prediction._index = key, confidence, index
+            prediction._batch = batch
+            out.append(prediction)
         return out
+
+    def _class_names(self) -> list[str]:
+        if self._classes is None:
+            self._classes = [str(c) for c in self.classes_]
+        return self._classes
+
+    def _scores(self, columns: _Columns, words: sp.csr_matrix) -> np.ndarray:
+        """Linear SVM scores (rows, classes): words @ weights + the characters' share + the one-hot tokens."""
+        weights, intercept, _slope, _offset = self._linear_state()
+        width = words.shape[1]
+        scores = np.asarray(words @ weights[:width], dtype=np.float64)
+        scores += self._char_scores(self._merchant_texts(columns), weights[width: width + self.CHAR_FEATURES])
+        meta_weights = weights[width + self.CHAR_FEATURES:].astype(np.float64) * _META_VALUE
+        for column in _meta_columns(columns.amounts, columns.kinds).T:
+            present = column >= 0
+            if present.all():
+                scores += meta_weights[column]
+            else:
+                scores[present] += meta_weights[column[present]]
+        return scores + intercept
+
+    def _scores_small(self, columns: _Columns, texts: Sequence[str]) -> np.ndarray:
+        """The same scores as ``_scores`` for a handful of rows (a typed transaction), in plain Python over
+        each row's few features: scipy's per-matrix overhead (~50 µs a call) would cost more than the work."""
+        weights, intercept, _slope, _offset = self._linear_state()
+        merchants = self._merchant_texts(columns)
+        meta = _meta_columns(columns.amounts, columns.kinds).tolist()
+        width = len(self.word_vectorizer.vocabulary_)
+        char_offset, meta_offset = width, width + self.CHAR_FEATURES
+        out = np.empty((len(texts), weights.shape[1]), dtype=np.float64)
+        for i, (text, merchant) in enumerate(zip(texts, merchants, strict=True)):
+            row = intercept.copy()
+            columns_, values = self._row_words(text)
+            if columns_:
+                row += values @ weights[columns_]
+            columns_, values = self._row_chars(merchant)
+            if columns_:
+                row += values @ weights[[char_offset + c for c in columns_]]
+            row += _META_VALUE * weights[[meta_offset + c for c in meta[i] if c >= 0]].sum(axis=0)
+            out[i] = row
+        return out
+
+    def _row_words(self, text: str) -> tuple[list[int], np.ndarray]:
+        """One lowercased descriptor's TF-IDF (columns, l2-normalised values), as ``_word_matrix``."""
+        unigram_index, pair_keys, pair_features, idf, width = self._word_state()
+        pairs = self._pair_lookup()
+        ids = [unigram_index.get(token, -1) for token in _TOKENS_AND_SEPARATORS.findall(text)]
+        counts: dict[int, int] = {}
+        for i, token_id in enumerate(ids):
+            if token_id < 0:
+                continue
+            counts[token_id] = counts.get(token_id, 0) + 1
+            following = ids[i + 1] if i + 1 < len(ids) else -1
+            feature = pairs.get(token_id * width + following) if following >= 0 else None
+            if feature is not None:
+                counts[feature] = counts.get(feature, 0) + 1
+        columns = list(counts)
+        values = np.array([(1.0 + math.log(counts[c])) * idf[c] for c in columns], dtype=np.float64)
+        norm = math.sqrt(float(values @ values)) if columns else 0.0
+        return columns, (values / norm if norm else values)
+
+    def _pair_lookup(self) -> dict[int, int]:
+        if self._pairs is None:
+            _unigrams, keys, features, _idf, _width = self._word_state()
+            self._pairs = dict(zip(keys.tolist(), features.tolist(), strict=True))
+        return self._pairs
+
+    def _row_chars(self, text: str) -> tuple[list[int], np.ndarray]:
+        """One merchant text's char_wb n-gram columns and l2-normalised counts, as ``_char_matrix``, from
+        n-grams hashed once per word and kept (a person's merchants repeat their words)."""
+        counts: dict[int, float] = {}
+        for word in text.split():
+            for column in self._word_hashes(word):
+                counts[column] = counts.get(column, 0.0) + 1.0
+        columns = list(counts)
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(columns))
+        norm = math.sqrt(float(values @ values)) if columns else 0.0
+        return columns, (values / norm if norm else values)
+
+    def _word_hashes(self, word: str) -> list[int]:
+        """The hashed column of each char_wb n-gram of one word, as FeatureHasher computes it."""
+        hashes = self._hash_cache.get(word)
+        if hashes is None:
+            if len(self._hash_cache) > MERCHANT_CACHE_SIZE:
+                self._hash_cache = {}
+            hashes = self._hash_cache[word] = [_hashed_column(ngram, self.CHAR_FEATURES)
+                                               for ngram in self._char_analyzer()(word)]
+        return hashes
 
     def predict_proba_features(self, features: sp.csr_matrix) -> np.ndarray:
         """CalibratedClassifierCV.predict_proba (sigmoid, one calibrated model), computed directly: the
         linear scores in one product, then every class's sigmoid at once instead of a loop over classes."""
-        weights, intercept, slope, offset = self._linear_state()
-        scores = features @ weights + intercept
-        if weights.shape[1] == 1:  # two classes: one score, for the second class
+        weights, intercept, _slope, _offset = self._linear_state()
+        return self._probabilities(np.asarray(features @ weights, dtype=np.float64) + intercept)
+
+    def _probabilities(self, scores: np.ndarray) -> np.ndarray:
+        _weights, _intercept, slope, offset = self._linear_state()
+        if scores.shape[1] == 1:  # two classes: one score, for the second class
             positive = expit(-(slope * scores[:, 0] + offset))
             return np.column_stack([1.0 - positive, positive])
         proba = expit(-(scores * slope + offset))
@@ -365,10 +663,9 @@ class GlobalCategorizer:
             self._linear = (weights, svc.intercept_.astype(np.float64), slope, offset)
         return self._linear
 
-    def _explanations(self, features: sp.csr_matrix, best: np.ndarray) -> list[str]:
+    def _explanations(self, words: sp.csr_matrix, best: np.ndarray) -> list[str]:
         """The two words (or word pairs) that pushed most towards the predicted class (value x weight)."""
         word_names, word_coef, can_explain = self._explain_weights()
-        words = features[:, : len(word_names)].tocsr()
         entry_row = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
         contribution = words.data * word_coef[best[entry_row], words.indices]
         keep = (contribution > 0.05) & can_explain[words.indices]
@@ -401,6 +698,7 @@ class GlobalCategorizer:
             can_explain = np.array([not any(p in _NOT_A_REASON for p in n.split()) for n in names], dtype=bool)
             self._explain_state = (names, np.asarray(svc.coef_[:, : len(names)], dtype=np.float32), can_explain)
         return self._explain_state
+
 
     # --- persistence ------------------------------------------------------------------------------
 
@@ -435,6 +733,62 @@ class GlobalCategorizer:
         model, metadata = artifact_read(directory, ARTIFACT, build=build)
         model.metadata = metadata
         return model
+
+
+def _without_merchant(row: CategorizerRow) -> CategorizerRow:
+    return replace(row, merchant="") if row.merchant else row
+
+
+def _hashed_column(feature: str, n_features: int) -> int:
+    """FeatureHasher's column for one string feature (signed murmurhash3 of its UTF-8 bytes, seed 0)."""
+    value = murmurhash3_32(feature, seed=0)
+    if value == -2147483648:  # abs() of int32's minimum overflows in FeatureHasher's C code; it maps it so
+        return (2147483647 - (n_features - 1)) % n_features
+    return abs(value) % n_features
+
+
+def _top_classes(probabilities: np.ndarray, count: int) -> np.ndarray:
+    """(rows, count) class indices, most probable first: a partial partition, then a sort of only those."""
+    if count < probabilities.shape[1]:
+        top = np.argpartition(-probabilities, count - 1, axis=1)[:, :count]
+    else:
+        top = np.tile(np.arange(probabilities.shape[1]), (len(probabilities), 1))
+    order = np.argsort(-np.take_along_axis(probabilities, top, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1)
+
+
+def _text_words(texts: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
+    """(texts x distinct words) counts and those words, words split on whitespace as char_wb splits them."""
+    split = [text.split() for text in texts]
+    flat = list(chain.from_iterable(split))
+    words = list(dict.fromkeys(flat))
+    index = {word: i for i, word in enumerate(words)}
+    columns = np.fromiter(map(index.__getitem__, flat), dtype=np.int32, count=len(flat))
+    indptr = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, split), dtype=np.int32, count=len(split)), out=indptr[1:])
+    matrix = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, indptr),
+                           shape=(len(texts), len(words)))
+    matrix.sum_duplicates()
+    return matrix, words
+
+
+def cold_start_scores(predictions: Sequence[Prediction], labels: Sequence[str], *, review_threshold: float
+                      ) -> dict[str, Any]:
+    """What a new user sees on a first import, scored at the top level of the taxonomy: the share right, the
+    share decided without review (confidence >= threshold, as mlcore.learning decides), the review share,
+    and how often the decided rows are right. ``labels`` are category keys (or top-level keys)."""
+    right = [top_level(p.category_key) == top_level(label) for p, label in zip(predictions, labels, strict=True)]
+    decided = [p.confidence >= review_threshold for p in predictions]
+    decided_right = [r for r, d in zip(right, decided, strict=True) if d]
+    total = max(1, len(right))
+    return {
+        "accuracy_top_level": round(sum(right) / total, 4),
+        "decided_without_review": round(sum(decided) / total, 4),
+        "review_share": round(1 - sum(decided) / total, 4) if right else 0.0,
+        "accuracy_decided": round(sum(decided_right) / len(decided_right), 4) if decided_right else None,
+        "review_threshold": review_threshold,
+    }
+
 
 def _l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
