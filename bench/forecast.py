@@ -7,8 +7,9 @@ USERS users with two years of demo-like history each, generated with COPY if mis
 
 1. In-process, on SAMPLE users spread over the table, with insights.forecasts.forecasts_refresh as the
    nightly job calls it: the fit+predict time of each everyday series (two a user: spending and income)
-   with Prophet, then again with the heuristic forced, and the whole forecasts_refresh per user in both
-   modes (p50/p95).
+   with the nightly default (the monthly backtest's blend, mlcore.forecast_select), then with Prophet
+   forced (the forecaster before issue 20), then with the heuristic forced, and the whole forecasts_refresh
+   per user in each mode (p50/p95).
 2. The whole nightly job per user (insights.services.user_insights_refresh: detection, bill matching,
    forecasts), the sample reset to its generated state first.
 3. The same nightly job in 1 and in 4 process workers (forked, like Huey's process workers; Huey's own
@@ -39,6 +40,7 @@ import insights.forecasts  # noqa: E402
 from accounts.models import User  # noqa: E402
 from insights.services import user_insights_refresh  # noqa: E402
 from mlcore import forecasting  # noqa: E402
+from mlcore import services as mlcore_services  # noqa: E402
 
 
 def pct(values: list[float], share: float) -> float:
@@ -50,23 +52,28 @@ def figures(label: str, values: list[float], unit: str = "ms") -> str:
             f"mean {statistics.fmean(values):8.0f} {unit}  (n={len(values)})")
 
 
-def forecasts_timed(user_ids: list[int], *, force_heuristic: bool) -> dict:
-    """forecasts_refresh for each user; the fit+predict time of each series and of the whole call."""
+def forecasts_timed(user_ids: list[int], *, mode: str) -> dict:
+    """forecasts_refresh for each user with ``mode`` (backtest, prophet or heuristic) forced; the fit+predict
+    time of each series and of the whole call."""
     fits: list[float] = []
     totals: list[float] = []
     methods: dict[str, int] = {}
     original = forecasting.everyday_forecast
 
     def timed_everyday(history, **kwargs):
-        if force_heuristic:
+        if mode == "heuristic":
             kwargs["min_history_days"] = 10**9
+        else:
+            kwargs["method"] = mode
         began = time.perf_counter()
         result = original(history, **kwargs)
         fits.append((time.perf_counter() - began) * 1000)
         methods[result.method] = methods.get(result.method, 0) + 1
         return result
 
+    # insights calls it through mlcore.services: patch the name there as well as in its module.
     forecasting.everyday_forecast = timed_everyday
+    mlcore_services.everyday_forecast = timed_everyday
     try:
         for user in User.objects.select_related("financial_profile").filter(pk__in=user_ids):
             began = time.perf_counter()
@@ -74,6 +81,7 @@ def forecasts_timed(user_ids: list[int], *, force_heuristic: bool) -> dict:
             totals.append((time.perf_counter() - began) * 1000)
     finally:
         forecasting.everyday_forecast = original
+        mlcore_services.everyday_forecast = original
     # Two series a user: the per-user fit+predict time is the sum of its pair.
     per_user = [fits[i] + fits[i + 1] for i in range(0, len(fits) - 1, 2)]
     return {"per_user_fit": per_user, "total": totals, "methods": methods}
@@ -124,14 +132,13 @@ def main() -> int:
     nightly.sample_reset(sample)
     nightly_timed(sample[:2])  # warm-up: imports, Stan model load
 
-    prophet = forecasts_timed(sample, force_heuristic=False)
-    heuristic = forecasts_timed(sample, force_heuristic=True)
-    print(f"\n1. forecasts per user ({len(sample)} users, two years of history each; Prophet methods "
-          f"{prophet['methods']}, forced heuristic {heuristic['methods']})")
-    print(figures("fit+predict, spending and income, Prophet", prophet["per_user_fit"]))
-    print(figures("fit+predict, spending and income, heuristic", heuristic["per_user_fit"]))
-    print(figures("forecasts_refresh, Prophet", prophet["total"]))
-    print(figures("forecasts_refresh, heuristic", heuristic["total"]))
+    timed = {mode: forecasts_timed(sample, mode=mode) for mode in ("backtest", "prophet", "heuristic")}
+    print(f"\n1. forecasts per user ({len(sample)} users, two years of history each; methods used: "
+          + "; ".join(f"{mode} forced {result['methods']}" for mode, result in timed.items()) + ")")
+    for mode, result in timed.items():
+        print(figures(f"fit+predict, spending and income, {mode}", result["per_user_fit"]))
+    for mode, result in timed.items():
+        print(figures(f"forecasts_refresh, {mode}", result["total"]))
 
     nightly.sample_reset(sample)
     whole = nightly_timed(sample)

@@ -2,12 +2,13 @@
 
 Computed by the nightly insight job (or the Refresh action, through a task), never by a request.
 
-How (see mlcore.forecasting for the two fitting methods):
+How (see mlcore.forecasting for the methods):
 1. One query loads the history. Amounts in the preferred currency feed spending and income; transfers
    between the user's own accounts are left out of both but count in account balances.
 2. Known recurring flows are taken out of the history and put back "as such": transactions that paid a
    bill (matched occurrences, or the bill's payee in the text) and the detected salary are removed; the
-   rest ("everyday" spending and income) is forecast; then the scheduled bills (payments.selectors
+   rest ("everyday" spending and income) is forecast (each month's total by the methods that did best on
+   the user's own past months, spread over its days by weekday: mlcore.forecast_select); then the scheduled bills (payments.selectors
    .upcoming_bills) and salary paydays (payments.detection.salary_detect) are added on their dates.
 3. Balances: each account in the preferred currency starts from its current balance (transactions
    .selectors.account_list) and moves by its share of everyday spending and income (its share over the
@@ -32,6 +33,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Case, DecimalField, F, When
+from django.utils import timezone
 
 from accounts.models import User
 from core.months import month_end  # noqa: F401 - also read as <module>.month_end
@@ -435,9 +437,22 @@ def _everyday_rows(projection: Projection) -> list[dict]:
         extra = _scheduled_daily(flows, horizon, income=not bills, any_account=True)
         rows.append({"kind": kind, "account": None, "method": fit.method, "note": fit.note, "fit_ms": fit.fit_ms,
                      "points": _interval_points(horizon.dates, fit.yhat + extra, fit.lower + extra, fit.upper + extra),
-                     "summary": _flow_summary(fit, extra, horizon=horizon,
-                                              scheduled=[f for f in scheduled if (f["kind"] == "bill") == bills])})
+                     "summary": {**_flow_summary(fit, extra, horizon=horizon,
+                                                 scheduled=[f for f in scheduled if (f["kind"] == "bill") == bills]),
+                                 "model": _model_summary(fit)}})
     return rows
+
+
+def _model_summary(fit: mlcore.EverydayForecast) -> dict:
+    """What the page and the API can say about how the series was forecast: the method, the monthly methods
+    the backtest chose with each candidate's error on the user's past months, and when it was computed."""
+    summary: dict = {"method": fit.method, "computed_at": timezone.now().isoformat(timespec="seconds"),
+                     "history_days": fit.history_days}
+    if fit.choice is not None:
+        summary.update(chosen=list(fit.choice.methods), described=fit.choice.describe(),
+                       judged_months=fit.choice.judged_months,
+                       backtest_mae={name: money(mae) for name, mae in fit.choice.backtest_mae.items()})
+    return summary
 
 
 def _flow_summary(fit: mlcore.EverydayForecast, extra: np.ndarray, *, horizon: Horizon, scheduled: list[dict]) -> dict:
@@ -458,16 +473,17 @@ def _window_total(fit: mlcore.EverydayForecast, extra: np.ndarray, paths: np.nda
 
 
 def _balance_method(everyday: Everyday) -> BalanceMethod:
-    """Prophet for the balances when both series could be fitted, else the heuristic, and the note that says so."""
+    """The learned method (the backtest's blend, or Prophet) for the balances when both series could be
+    forecast from enough history, else the heuristic, and the note that says so."""
     spending, income = everyday
     # The balance is "Prophet" unless a series fell back for lack of history or a failed fit; an all-zero
     # series (no everyday income besides the salary, say) has nothing to learn, and zero is its forecast.
     degraded = [(label, fit) for label, fit in (("Spending", spending), ("Income", income))
                 if fit.fallback in ("short_history", "failed")]
-    fitted = any(fit.method == mlcore.PROPHET for fit in (spending, income))
-    method = ForecastMethod.PROPHET if fitted and not degraded else ForecastMethod.HEURISTIC
+    learned = next((fit for fit in (spending, income) if fit.method != mlcore.HEURISTIC), None)
+    method = learned.method if learned is not None and not degraded else ForecastMethod.HEURISTIC
     if not degraded:
-        note = next((fit.note for fit in (spending, income) if fit.method == mlcore.PROPHET), spending.note)
+        note = learned.note if learned is not None else spending.note
     elif len({fit.note for _label, fit in degraded}) == 1:
         note = degraded[0][1].note
     else:
@@ -487,7 +503,8 @@ def _balance_rows(projection: Projection, *, method: BalanceMethod, accounts: li
     history = _balance_history(frame=frame, accounts=accounts, current_total=total.current, today=horizon.today)
     rows.append(_balance_row(total, account=None, method=method, horizon=horizon, then={
         "lowest_before_income": lowest, "history": history, "spending_rest_of_month": spending_rest,
-        "accounts_left_out": left_out, "scheduled": _scheduled_list(projection.flows)}))
+        "accounts_left_out": left_out, "scheduled": _scheduled_list(projection.flows),
+        "model": _model_summary(projection.everyday.spending)}))
     return rows, lowest
 
 

@@ -49,8 +49,9 @@ HEURISTIC_WINDOW_DAYS = 56
 INTERVAL_WIDTH = 0.8
 SAMPLES = 200
 
-# Prophet fits in this process; tests read it to prove that a page view never fits a model.
+# Prophet fits and monthly backtests in this process; tests read them to prove that a page view never fits.
 PROPHET_FITS = 0
+BACKTESTS = 0
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def backtest_forecast(history: pd.Series, *, months: MonthHistory, start: dt.dat
 
     Each path draws its months' totals from the blend's backtest errors (one draw a month, shared by its
     days), so a month's sum over the paths has the band the backtest measured."""
+    global BACKTESTS
     began = time.perf_counter()
+    BACKTESTS += 1
     dates = _future_dates(start, horizon_days)
     last = months.periods[-1]
     shares, offsets = forecast_select.weekday_shape(

@@ -35,7 +35,7 @@ def forecast(owner):
 
 def test_the_page_shows_the_stored_forecast_and_never_fits(client, owner, forecast, django_assert_max_num_queries):
     client.force_login(owner)
-    fits, created = forecasting.PROPHET_FITS, forecast.created_at
+    fits, backtests, created = forecasting.PROPHET_FITS, forecasting.BACKTESTS, forecast.created_at
     with django_assert_max_num_queries(8):
         response = client.get(PAGE)
     assert response.status_code == 200
@@ -49,9 +49,31 @@ def test_the_page_shows_the_stored_forecast_and_never_fits(client, owner, foreca
     assert 'id="forecast-data"' in html and "vendor/chart.umd.min.js" in html and "js/forecast.js" in html
     assert "Show the numbers" in html and "2026-11-30" in html  # the data table's last forecast day
     assert "Main checking" in html
-    assert forecasting.PROPHET_FITS == fits
+    assert forecasting.PROPHET_FITS == fits and forecasting.BACKTESTS == backtests
     forecast.refresh_from_db()
     assert forecast.created_at == created
+
+
+def test_the_page_says_which_methods_the_backtest_chose_and_when(client, owner):
+    """Seven whole months: the monthly total comes from the methods that did best on them, and the page says so."""
+    account = AccountFactory(owner=owner, name="Main checking", opening_balance=Decimal("9000.00"),
+                             opening_date=dt.date(2026, 2, 28))
+    day = dt.date(2026, 3, 1)
+    while day <= TODAY:
+        TransactionFactory(account=account, date=day, amount=Decimal("-30.00" if day.weekday() == 5 else "-10.00"),
+                           description=f"CARD SHOP {day}")
+        day += dt.timedelta(days=1)
+    forecasts_refresh(user=owner, today=TODAY)
+    client.force_login(owner)
+    backtests = forecasting.BACKTESTS
+    html = client.get(PAGE).content.decode()
+    assert "The monthly total from " in html and "the closest on your last 4 months" in html
+    assert "Computed <time" in html
+    assert forecasting.BACKTESTS == backtests
+    spending = Forecast.objects.get(user=owner, kind="daily_spending")
+    assert spending.method == "backtest" and len(spending.summary["model"]["chosen"]) == 2
+    # November: 30 days at 10 and four Saturdays at 20 more, about 380.
+    assert Decimal("330") < Decimal(spending.summary["next_month"]["yhat"]) < Decimal("430")
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, owner, forecast, django_assert_max_num_queries):

@@ -47,7 +47,8 @@ def test_short_history_falls_back_to_the_heuristic_and_stores_every_series(owner
                          ("balance", None)}
     total = rows[("balance", None)]
     assert total.method == "heuristic"
-    assert total.method_note == "Only 40 days of history: the average of your recent weeks until there are about 60"
+    assert total.method_note == ("Only 40 days of history: the average of your recent weeks until there are 6 whole "
+                                 "months to compare methods on")
     assert total.start_date == dt.date(2026, 10, 11) and total.horizon_days == 51  # to 30 Nov
     assert total.interval_width == Decimal("0.80") and total.currency == "EUR"
     assert total.summary["current_balance"] == "1600.00"
@@ -105,16 +106,18 @@ def test_a_paid_rent_leaves_the_everyday_spending(owner, short_history):
 
 def test_salary_arrives_on_its_payday_and_the_lowest_balance_is_the_day_before(owner):
     account = AccountFactory(owner=owner, name="Main checking", opening_balance=Decimal("500.00"),
-                             opening_date=dt.date(2026, 7, 1))
-    _daily_spending(account, start=dt.date(2026, 7, 1), amount="-30.00")
-    for day in (dt.date(2026, 7, 28), dt.date(2026, 8, 28), dt.date(2026, 9, 28)):
+                             opening_date=dt.date(2026, 3, 1))
+    _daily_spending(account, start=dt.date(2026, 3, 1), amount="-30.00")
+    for day in (dt.date(2026, m, 28) for m in range(3, 10)):
         TransactionFactory(account=account, date=day, amount=Decimal("3000.00"), description="ACME GMBH SALARY",
                            merchant="Acme GmbH")
 
     forecasts_refresh(user=owner, today=TODAY)
 
     total = Forecast.objects.get(user=owner, kind="balance", account=None)
-    assert total.method == "prophet"
+    assert total.method == "backtest"
+    assert total.method_note.startswith("The monthly total from ")
+    assert total.summary["model"]["judged_months"] == 4  # 7 whole months, 3 to learn from before the first
     lowest = total.summary["lowest_before_income"]
     assert lowest["next_income_date"] == "2026-10-28" and lowest["next_income_source"] == "salary"
     assert lowest["date"] == "2026-10-27"
