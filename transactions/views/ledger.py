@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,19 +69,15 @@ class TransactionListView(LoginRequiredMixin, View):
             ignored += [f"{filterset.form.fields[name].label or name}: {' '.join(errors)}"
                         for name, errors in filterset.errors.items()]
 
-        totals = rows.order_by().aggregate(
-            rows=Count("pk"),
-            money_in=Sum("amount_converted", filter=Q(amount__gt=0, converted_currency=currency)),
-            money_out=Sum("amount_converted", filter=Q(amount__lt=0, converted_currency=currency)),
-            not_converted=Count("pk", filter=~Q(converted_currency=currency)),
-        )
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        active_filters = sum(1 for name, value in data.items() if name != "ordering" and value not in (None, "", []))
+        # Unfiltered, the rows are the whole ledger, whose totals the selector keeps between visits.
+        totals = selectors.transaction_totals(user=user, currency=currency, transactions=rows if active_filters else None)
         paginator = Paginator(rows, PAGE_SIZE)
         paginator.count = totals["rows"]  # one pass over the matching rows for the totals and the page count
         page = paginator.get_page(request.GET.get("page"))
-        data = filterset.form.cleaned_data if filterset.is_bound else {}
         batch_id = data.get("import_batch")
         batch = selectors.import_batch_list(user=user).filter(pk=batch_id).first() if batch_id else None
-        active_filters = sum(1 for name, value in data.items() if name != "ordering" and value not in (None, "", []))
         context = {
             "page": page,
             "preferred_currency": currency,

@@ -1,0 +1,34 @@
+"""The links of a transaction's row, built from a pattern reversed once per process instead of a ``{% url %}``
+per link and row: the list renders fifty rows of four links each, and reversing was a seventh of its time."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+register = template.Library()
+
+# A pk no transaction has (the id converter takes up to 18 digits): reversed once, then replaced by the real one.
+PLACEHOLDER = "918273645546372819"
+
+
+@lru_cache(maxsize=64)
+def _around_pk(name: str, script_prefix: str, urlconf: str | None) -> tuple[str, str]:
+    """What comes before and after the pk in the URL of ``name``, under this script prefix and URL configuration
+    (both part of the cache key, so a test overriding them gets its own)."""
+    before, after = reverse(name, args=[PLACEHOLDER], urlconf=urlconf).split(PLACEHOLDER)
+    return before, after
+
+
+def transaction_url_of(name: str, pk: int) -> str:
+    """The URL of the page ``transactions:<name>`` of the transaction ``pk``: the same as ``reverse``."""
+    before, after = _around_pk(f"transactions:{name}", get_script_prefix(), get_urlconf())
+    return f"{before}{pk}{after}"
+
+
+@register.filter
+def transaction_url(pk: int, name: str) -> str:
+    """``{{ txn.pk|transaction_url:"edit" }}`` is ``{% url 'transactions:edit' txn.pk %}``, without reversing."""
+    return transaction_url_of(name, pk)
