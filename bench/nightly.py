@@ -304,16 +304,16 @@ def users_generate(*, first: int, last: int, today: date, categories: dict[str, 
         user_ids = ids_reserve(cursor, "accounts_user", count)
         account_ids = ids_reserve(cursor, "transactions_account", 2 * count)
         with cursor.copy("COPY accounts_user (id, password, is_superuser, email, display_name, avatar, is_staff, "
-                         "is_active, date_joined) FROM STDIN") as copy:
+                         "is_active, date_joined, session_stamp) FROM STDIN") as copy:
             for offset, user_id in enumerate(user_ids):
                 copy.write(f"{user_id}\t!bench\tf\t{EMAIL.format(first + offset)}\tBench {first + offset}\t\tf\tt"
-                           f"\t{stamp}\n")
+                           f"\t{stamp}\t\n")
         with cursor.copy("COPY accounts_financialprofile (user_id, savings_rate_target, preferred_currency, "
                          "timezone, updated_at) FROM STDIN") as copy:
             for user_id in user_ids:
                 copy.write(f"{user_id}\t20\tEUR\tUTC\t{stamp}\n")
-        with cursor.copy("COPY transactions_account (id, owner_id, name, kind, currency, opening_balance, "
-                         "opening_date, import_mapping, created_at) FROM STDIN") as copy:
+        with cursor.copy("COPY transactions_account (id, owner_id, name, kind, currency, known_balance, "
+                         "known_balance_date, import_mapping, created_at) FROM STDIN") as copy:
             for offset, user_id in enumerate(user_ids):
                 checking, card = account_ids[2 * offset], account_ids[2 * offset + 1]
                 copy.write(f"{checking}\t{user_id}\tChecking\tchecking\tEUR\t0\t2020-01-01\t{{}}\t{stamp}\n"

@@ -288,7 +288,13 @@ _PROFILE = [
 
 def synthetic_population(*, users: int = 60, months: int = 30, seed: int = 0,
                          end: dt.date = dt.date(2026, 10, 1)) -> MonthlyPanel:
-    """A panel of ``users`` varied households over ``months`` months ending before ``end``, shaped like the
+    """The panel of ``synthetic_frames``' households."""
+    return panel_from_frames(**synthetic_frames(users=users, months=months, seed=seed, end=end))
+
+
+def synthetic_frames(*, users: int = 60, months: int = 30, seed: int = 0,
+                     end: dt.date = dt.date(2026, 10, 1)) -> dict:
+    """panel_from_frames' arguments for ``users`` varied households over ``months`` months ending before ``end``, shaped like the
     demo ledger (seed_demo): a German household's categories and levels, scaled per household (income about
     0.5x-2.5x), persistent habits, slow trends up or down, seasonality (December gifts, summer travel, winter
     heating), a yearly household insurance, a rent increase, noise, empty months and occasional big one-off
@@ -353,14 +359,14 @@ def synthetic_population(*, users: int = 60, months: int = 30, seed: int = 0,
             month = month_add(start, offset)
             bonus = income * 0.8 if month.month in (6, 11) and rng.random() < 0.4 else 0.0
             income_rows.append((user, month, round(income * float(rng.normal(1.0, 0.02)) + bonus, 2)))
-    return panel_from_frames(
-        spend=pd.DataFrame(spend_rows, columns=SPEND_COLUMNS),
-        income=pd.DataFrame(income_rows, columns=INCOME_COLUMNS),
-        bills=pd.DataFrame(bill_rows, columns=["user_id", "category_id", "month", "bills"]),
-        starts=starts, until=month_add(end, -1), known_until=end,
-        category_codes={i: category_code(row[0]) for i, row in enumerate(_PROFILE)},
-        profile_income=stated, savings_target=targets,
-    )
+    return {
+        "spend": pd.DataFrame(spend_rows, columns=SPEND_COLUMNS),
+        "income": pd.DataFrame(income_rows, columns=INCOME_COLUMNS),
+        "bills": pd.DataFrame(bill_rows, columns=["user_id", "category_id", "month", "bills"]),
+        "starts": starts, "until": month_add(end, -1), "known_until": end,
+        "category_codes": {i: category_code(row[0]) for i, row in enumerate(_PROFILE)},
+        "profile_income": stated, "savings_target": targets,
+    }
 
 
 def synthetic_daily_spending(panel: MonthlyPanel, *, seed: int = 0) -> dict[int, pd.Series]:
@@ -405,3 +411,56 @@ def _daily_series(days: dict[dt.date, float], *, panel: MonthlyPanel) -> pd.Seri
     values = pd.Series(days, dtype=float)
     values.index = pd.to_datetime(values.index)
     return values.groupby(level=0).sum().reindex(index, fill_value=0.0)
+
+
+REAL_USER_IDS = 1_000_000  # real histories' user ids start here, after any generated household's
+REAL_CATEGORY_IDS = 1_000  # and their categories' ids, after the generated profile's positions
+
+
+def real_history_frames(histories: list[list[tuple[dt.date, float, str]]]) -> tuple[dict, dict[int, str]]:
+    """panel_from_frames' spend, income, starts and category codes for real histories, one user each: rows of
+    (date, money spent (negative: money in), category label); and each category id's label. A label naming a
+    top-level category of the taxonomy (``Entertainment``, ``food_drink``) gets its code; other labels are
+    custom categories."""
+    labels = sorted({label for history in histories for _day, _spent, label in history})
+    category_of = {label: REAL_CATEGORY_IDS + i for i, label in enumerate(labels)}
+    codes = {category_of[label]: category_code(label.strip().casefold().replace(" ", "_")) for label in labels}
+    spend: dict[tuple[int, int, dt.date], list[float]] = {}
+    income: dict[tuple[int, dt.date], float] = {}
+    starts: dict[int, dt.date] = {}
+    for n, history in enumerate(histories):
+        user = REAL_USER_IDS + n
+        starts[user] = min(day for day, _spent, _label in history).replace(day=1)
+        for day, spent, label in history:
+            month = day.replace(day=1)
+            if spent < 0 and label.casefold() in _INCOME_LABELS:
+                income[(user, month)] = income.get((user, month), 0.0) - spent
+            elif label.casefold() not in _INCOME_LABELS | _TRANSFER_LABELS:
+                cell = spend.setdefault((user, category_of[label], month), [0.0, 0])
+                cell[0] += spent  # refunds in the category lower its spending
+                cell[1] += 1
+    return {
+        "spend": pd.DataFrame([(u, c, m, v, int(k)) for (u, c, m), (v, k) in spend.items() if v > 0],
+                              columns=SPEND_COLUMNS),
+        "income": pd.DataFrame([(u, m, v) for (u, m), v in income.items()], columns=INCOME_COLUMNS),
+        "starts": starts, "category_codes": codes,
+    }, {pk: label for label, pk in category_of.items()}
+
+
+# Labels of real exports that are not spending: income; money moved between one's own accounts or taken as
+# cash (spent later, unseen); money coming back.
+_INCOME_LABELS = {"income", "salary", "interest received", "interest", "dividends"}
+_TRANSFER_LABELS = {"transfer", "transfers", "bank transfer", "savings transfer", "savings", "investment",
+                    "investments", "credit card payment", "cash withdrawal", "atm and cash withdrawal", "cash deposit",
+                    "refund", "returned debit order"}
+
+
+def frames_combine(first: dict, second: dict) -> dict:
+    """Two sets of panel_from_frames' arguments as one (their user and category ids must not overlap)."""
+    combined = dict(first)
+    for key in ("spend", "income", "bills"):
+        parts = [frame for frame in (first.get(key), second.get(key)) if frame is not None and len(frame)]
+        combined[key] = pd.concat(parts, ignore_index=True) if parts else first.get(key)
+    for key in ("starts", "category_codes", "profile_income", "savings_target"):
+        combined[key] = {**(first.get(key) or {}), **(second.get(key) or {})}
+    return combined

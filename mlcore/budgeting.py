@@ -21,7 +21,7 @@ import statistics
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -441,11 +441,17 @@ def _mae(errors: np.ndarray) -> float | None:
 
 
 def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
-                          category_names: Mapping[int, str] | None = None) -> dict[str, Any]:
+                          category_names: Mapping[int, str] | None = None,
+                          score_users: Collection[int] | None = None,
+                          category_labels: Mapping[int, str] | None = None) -> dict[str, Any]:
     """Rolling-origin evaluation: for each of the last ``holdout_months`` months, train on the months before
-    it and predict it. Scored on what would get a suggestion (enough history, spent in the last 3 months):
+    it and predict it. Scored on what would get a suggestion (enough history, spent in the last 3 months),
+    of ``score_users`` only when given (the model still learns from everyone, as on an instance):
     MAE of the model's point prediction against the actual spend, next to the baselines "last month" and
-    "mean of the last 3 months"; the share of months at or under the suggested (quantile) amount."""
+    "mean of the last 3 months"; the share of months at or under the suggested (quantile) amount; and the
+    categories where the model's MAE is above the 3-month mean's (``loses_to_mean_3_months``). With
+    ``category_labels`` (category id -> name, for a real export's own labels) categories are reported by id,
+    else by their top-level category."""
     last = panel.months - 1
     while last >= 0 and np.all(np.isnan(panel.spend[:, last])):
         last -= 1
@@ -459,13 +465,15 @@ def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
         seconds.append(time.perf_counter() - started)
         actual = panel.spend[:, column]
         three = _window(panel.spend, column, 3)
+        scored = np.isin(panel.user_ids, list(score_users)) if score_users is not None else True
         rows = np.flatnonzero(~np.isnan(actual) & (category_history(panel, column) >= MIN_HISTORY_MONTHS)
-                              & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS))
+                              & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS) & scored)
         if not len(rows):
             continue
         point, upper = model.predict(panel, column, rows)
         records.append(pd.DataFrame({
             "month": panel.month_at(column).isoformat(), "category": panel.category_codes[rows],
+            "category_id": panel.category_ids[rows], "user_id": panel.user_ids[rows],
             "actual": actual[rows], "model": point, "suggested": upper,
             "last_month": panel.spend[rows, column - 1], "mean_3_months": _nan_stat(np.nanmean, three[rows]),
         }))
@@ -487,16 +495,29 @@ def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
     overall = scores(frame)
     overall["beats_last_month"] = overall["mae_model"] < overall["mae_last_month"]
     overall["beats_mean_3_months"] = overall["mae_model"] < overall["mae_mean_3_months"]
+    if category_labels is not None:
+        per_category = {category_labels.get(int(pk), "custom"): scores(part)
+                        for pk, part in frame.groupby("category_id", observed=True)}
+    else:
+        per_category = {names.get(int(code), "custom"): scores(part)
+                        for code, part in frame.groupby("category", observed=True)}
     return {
         "holdout_months": sorted(frame["month"].unique().tolist()),
-        "users": int(len(np.unique(panel.user_ids))),
+        "users": int(len(np.unique(panel.user_ids if score_users is None else frame["user_id"]))),
         "quantile": BUDGET_QUANTILE,
         "overall": overall,
-        "per_category": {names.get(int(code), "custom"): scores(part)
-                         for code, part in frame.groupby("category", observed=True)},
+        "per_category": per_category,
+        "loses_to_mean_3_months": _losses(per_category),
         "per_month": {month: scores(part) for month, part in frame.groupby("month")},
         "training_seconds_mean": round(float(np.mean(seconds)), 3),
     }
+
+
+def _losses(per_category: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
+    """Each category where the model's MAE is above the 3-month mean's, with how much above (in percent)."""
+    return {name: round(100 * (row["mae_model"] / row["mae_mean_3_months"] - 1), 1)
+            for name, row in per_category.items()
+            if row["mae_mean_3_months"] and row["mae_model"] > row["mae_mean_3_months"]}
 
 
 # --- the process's model, training -----------------------------------------------------------------------

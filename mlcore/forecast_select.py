@@ -24,6 +24,7 @@ fit; these closed-form methods on 6-60 points need neither.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,15 +61,19 @@ class MonthHistory:
 
     @classmethod
     def from_daily(cls, daily: pd.Series) -> MonthHistory:
-        """Whole calendar months only: a partial first or last month would look like a drop in spending."""
+        """Whole calendar months only: a partial first or last month would look like a drop in spending.
+        The series is one value per consecutive day (mlcore.forecasting.daily_frame)."""
         if daily.empty:
             return cls(periods=[], days=[], totals=np.zeros(0))
-        months = daily.index.to_period("M")
+        values = daily.to_numpy(dtype=float)
+        years, months = daily.index.year.to_numpy(), daily.index.month.to_numpy()
+        codes = years * 12 + months - 1
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
         periods, days = [], []
-        for period, values in daily.groupby(months):
-            if len(values) == period.days_in_month:
-                periods.append(period)
-                days.append(values.to_numpy(dtype=float))
+        for start, chunk in zip(starts, np.split(values, starts[1:]), strict=True):
+            if len(chunk) == calendar.monthrange(int(years[start]), int(months[start]))[1]:
+                periods.append(pd.Period(year=int(years[start]), month=int(months[start]), freq="M"))
+                days.append(chunk)
         return cls(periods=periods, days=days, totals=np.array([d.sum() for d in days], dtype=float))
 
     def __len__(self) -> int:
@@ -158,18 +163,60 @@ class MonthChoice:
         return " and ".join(LABELS.get(name, name) for name in self.methods)
 
 
-def _forecasts_at(history: MonthHistory, origin: int, methods: dict[str, MonthMethod]) -> dict[str, float]:
-    """Every method's forecast of month ``origin`` from the months before it."""
-    seen = history.before(origin)
-    return {name: max(method(seen, 1), 0.0) for name, method in methods.items()}
+def _ses_prefixes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_ses_fit`` of every prefix values[:o] (o = 1..n) in one pass: the level and alpha per prefix length.
+
+    The recursion's state before it reads values[o] is exactly its final state on values[:o]."""
+    level = np.full(len(SES_ALPHAS), values[0])
+    sse = np.zeros(len(SES_ALPHAS))
+    levels, alphas = np.zeros(len(values) + 1), np.zeros(len(values) + 1)
+    for o in range(1, len(values) + 1):
+        best = int(np.argmin(sse))
+        levels[o], alphas[o] = level[best], SES_ALPHAS[best]
+        if o < len(values):
+            error = values[o] - level
+            sse += error * error
+            level = level + SES_ALPHAS * error
+    return levels, alphas
+
+
+def _trend_slopes(values: np.ndarray) -> np.ndarray:
+    """The least-squares slope of values[:o] against 0..o-1 for every o (0 while o <= 2), from running sums."""
+    x = np.arange(len(values), dtype=float)
+    o = np.arange(1, len(values) + 1, dtype=float)
+    sx, sy, sxx, sxy = np.cumsum(x), np.cumsum(values), np.cumsum(x * x), np.cumsum(x * values)
+    denominator = o * sxx - sx * sx
+    slopes = np.divide(o * sxy - sx * sy, denominator, out=np.zeros(len(values)), where=denominator > 0)
+    slopes[o <= 2] = 0.0
+    return np.concatenate([[0.0], slopes])
+
+
+def _one_step_forecasts(history: MonthHistory, judged: list[int]) -> dict[str, np.ndarray]:
+    """Each method's forecast of each judged month from the months before it, the recursive methods run once
+    over the whole history instead of once per month (the same numbers as calling them, far fewer steps)."""
+    values = history.totals
+    levels, alphas = _ses_prefixes(values)
+    slopes = _trend_slopes(values)
+    origins = np.array(judged)
+    theta_drift = slopes[origins] / 2 * (1 / alphas[origins] - (1 - alphas[origins]) ** origins / alphas[origins])
+    return {
+        "seasonal_naive": np.where(origins >= 12, values[np.maximum(origins - 12, 0)], values[origins - 1]),
+        "three_month_mean": np.array([values[max(o - 3, 0):o].mean() for o in judged]),
+        "ses": levels[origins],
+        "theta": levels[origins] + theta_drift,
+        "robust_level": np.array([robust_level(history.before(o), 1) for o in judged]),
+    }
 
 
 def month_backtest(history: MonthHistory, *, methods: dict[str, MonthMethod] | None = None,
                    origins: int = SELECT_ORIGINS) -> tuple[list[int], dict[str, np.ndarray]]:
-    """Each method's forecast of each of the last ``origins`` months (at least MIN_TRAIN_MONTHS before)."""
-    methods = methods or METHODS
+    """Each method's forecast (clipped at zero) of each of the last ``origins`` months, from the months before
+    it (at least MIN_TRAIN_MONTHS)."""
     judged = list(range(max(MIN_TRAIN_MONTHS, len(history) - origins), len(history)))
-    rows = [_forecasts_at(history, origin, methods) for origin in judged]
+    if methods is None or methods is METHODS:
+        fast = _one_step_forecasts(history, judged)
+        return judged, {name: np.clip(values, 0, None) for name, values in fast.items()}
+    rows = [{name: max(method(history.before(o), 1), 0.0) for name, method in methods.items()} for o in judged]
     return judged, {name: np.array([row[name] for row in rows]) for name in methods}
 
 
@@ -197,9 +244,10 @@ def weekday_weights(daily: pd.Series) -> np.ndarray:
     """The mean of each weekday (Monday first) over the last eight weeks, as relative weights; equal weights
     when those weeks spent nothing."""
     recent = daily.iloc[-SHAPE_DAYS:]
-    means = np.array([recent[recent.index.day_of_week == weekday].mean() if len(recent) else 0.0
-                      for weekday in range(7)], dtype=float)
-    means = np.nan_to_num(means)
+    weekdays = recent.index.day_of_week.to_numpy()
+    sums = np.bincount(weekdays, weights=recent.to_numpy(dtype=float), minlength=7)
+    counts = np.bincount(weekdays, minlength=7)
+    means = np.divide(sums, counts, out=np.zeros(7), where=counts > 0)
     return means / means.sum() if means.sum() > 0 else np.full(7, 1 / 7)
 
 

@@ -77,3 +77,15 @@ def test_evaluate_forecaster_on_synthetic_households_reports_coverage_and_choice
     assert 0.5 < result["coverage"] <= 1
     assert sum(result["chosen"].values()) == 2 * result["origins"]
     assert result["best_baseline"] in ("seasonal_naive", "three_month_mean")
+
+
+def test_the_one_pass_backtest_gives_each_methods_own_forecasts():
+    """The backtest runs the recursive methods once over the history: the same numbers as calling each method
+    on the months before each judged month."""
+    rng = np.random.default_rng(11)
+    history = fs.MonthHistory.from_daily(_daily(list(900 + 15 * np.arange(30) + rng.normal(0, 80, 30))))
+    judged, fast = fs.month_backtest(history, origins=27)
+    _same, slow = fs.month_backtest(history, methods=dict(fs.METHODS), origins=27)
+    assert judged == list(range(3, 30))
+    for name in fs.METHODS:
+        np.testing.assert_allclose(fast[name], slow[name], rtol=1e-9, err_msg=name)

@@ -45,16 +45,33 @@ def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: 
 
     With ``skipped`` (a list), a row whose date or amount does not parse is left out and its line number
     appended instead."""
+    days: dict[dt.date, float] = {}
+    for day, spent, _label in csv_transactions(path, date_col=date_col, amount_col=amount_col,
+                                                sign_convention=sign_convention, skipped=skipped):
+        days[day] = days.get(day, 0.0) + max(spent, 0.0)
+    if not days:
+        raise CommandError(f"{path} has no data rows.")
+    return forecasting.daily_frame(pd.Series(days))
+
+
+def _csv_text(path: str) -> str:
+    """The file's text: UTF-8 (with or without a BOM), else Windows-1252 as many banks write."""
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"No such file: {path}")
     raw = file.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def csv_transactions(path: str, *, date_col: str, amount_col: str, sign_convention: str,
+                     label_col: str | None = None, skipped: list[int] | None = None
+                     ) -> list[tuple[dt.date, float, str]]:
+    """(date, money spent (negative for money in), label) per row of a bank CSV, the label from ``label_col``
+    when given; a bad file, column or row is a CommandError naming it (or, with ``skipped``, a line left out)."""
+    text = _csv_text(path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
@@ -64,15 +81,18 @@ def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: 
     if not header:
         raise CommandError(f"{path} is empty.")
     header = [name.strip() for name in header]
-    for wanted, option in ((date_col, "--date-col"), (amount_col, "--amount-col")):
-        if wanted not in header:
-            raise CommandError(f"Column {wanted!r} ({option}) is not in {path}; its columns are: {', '.join(header)}")
+    wanted = [(date_col, "--date-col"), (amount_col, "--amount-col"), *([(label_col, "--category-col")]
+                                                                        if label_col else [])]
+    for name, option in wanted:
+        if name not in header:
+            raise CommandError(f"Column {name!r} ({option}) is not in {path}; its columns are: {', '.join(header)}")
     di, ai = header.index(date_col), header.index(amount_col)
-    days: dict[dt.date, float] = {}
+    li = header.index(label_col) if label_col else None
+    rows: list[tuple[dt.date, float, str]] = []
     for line, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) <= max(di, ai):
+        if len(row) <= max(di, ai, li or 0):
             raise CommandError(f"Line {line}: only {len(row)} columns, no {date_col!r} or {amount_col!r}.")
         day, amount = parse_date(row[di]), parse_amount(row[ai])
         if (day is None or amount is None) and skipped is not None:
@@ -84,10 +104,10 @@ def csv_spending(path: str, *, date_col: str, amount_col: str, sign_convention: 
             raise CommandError(f"Line {line}: {amount_col!r} is {row[ai][:40]!r}, not an amount "
                                f"(--skip-bad-rows leaves such rows out).")
         spent = -amount if sign_convention == "negative-is-spend" else amount
-        days[day] = days.get(day, 0.0) + max(float(spent), 0.0)
-    if not days:
+        rows.append((day, float(spent), row[li].strip() if li is not None else ""))
+    if not rows:
         raise CommandError(f"{path} has no data rows.")
-    return forecasting.daily_frame(pd.Series(days))
+    return rows
 
 
 def demo_spending(*, months: int = 36) -> pd.Series:
