@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+
 from accounts.models import User
 from alerts.selectors import alert_panel
 from budgets.selectors import budget_progress
@@ -17,6 +19,7 @@ from insights.selectors import forecast_page
 from mlcore.services import review_count
 from payments.selectors import upcoming_bills
 from transactions.models import Account, Transaction
+from transactions.selectors import ledger_version
 
 ZERO = Decimal("0.00")
 TOP_CATEGORIES = 8
@@ -25,6 +28,7 @@ BILLS_SHOWN = 6
 BILLS_DAYS = 14
 CALENDAR_DAYS = 91  # thirteen weeks
 TREND_MONTHS = 12
+FIGURES_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,23 @@ def _onboarding(user: User, *, has_budgets: bool, has_bills: bool) -> Onboarding
     )
 
 
+def _ledger_figures(*, user: User, today: dt.date, month: dt.date, calendar_start: dt.date) -> tuple[list, list, list]:
+    """The twelve months' trend, this month's categories and the calendar: the dashboard's sums over the ledger,
+    a few hundred milliseconds with a big history under row security. Kept under the ledger's version (a new
+    one on every change through the services) for a minute at most, as long as the insights may lag anyway: the
+    categorizer files typed-in transactions in the background without a new version."""
+    profile = user.financial_profile
+    key = (f"insights:dashboard-figures:{user.pk}:{ledger_version(user=user)}:{today}:"
+           f"{profile.preferred_currency}:{profile.savings_rate_target}")
+    figures = cache.get(key)
+    if figures is None:
+        figures = (analytics.savings_history(user=user, months=TREND_MONTHS, today=today),
+                   analytics.spending_by_category(user=user, start=month, end=today),
+                   analytics.spending_calendar(user=user, start=calendar_start, end=today))
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
+
+
 def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, in a fixed number of queries whatever the size of the history."""
     profile = user.financial_profile
@@ -66,11 +87,9 @@ def dashboard_get(*, user: User, today: dt.date | None = None) -> dict[str, Any]
     if not onboarding.done:
         return context
 
-    history = analytics.savings_history(user=user, months=TREND_MONTHS, today=today)
-    this_month = history[-1]
-    categories = analytics.spending_by_category(user=user, start=month, end=today)
     calendar_start = today - dt.timedelta(days=CALENDAR_DAYS - 1)
-    calendar = analytics.spending_calendar(user=user, start=calendar_start, end=today)
+    history, categories, calendar = _ledger_figures(user=user, today=today, month=month, calendar_start=calendar_start)
+    this_month = history[-1]
     forecast = forecast_page(user=user)
     lowest = forecast["summary"].get("lowest_before_income") or {}
     category_budgets = [p for p in progress if p.budget.category_id is not None]
