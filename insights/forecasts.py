@@ -300,8 +300,9 @@ def forecasts_refresh(*, user: User, today: dt.date | None = None) -> dict:
 
     history, salary = _everyday_history(user=user, frame=frame, today=today, currency=currency)
     everyday = _everyday_forecasts(history=history, horizon=horizon)
-    accounts = [a for a in account_list(user=user) if a.currency == currency]
-    left_out = [a.name for a in account_list(user=user) if a.currency != currency]
+    every_account = list(account_list(user=user))
+    accounts = [a for a in every_account if a.currency == currency]
+    left_out = [a.name for a in every_account if a.currency != currency]
     shares = _account_shares(history=history, account_ids=[a.pk for a in accounts], today=today)
     flows = _scheduled_flows(user=user, currency=currency, horizon=horizon, shares=shares, salary=salary)
     projection = Projection(horizon=horizon, everyday=everyday, shares=shares, flows=flows, salary=salary)
@@ -581,19 +582,33 @@ def _balance_history(*, frame: pd.DataFrame, accounts: list, current_total: floa
 @transaction.atomic
 def _forecasts_store(*, user: User, rows: list[dict], currency: str, start: dt.date, horizon: int,
                      history_days: int, account_ids: list[int]) -> int:
+    """Every row written in a few queries (one read, one update, one insert, one delete): the nightly job
+    stores about five a user, and a query each was a good part of its time."""
+    existing = {(f.kind, f.account_id): f for f in Forecast.objects.filter(user=user)}
+    now = timezone.now()
+    changed, created = [], []
     for row in rows:
-        Forecast.objects.update_or_create(
-            user=user, kind=row["kind"], account=row["account"],
-            defaults={"method": row["method"], "method_note": row["note"][:300], "currency": currency,
-                      "start_date": start, "horizon_days": horizon, "interval_width": Decimal("0.80"),
-                      "history_days": history_days, "points": row["points"], "summary": row["summary"],
-                      "fit_ms": row["fit_ms"]})
+        account_id = row["account"].pk if row["account"] is not None else None
+        forecast = existing.pop((row["kind"], account_id), None) or Forecast(user=user, kind=row["kind"],
+                                                                             account=row["account"])
+        for name, value in {"method": row["method"], "method_note": row["note"][:300], "currency": currency,
+                            "start_date": start, "horizon_days": horizon, "interval_width": Decimal("0.80"),
+                            "history_days": history_days, "points": row["points"], "summary": row["summary"],
+                            "fit_ms": row["fit_ms"], "created_at": now}.items():
+            setattr(forecast, name, value)
+        (changed if forecast.pk else created).append(forecast)
+    Forecast.objects.bulk_update(changed, [*STORED_FIELDS, "created_at"])
+    Forecast.objects.bulk_create(created)
     # Accounts deleted or no longer forecast (another currency), and a total no longer computable.
-    Forecast.objects.filter(user=user, kind=ForecastKind.BALANCE, account__isnull=False).exclude(
-        account_id__in=account_ids).delete()
-    if not account_ids:
-        Forecast.objects.filter(user=user, kind=ForecastKind.BALANCE).delete()
+    stale = [f.pk for (kind, account_id), f in existing.items()
+             if kind == ForecastKind.BALANCE and (account_id not in account_ids or not account_ids)]
+    if stale:
+        Forecast.objects.filter(user=user, pk__in=stale).delete()
     return len(rows)
+
+
+STORED_FIELDS = ["method", "method_note", "currency", "start_date", "horizon_days", "interval_width", "history_days",
+                 "points", "summary", "fit_ms"]
 
 
 def low_balance_notify(*, user: User, lowest: dict, currency: str) -> int:
