@@ -19,11 +19,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from core.lazy import lazy_module
 from core.months import month_add, month_start
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from core.lazy import lazy_module
 from goals.planning import ZERO, Plan, _json, _money
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
 
 EMERGENCY_MONTHS_MIN = 3
 STABLE_MONTHS = 3  # each of the last three full months with a positive surplus

@@ -10,7 +10,6 @@ from accounts.models import User
 from budgets.alerts import budget_alerts_check
 from budgets.services import budget_month_open
 from insights import refresh
-from insights.forecasts import forecasts_refresh
 from insights.models import Forecast, ForecastKind
 from payments.services import bills_match
 from payments.suggestions import subscription_suggestions_refresh
@@ -58,6 +57,9 @@ def user_insights_refresh(*, user: User, today: dt.date | None = None, force: bo
     fitted_on = last[1] - dt.timedelta(days=1) if last else None  # a forecast starts the day after its fit
     stale = fitted_on is None or fitted_on <= today - dt.timedelta(days=FORECAST_MAX_AGE_DAYS)
     if changed or stale or matched.paid or matched.overdue:
+        # pandas and Prophet: loaded by the worker that refreshes, not by every web worker importing this module.
+        from insights.forecasts import forecasts_refresh  # noqa: PLC0415 - heavy
+
         forecast = forecasts_refresh(user=user, today=today)
         refresh.refresh_finished(user=user, as_of=as_of)
         outcome.update(forecasts=forecast["forecasts"], forecast_fit_ms=forecast["fit_ms"],

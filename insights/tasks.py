@@ -10,7 +10,6 @@ from huey.contrib.djhuey import db_task
 from accounts.models import User
 from core.jobs import locked_job
 from insights import refresh
-from insights.forecasts import forecasts_refresh
 
 log = structlog.get_logger(__name__)
 
@@ -24,6 +23,9 @@ def forecast_refresh_task(user_id: int) -> dict[str, Any] | None:
     user = User.objects.select_related("financial_profile").filter(pk=user_id, is_active=True).first()
     if user is None:
         return None
+    # pandas and Prophet: loaded by the worker's first refresh, not by every web worker importing this module.
+    from insights.forecasts import forecasts_refresh  # noqa: PLC0415 - heavy
+
     outcome = forecasts_refresh(user=user)
     refresh.refresh_finished(user=user, as_of=as_of)
     return outcome

@@ -16,19 +16,24 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from core.lazy import lazy_module
 from core.pages import preferred_currency
 from mlcore.models import AnomalyVerdict, SpendingPattern, Verdict
 from mlcore.results import CategoryPattern, IncomePattern, MerchantPattern, MonthTotal, SpendingPatterns
 from payments.detection import MIN_CHARGES, REGULAR_SHARE, RHYTHMS, merchant_key
 from transactions.merchants import merchant_clean
 from transactions.models import CategoryKind, Transaction, TransactionSplit
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
 
 CENT = Decimal("0.01")
 MIN_HABIT_CHARGES = 4  # charges before a merchant's usual days of month mean anything

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from mlcore import anomalies, feedback, llm, patterns, speech, stats
-from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
+from core.lazy import lazy_exports
+from mlcore import llm, speech, stats
 from mlcore.llm import LlmError, LlmReply, ToolCall
 from mlcore.models import Verdict
 from mlcore.results import BudgetSuggestion, Factor, Finding, RiskLevel, SpendingPatterns
@@ -32,6 +32,12 @@ from transactions.models import Transaction
 
 if TYPE_CHECKING:
     from mlcore.categorizer import GlobalCategorizer, Prediction
+    from mlcore.forecasting import HEURISTIC, PROPHET, EverydayForecast, everyday_forecast
+
+# The forecaster's names come from a module that imports pandas and NumPy: looked up on first use (core.lazy),
+# so that importing this facade, which every web worker does through the URLconf, stays free of them.
+__getattr__ = lazy_exports(__name__, dict.fromkeys(
+    ("HEURISTIC", "PROPHET", "EverydayForecast", "everyday_forecast"), "mlcore.forecasting"))
 
 __all__ = [
     # categorization
@@ -145,6 +151,8 @@ def budget_model_train(*, today: dt.date) -> dict[str, Any]:
 
 def patterns_get(*, user: User) -> tuple[SpendingPatterns, dt.datetime] | None:
     """The user's stored patterns and when a worker computed them; None before the first computation."""
+    from mlcore import patterns  # noqa: PLC0415 - NumPy and pandas: loaded by the first call, not by every web worker
+
     return patterns.patterns_get(user=user)
 
 
@@ -152,6 +160,8 @@ def patterns_refresh(*, user: User, today: dt.date | None = None,
                      unconfirmed_ids: Collection[int] = ()) -> SpendingPatterns:
     """Workers only: recompute and store the user's patterns. ``unconfirmed_ids``: charges flagged Medium or
     High that the person has not called fine; they are not part of the normal until then."""
+    from mlcore import patterns  # noqa: PLC0415 - NumPy and pandas: loaded by the worker, not by every web worker
+
     return patterns.patterns_refresh(user=user, today=today, unconfirmed_ids=unconfirmed_ids)
 
 
@@ -159,6 +169,8 @@ def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.da
                      unconfirmed_ids: Collection[int] = ()) -> list[Finding]:
     """Workers only: score these transactions of the user; one Finding (with its level) per flagged one.
     Earlier charges in ``unconfirmed_ids`` are not compared against (see patterns_refresh)."""
+    from mlcore import anomalies  # noqa: PLC0415 - NumPy and pandas: loaded by the worker, not by every web worker
+
     return anomalies.anomalies_detect(user=user, transaction_ids=transaction_ids, today=today,
                                       unconfirmed_ids=unconfirmed_ids)
 
@@ -166,6 +178,8 @@ def anomalies_detect(*, user: User, transaction_ids: Iterable[int], today: dt.da
 def anomaly_verdict_record(*, user: User, transaction: Transaction, verdict: str, detectors: Iterable[str]) -> None:
     """What the person said of a flagged charge (a Verdict): "fine" stops the same pattern alerting again,
     "not_mine" raises the risk of similar charges. The patterns learn it at their next refresh."""
+    from mlcore import feedback  # noqa: PLC0415 - NumPy (patterns): loaded by the first answer, not by every web worker
+
     feedback.anomaly_verdict_record(user=user, transaction=transaction, verdict=verdict, detectors=detectors)
 
 

@@ -12,14 +12,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from core.lazy import lazy_module
 from payments.models import Frequency
 from transactions.merchants import merchant_clean
 from transactions.models import CategoryKind, Transaction
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 
 @dataclass(frozen=True)

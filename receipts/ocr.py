@@ -16,11 +16,17 @@ import re
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pypdfium2
-import pytesseract
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pytesseract
+else:  # pytesseract imports pandas when installed: loaded by the first reading, not by every web worker (core.lazy)
+    pytesseract = lazy_module("pytesseract")
 
 # Tesseract's own threads fight each other on a small server: one thread per run reads a receipt in about
 # a third of the time on two cores (measured on the SROIE receipts: 4.5 s against 1.7 s). An operator's own

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import xlrd
-from openpyxl import load_workbook
 
 from imports.parsing import cell_text, header_roles
 from imports.readers.limits import MAX_COLUMNS, check_row_count, check_xlsx
@@ -62,6 +61,9 @@ def _pick_sheet(sheets: list[tuple[str, list[tuple[int, list[Any]]]]], wanted: s
 def read_xlsx(data: bytes, *, sheet: str | None = None, limit: int | None = None) -> Table:
     """Every sheet's rows (the first ``limit`` of each, for a preview); the sheet with transactions is kept."""
     check_xlsx(data)
+    # openpyxl imports NumPy when it is installed: loaded by the first .xlsx, not by every web worker.
+    from openpyxl import load_workbook  # noqa: PLC0415 - heavy
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from core.lazy import lazy_module
 from mlcore.anomalies.base import DetectionContext, factor, material, ramp, spent
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
 
 MIN_USUAL = 3  # earlier charges before a merchant has a "usual"
 RECENT = 60  # the merchant's latest charges make its usual (prices drift)

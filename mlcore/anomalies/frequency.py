@@ -7,13 +7,17 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from core.lazy import lazy_module
 from mlcore.anomalies.base import DetectionContext, factor, material, ramp
 from mlcore.patterns import HistoryRow, is_spending
 from mlcore.results import Factor
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported by the first computation, not by every web worker that imports this module (core.lazy)
+    np = lazy_module("numpy")
 
 RECENT = 250  # charges
 WINDOWS = (1, 3, 7)  # days; the smallest tail of the three counts, corrected for looking three times
