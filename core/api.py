@@ -13,22 +13,32 @@ import's batch), else empty. Lists answer with one envelope, paginated with ``pa
 
     {"count": 120, "next": "…?page=2", "previous": null, "results": [...]}
 
+Long lists that people add to while a client pages through them (the transactions) page by position instead
+(``KeysetPagination``): the same four keys, ``next`` and ``previous`` carry a ``cursor``, and ``count`` is null
+unless the whole list fits on the first page; ``page`` still gives the numbered, counted pages.
+
 Lists about a period keep their own keys (``currency``, ``start``, ``end``) beside these.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Field, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -141,6 +151,161 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class KeysetPagination(Pagination):
+    """The same envelope, paged by position: ``next`` holds the last row's place in the list's order, and the next
+    page is the rows beyond it, read through the list's index like the first page.
+
+    Why: the numbered pages count every matching row on every request (a ``count(*)`` over a person's whole
+    ledger, the most opened list) and read ``OFFSET`` rows to skip them; a row added or deleted while a client
+    pages shifts every later page, so a walk shows some rows twice and misses others. Here no page counts, a deep
+    page costs what the first does, and a walk along ``next`` sees every row that existed before it started
+    exactly once whatever is added meanwhile. ``count`` is the number of rows when the whole list is on the first
+    page, else null (not counted). A request with ``page`` gets the numbered, counted pages as before.
+
+    The cursor is opaque to clients: the ordering's field names and the boundary row's values (and which way to
+    read), base64 JSON. It is only valid for the ordering it was made for; any other is a 400.
+    """
+
+    cursor_query_param = "cursor"
+    numbered = False
+    has_next = has_previous = False
+    whole = False
+
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Request,
+                          view: APIView | None = None) -> list[Any] | None:
+        self.numbered = self.page_query_param in request.query_params
+        if self.numbered:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = self.asked = request
+        self.page_size = self.get_page_size(request) or self.page_size
+        self.order, self.model = _keyset_order(queryset), queryset.model
+        cursor = request.query_params.get(self.cursor_query_param)
+        backwards, after = _cursor_read(cursor, self.order, queryset.model) if cursor else (False, None)
+        order = [(name, not descending) if backwards else (name, descending) for name, descending in self.order]
+        chosen = queryset.order_by(*[f"-{name}" if descending else name for name, descending in order])
+        if after is not None:
+            chosen = chosen.filter(_beyond(order, after))
+        rows = list(chosen[:self.page_size + 1])
+        more = len(rows) > self.page_size
+        rows = rows[:self.page_size]
+        if backwards:
+            rows.reverse()
+        self.has_next, self.has_previous = (True, more) if backwards else (more, after is not None)
+        self.whole = cursor is None and not more
+        self.rows = rows
+        return rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        if self.numbered:
+            return super().get_paginated_response(data)
+        return Response({"count": len(self.rows) if self.whole else None, "next": self.get_next_link(),
+                         "previous": self.get_previous_link(), "results": data})
+
+    def get_next_link(self) -> str | None:
+        if self.numbered:
+            return super().get_next_link()
+        return self._link(self.rows[-1], backwards=False) if self.has_next and self.rows else None
+
+    def get_previous_link(self) -> str | None:
+        if self.numbered:
+            return super().get_previous_link()
+        return self._link(self.rows[0], backwards=True) if self.has_previous and self.rows else None
+
+    def _link(self, row: Model | Mapping[str, Any], *, backwards: bool) -> str:
+        url = remove_query_param(self.asked.build_absolute_uri(), self.page_query_param)
+        cursor = _cursor_make(self.order, self.model, row, backwards=backwards)
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["count"] = {
+            "type": "integer", "nullable": True, "example": None,
+            "description": "Rows in the whole list when it fits on the first page; otherwise null (not counted). "
+                           "With `page`: every matching row, counted.",
+        }
+        answer["properties"]["next"]["description"] = "The next page (a `cursor` link), or null at the end."
+        answer["properties"]["previous"]["description"] = "The page before (a `cursor` link), or null at the start."
+        return answer
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = ("Numbered pages, counted (a `count(*)` of every matching row and an "
+                                            "offset): for clients written before cursors. Prefer `next`.")
+        return [{"name": self.cursor_query_param, "required": False, "in": "query",
+                 "description": "Where the page starts: copied from `next` or `previous`, never built by a client. "
+                                "Valid for the ordering it was given with.",
+                 "schema": {"type": "string"}}, *parameters]
+
+
+def _keyset_order(queryset: QuerySet[Any]) -> list[tuple[str, bool]]:
+    """(field name, descending) of the queryset's ordering, ended by the primary key so each row has one place.
+    Only the model's own non-null fields: a keyset over NULLs or joins would need more than a row comparison."""
+    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    order: list[tuple[str, bool]] = []
+    pk = queryset.model._meta.pk
+    assert pk is not None
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"KeysetPagination orders by field names, not {name!r}")
+        bare = name.lstrip("-")
+        field = pk if bare == "pk" else _field(queryset.model, bare)
+        if field.null or field.is_relation:
+            raise TypeError(f"KeysetPagination cannot order by {bare!r}: null or a relation")
+        order.append((field.attname, name.startswith("-")))
+    if pk.attname not in {name for name, _ in order}:
+        order.append((pk.attname, order[-1][1] if order else False))
+    return order
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), name
+    return field
+
+
+def _cursor_text(value: Any) -> str:
+    """A value of an ordering field as the cursor keeps it; the field's to_python reads it back."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _cursor_make(order: list[tuple[str, bool]], model: type[Model], row: Model | Mapping[str, Any], *,
+                 backwards: bool) -> str:
+    """The cursor of ``row`` (a model instance, or a values() row holding the ordering's fields)."""
+    plain = row if isinstance(row, Mapping) else {name: getattr(row, name) for name, _ in order}
+    values = [_cursor_text(plain[name]) for name, _ in order]
+    payload = {"o": [f"-{name}" if descending else name for name, descending in order], "v": values,
+               "b": backwards}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _cursor_read(cursor: str, order: list[tuple[str, bool]], model: type[Model]) -> tuple[bool, list[Any]]:
+    """(backwards, the boundary row's values) of a cursor made by _cursor_make for this ordering; else a 400."""
+    wanted = [f"-{name}" if descending else name for name, descending in order]
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if payload["o"] != wanted or len(payload["v"]) != len(order):
+            raise ValueError("another ordering")
+        values = [_field(model, name).to_python(value) for (name, _), value in zip(order, payload["v"], strict=True)]
+        return bool(payload["b"]), values
+    except (ValueError, TypeError, KeyError, binascii.Error, DjangoValidationError):
+        raise exceptions.ValidationError({"cursor": ["Not a cursor of this list and ordering: follow the `next` "
+                                                     "or `previous` link as given."]}) from None
+
+
+def _beyond(order: list[tuple[str, bool]], values: list[Any]) -> Q:
+    """Rows after ``values`` in ``order``: first field beyond, or equal and the second beyond, and so on. The
+    first field's bound is repeated alone (``<=`` or ``>=``) so the database can start the index scan there."""
+    first, descending = order[0]
+    condition = Q()
+    equal: dict[str, Any] = {}
+    for (name, down), value in zip(order, values, strict=True):
+        condition |= Q(**equal, **{f"{name}__{'lt' if down else 'gt'}": value})
+        equal[name] = value
+    return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & condition
 
 
 class WholeListPagination(Pagination):

@@ -243,11 +243,23 @@ def test_the_envelope_pages_with_page_and_page_size(owner, account):
     for day in range(1, 8):
         TransactionFactory(owner=owner, account=account, date=dt.date(2026, 3, day))
     client = _client(owner)
-    first = client.get("/api/v1/transactions/?page_size=3").json()
+    first = client.get("/api/v1/transactions/?page_size=3&page=1").json()
     assert (first["count"], len(first["results"]), first["previous"]) == (7, 3, None)
-    last = client.get(first["next"].replace("http://testserver", "") + "&page=3").json()
+    last = client.get(first["next"].replace("http://testserver", "").replace("page=2", "page=3")).json()
     assert len(last["results"]) == 1 and last["next"] is None
     assert_error(client.get("/api/v1/transactions/?page=99"), 404)
+
+
+def test_the_envelope_pages_by_cursor_with_the_same_keys(owner, account):
+    """The transaction list pages by position (core.api.KeysetPagination): the same keys, count null unless whole."""
+    for day in range(1, 8):
+        TransactionFactory(owner=owner, account=account, date=dt.date(2026, 3, day))
+    client = _client(owner)
+    first = client.get("/api/v1/transactions/?page_size=3").json()
+    assert (first.keys(), first["count"], len(first["results"]), first["previous"]) == (ENVELOPE_KEYS, None, 3, None)
+    second = client.get(first["next"].replace("http://testserver", "")).json()
+    last = client.get(second["next"].replace("http://testserver", "")).json()
+    assert (len(last["results"]), last["next"], bool(last["previous"])) == (1, None, True)
 
 
 def test_another_users_objects_are_404_on_every_endpoint(schema, owner, worlds):

@@ -156,11 +156,66 @@ def test_pagination_with_a_page_size_up_to_500(owner_api, owner, account):
                     description=f"ROW {n}", fingerprint=f"bulk:{n}") for n in range(520)
     ])
     first = owner_api.get(URL).json()
-    assert (first["count"], len(first["results"])) == (520, 50)
-    assert first["next"] and first["previous"] is None
-    assert len(owner_api.get(URL, {"page_size": 200, "page": 3}).json()["results"]) == 120
+    assert (first["count"], len(first["results"])) == (None, 50)  # more than one page: not counted
+    assert "cursor=" in first["next"] and first["previous"] is None
     assert len(owner_api.get(URL, {"page_size": 10_000}).json()["results"]) == 500
+    # The numbered pages of clients written before cursors: counted, as before.
+    numbered = owner_api.get(URL, {"page_size": 200, "page": 3}).json()
+    assert (numbered["count"], len(numbered["results"])) == (520, 120)
     assert owner_api.get(URL, {"page": 99}).status_code == 404
+
+
+def _walk(api, params: dict, *, between=lambda: None) -> list[int]:
+    """Every id along the ``next`` links from the first page, calling ``between`` after each page."""
+    seen: list[int] = []
+    response = api.get(URL, params)
+    while True:
+        seen += _ids(response)
+        between()
+        link = response.json()["next"]
+        if link is None:
+            return seen
+        response = api.get(link.replace("http://testserver", ""))
+
+
+@pytest.mark.parametrize("ordering", ["", "amount", "-amount", "merchant", "date", "-created"])
+def test_walking_next_shows_every_row_once_while_rows_are_added(owner_api, owner, account, ordering):
+    """Ties on the ordered field (a day, an amount) and rows added mid-walk neither repeat nor hide a row."""
+    existing = [TransactionFactory(account=account, date=date(2026, 1, 1 + n % 5), amount=Decimal(-(n % 3) - 1),
+                                   merchant=f"Shop {n % 4}").pk for n in range(23)]
+    added = iter(range(100))
+
+    def add_a_row() -> None:
+        n = next(added)
+        TransactionFactory(account=account, date=date(2026, 1, 1 + n % 7), amount=Decimal(-(n % 3) - 1),
+                           merchant=f"Shop {n % 5}")
+
+    seen = _walk(owner_api, {"page_size": 4, "ordering": ordering}, between=add_a_row)
+    assert len(seen) == len(set(seen)), "a row came twice"
+    assert set(existing) <= set(seen), "a row that was there all along was missed"
+
+
+def test_previous_goes_back_to_the_same_rows(owner_api, owner, account):
+    for n in range(9):
+        TransactionFactory(account=account, date=date(2026, 2, 1 + n % 3), amount=Decimal("-2.00"))
+    first = owner_api.get(URL, {"page_size": 4, "ordering": "date"})
+    second = owner_api.get(first.json()["next"].replace("http://testserver", ""))
+    back = owner_api.get(second.json()["previous"].replace("http://testserver", ""))
+    assert _ids(back) == _ids(first)
+    assert back.json()["previous"] is None and back.json()["next"]
+    third = owner_api.get(second.json()["next"].replace("http://testserver", ""))
+    assert len(_ids(third)) == 1 and third.json()["next"] is None
+
+
+def test_a_list_on_one_page_is_counted_and_a_cursor_is_only_for_its_ordering(owner_api, owner, account):
+    for n in range(3):
+        TransactionFactory(account=account, date=date(2026, 3, 1 + n))
+    whole = owner_api.get(URL).json()
+    assert (whole["count"], whole["next"], whole["previous"]) == (3, None, None)
+    link = owner_api.get(URL, {"page_size": 2}).json()["next"].replace("http://testserver", "")
+    assert owner_api.get(link + "&ordering=amount").status_code == 400
+    assert owner_api.get(URL, {"cursor": "not-a-cursor"}).json()["fields"] == {
+        "cursor": ["Not a cursor of this list and ordering: follow the `next` or `previous` link as given."]}
 
 
 def test_splits_set_replace_and_remove(owner_api, owner, account):
@@ -289,3 +344,16 @@ def test_list_runs_a_constant_number_of_queries(owner_api, owner, account, djang
         response = owner_api.get(URL, filtered)
     assert len(response.json()["results"]) == 50
     assert (queries_for({}), queries_for(filtered)) == with_five
+
+
+def test_each_listed_row_is_what_retrieving_that_transaction_answers(owner_api, owner, account):
+    """The list reads plain values (transactions.api.listing) for speed; a client must not see the difference."""
+    _rich_rows(owner, account, 6, start=0)
+    usd = AccountFactory(owner=owner, currency="USD")
+    services.transaction_create(user=owner, account=usd, on=date(2026, 2, 3), amount=Decimal("-7.25"),
+                                description="FOREIGN SHOP", notes="a note, encrypted at rest", tags=["b", "a"])
+    TransactionFactory(account=account, category=category("food_drink"))  # a top-level category: no " > "
+    listed = owner_api.get(URL, {"page_size": 500}).json()["results"]
+    assert len(listed) == 8
+    for row in listed:
+        assert row == owner_api.get(f"{URL}{row['id']}/").json()
