@@ -21,7 +21,7 @@ import statistics
 import threading
 import time
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -441,17 +441,45 @@ def _mae(errors: np.ndarray) -> float | None:
 
 
 def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
-                          category_names: Mapping[int, str] | None = None,
-                          score_users: Collection[int] | None = None,
-                          category_labels: Mapping[int, str] | None = None) -> dict[str, Any]:
+                          category_names: Mapping[int, str] | None = None) -> dict[str, Any]:
     """Rolling-origin evaluation: for each of the last ``holdout_months`` months, train on the months before
-    it and predict it. Scored on what would get a suggestion (enough history, spent in the last 3 months),
-    of ``score_users`` only when given (the model still learns from everyone, as on an instance):
+    it and predict it. Scored on what would get a suggestion (enough history, spent in the last 3 months):
     MAE of the model's point prediction against the actual spend, next to the baselines "last month" and
     "mean of the last 3 months"; the share of months at or under the suggested (quantile) amount; and the
-    categories where the model's MAE is above the 3-month mean's (``loses_to_mean_3_months``). With
-    ``category_labels`` (category id -> name, for a real export's own labels) categories are reported by id,
-    else by their top-level category."""
+    categories where the model's MAE is above the 3-month mean's (``loses_to_mean_3_months``)."""
+    frame, seconds = _holdout_records(panel, holdout_months=holdout_months)
+    names = category_names or {i: key for i, key in enumerate(TOP_KEYS)}
+    return _evaluation_report(frame, seconds=seconds, users=len(np.unique(panel.user_ids)),
+                              category_of=lambda part: names.get(int(part["category"].iloc[0]), "custom"))
+
+
+def budget_model_evaluate_groups(panel: MonthlyPanel, *, groups: Mapping[str, Collection[int]],
+                                 holdout_months: int = 6,
+                                 category_labels: Mapping[int, str] | None = None) -> dict[str, dict[str, Any]]:
+    """``budget_model_evaluate`` trained once on everyone (as on an instance) and scored per group of users:
+    real histories beside generated households, say. With ``category_labels`` (category id -> name, for an
+    export's own labels) categories are reported by id, else by their top-level category."""
+    frame, seconds = _holdout_records(panel, holdout_months=holdout_months)
+    names = {i: key for i, key in enumerate(TOP_KEYS)}
+
+    def category_of(part: pd.DataFrame) -> str:
+        if category_labels is not None and int(part["category_id"].iloc[0]) in category_labels:
+            return category_labels[int(part["category_id"].iloc[0])]
+        return names.get(int(part["category"].iloc[0]), "custom")
+
+    reports = {}
+    for name, users in groups.items():
+        part = frame[frame["user_id"].isin(list(users))]
+        if part.empty:
+            raise ValueError(f"Too little history to evaluate the budget model on the {name} users.")
+        reports[name] = _evaluation_report(part, seconds=seconds, users=part["user_id"].nunique(),
+                                           category_of=category_of, by="category_id")
+    return reports
+
+
+def _holdout_records(panel: MonthlyPanel, *, holdout_months: int) -> tuple[pd.DataFrame, list[float]]:
+    """Each held-out month's predictions and baselines for every row that would get a suggestion, and the
+    training time of each month's model."""
     last = panel.months - 1
     while last >= 0 and np.all(np.isnan(panel.spend[:, last])):
         last -= 1
@@ -465,9 +493,8 @@ def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
         seconds.append(time.perf_counter() - started)
         actual = panel.spend[:, column]
         three = _window(panel.spend, column, 3)
-        scored = np.isin(panel.user_ids, list(score_users)) if score_users is not None else True
         rows = np.flatnonzero(~np.isnan(actual) & (category_history(panel, column) >= MIN_HISTORY_MONTHS)
-                              & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS) & scored)
+                              & (np.nansum(three, axis=1) >= MIN_SPEND_3_MONTHS))
         if not len(rows):
             continue
         point, upper = model.predict(panel, column, rows)
@@ -479,36 +506,35 @@ def budget_model_evaluate(panel: MonthlyPanel, *, holdout_months: int = 6,
         }))
     if not records:
         raise ValueError("Too little history to evaluate the budget model.")
-    frame = pd.concat(records, ignore_index=True)
-    names = category_names or {i: key for i, key in enumerate(TOP_KEYS)}
+    return pd.concat(records, ignore_index=True), seconds
 
-    def scores(part: pd.DataFrame) -> dict[str, Any]:
-        return {
-            "n": int(len(part)),
-            "mae_model": _mae(part["model"] - part["actual"]),
-            "mae_last_month": _mae(part["last_month"] - part["actual"]),
-            "mae_mean_3_months": _mae(part["mean_3_months"] - part["actual"]),
-            "within_suggestion": round(float(np.mean(part["actual"] <= part["suggested"])), 3),
-            "mean_actual": round(float(part["actual"].mean()), 2),
-        }
 
-    overall = scores(frame)
+def _scores(part: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "n": int(len(part)),
+        "mae_model": _mae(part["model"] - part["actual"]),
+        "mae_last_month": _mae(part["last_month"] - part["actual"]),
+        "mae_mean_3_months": _mae(part["mean_3_months"] - part["actual"]),
+        "within_suggestion": round(float(np.mean(part["actual"] <= part["suggested"])), 3),
+        "mean_actual": round(float(part["actual"].mean()), 2),
+    }
+
+
+def _evaluation_report(frame: pd.DataFrame, *, seconds: list[float], users: int,
+                       category_of: Callable[[pd.DataFrame], str], by: str = "category") -> dict[str, Any]:
+    """The figures overall, per category (named by ``category_of``, grouped by ``by``) and per month."""
+    overall = _scores(frame)
     overall["beats_last_month"] = overall["mae_model"] < overall["mae_last_month"]
     overall["beats_mean_3_months"] = overall["mae_model"] < overall["mae_mean_3_months"]
-    if category_labels is not None:
-        per_category = {category_labels.get(int(pk), "custom"): scores(part)
-                        for pk, part in frame.groupby("category_id", observed=True)}
-    else:
-        per_category = {names.get(int(code), "custom"): scores(part)
-                        for code, part in frame.groupby("category", observed=True)}
+    per_category = {category_of(part): _scores(part) for _key, part in frame.groupby(by, observed=True)}
     return {
         "holdout_months": sorted(frame["month"].unique().tolist()),
-        "users": int(len(np.unique(panel.user_ids if score_users is None else frame["user_id"]))),
+        "users": int(users),
         "quantile": BUDGET_QUANTILE,
         "overall": overall,
         "per_category": per_category,
         "loses_to_mean_3_months": _losses(per_category),
-        "per_month": {month: scores(part) for month, part in frame.groupby("month")},
+        "per_month": {month: _scores(part) for month, part in frame.groupby("month")},
         "training_seconds_mean": round(float(np.mean(seconds)), 3),
     }
 

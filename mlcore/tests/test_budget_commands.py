@@ -113,3 +113,39 @@ def test_evaluate_uses_a_synthetic_population_when_the_instance_is_small():
 def test_bad_arguments_are_refused_clearly(db, args):
     with pytest.raises(CommandError, match="must be between"):
         run("evaluate_budget_model", "--synthetic", *args)
+
+
+def _export(path, *, months: int = 16) -> None:
+    """A person's bank export with their own category labels: groceries every few days, a monthly phone bill,
+    a salary (income, not spending) and a savings transfer (not spending either)."""
+    lines = ["Date,Amount,Label"]
+    day = dt.date(2025, 1, 1)
+    end = month_add(day, months)
+    while day < end:
+        if day.day % 3 == 0:
+            lines.append(f"{day.isoformat()},-{40 + day.month},Groceries")
+        if day.day == 5:
+            lines += [f"{day.isoformat()},-30.00,Cellular Data Purchase", f"{day.isoformat()},2500.00,Salary",
+                      f"{day.isoformat()},-500.00,Savings Transfer"]
+        day += dt.timedelta(days=1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_evaluate_on_a_real_export_scores_its_own_categories_next_to_generated_households(db, tmp_path):
+    file = tmp_path / "export.csv"
+    _export(file)
+    report = run("evaluate_budget_model", "--csv", str(file), "--date-col", "Date", "--amount-col", "Amount",
+                 "--category-col", "Label", "--users", "20", "--months", "18", "--holdout", "2")
+    assert report["data"] == "real" and report["users"] == 1
+    assert report["holdout_months"] == ["2026-03-01", "2026-04-01"]
+    assert set(report["per_category"]) == {"Groceries", "Cellular Data Purchase"}  # no salary, no transfer
+    assert report["per_category"]["Cellular Data Purchase"]["mean_actual"] == 30.0
+    assert isinstance(report["loses_to_mean_3_months"], dict)
+    assert report["synthetic"]["users"] == 20 and "mae_model" in report["synthetic"]["overall"]
+
+
+def test_evaluate_on_an_export_needs_its_columns(db, tmp_path):
+    file = tmp_path / "export.csv"
+    _export(file, months=2)
+    with pytest.raises(CommandError, match="--csv needs --date-col, --amount-col and --category-col"):
+        run("evaluate_budget_model", "--csv", str(file), "--date-col", "Date", "--amount-col", "Amount")

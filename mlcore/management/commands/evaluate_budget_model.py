@@ -31,7 +31,7 @@ from mlcore.budget_data import (
     synthetic_frames,
     synthetic_population,
 )
-from mlcore.budgeting import budget_model_evaluate
+from mlcore.budgeting import budget_model_evaluate, budget_model_evaluate_groups
 from mlcore.management.commands.evaluate_forecaster import csv_transactions
 
 MIN_INSTANCE_USERS = 20
@@ -110,11 +110,12 @@ class Command(BaseCommand):
                                      seed=options["seed"], end=end)
         panel = panel_from_frames(**frames_combine(generated, real))
         try:
-            scored = budget_model_evaluate(panel, holdout_months=holdout, score_users=set(real["starts"]),
-                                           category_labels=labels)
-            synthetic = budget_model_evaluate(panel, holdout_months=holdout, score_users=set(generated["starts"]))
+            reports = budget_model_evaluate_groups(
+                panel, holdout_months=holdout, category_labels=labels,
+                groups={"real": set(real["starts"]), "synthetic": set(generated["starts"])})
         except ValueError as error:
             raise CommandError(str(error)) from None
+        scored, synthetic = reports["real"], reports["synthetic"]
         return {"data": "real", "sources": options["csv"], "months": panel.months, **scored,
                 "synthetic": {key: synthetic[key] for key in ("users", "overall", "per_category",
                                                               "loses_to_mean_3_months")}}
