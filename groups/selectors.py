@@ -222,10 +222,12 @@ def group_balances_kept(*, group: Group, memberships: list[Membership]) -> dict[
     return balances
 
 
-def group_summary(*, group: Group) -> GroupSummary:
+def group_summary(*, group: Group, memberships: list[Membership] | None = None) -> GroupSummary:
     """Balances per member (with the people) and the settle-up plan; three queries when the balances are kept,
-    seven when not, whatever the group's size."""
-    memberships = member_list(group=group, include_former=True)
+    seven when not, whatever the group's size; one fewer given ``memberships`` (member_list with the former
+    members), which the group's page has read already."""
+    if memberships is None:
+        memberships = member_list(group=group, include_former=True)
     balances = group_balances_kept(group=group, memberships=memberships)
     people = {m.user_id: m for m in memberships}
     rows = [{"membership": m, "user": m.user, "cents": balances.get(uid, 0)}

@@ -134,7 +134,7 @@ def group_page_context(request, group: Group) -> dict:
     expenses = selectors.expense_list(group=group, **filters)
     paginator = Paginator(expenses, EXPENSES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    summary = selectors.group_summary(group=group)
+    summary = selectors.group_summary(group=group, memberships=people)
     for row in summary["balances"]:
         row["amount"] = cents_to_decimal(abs(row["cents"]))
     for transfer in summary["plan"]:
