@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
+from itertools import islice
 from collections.abc import Iterable, Iterator, Sequence
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list: = + - @ tab CR), and the characters that
@@ -34,7 +36,11 @@ def _starts_like_formula(text: str) -> bool:
 def csv_cell(value: object) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in a text cell: a leading quote makes it text."""
     text = "" if value is None else str(value)
-    return "'" + text if text and _starts_like_formula(text) else text
+    # Most cells start with a letter or a digit, which no formula prefix is: answered without the scan (an export
+    # of 100,000 rows has 700,000 text cells).
+    if not text or text[0].isalnum():
+        return text
+    return "'" + text if _starts_like_formula(text) else text
 
 
 class _Echo:
@@ -50,3 +56,23 @@ def csv_lines(header: list[str], rows: Iterable[Sequence[object]]) -> Iterator[s
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)
+
+
+def csv_blocks(header: list[str], rows: Iterable[Sequence[object]], *, rows_per_block: int = 1000) -> Iterator[str]:
+    """The header, then the rows as CSV text ``rows_per_block`` rows at a time, for a streaming response.
+
+    One string per line made Django's StreamingHttpResponse encode and hand on a hundred thousand small pieces
+    for a large export, which cost more than writing them; a block of lines costs that once.
+    """
+    remaining = iter(rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    while True:
+        block = list(islice(remaining, rows_per_block))
+        writer.writerows(block)
+        yield out.getvalue()
+        if len(block) < rows_per_block:
+            return
+        out.seek(0)
+        out.truncate()

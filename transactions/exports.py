@@ -18,7 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
@@ -103,19 +105,28 @@ def export_filters_described(*, user: User, filters: Mapping[str, str]) -> list[
     return described
 
 
+def _of_transactions(ids: list[int]) -> Q:
+    """Rows (tags, split parts) of these transactions. On PostgreSQL the ids go as one array parameter: thousands
+    of ``IN`` placeholders per chunk were a sixth of an export's time in Django's lookups, psycopg's query
+    parsing and the planner."""
+    if connection.vendor == "postgresql":
+        return Q(transaction_id__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return Q(transaction_id__in=ids)
+
+
 def export_rows(*, user: User, transactions: QuerySet[Transaction]) -> Iterator[list[object]]:
     """One CSV row per transaction, read in chunks of plain values (no model instances) with the tags and
     split parts of each chunk in one query each: memory stays flat whatever the number of rows."""
     names = {category.pk: str(category) for category in selectors.category_list(user=user)}
     rows = transactions.values_list(*_FIELDS).iterator(chunk_size=CHUNK)
     while chunk := list(islice(rows, CHUNK)):
-        ids = [row[0] for row in chunk]
+        of_chunk = _of_transactions([row[0] for row in chunk])
         tags: dict[int, list[str]] = defaultdict(list)
-        for txn_id, tag in (_Tags.objects.filter(transaction_id__in=ids).order_by("tag__name", "tag_id")
+        for txn_id, tag in (_Tags.objects.filter(of_chunk).order_by("tag__name", "tag_id")
                             .values_list("transaction_id", "tag__name")):
             tags[txn_id].append(tag)
         splits: dict[int, list[str]] = defaultdict(list)
-        for txn_id, category_id, amount in (TransactionSplit.objects.filter(transaction_id__in=ids).order_by("id")
+        for txn_id, category_id, amount in (TransactionSplit.objects.filter(of_chunk).order_by("id")
                                             .values_list("transaction_id", "category_id", "amount")):
             splits[txn_id].append(f"{names.get(category_id, '')}: {amount}")
         for (pk, day, account, amount, currency, converted, converted_currency, fx_rate, fx_date, description,

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from core.api import BAD_REQUEST, NOT_FOUND, ApiError, KeysetPagination, WholeListPagination, list_response
 from core.converters import ID_REGEX
-from core.csv_safe import csv_lines
+from core.csv_safe import csv_blocks
 from transactions import currency, exports, rules, selectors, services
 from transactions.api import listing
 from transactions.api import serializers as s
@@ -320,7 +320,7 @@ class TransactionExportView(GenericAPIView):
                            f"(POST /api/v1/transactions/exports/) and download it when it is ready.",
                            status=status.HTTP_400_BAD_REQUEST, code="export_too_large",
                            extra={"rows": count, "limit": limit})
-        lines = csv_lines(EXPORT_HEADER, export_rows(user=request.user, transactions=transactions))
+        lines = csv_blocks(EXPORT_HEADER, export_rows(user=request.user, transactions=transactions))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="finsight-transactions-{stamp}.csv"'
