@@ -93,12 +93,14 @@ def category_predict(*, row: Any) -> Prediction:
     return categories_predict(rows=[row])[0]
 
 
-def categorizer_train(*, corpus_path: Path | str | None = None, evaluate: bool = True) -> dict[str, Any]:
+def categorizer_train(*, corpus_path: Path | str | None = None, evaluate: bool = True,
+                      review_threshold: float | None = None) -> dict[str, Any]:
     """Train on the seed corpus (or another CSV of the same columns), save a new version, use it in this
-    process, and return its metadata (with held-out-merchant metrics when ``evaluate``)."""
+    process, and return its metadata (with held-out-merchant metrics when ``evaluate``; with the share decided
+    without review too when given the ``review_threshold`` the per-user layer applies)."""
     global _categorizer
     with _lock:
-        model, metadata = _train_and_save(corpus_path, evaluate=evaluate)
+        model, metadata = _train_and_save(corpus_path, evaluate=evaluate, review_threshold=review_threshold)
         _categorizer = model
     return metadata
 
@@ -107,10 +109,10 @@ def seed_corpus_path() -> Path:
     return Path(getattr(settings, "MLCORE_SEED_CORPUS", DEFAULT_PATH))
 
 
-def _train_and_save(corpus_path: Path | str | None = None, *, evaluate: bool = True
-                    ) -> tuple[GlobalCategorizer, dict[str, Any]]:
+def _train_and_save(corpus_path: Path | str | None = None, *, evaluate: bool = True,
+                    review_threshold: float | None = None) -> tuple[GlobalCategorizer, dict[str, Any]]:
     rows = corpus_read(Path(corpus_path) if corpus_path else seed_corpus_path())
-    metrics = _held_out_merchant_metrics(rows) if evaluate else {}
+    metrics = _held_out_merchant_metrics(rows, review_threshold=review_threshold) if evaluate else {}
     started = time.perf_counter()
     model = GlobalCategorizer().train(rows, [r["category_key"] for r in rows], merchants=_merchants(rows))
     metrics["training_seconds"] = round(time.perf_counter() - started, 3)
@@ -123,9 +125,12 @@ def _merchants(rows: list[dict[str, str]]) -> list[str] | None:
     return [r["merchant"] for r in rows] if all(r.get("merchant") for r in rows) else None
 
 
-def _held_out_merchant_metrics(rows: list[dict[str, str]]) -> dict[str, Any]:
+def _held_out_merchant_metrics(rows: list[dict[str, str]], *, review_threshold: float | None = None
+                               ) -> dict[str, Any]:
     """Fit on the merchants outside the held-out set and score on the held-out ones: how the model does on
-    merchant names it has never seen. The saved model is then fitted on every row."""
+    merchant names it has never seen, as a category and at the top level a cold start is judged by, and (with
+    a threshold) how many of them a new user would see decided without review. The saved model is then
+    fitted on every row."""
     if not all(r.get("merchant") for r in rows):
         return {}
     train = [r for r in rows if not merchant_is_held_out(r["merchant"])]
@@ -133,9 +138,13 @@ def _held_out_merchant_metrics(rows: list[dict[str, str]]) -> dict[str, Any]:
     if not train or not test or len({r["category_key"] for r in train}) < 2:
         return {}
     model = GlobalCategorizer().train(train, [r["category_key"] for r in train], merchants=_merchants(train))
-    scores = model.evaluate(test, [r["category_key"] for r in test])
+    scores = model.evaluate(test, [r["category_key"] for r in test], review_threshold=review_threshold or 0.5)
+    review = {f"held_out_{name}": scores[name] for name in ("decided_without_review", "review_share",
+                                                            "accuracy_decided", "review_threshold")}
     return {
         "held_out_merchant_accuracy": scores["accuracy"],
+        "held_out_accuracy_top_level": scores["accuracy_top_level"],
+        **(review if review_threshold is not None else {}),
         "held_out_merchant_macro_f1": scores["macro_f1"],
         "held_out_rows": scores["rows"],
         "held_out_merchants": len({r["merchant"] for r in test}),

@@ -10,8 +10,17 @@ Descriptors are dressed the way banks print them: processor prefixes (POS PURCHA
 IZ *, AMZN Mktp, SEPA-LASTSCHRIFT, KARTENZAHLUNG...), store numbers, cities, dates and times, card digits and
 truncation at 22/25/32 characters; amounts carry realistic signs and sizes per category.
 
-To grow the corpus, add merchants or name templates to ``CATEGORIES`` below. ``merchant_is_held_out``
-decides, from the merchant NAME alone, which merchants form the evaluation set that training never sees.
+To grow the corpus, add merchants or name templates to ``CATEGORIES`` or to the growth lists after it
+(``MORE_BRANDS``, ``MORE_TEMPLATES``, more processor prefixes, first names and inn names for local businesses in
+German, French, Dutch, Spanish and Italian), then regenerate the file with the command above. Growth is
+deterministic: the lists are plain literals appended in a fixed order, every random choice comes from the one
+seeded ``random.Random``, and ``test_the_shipped_corpus_is_what_the_seeded_generator_writes`` checks that the
+shipped CSV is exactly what the generator writes. Add merchants by category pattern (how shops of a kind are
+named), never from ``holdout_merchants.csv``, the hand-written evaluation list of ``evaluate_cold_start``; a test
+checks that none of its names is in the corpus.
+
+``merchant_is_held_out`` decides, from the merchant NAME alone, which merchants form the evaluation set that
+training never sees (``train_categorizer`` reports accuracy, top-level accuracy and the review share on them).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "seed_corpus.csv"
+# Hand-written real-world descriptors for evaluate_cold_start: never read here, never trained on.
+HOLDOUT_PATH = Path(__file__).resolve().parent / "holdout_merchants.csv"
 COLUMNS = ["description", "amount", "account_kind", "category_key", "merchant"]
 HELD_OUT_SHARE = 5  # one merchant name in five is held out for evaluation
 
@@ -498,6 +509,548 @@ ONLINE_PREFIXES = ["PAYPAL *", "AMZN Mktp DE*", "AMZN Mktp US*", "GOOGLE *", "AP
 TRUNCATIONS = [22, 25, 32]
 
 
+# --- Growth (issue 20): where the first corpus was thin -------------------------------------------------------
+# More US and European brands per category, local-business name templates in German, French, Dutch, Spanish and
+# Italian ("{F}" a first name), and more processor prefixes. They are appended to CATEGORIES and the prefix lists
+# below, in this fixed order, so the seeded generator stays deterministic. Added by category pattern (how shops
+# of a kind name themselves), never copied from mlcore/corpus/holdout_merchants.csv, the evaluation list;
+# a test checks that no merchant name of that list is in the corpus.
+MORE_BRANDS: dict[str, list[str]] = {
+    "food_drink.groceries": [
+        "Albertsons", "Winn-Dixie", "Piggly Wiggly", "Smart & Final", "Grocery Outlet", "Market Basket",
+        "Stater Bros", "Food 4 Less", "Jewel-Osco", "Shaw's", "Price Chopper", "Hannaford", "Ingles Markets",
+        "Lidl Stiftung", "Edeka Center", "Rewe City", "Nahkauf", "Famila", "Combi Verbrauchermarkt", "Alnatura",
+        "Denns Biomarkt", "Basic Bio", "Ekoplaza", "Lidl Nederland", "Poiesz", "Deen Supermarkten", "Spar City",
+        "Carrefour City", "Carrefour Express", "Super U", "Hyper U", "Leader Price", "Picard Surgeles",
+        "Biocoop", "Naturalia", "Match Supermarche", "Cora", "Simply Market", "Eurospin", "Coop Italia",
+        "Pam Supermercati", "Despar", "Lidl Italia", "Carrefour Market Italia", "Bonpreu", "Consum",
+        "Hipercor", "El Corte Ingles Supermercado", "Supermercados Dia", "Mercadona Online", "Aldi Nord",
+        "Okay Supermarkt", "Delhaize Proxy", "Albert Heijn To Go", "Sainsbury's Local", "Tesco Express",
+        "M&S Simply Food", "Lidl GB", "Budgens", "Londis", "Nisa Local", "Costcutter", "Booths"],
+    "food_drink.restaurants": [
+        "Buca di Beppo", "Carrabba's", "Maggiano's", "BJ's Restaurant", "Longhorn Steakhouse", "Ruby Tuesday",
+        "Bob Evans", "Perkins", "Waffle House", "Golden Corral", "Bonefish Grill", "Famous Dave's",
+        "Courtepaille", "Leon de Bruxelles", "Del Arte", "Pizza Hut Restaurant", "La Boucherie", "Bistro Regent",
+        "Wienerwald", "Enchilada", "Sausalitos", "Maximilians Brauwiesen", "Ciao Bella", "Loetje", "Happy Italy",
+        "Van der Valk Restaurant", "Foodhallen", "Giraffe", "Frankie & Benny's", "Bella Italia", "Prezzo",
+        "Harvester", "Toby Carvery", "Beefeater", "Miller & Carter", "Vips", "Foster's Hollywood", "Goiko",
+        "100 Montaditos", "Old Wild West", "Rossopomodoro", "Roadhouse Restaurant"],
+    "food_drink.coffee_shops": [
+        "Scooter's Coffee", "Biggby Coffee", "La Colombe", "Stumptown Coffee", "Ritual Coffee", "Verve Coffee",
+        "Gregorys Coffee", "Joe Coffee", "Tim Hortons Cafe", "Second Cup", "Café Nero Express", "Starbucks Reserve",
+        "Bonanza Coffee", "The Barn Coffee", "Woyton", "Ditsch Cafe", "Kamps Backstube Cafe", "Le Pain du Jour",
+        "Anker Kaffeebar", "Bakker Bart Koffie", "Back to Black Coffee", "Lot Sixty One Coffee", "Cafe Coton",
+        "Caffe Vergnano", "Arnold Coffee", "Faro Cafe", "Federal Cafe", "Nomad Coffee", "Monmouth Coffee",
+        "Harris + Hoole", "Coffee#1", "Puccino's", "Cafe Ritazza", "Cafe Amazon"],
+    "food_drink.fast_food": [
+        "Jimmy John's", "Jersey Mike's", "Firehouse Subs", "Qdoba", "Del Taco", "El Pollo Loco", "Bojangles",
+        "Zaxby's", "Raising Cane's", "White Castle", "Krystal", "Checkers", "Steak n Shake", "Little Caesars",
+        "Wingstop", "Panera Bread", "Baskin-Robbins", "Burger Bar", "Dean & David", "Yormas", "Kamps",
+        "Wiener Feinbaeckerei", "Smullers", "La Place", "Bagel Bros", "Pomms", "O'Tacos", "Pitaya",
+        "Big Fernand", "Paul Boulangerie", "Brioche Doree", "Telepizza", "Rodilla", "Pans & Company",
+        "Muss Dönerhaus", "Spizzico", "Autogrill", "Itsu", "Wasabi", "Tortilla", "Chopstix", "Pizza Pizza"],
+    "food_drink.bars": [
+        "Tilted Kilt", "Hooters", "Dave & Buster's", "Twin Peaks", "World of Beer", "Old Town Pub",
+        "Paulaner am Nockherberg", "Loewenbraeukeller", "Schlenkerla", "Cafe Hoppe", "Brouwerij 't IJ",
+        "Cafe Belgique", "Le Comptoir General", "La Belle Equipe", "Harry's Bar", "Bar Basso", "Cerveceria Catalana",
+        "Taberna del Alabardero", "Slug and Lettuce", "Be At One", "O'Neill's", "Walkabout", "Revolution Bar",
+        "Craft Beer Co", "Samuel Smith's"],
+    "transportation.gas_fuel": [
+        "Gulf Oil", "Getty Petroleum", "Sinclair", "QuikTrip", "RaceTrac", "Murphy USA", "Sheetz", "Pilot Travel Center",
+        "Flying J", "Love's Travel Stop", "Holiday Stationstores", "Thorntons", "Cumberland Farms", "Mobil",
+        "Raiffeisen Tankstelle", "Hoyer Tankstelle", "Bft Tankstelle", "Orlen", "Classic Tankstelle", "Tango Tankstation",
+        "Firezone", "Argos Tankstation", "Total Access", "Esso Express", "Dyneff", "Elan Station", "Ballenoil",
+        "Petronor", "IP Italiana Petroli", "Api Anonima Petroli", "Tamoil Italia", "Applegreen", "Jet Conoco",
+        "Gasolinera Plenoil", "Moto Services"],
+    "transportation.rideshare": [
+        "Uber Technologies", "Lyft Inc", "Bolt Taxi", "Free Now Taxi", "Taxi Berlin Funk", "Taxi Munich",
+        "Taxi Direct", "TCA Taxi Amsterdam", "Taxis G7", "Marcel Cab", "LeCab", "Alpha Taxis", "Cabify Espana",
+        "Radio Taxi Roma", "Taxi Blu", "Itaxi", "Ola Cabs", "Veezu", "Delta Taxis", "Kapten Ride", "Yellow Cab Co",
+        "Checker Cab", "Flywheel Taxi", "Arro Taxi", "Hailo"],
+    "transportation.public_transit": [
+        "Metro-North", "PATH Train", "CTA Chicago", "LA Metro TAP", "Muni Clipper", "TriMet", "King County Metro",
+        "Sound Transit", "DART Dallas", "MARTA", "Bee-Line Bus", "Transit Fare", "KVV Karlsruhe", "VRR Ticket",
+        "VGN Nuernberg", "Rheinbahn", "Ueestra", "Stadtwerke Muenster Bus", "Arriva", "Connexxion", "Qbuzz",
+        "Keolis", "Transdev", "TCL Lyon", "RTM Marseille", "Tisseo", "Navigo", "ATM Milano Biglietto", "Trenord",
+        "Italo Treno", "Metro de Madrid", "EMT Valencia", "Rodalies", "Stagecoach Bus", "First Bus", "Go-Ahead",
+        "Avanti West Coast", "LNER", "GWR Tickets", "Trainline", "Omio", "Thalys", "Ouigo", "Blablacar Bus",
+        "Regiojet", "Westbahn"],
+    "transportation.parking": [
+        "Premium Parking", "Ace Parking", "Propark", "Towne Park", "Diamond Parking", "ParkChirp", "Passport Parking",
+        "Parkster", "Mobile City Parking", "Park Now", "Parkopedia Pay", "Goldbeck Parking", "Apcoa Flow",
+        "Parkhaus Betriebsgesellschaft", "Parkeren Amsterdam", "Interparking", "Onepark", "Zenpark", "Effia",
+        "Saba Parking", "Empark", "Telpark", "Easy Park Italia", "JustPark", "Euro Car Parks", "Smart Parking"],
+    "transportation.car_maintenance": [
+        "Monro Muffler", "Christian Brothers Automotive", "Tire Kingdom", "Big O Tires", "Les Schwab", "Grease Monkey",
+        "Caliber Collision", "Safelite AutoGlass", "Autobahn Service", "Bosch Car Service", "Reifen Mueller",
+        "Premio Reifen", "Point S", "Euromaster Reifen", "Vakgarage", "Kwik-Fit Nederland", "Profile Tyrecenter",
+        "Midas Autoservice", "Speedy Centre Auto", "Carter-Cash", "Roady", "Norauto Taller", "Confort Auto",
+        "Halfords Autocentre", "ATS Euromaster", "National Tyres", "Mr Clutch", "Autoglas Service", "Waschstrasse",
+        "Mr. Wash", "Tuev Rheinland Pruefstelle", "GTU Hauptuntersuchung", "APK Keuring"],
+    "housing.rent": [
+        "Avalon Communities", "Mid-America Apartments", "UDR Apartments", "Bozzuto", "Lincoln Property", "RentCafe",
+        "Appfolio Rent", "Buildium Rent", "Vonovia Miete", "Adler Wohnen", "Grand City Property", "TAG Wohnen",
+        "Stadt und Land Wohnbauten", "Saga Hamburg", "GWG Muenchen", "Woonstad Rotterdam", "Eigen Haard",
+        "De Key Huur", "Stadgenoot", "Mitros", "Paris Habitat", "Foncia Loyer", "Nexity Loyer", "Citya Loyer",
+        "Alquiler Vivienda", "Affitto Casa", "Places for People", "Clarion Housing", "Peabody Rent"],
+    "housing.mortgage": [
+        "Ocwen Loan Servicing", "Shellpoint Mortgage", "PennyMac", "Caliber Home Loans", "Guild Mortgage",
+        "Truist Mortgage", "Flagstar Bank Mortgage", "Commerzbank Baufinanzierung", "Dr. Klein Baufinanzierung",
+        "Bausparkasse Wuestenrot", "LBS Bausparkasse", "Debeka Bausparkasse", "BHW Bausparkasse",
+        "Hypotheekbank Florius", "Obvion Hypotheek", "Aegon Hypotheken", "Credit Agricole Pret Habitat",
+        "Caisse d'Epargne Pret Immo", "BNP Paribas Credit Immobilier", "Hipoteca BBVA", "Prestamo Hipotecario",
+        "Mutuo Intesa Sanpaolo", "Rata Mutuo", "Barclays Mortgage", "Coventry Building Society", "Skipton Mortgage"],
+    "housing.utilities": [
+        "Ameren", "Entergy", "FPL Florida Power", "Pacific Power", "Puget Sound Energy", "SDG&E", "Eversource",
+        "ComEd", "Peoples Gas", "American Water", "Spire Gas", "Sempra Gas", "Dominion Gas", "Xoom Energy",
+        "RWE Energie", "EWE Energie", "Mainova", "Rheinenergie", "N-Ergie", "Enercity", "Stadtwerke Leipzig",
+        "Gasag", "Hamburg Wasser", "Eprimo", "E wie Einfach", "Vandebron", "Budget Energie", "Pure Energie",
+        "Vitens Water", "Brabant Water", "Dunea", "TotalEnergies Electricite", "Eau de Paris", "Veolia Eau", "Suez Eau",
+        "Endesa Energia", "Holaluz", "Canal de Isabel II", "Hera Comm", "A2A Energia", "Acea Energia",
+        "Edison Energia", "SSE Energy", "EDF Energy UK", "Scottish Power", "Ovo Energy", "Bulb Energy",
+        "Yorkshire Water", "United Utilities", "Southern Water"],
+    "housing.internet_phone": [
+        "Optimum", "Xfinity Mobile", "Visible Wireless", "Metro by T-Mobile", "Boost Mobile", "Consumer Cellular",
+        "Ting Mobile", "Windstream", "CenturyLink", "Astound Broadband", "Vodafone Kabel", "Pyur", "Netcologne",
+        "M-Net Telekommunikation", "Drillisch", "Fraenk", "Aldi Talk", "Lebara", "Lycamobile", "Ben Mobiel",
+        "Simpel", "Youfone", "Budget Mobiel", "Lebara NL", "Bouygues Box", "Sosh", "Red by SFR", "Orange Espana", "Vodafone Espana", "Yoigo", "MasMovil", "Digi Mobil", "WindTre", "Iliad Italia",
+        "Fastweb", "Ho Mobile", "Giffgaff", "TalkTalk", "Plusnet", "Hyperoptic", "Tesco Mobile", "Voxi"],
+    "housing.home_improvement": [
+        "Sutherlands", "Rural King", "Tractor Supply", "Northern Tool", "Benjamin Moore", "Do it Best", "Orchard Supply",
+        "Hagebau", "Bauhaus Fachcentrum", "Obi Markt", "Sonderpreis Baumarkt",
+        "Raiffeisen Markt", "Dehner Gartencenter", "Intratuin", "Welkoop", "Formido", "Brico", "Leroy Merlin Espana",
+        "Bricomart", "Bricoman", "Mr Bricolage", "Weldom", "Obi Italia", "Brico Io", "Homebase", "Travis Perkins",
+        "Jewson", "Dulux Decorator Centre", "Wilko", "Bunnings"],
+    "housing.insurance": [
+        "Farmers Insurance Home", "Travelers Home", "USAA Homeowners", "American Family Insurance", "Chubb Home",
+        "Hippo Insurance", "Huk24 Hausrat", "Gothaer Versicherung", "Wuerttembergische Versicherung",
+        "Provinzial Versicherung", "Barmenia Versicherung", "LVM Versicherung", "Nationale-Nederlanden Woonverzekering",
+        "Unive Verzekeringen", "Ohra Verzekering", "FBTO Verzekering", "Allianz Nederland", "AXA Assurance Habitation",
+        "Groupama Assurance", "Matmut", "Mapfre Seguros Hogar", "Mutua Madrilena", "Linea Directa Seguros",
+        "UnipolSai", "Reale Mutua", "Admiral Home", "Churchill Insurance", "LV= Home Insurance"],
+    "shopping.clothing": [
+        "Express", "Forever 21", "H&M Online", "Hollister", "Lululemon", "Athleta", "Loft", "Ann Taylor",
+        "Dillard's", "Nordstrom Rack", "Marshalls", "Men's Wearhouse", "Dsw Shoes", "Famous Footwear", "Skechers",
+        "Vans", "Converse", "Timberland", "The North Face", "Columbia Sportswear", "Patagonia", "s.Oliver",
+        "Jack & Jones", "Only Store", "Vero Moda", "Orsay", "Bonprix", "Ernsting's Family", "Gerry Weber",
+        "Hugo Boss", "Marc O'Polo", "Engelhorn", "Zeeman", "Wibra", "Score Fashion", "Hema Kleding", "Sissy-Boy",
+        "America Today", "The Sting", "Jules", "Camaieu", "Promod", "Gemo", "La Halle", "Okaidi", "Decathlon Textile",
+        "Stradivarius", "Oysho", "Lefties", "Cortefiel", "Springfield", "Benetton", "Intimissimi", "Tezenis",
+        "Coin Store", "Piazza Italia", "Terranova", "River Island", "New Look", "Matalan", "Fat Face", "Boden",
+        "Jigsaw", "Reiss", "Schuh", "Clarks"],
+    "shopping.electronics": [
+        "Dell Technologies", "Lenovo Store", "HP Store", "Google Store", "GameStop Tech", "Fry's Electronics",
+        "Crutchfield", "Adorama", "Sony Store", "Electronic Express", "MediaMarkt Online", "Saturn Online", "Gravis",
+        "Cyberport Store", "Mindfactory", "Caseking", "Otto Elektronik", "Bcc", "Mediamarkt NL", "Alternate NL",
+        "Azerty", "Belsimpel", "Ldlc", "Materiel.net", "Rue du Commerce", "Electro Depot", "Fnac Darty",
+        "Worten", "El Corte Ingles Electronica", "Euronics Italia", "Trony", "Expert Italia", "Richer Sounds",
+        "Box.co.uk", "Scan Computers", "Overclockers", "Very Electronics", "AO.com"],
+    "shopping.home_goods": [
+        "Container Store", "Kirkland's Home", "Ollie's Bargain", "Five Below", "Dollar Tree", "Dollar General",
+        "Family Dollar", "World Market", "Arhaus", "Ashley Furniture", "Rooms To Go", "La-Z-Boy", "Ethan Allen",
+        "West Elm", "CB2", "Mömax", "Hoeffner", "Segmueller", "Porta Moebel", "Kare Design", "Depot Deko",
+        "Woolworth", "Euroshop", "Strauss Innovation", "Nanu Nana", "Xenos Wonen", "Loods 5", "Kwantum Wonen",
+        "Beddenreus", "Goossens Wonen", "Gifi", "Foir'Fouille", "Conforama", "But Mobilier", "Alinea Maison",
+        "Casa Shop", "Hipercasa", "Maisons du Monde Espana", "Kave Home", "Mondo Convenienza", "Tiger Store",
+        "Flying Tiger", "B&M Bargains", "Poundland", "Home Bargains", "Habitat", "Oak Furniture Land", "Argos Home"],
+    "shopping.online_shopping": [
+        "Amazon.de", "Amazon.co.uk", "Amazon.fr", "Amazon.es", "Amazon.it", "eBay Marketplace", "eBay Kleinanzeigen",
+        "Marktplaats", "Leboncoin", "Wallapop", "Subito", "Etsy Marketplace", "Zalando Lounge", "About You",
+        "Otto Online", "Lidl Onlineshop", "Aliexpress Order", "Banggood", "Shein Order", "Temu Order", "Vente-Privee",
+        "Veepee", "Showroomprive", "Privalia", "Wehkamp Online", "Bol.com Partner", "Coolblue Online", "Cdiscount Order",
+        "Fnac.com", "ePrice", "Zulily", "Target.com", "Chewy.com", "Newegg Marketplace",
+        "Shopify Checkout", "Big Commerce Store", "Jet.com", "Poshmark", "Mercari", "ThredUp"],
+    "health_wellness.pharmacy": [
+        "Publix Pharmacy", "Kroger Pharmacy", "Costco Pharmacy", "Sam's Club Pharmacy", "Good Neighbor Pharmacy",
+        "Thrifty White", "Navarro Discount Pharmacy", "Express Scripts", "OptumRx", "Capsule Pharmacy", "Alto Pharmacy",
+        "Rowlands Pharmacy", "Day Lewis Pharmacy", "Asda Pharmacy", "Adler Apotheke", "Loewen-Apotheke", "Sonnen-Apotheke",
+        "Rosen-Apotheke", "Stadt-Apotheke", "Markt-Apotheke", "Easy Apotheke", "Mediherz Apotheke", "Linda Apotheke",
+        "Apotheek Boots", "Service Apotheek", "BENU Apotheek", "DA Drogist", "Holland & Barrett", "Pharmacie Principale",
+        "Pharmacie de la Gare", "Parapharmacie", "Grande Pharmacie", "Farmacia Comunale", "Farmacia del Corso",
+        "Farmacia Ldo.", "Parafarmacia", "Drogeria Rossmann", "Muller Drogerie Markt", "Drogerie Markt"],
+    "health_wellness.gym_fitness": [
+        "Crunch Gym", "YouFit Health Clubs", "Snap Fitness", "Retro Fitness", "Workout Anytime", "F45 Training",
+        "CorePower Yoga", "Pure Barre", "Club Pilates", "Row House", "Title Boxing Club", "Bay Club", "Lifetime Athletic",
+        "Xtrafit", "Fitseveneleven", "EasyFit", "Vita Sportclub", "Elbgym", "Sportcentrum", "Trainmore", "TrainMore Gym",
+        "Sportschool Basic", "Fitness Park", "L'Orange Bleue", "Keep Cool", "Neoness", "On Air Fitness", "Altafit",
+        "Go Fit", "Dir Gimnasos", "McFit Italia", "Virgin Active Italia", "Gymbox", "Third Space", "Better Leisure",
+        "Bannatyne", "Everlast Gyms", "Jetts Fitness"],
+    "health_wellness.doctor": [
+        "Carbon Health", "Forward Health", "MedExpress", "Concentra", "Patient First", "Heartland Dental",
+        "Western Dental", "Pacific Dental", "LensCrafters", "Pearle Vision", "America's Best Eyeglasses",
+        "Warby Parker Exam", "Quest Lab Services", "Sonic Healthcare", "Limbach Labor", "MVZ Labor", "Praxisklinik",
+        "Gemeinschaftspraxis", "Zahnaerztehaus", "Augenarzt Praxis", "Physiotherapie Praxis", "Krankenhaus Rechnung",
+        "Klinikum", "Uniklinik", "Saludent", "Sanitas Dental", "Vitaldent", "Centro Medico", "Studio Dentistico",
+        "Poliambulatorio", "Laboratorio Analisi", "Ottica", "Opticien Krys", "Optic 2000", "Afflelou", "Atol Opticiens",
+        "Cabinet Dentaire", "Centre Medical", "Tandartspraktijk", "Fysiotherapie", "Huisartsenpraktijk",
+        "Boots Opticians", "Bupa Dental Care", "Spire Healthcare"],
+    "health_wellness.health_insurance": [
+        "Centene", "Highmark BCBS", "Regence", "Premera Blue Cross", "Florida Blue", "Harvard Pilgrim", "Tufts Health Plan",
+        "EmblemHealth", "Medica", "Priority Health", "BKK Mobil Oil", "Knappschaft", "Hanse Merkur Krankenversicherung",
+        "Continentale Krankenversicherung", "Axa Krankenversicherung", "Bayerische Beamtenkrankenkasse", "Audi BKK",
+        "Pronova BKK", "Mobil Krankenkasse", "Zilveren Kruis Achmea", "FBTO Zorg", "DSW Zorgverzekeraar",
+        "Ditzo Zorg", "Anderzorg", "Harmonie Mutuelle", "Malakoff Humanis", "Ameli Assurance Maladie", "Alan Assurance",
+        "Sanitas Seguros", "Adeslas", "Asisa", "DKV Seguros", "Unisalute", "AXA PPP Healthcare", "Aviva Health",
+        "WPA Health", "Simplyhealth"],
+    "entertainment.streaming_services": [
+        "Netflix Subscription", "Spotify AB", "Spotify USA", "Disney+ Subscription", "Hulu Live", "Max Streaming",
+        "Apple TV Plus", "Paramount Plus Subscription", "Peacock Premium", "Philo TV", "YouTube TV", "Frndly TV",
+        "Vudu", "Tubi", "BritBox", "AcornTV", "Curiosity Stream", "Shudder", "Amazon Music", "Amazon Music Unlimited",
+        "Deezer Premium", "Napster", "Pandora Plus", "Sky Go", "Sky Deutschland", "Magenta TV", "Waipu.tv", "Zattoo",
+        "ARD Plus", "Canal Plus", "Salto", "Molotov TV", "Ziggo Sport", "Viaplay", "Pathe Thuis", "Atresplayer", "Filmin", "NOW Entertainment", "TIMvision", "Infinity+", "Paramount+ Europe", "Britbox UK",
+        "ITVX Premium", "BBC iPlayer Licence"],
+    "entertainment.movies_events": [
+        "Harkins Theatres", "Marcus Theatres", "Showcase Cinemas", "Landmark Theatres", "Studio Movie Grill",
+        "Cinepolis", "Live Nation Tickets", "Ticketweb", "Etix", "Vivid Seats", "Broadway Tickets", "Kinopolis",
+        "Cineplex Deutschland", "Cinemaxx Ticket", "Filmpalast", "Astor Film Lounge", "Reservix", "Adticket", "Ticketmaster DE",
+        "Vue Nederland", "Pathe Tuschinski", "Eye Filmmuseum", "Rijksmuseum", "Van Gogh Museum", "Louvre Billetterie",
+        "Musee d'Orsay", "Cinema Gaumont", "Fnac Spectacles", "Cines Yelmo", "Kinepolis Espana", "Entradas.com",
+        "Museo del Prado", "The Space Cinema", "UCI Cinemas Italia", "TicketOne", "Vivaticket", "Picturehouse Cinemas",
+        "Everyman Cinema", "Curzon Cinemas", "National Theatre", "Royal Albert Hall", "O2 Arena Tickets", "Tate Tickets"],
+    "entertainment.games": [
+        "Sony PlayStation Store", "Xbox Game Pass", "Microsoft Xbox", "Nintendo of America", "Nintendo of Europe",
+        "Steam Games", "Valve Steam", "Epic Games", "EA Games", "Electronic Arts", "Activision Blizzard", "Ubisoft Connect",
+        "Riot Games Valorant", "Mojang Minecraft", "Roblox Corporation", "Zynga", "Niantic Pokemon Go", "Garena",
+        "Tencent Games", "Bethesda", "Square Enix", "CD Projekt", "Green Man Gaming", "Fanatical", "Instant Gaming",
+        "Kinguin", "Eneba", "Gamestop Online", "Game Mania", "Media Games", "Smyths Games", "Cex Games", "Chess.com",
+        "Playstation Plus", "Nintendo Switch Online"],
+    "entertainment.hobbies": [
+        "Jo-Ann Stores", "Blick Art", "Dick Blick", "Sweetwater Music", "Musician's Friend", "Cabela's", "Bass Pro Shops",
+        "Academy Sports", "Big 5 Sporting Goods", "Scheels", "Trek Bicycle Store", "Specialized Bikes", "Sport 2000",
+        "Jack Wolfskin", "Fahrrad XXL", "Stadler Zweirad", "Boulder Welt", "Modellbau", "Hobbyshop",
+        "Action Hobby", "Gamma Hobby", "Bever Outdoor", "Perry Sport", "Mantel Fietsen", "Au Vieux Campeur", "Cultura",
+        "Rougier & Ple", "Go Sport", "Forum Sport", "Tiendanimal", "Kiwoko", "Arcaplanet", "Maxi Zoo", "Cicli Lombardi",
+        "Wiggle", "Chain Reaction Cycles", "Evans Cycles", "Cotswold Outdoor", "Go Outdoors", "Craft Store",
+        "Dremel Tools Hobby", "Fishing World", "Aquarium Center"],
+    "travel.flights": [
+        "Air Canada", "WestJet", "Hawaiian Air", "Virgin Atlantic", "Icelandair", "Play Airlines", "Aer Lingus Regional",
+        "Flybe", "Loganair", "Jet2.com", "TUI fly", "Sunexpress", "Pegasus Airlines", "Discover Airlines", "Edelweiss Air",
+        "Helvetic Airways", "Luxair", "Binter Canarias", "Air Europa", "Iberia Express", "Aeromexico", "LATAM Airlines",
+        "Etihad Airways", "Singapore Airlines", "Cathay Pacific", "Air India", "Korean Air", "Japan Airlines", "Lufthansa Group",
+        "Air Dolomiti", "Neos Air", "airBaltic", "Croatia Airlines", "Smartwings", "Airport Taxes", "Google Flights", "Skyscanner Flight", "Kiwi.com", "Kayak Flights", "Cheapflights", "Flightnetwork"],
+    "travel.hotels": [
+        "Four Seasons", "Ritz-Carlton", "Fairmont", "InterContinental", "Crowne Plaza", "Westin", "W Hotels", "Kimpton",
+        "Omni Hotels", "Loews Hotels", "Comfort Inn", "Quality Inn", "Super 8", "Extended Stay America", "Wyndham",
+        "Ramada", "Radisson Blu", "Scandic", "Maritim Hotel", "Dorint", "Lindner Hotels", "Best Western Plus",
+        "Arcotel", "Prizeotel", "Ruby Hotels", "Moxy Hotels", "Hotel V", "Fletcher Hotels", "Bastion Hotel", "Postillion",
+        "Inntel Hotels", "Kyriad", "Campanile", "Premiere Classe", "Hotel F1", "Logis Hotels", "Melia", "NH Collection",
+        "Barcelo", "Iberostar", "Riu Hotels", "Eurostars", "Hotel Roma", "Starhotels", "UNA Hotels", "Hilton Garden Inn",
+        "Doubletree", "Holiday Inn Express", "Jurys Inn", "Malmaison", "Hostelworld", "Agoda", "Trip.com Hotel"],
+    "travel.car_rental": [
+        "Hertz Rent-a-Car", "Avis Budget", "Sixt Rent a Car", "Europcar Autovermietung", "Enterprise Holdings",
+        "National Rental", "Alamo Rent A Car", "Advantage Rent A Car", "Ace Rent A Car", "Silvercar", "Car2go",
+        "Free2move", "Ubeeqo", "Virtuo", "Leasys Rent", "Sicily by Car", "Record Go", "Centauro", "OK Mobility",
+        "Firefly Car Rental", "Keddy", "Cargiant Hire", "Arnold Clark Car Hire", "Drivalia", "Snappcar", "MyWheels",
+        "Stadtmobil", "Cambio Carsharing", "Communauto", "Auto Europe", "Discover Cars", "Holiday Autos", "DriveNow"],
+    "travel.vacation": [
+        "Carnival Cruise Lines", "Princess Cruises", "MSC Cruises", "Costa Crociere", "Celebrity Cruises", "Holland America",
+        "Viking River Cruises", "Hurtigruten", "Tui Cruises", "Ameropa Reisen", "Schauinsland Reisen", "Bentour",
+        "Ab in den Urlaub", "Check24 Reisen", "Urlaubsguru", "Corendon Vakanties", "D-reizen", "Vakantieveilingen",
+        "Roompot", "Pierre & Vacances", "Belambra", "Voyage Prive", "Fram Voyages", "Logitravel", "Barcelo Viajes",
+        "Viajes El Corte Ingles", "Alpitour", "Eden Viaggi", "Valtur", "Butlins", "Haven Holidays", "Parkdean Resorts",
+        "Hoseasons", "Disneyland Resort", "Walt Disney World", "Six Flags", "Cedar Point", "Phantasialand", "Heide Park",
+        "Gardaland", "Parc Asterix", "Ski Amade", "Vail Resorts Epic Pass", "Klook", "Musement"],
+    "subscriptions": [
+        "Adobe Creative Cloud", "Microsoft Office 365", "Google Workspace", "Dropbox Plus", "Box.com", "Evernote Premium",
+        "Todoist", "Notion", "Obsidian Sync", "Bitwarden", "LastPass", "Dashlane", "Surfshark", "ProtonMail", "Proton VPN",
+        "Private Internet Access", "Mailchimp", "Zoho", "Calendly", "Loom", "Miro", "Trello", "Asana", "Monday.com",
+        "Apple One", "Apple iCloud", "Google Play Pass", "YouTube Music Premium", "Audible Membership", "Scribd",
+        "Storytel", "BookBeat", "Nextory", "Bildplus", "Welt Plus", "FAZ Plus", "Handelsblatt Abo", "Zeit Online Abo",
+        "Tagesspiegel Abo", "Volkskrant Abonnement", "De Telegraaf Abonnement", "Le Figaro Abonnement",
+        "Mediapart", "El Pais Suscripcion", "Corriere della Sera Abbonamento", "Financial Times", "The Times Subscription",
+        "The Atlantic", "New Yorker Subscription", "Bloomberg Subscription", "Hinge", "OkCupid", "Match.com", "Parship",
+        "Elitepartner", "Noom Coaching", "Myfitnesspal Premium", "Freeletics", "Flo Health", "Rosetta Stone",
+        "Busuu", "Brilliant.org", "Wondrium", "Skype Credit", "Github Copilot", "Jetbrains", "Setapp"],
+    "personal_care.hair_beauty": [
+        "Cost Cutters", "SmartStyle", "Floyd's 99 Barbershop", "Hair Club", "Massage Envy", "Hand & Stone Massage",
+        "Elements Massage", "Heyday Skincare", "Bluemercury", "Rituals Cosmetics", "Kiko Milano", "Lush Cosmetics",
+        "Aveda", "Clarins", "Yves Saint Laurent Beaute", "Friseur Klier", "Hairkiller", "Cut & Color", "Essanelle Friseur",
+        "Ryf Coiffeur", "Haarstudio", "Kapper", "Hairdreams", "Beautysalon", "Schoonheidssalon", "Rituals Amsterdam",
+        "Ici Paris XL", "Sephora France", "Dessange", "Franck Provost", "Jean Louis David", "Saint Algue", "Marionnaud Paris",
+        "Druni", "Primor", "Perfumeria", "Bottega Verde", "Acqua di Parma", "Pinalli", "Parrucchiere", "Estetista",
+        "Centro Estetico", "Rush Hair", "Headmasters", "Space NK", "Superdrug Beauty"],
+    "education.tuition": [
+        "University of Texas", "UCLA Registrar", "Columbia University", "Penn State Bursar", "Boston University",
+        "Rutgers University", "University of Washington", "Arizona State University", "Student Loan Servicing",
+        "Nelnet", "MOHELA", "Great Lakes Educational Loan", "FedLoan Servicing", "Universitaet Hamburg",
+        "Humboldt-Universitaet", "Freie Universitaet Berlin", "Universitaet zu Koeln", "RWTH Aachen", "KIT Karlsruhe",
+        "Studierendenwerk", "Volkshochschule", "VHS Kurs", "Universiteit van Amsterdam",
+        "Erasmus Universiteit", "TU Delft", "Hogeschool van Amsterdam", "Collegegeld", "Sciences Po", "Universite Paris",
+        "Frais de Scolarite", "Ecole Privee", "Universidad Complutense", "Matricula Universidad", "Universita Bocconi",
+        "Politecnico di Milano", "Retta Universitaria", "Tasse Universitarie", "Open University", "Student Finance England",
+        "Imperial College London", "School Fees", "Daycare Center", "Preschool Tuition", "Nursery Fees", "Kita Beitrag",
+        "Kinderopvang", "Creche", "Scuola Materna"],
+    "education.books_courses": [
+        "Half Price Books", "Amazon Kindle", "Kindle eBooks", "Google Play Books", "Apple Books", "Scholastic",
+        "McGraw Hill", "Wiley", "Cengage", "Springer Nature", "Buecher.de", "Osiander", "Weltbild", "Thalia Buecher",
+        "Lehmanns Fachbuch", "Buchhaus Stern-Verlag", "Bruna", "Boekenvoordeel", "Libris Boekhandel", "Standaard Boekhandel",
+        "Donner Boekhandel", "Gibert Joseph", "Cultura Livres", "Furet du Nord", "Decitre", "Librairie Mollat",
+        "Fnac Libros", "Libreria Laie", "Librerias Gandhi", "Mondadori Store", "Libreria Ubik", "Hoepli", "IBS.it",
+        "Blackwells Books", "Wordery", "Book Depository", "WH Smith Books", "Khan Academy Donation", "Domestika",
+        "Openclassrooms", "Studocu", "Quizlet", "Brainly", "Course Hero", "Sololearn",
+        "Treehouse", "Educative", "Frontend Masters", "Egghead", "Udacity"],
+    "gifts_donations.gifts": [
+        "Things Remembered", "Shari's Berries", "Harry & David", "Cookies by Design", "Personalization Mall", "Zazzle",
+        "Shutterfly Gifts", "Uncommon Goods", "Etsy Gift", "Kay Jewelers", "Zales", "Jared", "Blue Nile", "Pandora Jewelry",
+        "Thomas Sabo", "Bijou Brigitte", "Depot Geschenke", "Blumen Risse", "Blumenladen", "Fleurop Interflora",
+        "Valentins", "Miflora", "Bloomon", "Euroflorist", "Topbloemen", "Hema Cadeau", "Cadeaubon", "Bol.com Cadeau",
+        "Aquarelle Fleurs", "Florajet", "Monceau Fleurs", "Nature & Decouvertes", "Floristeria", "Interflora Espana",
+        "Fiorista", "Bomboniere", "Thorntons", "Hotel Chocolat", "Notonthehighstreet", "Prezzybox", "Menkind",
+        "Oliver Bonas", "Paperchase", "Clintons Cards", "Spielwaren Kurtz", "Vedes Spielwaren", "Mueller Spielwaren",
+        "King Jouet", "La Grande Recre", "Toy Planet", "Giocheria", "Hamleys", "The Entertainer", "Lego Certified Store",
+        "Schmuck Juwelier", "Juwelier Wempe", "Bucherer"],
+    "gifts_donations.charity": [
+        "United Way", "Feeding America", "St. Vincent de Paul", "Goodwill Donation", "March of Dimes", "ASPCA",
+        "Humane Society", "Make-A-Wish", "Wounded Warrior Project", "World Vision", "CARE International", "Charity Water",
+        "Khan Academy", "Internet Archive", "Electronic Frontier Foundation", "ACLU", "Planned Parenthood",
+        "NABU Spende", "BUND Spende", "Deutsche Krebshilfe", "Johanniter", "Malteser", "Arbeiter-Samariter-Bund",
+        "Tierschutzverein", "Bahnhofsmission", "Kinderhilfswerk", "Aktion Mensch", "Artsen zonder Grenzen",
+        "Leger des Heils", "Natuurmonumenten", "KNGF Geleidehonden", "Hartstichting", "Secours Populaire",
+        "Restos du Coeur", "Fondation de France", "Croix-Rouge Francaise", "Emmaus", "Cruz Roja", "Caritas Espana",
+        "Manos Unidas", "Medicos Sin Fronteras", "Emergency Ong", "Lega del Filo d'Oro", "AIRC Ricerca Cancro",
+        "Oxfam GB", "Macmillan Cancer Support", "Marie Curie", "Shelter Charity", "Barnardo's", "NSPCC", "Mind Charity",
+        "RSPCA", "Age UK", "Comic Relief", "Children in Need"],
+}
+
+MORE_TEMPLATES: dict[str, list[str]] = {
+    "food_drink.groceries": [
+        "Boucherie {S}", "Metzgerei {S}", "Baeckerei {S}", "Boulangerie {S}", "Panaderia {S}", "Slagerij {S}",
+        "Groenteboer {S}", "Macelleria {S}", "Fruteria {F}", "Alimentari {S}", "Alimentation Generale {P}",
+        "Getraenkemarkt {P}", "Hofladen {S}", "Toko {F}", "Kaeserei {S}", "Fromagerie {S}", "Poissonnerie {P}",
+        "Visboer {S}", "Bakkerij {S}", "Obst und Gemuese {S}", "Supermercato {P}", "Mercado {P}", "Carniceria {F}",
+        "Polski Sklep {P}", "Asia Markt {P}", "{P} Halal Market", "{S} Family Market", "{P} Deli & Grocery",
+        "{F}'s Bakery", "{P} Butcher Shop", "{P} Farmers Market", "Epicerie Fine {P}", "Feinkost {S}", "Bioladen {P}",
+        "Marche {P}", "Markthalle {P}", "{P} Food Mart", "{S} Superette", "Kiosk {P}", "Spaetkauf {P}"],
+    "food_drink.restaurants": [
+        "Chez {F}", "Trattoria da {F}", "Ristorante da {F}", "Restaurante {F}", "Eetcafe {P}", "Gasthof zum {GN}",
+        "Zum {GN}", "Wirtshaus zum {GN}", "Restaurant Le {FN}", "Taverne {P}", "Meson {F}", "Bodega {P}",
+        "Cafe-Restaurant {P}", "Pizzeria da {F}", "{F}'s Kitchen", "{P} Steakhouse", "{A} Wok", "Sushi Bar {P}",
+        "Asia Restaurant {P}", "Ristorante Pizzeria {P}", "Griechisches Restaurant {P}", "Restaurant {P} Grill",
+        "Bistrot {P}", "{P} Noodle House", "{A} Pho", "{P} Ramen", "Indisches Restaurant {P}", "{S} Brasserie",
+        "La Table de {F}", "Osteria del {P}", "Hostaria {S}", "Eethuis {P}", "Restaurant {A} {N}"],
+    "food_drink.coffee_shops": [
+        "Koffiebar {P}", "Caffetteria {P}", "Cafeteria {F}", "Bar Caffe {P}", "Espressobar {P}", "Coffee Corner {P}",
+        "Kaffeeroesterei {S}", "Cafe {F}", "Salon de The {P}", "Teehaus {P}", "{P} Tea Room", "{F}'s Coffee",
+        "Patisserie {S}", "Pasticceria {S}", "Cafe Konditorei {P}", "Lunchroom {P}", "Kaffeebar {F}"],
+    "food_drink.fast_food": [
+        "Doener Kebab {P}", "Kebab Haus {F}", "Pizza Service {P}", "Pizzeria Lieferservice {P}", "Friterie {P}",
+        "Snackbar {P}", "Cafetaria {P}", "Burger Joint {P}", "Currywurst {P}", "{P} Pommes", "Bistro Imbiss {P}",
+        "Kebab {F}", "Bocadilleria {P}", "Pizza al Taglio {P}", "Rosticceria {S}", "Friggitoria {P}", "Sandwicherie {P}",
+        "{P} Chicken & Pizza", "{P} Sub Shop", "{A} Bagels", "{P} Burrito Bar", "Lieferando {P} Pizza"],
+    "food_drink.bars": [
+        "Bruin Cafe {P}", "Cafe {A} {N}", "Kroeg {P}", "Cerveceria {P}", "Birreria {P}", "Enoteca {S}", "Vinothek {S}",
+        "Bar a Vins {P}", "Pub {P}", "Brouwerij {P}", "Craft Beer Bar {P}", "{P} Beer Garden", "Cocktailbar {P}",
+        "Bar Tabac {P}", "Taverne {F}", "Bierstube {P}", "Weinbar {P}", "{P} Sports Bar", "{P} Speakeasy"],
+    "transportation.gas_fuel": [
+        "Tankstelle {F}", "Autohof {P}", "Station Total {P}", "Estacion de Servicio {P}", "Distributore {P}",
+        "Tankstation {S}", "Stazione di Servizio {P}", "Gasolinera {P}", "{P} Truck Stop", "{P} Gas & Go",
+        "{P} Fuel Center", "Carburant {P}", "{S} Oil Co", "Energie Tankstelle {P}"],
+    "transportation.rideshare": [
+        "Taxi {F}", "Taxibedrijf {P}", "Taxi Service {S}", "Radio Taxi {P}", "Taxi Ruf {P}", "Taxi Centrale {P}",
+        "Taxi {P} Airport", "Airport Shuttle {P}", "{P} Chauffeur", "Mietwagen {S} Fahrdienst", "VTC {F}"],
+    "transportation.public_transit": [
+        "Ticket {P} Verkehrsverbund", "Fahrkarte {P}", "Fahrscheinautomat {P}", "Billet {P} Metro", "Biglietto {P} Bus",
+        "Billete {P} Metro", "Ov {P}", "{P} Transit Ticket", "{P} Transport Ticket", "Tram {P} Ticket", "Bus {P} Fare",
+        "Deutschlandticket", "Monatskarte {P}", "Abonnement Transport {P}", "{P} Light Rail", "{P} Ferry Ticket"],
+    "transportation.parking": [
+        "Parkplatz {P}", "Parkeerautomaat {P}", "Parcheggio {P}", "Aparcamiento {P}", "Parking {P} Centre",
+        "Parkscheinautomat {P}", "Parkeerterrein {P}", "Garage Parking {P}", "{P} Valet Parking", "Airport Parking {P}"],
+    "transportation.car_maintenance": [
+        "Autoservice {S}", "Reifenservice {P}", "Garage {F}", "Taller {F}", "Officina {S}", "Gommista {P}",
+        "Carrosserie {S}", "Autobanden {P}", "Kfz Meisterbetrieb {S}", "Autoglas {P}", "Car Wash {P}",
+        "Autowaschanlage {P}", "Lavage Auto {P}", "{S} Auto Parts", "{P} Transmission", "{P} Collision Center",
+        "{S} Tire & Auto", "Autoonderdelen {P}", "Recambios {P}", "Ricambi Auto {S}"],
+    "housing.rent": [
+        "Miete {S} Wohnung", "Kaltmiete {P}", "Huur Woning {P}", "Loyer Appartement {P}", "Alquiler Piso {P}",
+        "Affitto Appartamento {P}", "{P} Property Rent", "Rent Payment {S}", "Woningcorporatie {P}",
+        "Wohnungsgenossenschaft {P}", "Hausverwaltung {P} Miete", "Agence Immobiliere {S} Loyer"],
+    "housing.mortgage": [
+        "Darlehen {P} Bank", "Annuitaet Baufinanzierung {S}", "Hypotheek Aflossing {S}", "Echeance Pret {S}",
+        "Cuota Hipoteca {P}", "Rata Mutuo {P}", "{P} Federal Credit Union Mortgage", "{S} Home Loan Payment"],
+    "housing.utilities": [
+        "Stadtwerke {P} Strom", "Strom Abschlag {P}", "Gas Abschlag {P}", "Wasserversorgung {P}", "Energie {P}",
+        "Waterschap {P}", "Compagnie des Eaux {P}", "Electricite {P}", "Factura Luz {P}", "Recibo Agua {P}",
+        "Bolletta Luce {P}", "Bolletta Gas {P}", "Acquedotto {P}", "{P} Water & Sewer", "{P} Electric Coop",
+        "{P} Natural Gas", "City of {P} Utilities", "Abfallwirtschaft {P}", "Muellabfuhr {P}", "{P} Waste Management"],
+    "housing.internet_phone": [
+        "Mobilfunk {A}", "Telefonica {P}", "Internet {P} Kabel", "Glasvezel {P}", "Fibre {P}", "Fibra {P}",
+        "Telecom {P}", "{A} Mobiel", "{A} Movil", "{P} Wireless Internet", "{A} Telecom Factura", "{A} Net Abbonamento"],
+    "housing.home_improvement": [
+        "Baustoffhandel {S}", "Holzhandel {P}", "Farbenhaus {S}", "Bouwmaterialen {P}", "Houthandel {S}",
+        "Ferreteria {F}", "Ferramenta {S}", "Droguerie {P}", "Brico {P}", "Materiaux {P}", "Tuincentrum {P}",
+        "Vivaio {P}", "{P} Home Center", "{S} Lumber", "{P} Paint & Supply", "{S} Electrical Supply", "Raumausstatter {S}",
+        "Fliesen {S}", "Sanitaer {S}", "Schluesseldienst {P}"],
+    "housing.insurance": [
+        "Versicherung {P} Hausrat", "Hausratversicherung {S}", "Opstalverzekering {S}", "Assurance Maison {S}",
+        "Seguro Hogar {P}", "Assicurazione Casa {S}", "{P} Mutual Insurance", "{S} Insurance Agency",
+        "Haftpflicht {S} Versicherung", "Aansprakelijkheidsverzekering {S}", "{P} Renters Insurance"],
+    "shopping.clothing": [
+        "Modegeschaeft {S}", "Herrenmode {S}", "Damenmode {P}", "Kinderkleding {P}", "Pret-a-Porter {S}",
+        "Tienda de Ropa {F}", "Abbigliamento {S}", "Calzature {S}", "Zapateria {P}", "Schoenenwinkel {P}",
+        "Chaussures {S}", "Jeans {P}", "{P} Shoes", "{F}'s Closet", "{A} Apparel Co", "{P} Boutique", "Outlet {P} Fashion",
+        "Textil {S}", "Modehaus {P}", "Bekleidung {S}", "{P} Factory Outlet", "{A} {N} Clothing", "Sportmode {P}"],
+    "shopping.electronics": [
+        "Handyladen {P}", "Telefoonwinkel {P}", "Informatique {P}", "Tienda Informatica {P}", "Negozio Elettronica {P}",
+        "Elektrofachmarkt {S}", "Radio {S}", "{P} Wireless Store", "{P} Cell Phone Repair", "{S} Computers",
+        "Fotofachgeschaeft {S}", "{A} Electronics Outlet", "Elettrodomestici {S}", "Electromenager {P}", "{P} Appliance"],
+    "shopping.home_goods": [
+        "Moebel {S}", "Meubelzaak {P}", "Woonwarenhuis {P}", "Maison et Deco {P}", "Muebles {F}", "Mobili {S}",
+        "Arredamento {P}", "Haushaltsgeschaeft {P}", "Bazar {P}", "1 Euro Shop {P}", "Kuechenstudio {S}",
+        "Bettenhaus {S}", "{P} Mattress", "{S} Home Furnishings", "{P} Dollar Store", "{A} Decor", "Casa {F}",
+        "Cuisine {P}", "{P} Linens", "{A} Tableware"],
+    "shopping.online_shopping": [
+        "{A}{N} Webwinkel", "{s}.de Onlineshop", "{s}.nl", "{s}.fr Boutique en Ligne", "{s}.es Tienda Online",
+        "{s}.it Negozio Online", "Versandhaus {S}", "{A} Dropship", "{P} Online Marketplace", "Shop {A}{N}.com",
+        "{A} Store Online Order"],
+    "health_wellness.pharmacy": [
+        "{GN}-Apotheke {P}", "{GN} Apotheke", "Apotheke im {P}", "Apotheke am {P}", "Pharmacie des {P}",
+        "Pharmacie {F}", "Farmacia del {P}", "Farmacia {F}", "Apotheek {S}", "Drogist {S}", "Drogisterij {P}",
+        "Parafarmacia {P}", "{P} Discount Drugs", "{S} Compounding Pharmacy", "{P} Pharmacy & Wellness",
+        "Sanitaetshaus {S}", "Reformhaus {P}", "Herboristerie {P}", "Erboristeria {S}", "Orthopedie {S}"],
+    "health_wellness.gym_fitness": [
+        "Fitnesscenter {P}", "Gimnasio {P}", "Palestra {P}", "Sportschool {P}", "Salle de Fitness {P}", "Yoga {P}",
+        "Yogastudio {F}", "Pilates Studio {P}", "Kampfsport {P}", "Tennisclub {P}", "Schwimmbad {P}", "Zwembad {P}",
+        "Piscine {P}", "Piscina {P}", "Sportverein {P}", "{P} Athletic Club", "{P} Martial Arts", "{P} Tennis Club",
+        "{P} Golf Club", "Klettern {P}", "{P} Dance Studio", "Tanzschule {S}", "{A} Crossfit Box"],
+    "health_wellness.doctor": [
+        "Arztpraxis Dr. {S}", "Praxis fuer Allgemeinmedizin {S}", "Zahnarztpraxis {S}", "Augenarzt Dr. {S}",
+        "Frauenarzt Dr. {S}", "Kinderarzt {S}", "Orthopaedie {P}", "Tandarts {P}", "Fysiotherapie {S}",
+        "Dentiste {S}", "Docteur {S}", "Medecin {S}", "Kinesitherapeute {S}", "Clinica Dental {P}", "Dentista {F}",
+        "Studio Medico {S}", "Fisioterapia {P}", "Dr. {F} {S}", "{P} Orthopedics", "{P} Physical Therapy",
+        "{P} Chiropractic", "{S} Optometry", "Optiker {S}", "Opticien {P}", "Ottica {S}", "Optica {P}", "{P} Vision Center",
+        "Labor {P}", "Psychotherapie {S}", "Hebamme {S}", "Tierarzt {S}", "Dierenarts {P}", "Veterinaire {S}",
+        "{P} Animal Hospital", "{P} Veterinary Clinic"],
+    "health_wellness.health_insurance": [
+        "Krankenversicherung {P}", "Zorgverzekeraar {P}", "Mutuelle {P}", "Seguro Medico {P}", "Assicurazione Salute {S}",
+        "{P} Health Insurance Premium", "Zusatzversicherung {S}", "Pflegeversicherung {S}", "{A} Dental Insurance",
+        "Krankenkasse Beitrag {P}"],
+    "entertainment.streaming_services": [
+        "{A}Play Streaming", "{A} TV Abo", "{A} Music Abonnement", "{A} Plus Streaming", "{A}TV Premium",
+        "{A} Video Subscription", "{A} Stream Mensual"],
+    "entertainment.movies_events": [
+        "Kino {F}", "Filmtheater {P}", "Cinema {P}", "Cine {P}", "Bioscoop {S}", "Theatre {P}", "Teatro {P}",
+        "Schauspielhaus {P}", "Stadttheater {P}", "Museum {P}", "Musee {P}", "Museo {P}", "Tierpark {P}", "Zoo {P}",
+        "Freizeitbad {P}", "Bowling {P}", "Minigolf {P}", "Lasertag {P}", "Festival {P} Tickets", "Konzert {P}",
+        "{P} Concert Tickets", "{P} Comedy Tickets", "{P} Live Music Venue", "{P} Philharmonic", "{P} Aquarium"],
+    "entertainment.games": [
+        "{A} {N} Gaming", "{A} Games Online", "Spielothek {P}", "{A} Game Studio", "{A} Mobile Games", "Gameshop {P}",
+        "Videojuegos {P}", "Videogiochi {S}", "Jeux Video {P}"],
+    "entertainment.hobbies": [
+        "Fahrradhaus {S}", "Fietsenwinkel {P}", "Velo {P}", "Bicicletas {F}", "Cicli {S}", "Anglerbedarf {P}",
+        "Musikhaus {S}", "Muziekwinkel {P}", "Instruments de Musique {P}", "Tienda de Musica {P}", "Strumenti Musicali {S}",
+        "Kuenstlerbedarf {P}", "Beaux-Arts {P}", "Belle Arti {S}", "Wolle und Garn {P}", "Stoffe {S}", "Naehzentrum {P}",
+        "Zoofachhandel {P}", "Dierenwinkel {P}", "Animalerie {P}", "Tienda Mascotas {P}", "Tierbedarf {S}",
+        "Sportgeschaeft {S}", "Sportwinkel {P}", "Articles de Sport {P}", "Deportes {F}", "Articoli Sportivi {S}",
+        "Outdoor {P}", "Camping Shop {P}", "{P} Outdoor Gear", "{P} Ski Shop", "{P} Surf Shop", "{P} Hobby Center",
+        "Modellbahn {S}", "Fotostudio {P}", "Tauchschule {P}", "{P} Golf Shop"],
+    "travel.flights": [
+        "{A} Air Lines", "{P} Airlines", "Vuelos {A}", "Voli {A}", "{A} Air Ticket", "Flug {P}", "Vlucht {P}",
+        "{A} Regional Airlines", "{A} Airways Ticket", "Airline Ticket {P}"],
+    "travel.hotels": [
+        "Hotel {F}", "Hotel Garni {P}", "Hotel Restaurant {P}", "Landhotel {P}", "Berghotel {P}", "Hostal {P}",
+        "Albergo {P}", "Hotel {P} Centrale", "Chambres d'Hotes {P}", "Gite {P}", "Agriturismo {P}", "Appartement {P}",
+        "Pension {P}", "Gaestehaus {S}", "Jugendherberge {P}", "Stayokay {P}", "{P} Suites", "{P} Motor Inn",
+        "{A} Boutique Hotel", "{P} Hotel & Spa", "Parador {P}", "Posada {P}", "{P} Apartments Hotel"],
+    "travel.car_rental": [
+        "Autovermietung {P}", "Autoverhuur {P}", "Location Voiture {P}", "Alquiler de Coches {P}", "Noleggio Auto {P}",
+        "Rent a Car {P}", "{P} Truck Rental", "Wohnmobilvermietung {S}", "Camper Rental {P}", "{P} Moving Truck"],
+    "travel.vacation": [
+        "Ferienhaus {P}", "Vakantiepark {P}", "Camping {P}", "Campingplatz {P}", "Camping Municipal {P}",
+        "Reisbureau {P}", "Agence de Voyages {P}", "Agencia de Viajes {F}", "Agenzia Viaggi {S}", "Skischule {P}",
+        "Bergbahnen {P}", "Remontees Mecaniques {P}", "Forfait Ski {P}", "Freizeitpark {P}", "Parc d'Attractions {P}",
+        "Parque Tematico {P}", "{P} Theme Park", "{P} Water Park", "{P} Tour Operator", "{P} Excursion Boat",
+        "Bootsverleih {P}", "Stadtfuehrung {P}", "Visite Guidee {P}", "{P} Sightseeing"],
+    "subscriptions": [
+        "{A} Abo Monatlich", "{A} Abonnement Mensuel", "{A} Suscripcion", "{A} Abbonamento", "{A} Lidmaatschap",
+        "Zeitung {P} Digitalabo", "Krant {P} Abonnement", "Journal {P} Abonnement", "Periodico {P} Suscripcion",
+        "Giornale {P} Abbonamento", "{A} App Subscription", "{A} Membership Fee", "{A} Cloud Monthly", "{A} SaaS",
+        "{P} Gazette Digital", "{P} Times Digital Subscription"],
+    "personal_care.hair_beauty": [
+        "Friseursalon {F}", "Haarstudio {F}", "Kapsalon {F}", "Coiffeur {F}", "Peluqueria {F}", "Parrucchiere {F}",
+        "Barbier {P}", "Barberia {P}", "Barbiere {S}", "Kosmetik {F}", "Institut de Beaute {P}", "Estetica {F}",
+        "Nagelsalon {P}", "Nail Studio {F}", "Massagepraxis {S}", "Tattoo Studio {P}", "Waxing Studio {P}", "{F}'s Salon",
+        "{P} Barbershop", "{A} Skin Clinic", "Parfumerie {P}", "Perfumeria {F}", "Profumeria {S}", "Sonnenstudio {P}"],
+    "education.tuition": [
+        "Gymnasium {P}", "Grundschule {P}", "Realschule {P}", "Basisschool {P}", "Lycee {P}", "College {P}",
+        "Colegio {P}", "Escuela {F}", "Scuola {P}", "Istituto {S}", "Universita di {P}", "Universidad de {P}",
+        "Universite de {P}", "Hogeschool {S}", "Sprachschule {P}", "Ecole de Langues {P}", "Academia {F}",
+        "Conservatorium {P}", "Musikunterricht {S}", "Kinderkrippe {P}", "Kinderopvang {P}", "Creche {P}",
+        "Guarderia {P}", "Asilo Nido {P}", "{P} Day School", "{P} Preparatory School", "{P} State University",
+        "{P} Learning Center", "Schulgeld {P}", "Studiengebuehren {P}"],
+    "education.books_courses": [
+        "Buchladen {P}", "Buchhandlung am {P}", "Boekhandel {P}", "Librairie du {P}", "Libreria {F}", "Libreria {P}",
+        "Antiquariat {S}", "Bouquiniste {P}", "Papeterie {P}", "Schreibwaren {S}", "Papeleria {P}", "Cartoleria {S}",
+        "Kantoorboekhandel {P}", "{P} Used Bookstore", "{A} Online Academy", "{A} Language Course", "Kurs {P}",
+        "Cursus {P}", "Formation {P}", "Curso {P}", "Corso {P}", "{A} Masterclass Course", "Fernkurs {S}"],
+    "gifts_donations.gifts": [
+        "Blumenhaus {S}", "Floristik {F}", "Bloemist {P}", "Fleurs {F}", "Floristeria {F}", "Fioraio {S}",
+        "Geschenkartikel {P}", "Cadeauwinkel {P}", "Boutique Cadeaux {P}", "Regalos {F}", "Articoli Regalo {S}",
+        "Spielzeugladen {P}", "Speelgoedwinkel {P}", "Jouets {P}", "Jugueteria {P}", "Giocattoli {S}", "Juwelier {P}",
+        "Bijouterie {S}", "Joyeria {F}", "Gioielleria {S}", "Goldschmied {S}", "Confiserie {S}", "Chocolaterie {P}",
+        "Bonbonniere {P}", "{P} Gift Basket", "{F}'s Flowers", "{P} Party Supply", "Partyartikel {P}"],
+    "gifts_donations.charity": [
+        "Spende {P} Hospiz", "Spende Kirchengemeinde {P}", "Foerderverein {P}", "Gift {P} Stichting", "Donatie {S} Fonds",
+        "Don {P} Association", "Don Fondation {S}", "Donativo {P}", "Donacion {F}", "Donazione {P}", "Onlus {P}",
+        "Parrocchia {P}", "Paroisse {P}", "Parroquia {P}", "{P} Church Tithe", "{P} Community Foundation",
+        "{P} Humane Society", "{P} Rescue Mission", "{S} Scholarship Fund", "{P} Volunteer Fire Department"],
+    "fees_charges.bank_fees": [],
+    "taxes": [
+        "Steuerkasse {P}", "Kasse {P} Grundsteuer", "Gemeente {P} Aanslag", "Tresor Public {S}", "Impots {P}",
+        "Ayuntamiento {P} IBI", "Hacienda {P}", "Comune di {P} IMU", "Tributi {P}", "{P} Department of Revenue",
+        "{P} Treasurer Property Tax", "{P} Tax Commissioner"],
+    "income.salary": [
+        "{S} GmbH Gehalt", "{P} BV Salaris", "{S} SAS Salaire", "{S} SL Nomina", "{P} SRL Stipendio", "{S} Ltd Wages",
+        "{P} School District Payroll", "{P} County Payroll", "Stadt {P} Bezuege", "Gemeente {P} Salaris",
+        "{A} {N} GmbH Lohn", "{S} AG Entgelt", "Nomina {S}", "Stipendio {S}", "Salaire {S}", "Loonbetaling {S}"],
+    "income.other_income": [
+        "Tikkie van {F}", "Lydia {F}", "Satispay {F}", "Paylib {F}", "Twint von {F}",
+        "Mobilepay {F}", "Venmo from {F}", "Zelle from {F} {S}", "Cash App from {F}", "Rueckzahlung {F}",
+        "Terugbetaling van {F}", "Remboursement de {F}", "Devolucion {F}", "Vinted Verkauf", "Ebay Verkauf {S}"],
+    "transfers.between_accounts": [
+        "Uebertrag {F} Gemeinschaftskonto", "Overboeking {F} Gezamenlijke Rekening", "Virement Compte Joint {S}",
+        "Transferencia Propia {F}", "Giroconto {S}", "Transfer {F} Checking", "Online Transfer {S} Account"],
+    "transfers.savings_transfer": [
+        "Sparkonto {F}", "Spaarrekening {F}", "Livret {S}", "Cuenta Ahorro {F}", "Conto Deposito {S}", "Tagesgeld {P} Bank",
+        "{P} Bank Savings", "Sparplan {A} ETF", "Beleggen {S} Maandinleg", "Plan Epargne {S}"],
+    "transfers.cash_withdrawal": [
+        "Geldautomat {P} Volksbank", "Bancomat {P}", "Cajero {P}", "Distributeur {P}", "GAB {P}", "Pinautomaat {P}",
+        "Geldmaat {P}", "Cash Machine {P}", "ATM Withdrawal {P} Branch", "Bargeld {P} Sparkasse"],
+}
+
+# "{F}" first names; "{GN}" the nouns German inns and pharmacies take (Zum Ochsen, Adler-Apotheke).
+FIRST_NAMES = ["Marco", "Giovanni", "Paolo", "Antonio", "Giuseppe", "Francesca", "Pierre", "Jean", "Luc", "Sophie",
+               "Camille", "Hans", "Klaus", "Stefan", "Petra", "Anja", "Jan", "Pieter", "Joost", "Sanne", "Carlos",
+               "Javier", "Lucia", "Carmen", "Pablo", "Maria", "Anna", "Sofia", "Elena", "Tom", "Mike", "Sarah",
+               "Emily", "David", "James", "Linda", "Ahmet", "Mehmet", "Ali", "Yusuf", "Nikos", "Dimitri", "Ivan"]
+GERMAN_NOUNS = ["Ochsen", "Loewen", "Adler", "Baeren", "Schwanen", "Kreuz", "Stern", "Anker", "Rossle", "Engel",
+                "Krone", "Lamm", "Sonne", "Mohren", "Post", "Linde", "Einhorn", "Falken"]
+FRENCH_NOUNS = ["Petit Jardin", "Coq d'Or", "Vieux Port", "Bon Coin", "Moulin", "Cheval Blanc", "Marche", "Lion d'Or"]
+MORE_CARD_PREFIXES = ["APPLE PAY ", "GOOGLE PAY ", "POS ", "BETAALAUTOMAAT ", "PAGO CON TARJETA ", "PAGAMENTO POS ",
+                      "CARTE ", "VISA ", "DEBIT ", "CHECKCARD ", "RECURRING DEBIT CARD ", "KARTE ", "TPV "]
+MORE_SMALL_PREFIXES = ["SP *", "CRV*", "PY *", "UZR*", "SQSP* ", "MOLLIE*", "CKO*", "NYX*", "PAYPAL *", "TST*",
+                       "SUMUP  *", "STRIPE *", "VIVA*", "MYPOS*"]
+MORE_DEBIT_PREFIXES = ["RECIBO ", "ADEUDO SEPA ", "ADDEBITO SDD ", "PRELEVEMENT ", "AUTOPAY ", "RECURRING PAYMENT ",
+                       "ACH PMT ", "BILL PAY ", "ABBUCHUNG ", "EINZUG "]
+MORE_ONLINE_PREFIXES = ["KLARNA*", "PAYPAL *", "SP *", "STRIPE *", "ADYEN*", "APPLE PAY ", "GOOGLE PAY ", "WWW."]
+CORPORATE_SUFFIXES = ["", "", "", "", " INC", " LLC", " GMBH", " SE", " BV", " SRL", " SAS", " SL", " LTD", " AG",
+                      " CO", " SA", " & CO KG", " SPA"]
+
+
+def _grow() -> None:
+    """Append the growth lists to CATEGORIES and the prefix lists, once, in a fixed order."""
+    for key, brands in MORE_BRANDS.items():
+        CATEGORIES[key].brands.extend(b for b in brands if b not in CATEGORIES[key].brands)
+    for key, templates in MORE_TEMPLATES.items():
+        CATEGORIES[key].templates.extend(templates)
+    CARD_PREFIXES.extend(MORE_CARD_PREFIXES)
+    SMALL_PREFIXES.extend(MORE_SMALL_PREFIXES)
+    DEBIT_PREFIXES.extend(MORE_DEBIT_PREFIXES)
+    ONLINE_PREFIXES.extend(MORE_ONLINE_PREFIXES)
+
+
+_grow()
+
+
 class _Writer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -506,7 +1059,9 @@ class _Writer:
         r = self.rng
         s = r.choice(SURNAMES)
         return (template.replace("{S}", s).replace("{s}", s.lower().replace(" ", "").replace("'", ""))
-                .replace("{P}", r.choice(PLACES)).replace("{A}", r.choice(ADJECTIVES)).replace("{N}", r.choice(NOUNS)))
+                .replace("{P}", r.choice(PLACES)).replace("{A}", r.choice(ADJECTIVES)).replace("{N}", r.choice(NOUNS))
+                .replace("{F}", r.choice(FIRST_NAMES)).replace("{GN}", r.choice(GERMAN_NOUNS))
+                .replace("{FN}", r.choice(FRENCH_NOUNS)))
 
     def date(self) -> str:
         r = self.rng
@@ -541,6 +1096,8 @@ class _Writer:
     def descriptor(self, key: str, spec: Spec, merchant: str) -> str:
         r = self.rng
         european = r.random() < 0.5
+        if spec.prefixes in ("card", "small", "online", "debit") and r.random() < 0.2:
+            merchant += r.choice(CORPORATE_SUFFIXES)  # "KIESER TRAINING AG": the legal form says nothing
         style = spec.prefixes
         if style == "card":
             prefix = r.choice(CARD_PREFIXES).replace("{D}", self.date())

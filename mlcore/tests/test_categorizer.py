@@ -98,8 +98,12 @@ def test_held_out_merchants_are_mostly_right(corpus):
     test = [r for r in corpus if merchant_is_held_out(r["merchant"])]
     assert not {r["merchant"] for r in train} & {r["merchant"] for r in test}
     model = GlobalCategorizer().train(train, [r["category_key"] for r in train])
-    # About 0.8 on the full corpus; the small one has less to learn from.
-    assert model.evaluate(test, [r["category_key"] for r in test])["accuracy"] > 0.6
+    scores = model.evaluate(test, [r["category_key"] for r in test], review_threshold=0.6)
+    # The full corpus gets about 0.85 right at the top level; this small one (40 rows a category spread over
+    # about 160 merchants) has far less to learn from, and one of 49 categories by chance would be 0.02.
+    assert scores["accuracy"] > 0.45 and scores["accuracy_top_level"] > 0.55
+    # What it files without review it mostly files right; the rest waits for the person.
+    assert scores["accuracy_decided"] > 0.85
 
 
 def test_confidences_are_probabilities_and_match_sklearn(trained, corpus):
@@ -285,5 +289,8 @@ def test_train_command_prints_metrics(artifact_dir, capsys):
     figures = json.loads(capsys.readouterr().out)
     assert 0 <= figures["held_out_merchant_accuracy"] <= 1 and figures["held_out_rows"] > 0
     assert figures["held_out_merchant_macro_f1"] > 0
+    assert figures["held_out_merchant_accuracy"] <= figures["held_out_accuracy_top_level"] <= 1
+    assert figures["held_out_decided_without_review"] + figures["held_out_review_share"] == pytest.approx(1)
+    assert 0 <= figures["held_out_accuracy_decided"] <= 1 and figures["review_threshold"] > 0
     assert figures["artifact_bytes"] > 0 and figures["training_seconds"] > 0
     assert _current(artifact_dir) == figures["version"]
