@@ -9,7 +9,8 @@ known bills and salary taken out), calls ``everyday_forecast`` and adds the sche
   12 months and blends the two closest; each month's total is spread over its days by the weekday profile of
   the last eight weeks. Milliseconds, where a Prophet fit took ~0.3 s and lost on monthly backtests
   (evaluate_forecaster). The 80% interval and the paths come from the blend's own backtest errors.
-- Prophet: only when a caller asks for it (``method=PROPHET``); kept for comparison in evaluate_forecaster.
+- Prophet: only when a caller asks for it (``method=PROPHET``); kept for comparison in evaluate_forecaster
+  (--prophet), where it lost to the blend and to the 3-month mean on the demo.
 
 All methods return, besides the point forecast and its 80% interval, ``samples``: simulated paths
 (days x paths) of the series. A balance interval is the quantiles of the cumulative sum of those paths,
@@ -19,9 +20,10 @@ which keeps the day-to-day dependence a per-day interval would lose.
   the paths are Prophet's ``predictive_samples`` (trend and observation noise). The daily point and lower
   bound are clipped at zero (money out, or in, is never negative); the paths are not, so that their sums
   over a month or a balance stay centred on the point forecast instead of drifting up by the clipped tail.
-- Heuristic (less than six complete months of history, an all-zero series, or Prophet failing): the mean
-  by weekday of the last eight weeks (or of all the history when shorter); the interval is the 10% and
-  90% empirical quantiles of that weekday's days; the paths draw each day from that weekday's days.
+- Heuristic (less than six complete months of history, an all-zero series, or a failure of the learned
+  forecast): the mean by weekday of the last eight weeks (or of all the history when shorter); the
+  interval is the 10% and 90% empirical quantiles of that weekday's days; the paths draw each day from
+  that weekday's days.
 """
 
 from __future__ import annotations
