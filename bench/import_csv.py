@@ -4,8 +4,9 @@
 
 Runs against the configured database (config.settings.local unless DJANGO_SETTINGS_MODULE says otherwise)
 as a throwaway user that is deleted at the end; nothing else is touched. Prints rows/s for the whole import
-(reading, checking, de-duplicating, converting, inserting), for a re-import of the same file (all duplicates),
-and the ratio to COPY of the imported rows into a scratch copy of the transactions table.
+(reading, checking, de-duplicating, converting, categorizing, inserting) with the seconds of each stage, for a
+re-import of the same file (all duplicates), and the ratio to COPY of the imported rows into a scratch copy of the
+transactions table and into the table itself, with and without the categorizer's share (mlcore's, timed apart).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +45,13 @@ from imports import services as import_services  # noqa: E402
 from transactions.models import Account, ImportStatus, Transaction  # noqa: E402
 
 SEED = 20260101
+# What batches calls for each stage of an import (timed apart; categorizing is mlcore's, timed through its facade).
+STAGES = {
+    "reading and checking": ("parse_file", "mapping_for", "convert_rows"),
+    "finding the new rows": ("import_rows_new",),
+    "inserting": ("transactions_import_rows",),
+}
+CATEGORIZING = ("import_rows_categorize", "imported_rules_apply")
 MERCHANTS = [
     ("REWE SAGT DANKE", (-120, -8)), ("LIDL DIENSTLEISTUNG", (-90, -5)), ("ALDI SUED", (-80, -4)),
     ("EDEKA CENTER", (-95, -6)), ("DM DROGERIE MARKT", (-45, -3)), ("SHELL TANKSTELLE", (-95, -30)),
@@ -131,50 +140,60 @@ def main() -> int:
 
     user = User.objects.create_user(email=f"bench-{uuid.uuid4().hex[:12]}@example.invalid", password=None,
                                     display_name="Bench")
-    # Reading and checking: decoding, finding the header and the columns, parsing every row.
-    reading_seconds: list[float] = []
-    originals = {name: getattr(batches, name) for name in ("parse_file", "mapping_for", "convert_rows")}
+    # Each stage of the import, timed by wrapping the functions batches calls (restored afterwards).
+    stage_seconds: dict[str, float] = defaultdict(float)
+    originals = [(batches, name, stage) for stage, names in STAGES.items() for name in names]
+    originals = [(module, name, stage, getattr(module, name)) for module, name, stage in originals]
 
-    def timed(function):
+    def timed(function, stage):
         def wrapper(*args, **kwargs):
             began = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                reading_seconds.append(time.perf_counter() - began)
+                stage_seconds[stage] += time.perf_counter() - began
         return wrapper
 
-    for name, function in originals.items():
-        setattr(batches, name, timed(function))
+    for module, name, stage, function in originals:
+        setattr(module, name, timed(function, stage))
+    mlcore_originals = {name: getattr(batches.mlcore, name) for name in CATEGORIZING}
+    for name, function in mlcore_originals.items():
+        setattr(batches.mlcore, name, timed(function, "categorizing"))
     try:
-        # Warm up what a running worker has loaded already (the ECB rate table, code paths).
+        # Warm up what a running worker has loaded already (the ECB rate table, the models, code paths).
         warm = Account.objects.create(owner=user, name="Bench warm-up", currency="EUR")
         import_once(user, warm, bank_csv(1000, seed=1))
-        reading_seconds.clear()
+        stage_seconds.clear()
         account = Account.objects.create(owner=user, name="Bench checking", currency="EUR")
         results = []
         for label in ("import", "re-import (all duplicates)"):
             batch, seconds = import_once(user, account, data)
-            reading = sum(reading_seconds)
-            reading_seconds.clear()
+            stages = dict(stage_seconds)
+            stage_seconds.clear()
             if batch.status != ImportStatus.DONE:
                 print(f"{label}: {batch.status} {batch.errors[:3]}")
                 return 1
-            results.append((batch, seconds))
+            results.append((batch, seconds, stages))
+            rest = seconds - sum(stages.values())
             print(f"{label}: {batch.created_count:,} created, {batch.duplicate_count:,} duplicates in "
-                  f"{seconds:.2f} s = {options.rows / seconds:,.0f} rows/s "
-                  f"(reading and checking {reading:.2f} s; saving, commit included, {seconds - reading:.2f} s)")
+                  f"{seconds:.2f} s = {options.rows / seconds:,.0f} rows/s")
+            print("    " + ", ".join(f"{stage} {stages.get(stage, 0.0):.2f} s" for stage in [*STAGES, "categorizing"])
+                  + f", the rest (batch rows, audit, commit) {rest:.2f} s")
         if connection.vendor != "postgresql":
             print("COPY baseline: PostgreSQL only (set DATABASE_URL=postgres://...)")
             return 0
-        first, seconds = results[0]
+        first, seconds, stages = results[0]
+        categorizing = stages.get("categorizing", 0.0)
         for label, copy_seconds in copy_baselines(first.pk).items():
             print(f"COPY of the same {options.rows:,} rows into {label}: {copy_seconds:.2f} s = "
-                  f"{options.rows / copy_seconds:,.0f} rows/s; import / COPY = {seconds / copy_seconds:.1f}x")
+                  f"{options.rows / copy_seconds:,.0f} rows/s; import / COPY = {seconds / copy_seconds:.1f}x "
+                  f"(without categorizing {(seconds - categorizing) / copy_seconds:.1f}x)")
         return 0
     finally:
-        for name, function in originals.items():
-            setattr(batches, name, function)
+        for module, name, _stage, function in originals:
+            setattr(module, name, function)
+        for name, function in mlcore_originals.items():
+            setattr(batches.mlcore, name, function)
         user.delete()
 
 

@@ -43,9 +43,10 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[s
                     break
             return rows
         rows = []
+        most = max_rows()  # read once: a setting looked up per row was a tenth of reading a large file
         for row in reader:
             rows.append(row)
-            if len(rows) > max_rows():
+            if len(rows) > most:
                 check_row_count(len(rows), reader.line_num)
     except csv.Error as error:
         raise ImportRefused(f"The file could not be read as CSV: {error}.") from None
