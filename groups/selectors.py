@@ -215,7 +215,7 @@ def group_balances_kept(*, group: Group, memberships: list[Membership]) -> dict[
     """group_balances, kept under the group's version: summing 70,000 shares through row security on every
     visit of a big group's page took most of its time; the version costs one indexed query."""
     key = f"groups:balances:{group.pk}:{_balances_version(group=group, memberships=memberships)}"
-    balances = cache.get(key)
+    balances: dict[int, int] | None = cache.get(key)
     if balances is None:
         balances = group_balances(group=group)
         cache.set(key, balances, BALANCES_SECONDS)

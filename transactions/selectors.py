@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import (
@@ -195,11 +195,11 @@ def _version_key(user_id: int) -> str:
 def ledger_version(*, user: User) -> str:
     """The token of the user's ledger as it is now, for keys of cached figures computed from it."""
     key = _version_key(user.pk)
-    version = cache.get(key)
+    version: str | None = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, LEDGER_VERSION_SECONDS)  # add: of two first readers, one token wins
         version = cache.get(key) or "none"  # Redis down: every read is a miss anyway
-    return version
+    return str(version)
 
 
 def _ledger_version_forget(user_id: int) -> None:
@@ -223,7 +223,7 @@ ledger_changed.connect(_on_ledger_changed, dispatch_uid="transactions-ledger-ver
 post_save.connect(_on_transaction_saved, sender=Transaction, dispatch_uid="transactions-ledger-version-save")
 
 
-def _totals_of(transactions: QuerySet[Transaction], *, currency: str) -> dict:
+def _totals_of(transactions: QuerySet[Transaction], *, currency: str) -> dict[str, Any]:
     """How many rows, money in and out in ``currency``, and how many rows not converted into it: one pass."""
     return transactions.order_by().aggregate(
         rows=Count("pk"),
@@ -233,7 +233,8 @@ def _totals_of(transactions: QuerySet[Transaction], *, currency: str) -> dict:
     )
 
 
-def transaction_totals(*, user: User, currency: str, transactions: QuerySet[Transaction] | None = None) -> dict:
+def transaction_totals(*, user: User, currency: str,
+                       transactions: QuerySet[Transaction] | None = None) -> dict[str, Any]:
     """``rows``, ``money_in``, ``money_out`` (in ``currency``) and ``not_converted`` of the filtered
     ``transactions``, or of the user's whole ledger when None: that one is kept under the ledger's version,
     since the unfiltered list is what people open most and summing 100,000 rows on every visit was an eighth
@@ -241,7 +242,7 @@ def transaction_totals(*, user: User, currency: str, transactions: QuerySet[Tran
     if transactions is not None:
         return _totals_of(transactions, currency=currency)
     key = f"transactions:ledger-totals:{user.pk}:{ledger_version(user=user)}:{currency}"
-    totals = cache.get(key)
+    totals: dict[str, Any] | None = cache.get(key)
     if totals is None:
         totals = _totals_of(Transaction.objects.filter(owner=user), currency=currency)
         cache.set(key, totals, LEDGER_FIGURES_SECONDS)
