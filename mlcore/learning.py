@@ -2,43 +2,40 @@
 
 1. the user's own edit (category_source "user"): locked, never touched here;
 2. the user's rules;
-3. the user's history: the same merchant goes where the user filed it before, unless the user has
-   split that merchant across several categories;
-4. the user's own model, trained in the background from the categories they chose (it can predict
-   their custom categories, and it sees the global model's guess as one of its features);
+3. the user's history: the same merchant (its key without dates, card and reference numbers: see
+   mlcore.personal) goes where the user filed it before, the newest choices weighing most, unless the user
+   has split that merchant across categories;
+4. the user's own categorizer (mlcore.personal): similar merchants they filed (learned from the first
+   correction, before any retraining) and their model, trained in the background from the categories they
+   chose (it can predict their custom categories, and it starts from the global model's guesses);
 5. the global model.
 
 Below the review threshold the category is left empty and the best guess is kept as a suggestion.
 Until the global model exists (a worker trains it; no request does), what history cannot decide is left
 waiting (WAITING) and ``waiting_transactions_categorize`` decides it once the model is there: the user's
 model needs the global model's guess as a feature, so it waits too.
-Everything runs in bulk: a fixed number of queries for any number of transactions.
+Everything runs in bulk: a fixed number of queries for any number of transactions, and each distinct
+row (description, merchant, sign, size) is decided once.
 """
 
 from __future__ import annotations
 
 import io
-import math
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from typing import Any
 
 import joblib
-import numpy as np
 import sklearn
 import structlog
 from django.conf import settings
 from django.db import transaction as db_transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
 
 from accounts.models import User
-from mlcore.global_categorizer import CategorizerNotReady, categories_predict, categorizer_ensure
+from mlcore import personal
+from mlcore.global_categorizer import CategorizerNotReady, categorizer_ensure, categorizer_get
 from mlcore.models import UserCategorizerModel
 from transactions.merchants import merchant_clean
 from transactions.models import Category, CategorySource, Transaction
@@ -46,18 +43,19 @@ from transactions.rules import rules_apply
 
 log = structlog.get_logger(__name__)
 
-USER_MODEL_FORMAT = 2
+USER_MODEL_FORMAT = personal.FORMAT_VERSION
 USER_MODEL_MIN_LABELS = 5
 HISTORY_LIMIT = 20_000  # the newest labelled transactions a user's history and model learn from
 WAITING = "Waiting for the categorizer"  # the explanation of a row left for the global model, and how it is found
 WAITING_BATCH = 5_000  # waiting rows decided per database transaction
+GLOBAL_ALTERNATIVES = 3  # the global model's best categories after the first that the user's model sees
 
 
 def review_threshold() -> float:
     return float(getattr(settings, "CATEGORIZER_REVIEW_THRESHOLD", 0.6))
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     category: Category | None
     confidence: float
@@ -65,96 +63,61 @@ class Decision:
     source: str  # "rule", "history", "user_model", "global", "waiting"
 
 
-def merchant_key(merchant: str, description: str) -> str:
-    return (merchant or merchant_clean(description)).strip().lower()
-
-
 def _display(merchant: str, description: str) -> str:
     return (merchant or merchant_clean(description)).strip() or description[:30]
 
 
-# --- the user's history ---------------------------------------------------------------------------
+def _amount(value: Any) -> float | None:
+    """A float for the sign and size buckets: float() of a Decimal, no string round trip."""
+    return None if value is None else float(value)
+
+
+# --- the user's labels --------------------------------------------------------------------------------
+
+_LABEL_FIELDS = ("description", "merchant", "amount", "account__kind", "category_id")
+
+
+def _labelled(user: User) -> QuerySet[Transaction]:
+    return Transaction.objects.filter(owner=user, category_source=CategorySource.USER, category__isnull=False)
+
 
 def user_labels(*, user: User) -> list[tuple[str, str, Decimal, str, int]]:
-    """(description, merchant, amount, account kind, category id) of the categories the user chose."""
-    return list(
-        Transaction.objects.filter(owner=user, category_source=CategorySource.USER, category__isnull=False)
-        .order_by("-date", "-id")
-        .values_list("description", "merchant", "amount", "account__kind", "category_id")[:HISTORY_LIMIT]
-    )
+    """(description, merchant, amount, account kind, category id) of the categories the user chose, newest
+    first."""
+    return list(_labelled(user).order_by("-date", "-id").values_list(*_LABEL_FIELDS)[:HISTORY_LIMIT])
 
 
-def history_index(labels: Iterable[tuple]) -> dict[str, Counter]:
-    index: dict[str, Counter] = defaultdict(Counter)
-    for description, merchant, _amount, _kind, category_id in labels:
-        key = merchant_key(merchant, description)
-        if key:
-            index[key][category_id] += 1
-    return index
+def _labels_since(user: User, since) -> list[tuple[str, str, Decimal, str, int]]:
+    """The user's choices made after their categorizer was trained, newest first: they count at once."""
+    return list(_labelled(user).filter(updated_at__gt=since).order_by("-updated_at", "-id")
+                .values_list(*_LABEL_FIELDS)[:HISTORY_LIMIT])
 
 
-def history_confidence(count: int) -> float:
-    return min(0.97, 0.7 + 0.1 * count)
+def _memory(labels) -> personal.Memory:
+    return personal.Memory.build((personal.row_facts(d, m, _amount(a)), c) for d, m, a, _k, c in labels)
 
 
-# --- the user's own model -------------------------------------------------------------------------
-
-_PART = " ||| "
-
-
-def _model_text(description: str, merchant: str, amount, account_kind: str, global_key: str) -> str:
-    """The cleaned merchant name (for character n-grams), then the words and facts (for tokens)."""
-    sign = "out" if amount is not None and Decimal(amount) < 0 else "in"
-    size = int(math.log10(abs(float(amount)) + 1)) if amount is not None else 0
-    name = (merchant or merchant_clean(description)).lower()
-    return (f"{name}{_PART}{description} {merchant} __g={global_key} __g={global_key.split('.')[0]} "
-            f"__sign={sign} __size={sign}{size} __kind={account_kind}")
-
-
-def merchant_part(texts):
-    return [text.split(_PART, 1)[0] for text in texts]
-
-
-def detail_part(texts):
-    return [text.split(_PART, 1)[-1] for text in texts]
-
-
-def _user_pipeline() -> Pipeline:
-    # A linear SVM: as accurate as logistic regression here and ten times faster to retrain (bench: za-bank).
-    features = FeatureUnion([
-        ("chars", Pipeline([("pick", FunctionTransformer(merchant_part)),
-                            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))])),
-        ("tokens", Pipeline([("pick", FunctionTransformer(detail_part)),
-                             ("tfidf", TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True))])),
-    ])
-    return Pipeline([("features", features), ("classifier", LinearSVC(C=1.0))])
-
-
-def user_model_scores(model: Pipeline, texts: list[str]) -> np.ndarray:
-    """Class probabilities from the SVM's margins (a softmax): good enough to rank and to threshold."""
-    margins = model.decision_function(texts)
-    if margins.ndim == 1:  # two classes: one margin for the second
-        margins = np.column_stack([-margins, margins])
-    scaled = np.exp(3.0 * (margins - margins.max(axis=1, keepdims=True)))
-    return scaled / scaled.sum(axis=1, keepdims=True)
-
+# --- the user's own categorizer -----------------------------------------------------------------------
 
 def user_model_train(*, user: User) -> UserCategorizerModel | None:
-    """(Re)train the user's model from the categories they chose; None while there is too little to learn."""
+    """(Re)train the user's categorizer from the categories they chose; None while there is too little to learn.
+
+    A worker's job (mlcore.tasks), never a request's. It needs the global model (its guesses are features)."""
+    started = timezone.now()  # a choice made while this trains counts as newer: it is read at each use
     labels = user_labels(user=user)
     classes = {category_id for *_, category_id in labels}
     if len(labels) < USER_MODEL_MIN_LABELS or len(classes) < 2:
         UserCategorizerModel.objects.filter(user=user).delete()
         return None
-    rows = [(d, m, a, k) for d, m, a, k, _ in labels]
-    keys = [prediction.category_key for prediction, _ in _global_predictions(rows)]
-    texts = [_model_text(d, m, a, k, g) for (d, m, a, k), g in zip(rows, keys, strict=True)]
-    pipeline = _user_pipeline().fit(texts, [c for *_, c in labels])
+    oldest_first = labels[::-1]
+    facts = [personal.row_facts(d, m, _amount(a)) for d, m, a, _k, _c in oldest_first]
+    tops = _global_tops([(d, m, a, k) for d, m, a, k, _c in oldest_first])
+    categorizer = personal.PersonalCategorizer.train(facts, tops, [c for *_, c in oldest_first])
     buffer = io.BytesIO()
-    joblib.dump(pipeline, buffer, compress=3)
+    joblib.dump(categorizer, buffer, compress=3)
     model, _ = UserCategorizerModel.objects.update_or_create(user=user, defaults={
         "format_version": USER_MODEL_FORMAT, "sklearn_version": sklearn.__version__, "labels_count": len(labels),
-        "classes_count": len(classes), "trained_at": timezone.now(), "blob": buffer.getvalue(),
+        "classes_count": len(classes), "trained_at": started, "blob": buffer.getvalue(),
     })
     log.info("user_model_trained", user_id=user.pk, labels=len(labels), classes=len(classes))
     return model
@@ -167,94 +130,154 @@ def user_model_is_stale(*, user: User) -> bool:
     return labelled.exists() if stored is None else labelled.filter(updated_at__gt=stored).exists()
 
 
-_loaded: dict[int, tuple] = {}  # user id -> (trained_at, pipeline): unpickled once per process and version
+_loaded: dict[int, tuple] = {}  # user id -> (trained_at, categorizer): unpickled once per process and version
 
 
-def user_model_load(*, user: User) -> Pipeline | None:
+def _stored(user: User) -> tuple[Any, personal.PersonalCategorizer] | None:
+    """(trained_at, the user's trained categorizer), or None when there is none this code can read."""
     stored = UserCategorizerModel.objects.filter(user=user).defer("blob").first()
     if stored is None:
         return None
     cached = _loaded.get(user.pk)
     if cached and cached[0] == stored.trained_at:
-        return cached[1]
+        return cached
     if stored.format_version != USER_MODEL_FORMAT or stored.sklearn_version != sklearn.__version__:
         log.info("user_model_stale", user_id=user.pk, format=stored.format_version, sklearn=stored.sklearn_version)
         return None
     try:
-        pipeline = joblib.load(io.BytesIO(bytes(stored.blob)))
+        categorizer = joblib.load(io.BytesIO(bytes(stored.blob)))
     except Exception:  # noqa: BLE001 - a damaged blob means "retrain", never an error page
+        log.warning("user_model_unreadable", user_id=user.pk)
+        return None
+    if not isinstance(categorizer, personal.PersonalCategorizer):
         log.warning("user_model_unreadable", user_id=user.pk)
         return None
     if len(_loaded) > 256:
         _loaded.clear()
-    _loaded[user.pk] = (stored.trained_at, pipeline)
-    return pipeline
+    _loaded[user.pk] = (stored.trained_at, categorizer)
+    return _loaded[user.pk]
+
+
+def user_model_load(*, user: User) -> personal.PersonalCategorizer | None:
+    """The user's trained categorizer as stored (without the choices made since), or None."""
+    stored = _stored(user)
+    return stored[1] if stored else None
+
+
+def personal_categorizer(*, user: User) -> personal.PersonalCategorizer:
+    """The user's categorizer as of now: the trained one with every choice made since in its memory, or, before
+    a model exists, a memory of their choices alone (an index, not a model: nothing is fitted here)."""
+    stored = _stored(user)
+    if stored is None:
+        labels = user_labels(user=user)
+        return personal.PersonalCategorizer.remembering([personal.row_facts(d, m, _amount(a))
+                                                         for d, m, a, _k, _c in labels], [c for *_, c in labels])
+    trained_at, categorizer = stored
+    return categorizer.with_newer(_memory(_labels_since(user, trained_at)))
 
 
 # --- deciding ---------------------------------------------------------------------------------------
 
+_CONFIDENCES = [Decimal(i).scaleb(-3) for i in range(1001)]  # 0.000 ... 1.000: no per-row Decimal(str())
+
+
+def _confidence(value: float) -> Decimal:
+    return _CONFIDENCES[min(1000, max(0, int(round(value * 1000))))]
+
+
+def _distinct(rows) -> tuple[list[tuple], list[int]]:
+    """The distinct rows, as (description, merchant, amount as a float, account kind), and each row's position
+    among them: rows that differ only within a size bucket of the same sign are one."""
+    index: dict[tuple, int] = {}
+    distinct: list[tuple] = []
+    positions = []
+    for description, merchant, amount, kind in rows:
+        value = _amount(amount)
+        key = (description, merchant, personal.sign_of(value), personal.size_bucket(value), kind)
+        position = index.get(key)
+        if position is None:
+            position = index[key] = len(distinct)
+            distinct.append((description, merchant, value, kind))
+        positions.append(position)
+    return distinct, positions
+
+
 def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> list[Decision]:
-    """Decide a category for each (description, merchant, amount, account kind) by history, user model, global."""
-    labels = user_labels(user=user)
-    history = history_index(labels)
-    label_counts = Counter(c for *_, c in labels)
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=label_counts)} if label_counts else {}
-    decisions: list[Decision | None] = [None] * len(rows)
-
-    for index, (description, merchant, _amount, _kind) in enumerate(rows):
-        seen = history.get(merchant_key(merchant, description))
-        if seen and len(seen) == 1:
-            (category_id, count), = seen.items()
-            category = categories[category_id]
-            plural = "s" if count > 1 else ""
-            decisions[index] = Decision(
-                category, history_confidence(count),
-                f"You filed {count} earlier '{_display(merchant, description)}' payment{plural} under {category.name}",
-                "history")
-
-    remaining = [i for i, d in enumerate(decisions) if d is None]
-    if not remaining:
-        return decisions  # type: ignore[return-value]
-    try:
-        global_predictions = _global_predictions([rows[i] for i in remaining])
-    except CategorizerNotReady:
-        for index in remaining:
-            decisions[index] = Decision(None, 0.0, WAITING, "waiting")
-        return decisions  # type: ignore[return-value]
-    model = user_model_load(user=user) if label_counts else None
-    user_probabilities = None
-    if model is not None:
-        texts = [_model_text(*rows[i], global_predictions[n][0].category_key) for n, i in enumerate(remaining)]
-        user_probabilities = user_model_scores(model, texts)
-        user_classes = model.classes_
-        missing = {int(c) for c in user_classes} - categories.keys()
-        if missing:
-            categories.update({c.pk: c for c in Category.objects.filter(pk__in=missing)})
-
-    for n, index in enumerate(remaining):
-        prediction, global_category = global_predictions[n]
-        decision = Decision(global_category, prediction.confidence, prediction.explanation, "global")
-        if user_probabilities is not None:
-            best = int(np.argmax(user_probabilities[n]))
-            probability = float(user_probabilities[n][best])
-            category = categories.get(int(user_classes[best]))
-            # The user's model already weighs the global guess (a feature); it speaks the user's categories.
-            if category is not None:
-                count = label_counts[category.pk]
-                decision = Decision(
-                    category, probability,
-                    f"Looks like the {count} payment{'s' if count > 1 else ''} you filed under {category.name}",
-                    "user_model")
-        decisions[index] = decision
-    return decisions  # type: ignore[return-value]
+    """Decide a category for each (description, merchant, amount, account kind): history, the user's
+    categorizer, then the global model. Each distinct row is decided once."""
+    if not rows:
+        return []
+    distinct, positions = _distinct(rows)
+    decided = _decide_distinct(user, distinct)
+    return [decided[p] for p in positions]
 
 
-def _global_predictions(rows):
-    predictions = categories_predict(rows=[
-        {"description": d, "merchant": m, "amount": a, "account_kind": k} for d, m, a, k in rows
-    ])
-    by_key = {c.key: c for c in Category.objects.filter(key__in={p.category_key for p in predictions})}
-    return [(p, by_key.get(p.category_key)) for p in predictions]
+def _decide_distinct(user: User, rows: list[tuple]) -> list[Decision]:
+    categorizer = personal_categorizer(user=user)
+    facts = [personal.row_facts(d, m, a) for d, m, a, _k in rows]
+    verdicts = [categorizer.remembered(f) for f in facts]
+    open_rows = [i for i, v in enumerate(verdicts) if v.category is None]
+    predictions: dict[int, Any] = {}
+    if open_rows:
+        try:
+            found = _global_predict([rows[i] for i in open_rows])
+        except CategorizerNotReady:
+            found = None
+        if found is None:
+            return _with_waiting(user, rows, verdicts)
+        predictions = dict(zip(open_rows, found, strict=True))
+        tops = [_top(p) for p in found]
+        for i, verdict in zip(open_rows, categorizer.decide([facts[i] for i in open_rows], tops), strict=True):
+            verdicts[i] = verdict
+    categories = _categories(verdicts, predictions.values())
+    return [_decision(rows[i], verdicts[i], predictions.get(i), categories) for i in range(len(rows))]
+
+
+def _with_waiting(user: User, rows: list[tuple], verdicts: list[personal.Verdict]) -> list[Decision]:
+    """Without the global model: what history decides is decided, the rest waits for it."""
+    categories = _categories(verdicts, ())
+    return [_decision(row, verdict, None, categories) if verdict.category is not None
+            else Decision(None, 0.0, WAITING, "waiting") for row, verdict in zip(rows, verdicts, strict=True)]
+
+
+def _categories(verdicts, predictions) -> dict:
+    """The Category of each id the verdicts name and of each standard key the global model named: two queries."""
+    ids = {v.category for v in verdicts if v.category is not None}
+    keys = {p.category_key for p in predictions}
+    found: dict = {c.pk: c for c in Category.objects.filter(pk__in=ids)} if ids else {}
+    if keys:
+        found.update({c.key: c for c in Category.objects.filter(key__in=keys, owner=None)})
+    return found
+
+
+def _decision(row: tuple, verdict: personal.Verdict, prediction, categories: dict) -> Decision:
+    category = categories.get(verdict.category) if verdict.category is not None else None
+    if category is not None:
+        return Decision(category, verdict.confidence, _explain(row, verdict, category), verdict.source)
+    return Decision(categories.get(prediction.category_key), prediction.confidence, prediction.explanation, "global")
+
+
+def _explain(row: tuple, verdict: personal.Verdict, category: Category) -> str:
+    count, plural = verdict.support, "s" if verdict.support != 1 else ""
+    if verdict.source == "history":
+        return f"You filed {count} earlier '{_display(row[1], row[0])}' payment{plural} under {category.name}"
+    return f"Looks like the {count} payment{plural} you filed under {category.name}"
+
+
+def _top(prediction) -> list[tuple[str, float]]:
+    return [(prediction.category_key, prediction.confidence), *prediction.alternatives]
+
+
+def _global_predict(rows: list[tuple]) -> list:
+    """The global model's predictions (explanations are built only if read); raises CategorizerNotReady."""
+    return categorizer_get().predict([{"description": d, "merchant": m, "amount": a, "account_kind": k}
+                                      for d, m, a, k in rows], alternatives=GLOBAL_ALTERNATIVES)
+
+
+def _global_tops(rows: list[tuple]) -> list[list[tuple[str, float]]]:
+    distinct, positions = _distinct(rows)
+    tops = [_top(p) for p in _global_predict(distinct)]
+    return [tops[p] for p in positions]
 
 
 def _decided(decision: Decision) -> dict:
@@ -267,7 +290,7 @@ def _decided(decision: Decision) -> dict:
         "category": decision.category if confident else None,
         "suggested_category": None if confident else decision.category,
         "category_source": CategorySource.MODEL if confident else CategorySource.NONE,
-        "category_confidence": Decimal(str(round(decision.confidence, 3))),
+        "category_confidence": _confidence(decision.confidence),
         "category_explanation": decision.explanation[:200],
         "needs_review": not confident,
     }
