@@ -2,10 +2,11 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/finsight_dev .venv/bin/python bench/list_transactions.py
 
-Creates a throwaway user with ROWS transactions (bulk_create), then times the first page and a filtered page
-(category with its sub-categories + a year's date range + a text search) of GET /api/v1/transactions/ and of
-/transactions/, REQUESTS times each through the Django test client, and prints the median and p95 server time
-and the query count of each. The CSV export of every row is timed once. The user is deleted afterwards.
+Creates a throwaway user with ROWS transactions (bulk_create), then times /healthz, the first page, the next page
+(its cursor), the numbered and counted page=1, and a filtered page (category with its sub-categories + a year's
+date range + a text search) of GET /api/v1/transactions/ and of /transactions/, REQUESTS times each through the
+Django test client, and prints the median and p95 server time, the median CPU time of this process (the server's
+share, beside /healthz's) and the query count of each. The CSV export of every row is timed once. The user is deleted afterwards.
 Without DATABASE_URL it runs on the embedded SQLite database.
 """
 
@@ -22,6 +23,7 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -104,17 +106,18 @@ def ledger_create(*, user: User, rows: int, today: date, seed: int = 1) -> None:
 def measure(client: Client, url: str, params: dict, requests: int, **headers) -> dict:
     for _ in range(3):  # warm-up: connection, caches, first-use imports
         assert client.get(url, params, **headers).status_code == 200
-    times = []
+    times, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         response = client.get(url, params, **headers)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)  # this process's CPU: the server's share, not the database's
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as captured:
         client.get(url, params, **headers)
     times.sort()
     return {"median": statistics.median(times), "p95": times[math.ceil(0.95 * len(times)) - 1],
-            "queries": len(captured), "bytes": len(response.content)}
+            "cpu": statistics.median(cpu), "queries": len(captured), "bytes": len(response.content)}
 
 
 def main() -> None:
@@ -139,19 +142,28 @@ def main() -> None:
         filtered = {"category": Category.objects.get(key="food_drink").pk,
                     "date_from": (today - timedelta(days=365)).isoformat(), "date_to": today.isoformat(), "q": "rewe"}
 
-        cases = [("API  first page", api, "/api/v1/transactions/", {}, {"HTTP_AUTHORIZATION": token}),
-                 ("API  filtered page", api, "/api/v1/transactions/", filtered, {"HTTP_AUTHORIZATION": token})]
+        auth = {"HTTP_AUTHORIZATION": token}
+        second = api.get("/api/v1/transactions/", **auth).json()["next"]
+        cases = [("API  first page", api, "/api/v1/transactions/", {}, auth),
+                 ("API  next page (cursor)", api, "/api/v1/transactions/",
+                  {"cursor": parse_qs(urlsplit(second).query)["cursor"][0]}, auth),
+                 ("API  page=1 (counted)", api, "/api/v1/transactions/", {"page": 1}, auth),
+                 ("API  filtered page", api, "/api/v1/transactions/", filtered, auth)]
         try:
             page_url = reverse("transactions:list")
             cases += [("page first page", page, page_url, {}, {}), ("page filtered page", page, page_url, filtered, {})]
         except NoReverseMatch:
             print("note: the transactions page (transactions:list) does not exist yet; measuring the API only")
 
-        print(f"{'':22}{'median ms':>10}{'p95 ms':>9}{'queries':>9}  ({args.requests} requests each)")
+        print(f"{'':26}{'median ms':>10}{'p95 ms':>9}{'CPU ms':>8}{'queries':>9}  ({args.requests} requests each)")
+        healthz = measure(api, "/healthz", {}, args.requests)
+        print(f"{'/healthz':26}{healthz['median']:10.1f}{healthz['p95']:9.1f}{healthz['cpu']:8.1f}{healthz['queries']:9d}")
         for label, client, url, params, headers in cases:
             result = measure(client, url, params, args.requests, **headers)
-            print(f"{label:22}{result['median']:10.1f}{result['p95']:9.1f}{result['queries']:9d}")
-        matched = api.get("/api/v1/transactions/", filtered, HTTP_AUTHORIZATION=token).json()["count"]
+            print(f"{label:26}{result['median']:10.1f}{result['p95']:9.1f}{result['cpu']:8.1f}{result['queries']:9d}"
+                  f"  (CPU {result['cpu'] / healthz['cpu']:.1f}x /healthz)")
+        # The cursor pages do not count; the numbered ones (page=1) do.
+        matched = api.get("/api/v1/transactions/", {**filtered, "page": 1}, HTTP_AUTHORIZATION=token).json()["count"]
         print(f"(the filtered page matches {matched:,} transactions)")
 
         started = time.perf_counter()
