@@ -584,7 +584,7 @@ def _forecasts_store(*, user: User, rows: list[dict], currency: str, start: dt.d
                      history_days: int, account_ids: list[int]) -> int:
     """Every row written in a few queries (one read, one update, one insert, one delete): the nightly job
     stores about five a user, and a query each was a good part of its time."""
-    existing = {(f.kind, f.account_id): f for f in Forecast.objects.filter(user=user)}
+    existing = {(f.kind, f.account_id): f for f in Forecast.objects.filter(user=user).only("kind", "account_id")}
     now = timezone.now()
     changed, created = [], []
     for row in rows:

@@ -204,8 +204,23 @@ def _one_step_forecasts(history: MonthHistory, judged: list[int]) -> dict[str, n
         "three_month_mean": np.array([values[max(o - 3, 0):o].mean() for o in judged]),
         "ses": levels[origins],
         "theta": levels[origins] + theta_drift,
-        "robust_level": np.array([robust_level(history.before(o), 1) for o in judged]),
+        "robust_level": _robust_levels(history, judged),
     }
+
+
+def _robust_levels(history: MonthHistory, judged: list[int]) -> np.ndarray:
+    """``robust_level`` of each judged month from the months before it, on slices of one array of days."""
+    days = np.concatenate(history.days)
+    starts = np.concatenate([[0], np.cumsum([len(month) for month in history.days])])
+    levels = np.zeros(len(judged))
+    for i, o in enumerate(judged):
+        first = max(o - ROBUST_MONTHS, 0)
+        window = days[starts[first]:starts[o]]
+        cap = float(np.quantile(window, ROBUST_CAP_QUANTILE))
+        excess = np.add.reduceat(np.maximum(window - cap, 0.0), starts[first:o] - starts[first])
+        length = (history.periods[o - 1] + 1).days_in_month
+        levels[i] = float(np.minimum(window, cap).mean()) * length + float(np.median(excess))
+    return levels
 
 
 def month_backtest(history: MonthHistory, *, methods: dict[str, MonthMethod] | None = None,
