@@ -152,7 +152,7 @@ class MonthChoice:
     """The chosen blend, its backtest and the monthly forecasts it gives."""
     methods: tuple[str, ...]
     backtest_mae: dict[str, float]  # per method, on the judged months
-    errors: np.ndarray  # the blend's signed errors (actual - forecast) on the judged months
+    errors: list[np.ndarray]  # per horizon month: the blend's signed errors (actual - forecast) that far ahead
     totals: np.ndarray  # per horizon month (1, 2, ...)
     lower: np.ndarray
     upper: np.ndarray
@@ -246,13 +246,25 @@ def month_select(history: MonthHistory, *, horizons: int, methods: dict[str, Mon
     actual = history.totals[judged]
     mae = {name: float(np.mean(np.abs(actual - values))) for name, values in predicted.items()}
     chosen = tuple(sorted(mae, key=lambda name: (mae[name], name))[:blend])
-    errors = actual - np.mean([predicted[name] for name in chosen], axis=0)
+    errors = [actual - np.mean([predicted[name] for name in chosen], axis=0)]
+    errors += [_blend_errors(history, chosen, methods, judged=judged, horizon=h) for h in range(2, horizons + 1)]
     totals = np.array([max(np.mean([methods[name](history, h) for name in chosen]), 0.0)
                        for h in range(1, horizons + 1)])
-    low, high = np.quantile(errors, INTERVAL, method="weibull")
+    bands = np.array([np.quantile(e, INTERVAL, method="weibull") for e in errors])
     return MonthChoice(methods=chosen, backtest_mae={k: round(v, 2) for k, v in mae.items()}, errors=errors,
-                       totals=totals, lower=np.clip(totals + low, 0, None), upper=np.maximum(totals + high, totals),
-                       judged_months=len(judged))
+                       totals=totals, lower=np.clip(totals + bands[:, 0], 0, None),
+                       upper=np.maximum(totals + bands[:, 1], totals), judged_months=len(judged))
+
+
+def _blend_errors(history: MonthHistory, chosen: tuple[str, ...], methods: dict[str, MonthMethod], *,
+                  judged: list[int], horizon: int) -> np.ndarray:
+    """The blend's errors ``horizon`` months ahead on the judged months (made ``horizon`` months before each):
+    next month's band is wider than this month's when the errors grow with the distance."""
+    errors = [history.totals[o] - max(np.mean([methods[name](history.before(o - horizon + 1), horizon)
+                                               for name in chosen]), 0.0)
+              for o in judged if o - horizon + 1 >= MIN_TRAIN_MONTHS]
+    return np.array(errors) if len(errors) >= 2 else _blend_errors(history, chosen, methods, judged=judged,
+                                                                   horizon=horizon - 1)
 
 
 def weekday_weights(daily: pd.Series) -> np.ndarray:

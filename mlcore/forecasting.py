@@ -175,7 +175,8 @@ def backtest_forecast(history: pd.Series, *, months: MonthHistory, start: dt.dat
     choice = forecast_select.month_select(months, horizons=max(horizons, 1))
     month_at = np.clip(offsets, 1, None) - 1
     yhat = shares * choice.totals[month_at]
-    draws = np.random.default_rng(seed).choice(choice.errors, size=(max(horizons, 1), samples))
+    rng = np.random.default_rng(seed)
+    draws = np.vstack([rng.choice(errors, size=samples) for errors in choice.errors])
     totals = np.clip(choice.totals[:, None] + draws, 0, None)
     paths = shares[:, None] * totals[month_at] if dates else np.zeros((0, samples))
     note = (f"The monthly total from {choice.describe()}, the closest on your last {choice.judged_months} "
