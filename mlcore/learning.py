@@ -185,36 +185,38 @@ def _confidence(value: float) -> Decimal:
     return _CONFIDENCES[min(1000, max(0, int(round(value * 1000))))]
 
 
-def _distinct(rows) -> tuple[list[tuple], list[int]]:
-    """The distinct rows, as (description, merchant, amount as a float, account kind), and each row's position
-    among them: rows that differ only within a size bucket of the same sign are one."""
+def _distinct(rows) -> tuple[list[tuple], list[personal.RowFacts], list[int]]:
+    """The distinct rows as the categorizers see them (the merchant key, its form, sign and size bucket, and the
+    account kind), each as its first (description, merchant, amount as a float, account kind) and its facts, and
+    each row's position among them: a statement's lines at one merchant differ only in dates and references."""
     index: dict[tuple, int] = {}
     distinct: list[tuple] = []
+    facts: list[personal.RowFacts] = []
     positions = []
     for description, merchant, amount, kind in rows:
         value = _amount(amount)
-        key = (description, merchant, personal.sign_of(value), personal.size_bucket(value), kind)
-        position = index.get(key)
+        fact = personal.row_facts(description, merchant, value)
+        position = index.get((fact, kind))
         if position is None:
-            position = index[key] = len(distinct)
+            position = index[(fact, kind)] = len(distinct)
             distinct.append((description, merchant, value, kind))
+            facts.append(fact)
         positions.append(position)
-    return distinct, positions
+    return distinct, facts, positions
 
 
 def categorize_rows(*, user: User, rows: list[tuple[str, str, object, str]]) -> list[Decision]:
     """Decide a category for each (description, merchant, amount, account kind): history, the user's
-    categorizer, then the global model. Each distinct row is decided once."""
+    categorizer, then the global model. Each distinct row (see ``_distinct``) is decided once."""
     if not rows:
         return []
-    distinct, positions = _distinct(rows)
-    decided = _decide_distinct(user, distinct)
+    distinct, facts, positions = _distinct(rows)
+    decided = _decide_distinct(user, distinct, facts)
     return [decided[p] for p in positions]
 
 
-def _decide_distinct(user: User, rows: list[tuple]) -> list[Decision]:
+def _decide_distinct(user: User, rows: list[tuple], facts: list[personal.RowFacts]) -> list[Decision]:
     categorizer = personal_categorizer(user=user)
-    facts = [personal.row_facts(d, m, a) for d, m, a, _k in rows]
     verdicts = [categorizer.remembered(f) for f in facts]
     open_rows = [i for i, v in enumerate(verdicts) if v.category is None]
     predictions: dict[int, Any] = {}
@@ -222,21 +224,20 @@ def _decide_distinct(user: User, rows: list[tuple]) -> list[Decision]:
         try:
             found = _global_predict([rows[i] for i in open_rows])
         except CategorizerNotReady:
-            found = None
-        if found is None:
-            return _with_waiting(user, rows, verdicts)
+            return _with_waiting(rows, verdicts)
         predictions = dict(zip(open_rows, found, strict=True))
         tops = [_top(p) for p in found]
         for i, verdict in zip(open_rows, categorizer.decide([facts[i] for i in open_rows], tops), strict=True):
             verdicts[i] = verdict
     categories = _categories(verdicts, predictions.values())
-    return [_decision(rows[i], verdicts[i], predictions.get(i), categories) for i in range(len(rows))]
+    explain = _Explainer()
+    return [_decision(rows[i], verdicts[i], predictions.get(i), categories, explain) for i in range(len(rows))]
 
 
-def _with_waiting(user: User, rows: list[tuple], verdicts: list[personal.Verdict]) -> list[Decision]:
+def _with_waiting(rows: list[tuple], verdicts: list[personal.Verdict]) -> list[Decision]:
     """Without the global model: what history decides is decided, the rest waits for it."""
-    categories = _categories(verdicts, ())
-    return [_decision(row, verdict, None, categories) if verdict.category is not None
+    categories, explain = _categories(verdicts, ()), _Explainer()
+    return [_decision(row, verdict, None, categories, explain) if verdict.category is not None
             else Decision(None, 0.0, WAITING, "waiting") for row, verdict in zip(rows, verdicts, strict=True)]
 
 
@@ -250,11 +251,28 @@ def _categories(verdicts, predictions) -> dict:
     return found
 
 
-def _decision(row: tuple, verdict: personal.Verdict, prediction, categories: dict) -> Decision:
+def _decision(row: tuple, verdict: personal.Verdict, prediction, categories: dict, explain: _Explainer
+              ) -> Decision:
     category = categories.get(verdict.category) if verdict.category is not None else None
     if category is not None:
-        return Decision(category, verdict.confidence, _explain(row, verdict, category), verdict.source)
+        return Decision(category, verdict.confidence, explain(row, verdict, category), verdict.source)
     return Decision(categories.get(prediction.category_key), prediction.confidence, prediction.explanation, "global")
+
+
+class _Explainer:
+    """The sentence of each (source, category, support, merchant) once per batch: cleaning the merchant's name for
+    the sentence costs more than deciding the row."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple, str] = {}
+
+    def __call__(self, row: tuple, verdict: personal.Verdict, category: Category) -> str:
+        history = verdict.source == "history"
+        key = (history, category.pk, verdict.support, row[1] or personal.text_key(row[0]) if history else "")
+        sentence = self.made.get(key)
+        if sentence is None:
+            sentence = self.made[key] = _explain(row, verdict, category)
+        return sentence
 
 
 def _explain(row: tuple, verdict: personal.Verdict, category: Category) -> str:
@@ -275,7 +293,7 @@ def _global_predict(rows: list[tuple]) -> list:
 
 
 def _global_tops(rows: list[tuple]) -> list[list[tuple[str, float]]]:
-    distinct, positions = _distinct(rows)
+    distinct, _facts, positions = _distinct(rows)
     tops = [_top(p) for p in _global_predict(distinct)]
     return [tops[p] for p in positions]
 

@@ -139,24 +139,32 @@ class Vocabulary:
         return len(self.index)
 
     def matrix(self, keys: Sequence[str]) -> sp.csr_matrix:
-        """L2-normalised TF-IDF rows (sublinear tf), one per key."""
+        """L2-normalised TF-IDF rows (sublinear tf), one per key; a key repeated in ``keys`` is counted once."""
+        unique: dict[str, int] = {}
+        positions = [unique.setdefault(key, len(unique)) for key in keys]
         index, idf, grams = self.index, self.idf, self.grams
         indptr, indices, data = [0], [], []
-        for key in keys:
+        for key in unique:
             counts: dict[int, int] = {}
             for gram in grams(key):
                 position = index.get(gram)
                 if position is not None:
                     counts[position] = counts.get(position, 0) + 1
-            if counts:
-                positions = sorted(counts)
-                values = np.array([(1.0 + math.log(counts[p])) * idf[p] for p in positions])
-                values /= np.sqrt(values @ values)
-                indices.extend(positions)
-                data.extend(values.tolist())
+            for position in sorted(counts):
+                indices.append(position)
+                data.append(_SUBLINEAR[counts[position]] if counts[position] < 8 else 1.0 + math.log(counts[position]))
             indptr.append(len(indices))
-        return sp.csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(keys), len(index)))
+        columns = np.asarray(indices, dtype=np.int32)
+        values = np.asarray(data, dtype=np.float64) * idf[columns] if indices else np.zeros(0)
+        row_of = np.repeat(np.arange(len(unique)), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=values ** 2, minlength=len(unique)))
+        norms[norms == 0] = 1.0
+        matrix = sp.csr_matrix((values / norms[row_of], columns, np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(unique), len(index)))
+        return matrix if len(unique) == len(keys) else matrix[np.asarray(positions, dtype=np.int64)]
+
+
+_SUBLINEAR = [0.0] + [1.0 + math.log(count) for count in range(1, 8)]
 
 
 @dataclass
@@ -419,7 +427,9 @@ class PersonalCategorizer:
         votes = self.memory.votes.get(facts.key)
         if not votes or not facts.key:
             return NO_OPINION
-        allowed = {c: w for c, w in votes.items() if self.memory.sign_allows(c, facts.sign)} or votes
+        allowed = {c: w for c, w in votes.items() if self.memory.sign_allows(c, facts.sign)}
+        if not allowed:
+            return NO_OPINION
         category, weight = max(allowed.items(), key=lambda item: item[1])
         share = weight / sum(allowed.values())
         if share < HISTORY_SHARE:

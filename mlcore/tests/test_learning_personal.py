@@ -1,0 +1,96 @@
+"""The person's categorizer as they notice it: one correction counts at once, references and dates do not
+split a merchant, money in and money out are told apart, and an import decides each merchant once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from mlcore import learning, personal
+from mlcore.feedback import category_correct
+from transactions import services
+from transactions.ingest import ImportRow
+from transactions.models import Transaction
+from transactions.tests.factories import TransactionFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("global_model")]
+
+
+def spend(account, description, amount="-20.00", **extra):
+    return TransactionFactory(account=account, description=description, amount=Decimal(amount), **extra)
+
+
+def decide(user, description, amount="-20.00"):
+    return learning.categorize_rows(user=user, rows=[(description, "", Decimal(amount), "checking")])[0]
+
+
+def test_one_correction_files_the_next_charge_at_that_merchant_despite_a_new_reference(owner, account):
+    biltong = services.category_create(user=owner, name="Biltong")
+    first = spend(account, "POS PURCHASE (EFFEC ) DJS BILTONG (PTY) LTD NORKE CARD NO. 4711 REF 88812")
+    category_correct(user=owner, txn=first, category=biltong)
+    decision = decide(owner, "POS PURCHASE (EFFEC ) DJS BILTONG (PTY) LTD NORKE CARD NO. 0815 REF 12345")
+    assert decision.category == biltong
+    assert decision.confidence >= learning.review_threshold()
+    assert decision.explanation.startswith("You filed 1 earlier")
+
+
+def test_dates_and_times_do_not_make_a_merchant_new():
+    assert personal.text_key("POS Purchase Mr D Food  * 14 Oct") == personal.text_key("POS Purchase Mr D Food * 21 Nov")
+    assert personal.text_key("Magtape Debit Discinsure4002840983-") == "magtape debit discinsure"
+    assert personal.text_key("CARD 12:45 ALDI SUED 03.11.2026") == personal.text_key("CARD 09:10 ALDI SUED 04.12.2026")
+
+
+def test_a_correction_after_the_model_was_trained_counts_before_it_is_retrained(owner, account):
+    home = services.category_create(user=owner, name="Home things")
+    fun = services.category_create(user=owner, name="Fun")
+    for name in ("HARDWARE CITY", "PAINT DEPOT", "GARDEN WORLD"):
+        services.transaction_update(user=owner, txn=spend(account, name), data={"category": home})
+    for name in ("CINEMA NOUVEAU", "BOWLING ALLEY", "ARCADE PALACE"):
+        services.transaction_update(user=owner, txn=spend(account, name), data={"category": fun})
+    assert learning.user_model_train(user=owner) is not None
+    txn = spend(account, "ZIPLINE ADVENTURES 20391")
+    category_correct(user=owner, txn=txn, category=fun)
+    decision = decide(owner, "ZIPLINE ADVENTURES 88123")
+    assert (decision.category, decision.source) == (fun, "history")
+
+
+def test_a_category_filed_only_for_money_in_is_not_proposed_for_a_charge(owner, account):
+    salary = services.category_create(user=owner, name="Pay from Acme")
+    for day in (1, 2):
+        income = spend(account, "ACME CORP TRANSFER", amount="2500.00", date=date(2026, 10, day))
+        services.transaction_update(user=owner, txn=income, data={"category": salary})
+    assert decide(owner, "ACME CORP TRANSFER", amount="2600.00").category == salary
+    assert decide(owner, "ACME CORP TRANSFER", amount="-45.00").category != salary
+
+
+def test_a_merchant_the_person_moved_to_another_category_follows_their_newest_choices(owner, account):
+    old = services.category_create(user=owner, name="Savings")
+    new = services.category_create(user=owner, name="Investments")
+    for day, category in ((1, old), (2, new), (3, new), (4, new)):
+        txn = spend(account, f"BYC DEBIT {day}000", date=date(2026, 10, day))
+        services.transaction_update(user=owner, txn=txn, data={"category": category})
+    assert decide(owner, "BYC DEBIT 9999").category == new
+
+
+def test_an_import_decides_every_row_and_writes_a_confidence(owner, account):
+    fuel = services.category_create(user=owner, name="Fuel")
+    services.transaction_update(user=owner, txn=spend(account, "Fuel Purchase Engen Big Bird * 25 Aug"),
+                                data={"category": fuel})
+    rows = [ImportRow(date=date(2026, 11, d), amount=Decimal("-300.00"),
+                      description=f"Fuel Purchase Engen Big Bird * {d:02d} Nov") for d in range(1, 21)]
+    rows.append(ImportRow(date=date(2026, 11, 21), amount=Decimal("-12.00"), description="WALGREENS #1234 CHICAGO"))
+    learning.import_rows_categorize(user=owner, account_kind="checking", rows=rows)
+    assert all(row.decided for row in rows)
+    assert {row.category for row in rows[:20]} == {fuel}
+    assert all(Decimal("0") <= row.category_confidence <= Decimal("1") for row in rows)
+    assert rows[-1].category != fuel and rows[-1].category_explanation
+
+
+def test_the_review_queue_keeps_what_the_person_has_not_confirmed(owner, account):
+    txn = spend(account, "SOMETHING NEVER SEEN 123")
+    learning.transactions_categorize(user=owner, transactions=Transaction.objects.filter(pk=txn.pk))
+    txn.refresh_from_db()
+    assert txn.category_source != "user"
+    assert txn.category_explanation
