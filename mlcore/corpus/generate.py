@@ -38,6 +38,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "seed_corpus.csv"
 HOLDOUT_PATH = Path(__file__).resolve().parent / "holdout_merchants.csv"
 COLUMNS = ["description", "amount", "account_kind", "category_key", "merchant"]
 HELD_OUT_SHARE = 5  # one merchant name in five is held out for evaluation
+BRAND_ROWS = 3  # rows per listed brand in every category
 
 
 def merchant_is_held_out(merchant: str) -> bool:
@@ -1150,16 +1151,15 @@ class _Writer:
 
 
 def corpus_rows(*, per_category: int = 400, seed: int = 4) -> list[dict[str, str]]:
-    """Rows for every category, ``per_category`` each; deterministic for a given seed."""
+    """Rows for every category, ``per_category`` each or more (see ``_category_merchants``); deterministic for a
+    given seed."""
     rng = random.Random(seed)
     writer = _Writer(rng)
     rows: list[dict[str, str]] = []
     for key, spec in CATEGORIES.items():
         # Invent a fixed pool of names per category so that each invented merchant recurs, like a real one.
         invented = sorted({writer.name(t) for t in spec.templates for _ in range(6)})
-        pool = spec.brands * 3 + invented if invented else spec.brands
-        for _ in range(per_category):
-            merchant = rng.choice(pool)
+        for merchant in _category_merchants(rng, spec.brands, invented, per_category):
             account_kind = rng.choice(spec.accounts)
             if rng.random() < 0.04 and spec.sign == -1 and "cash" not in spec.accounts:
                 account_kind = "cash" if spec.prefixes in ("small", "card") else account_kind
@@ -1172,6 +1172,17 @@ def corpus_rows(*, per_category: int = 400, seed: int = 4) -> list[dict[str, str
             })
     rng.shuffle(rows)
     return rows
+
+
+def _category_merchants(rng: random.Random, brands: list[str], invented: list[str], per_category: int) -> list[str]:
+    """Every brand BRAND_ROWS times (a person's statement is mostly brands, so none may be left to chance
+    once a category lists a hundred), then draws from brands (weighted 3) and invented names for the rest, at
+    least a third of ``per_category``, so that the words and shapes of local businesses are learned too. A
+    category's rows may exceed ``per_category`` when it lists many brands."""
+    merchants = [brand for brand in brands for _ in range(BRAND_ROWS)]
+    pool = brands * 3 + invented
+    merchants += [rng.choice(pool) for _ in range(max(per_category - len(merchants), per_category // 3))]
+    return merchants
 
 
 def corpus_write(path: Path, rows: list[dict[str, str]]) -> None:
