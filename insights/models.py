@@ -12,8 +12,10 @@ class ForecastKind(models.TextChoices):
 
 
 class ForecastMethod(models.TextChoices):
-    PROPHET = "prophet", "Prophet"
-    HEURISTIC = "heuristic", "Heuristic"
+    # The labels are what the admin shows; pages word the method themselves (insights/forecast.html).
+    PROPHET = "prophet", "Daily model learned from the history"
+    BACKTEST = "backtest", "Monthly methods chosen by their own backtest"
+    HEURISTIC = "heuristic", "Recent average by weekday"
 
 
 class Forecast(models.Model):

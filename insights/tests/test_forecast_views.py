@@ -69,6 +69,7 @@ def test_the_page_says_which_methods_the_backtest_chose_and_when(client, owner):
     html = client.get(PAGE).content.decode()
     assert "The monthly total from " in html and "the closest on your last 4 months" in html
     assert "Computed <time" in html
+    assert "Learned from your history" in html and "Your recent average" not in html
     assert forecasting.BACKTESTS == backtests
     spending = Forecast.objects.get(user=owner, kind="daily_spending")
     assert spending.method == "backtest" and len(spending.summary["model"]["chosen"]) == 2
