@@ -124,10 +124,13 @@ def user_model_train(*, user: User) -> UserCategorizerModel | None:
 
 
 def user_model_is_stale(*, user: User) -> bool:
-    """Has the user chosen a category since their model was trained (or is there no model yet)?"""
-    stored = UserCategorizerModel.objects.filter(user=user).values_list("trained_at", flat=True).first()
+    """Has the user chosen a category since their model was trained (or is there no model this code reads)?"""
+    stored = UserCategorizerModel.objects.filter(user=user).values_list(
+        "trained_at", "format_version", "sklearn_version").first()
     labelled = Transaction.objects.filter(owner=user, category_source=CategorySource.USER)
-    return labelled.exists() if stored is None else labelled.filter(updated_at__gt=stored).exists()
+    if stored is None or stored[1:] != (USER_MODEL_FORMAT, sklearn.__version__):
+        return labelled.exists()
+    return labelled.filter(updated_at__gt=stored[0]).exists()
 
 
 _loaded: dict[int, tuple] = {}  # user id -> (trained_at, categorizer): unpickled once per process and version

@@ -10,6 +10,7 @@ import pytest
 
 from mlcore import learning, personal
 from mlcore.feedback import category_correct
+from mlcore.models import UserCategorizerModel
 from transactions import services
 from transactions.ingest import ImportRow
 from transactions.models import Transaction
@@ -94,3 +95,15 @@ def test_the_review_queue_keeps_what_the_person_has_not_confirmed(owner, account
     txn.refresh_from_db()
     assert txn.category_source != "user"
     assert txn.category_explanation
+
+
+def test_a_model_of_an_older_format_is_retrained(owner, account):
+    home = services.category_create(user=owner, name="Home things")
+    fun = services.category_create(user=owner, name="Fun")
+    for name, category in (("HARDWARE CITY", home), ("PAINT DEPOT", home), ("GARDEN WORLD", home),
+                           ("CINEMA NOUVEAU", fun), ("BOWLING ALLEY", fun)):
+        services.transaction_update(user=owner, txn=spend(account, name), data={"category": category})
+    learning.user_model_train(user=owner)
+    assert not learning.user_model_is_stale(user=owner)
+    UserCategorizerModel.objects.filter(user=owner).update(format_version=2)
+    assert learning.user_model_is_stale(user=owner)
