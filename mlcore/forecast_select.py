@@ -85,7 +85,7 @@ class MonthHistory:
 
     def days_in(self, horizon: int) -> int:
         """The number of days of the month ``horizon`` months after the last one (1 = the next month)."""
-        return (self.periods[-1] + horizon).days_in_month
+        return int((self.periods[-1] + horizon).days_in_month)
 
 
 def seasonal_naive(history: MonthHistory, horizon: int) -> float:
@@ -280,7 +280,7 @@ def weekday_weights(daily: pd.Series) -> np.ndarray:
 
 def month_offset(day: dt.date, last: pd.Period) -> int:
     """How many months after the last complete month ``day`` falls (1 = the month after it)."""
-    return (day.year - last.year) * 12 + day.month - last.month
+    return int((day.year - last.year) * 12 + day.month - last.month)
 
 
 def weekday_shape(dates: list[dt.date], *, weights: np.ndarray, last: pd.Period) -> tuple[np.ndarray, np.ndarray]:
