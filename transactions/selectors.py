@@ -218,9 +218,10 @@ def _on_transaction_saved(sender: object, *, instance: Transaction, **kwargs: ob
     _ledger_version_forget(instance.owner_id)
 
 
-# Here rather than in AppConfig.ready(): every module that writes transactions imports this one first.
-ledger_changed.connect(_on_ledger_changed, dispatch_uid="transactions-ledger-version")
-post_save.connect(_on_transaction_saved, sender=Transaction, dispatch_uid="transactions-ledger-version-save")
+def ledger_version_receivers_connect() -> None:
+    """Called by TransactionsConfig.ready(): every change of a ledger gives it a new version."""
+    ledger_changed.connect(_on_ledger_changed, dispatch_uid="transactions-ledger-version")
+    post_save.connect(_on_transaction_saved, sender=Transaction, dispatch_uid="transactions-ledger-version-save")
 
 
 def _totals_of(transactions: QuerySet[Transaction], *, currency: str) -> dict[str, Any]:

@@ -124,6 +124,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the Huey consumer writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the row-security subqueries inflate the planner's cost estimates past jit_above_cost, and compiling
+    # then took 1.5 s of a 2 s group-balance query (issue 21's profile); our queries are short lookups and sums.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Row-level security on PostgreSQL (core.rls, docs/security.md): a policy per table of people's rows, and the web
 # server and worker switch to DATABASE_ROW_SECURITY_ROLE (no superuser, not the owner) so the policies bind.
