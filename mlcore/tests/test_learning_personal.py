@@ -107,3 +107,16 @@ def test_a_model_of_an_older_format_is_retrained(owner, account):
     assert not learning.user_model_is_stale(user=owner)
     UserCategorizerModel.objects.filter(user=owner).update(format_version=2)
     assert learning.user_model_is_stale(user=owner)
+
+
+def test_the_persons_own_filing_of_a_payment_app_outweighs_the_global_models_guess_for_a_new_merchant():
+    out = personal.row_facts
+    rows = [(out(f"ZAPPER {name} 12 Oct", "", -80.0), 0) for name in ("PRONTO ITAL", "BAMBOO SHAC", "SYKES SLUSH",
+                                                                          "MAMMA GS UC")]
+    rows += [(out(f"POS PURCHASE {name}", "", -300.0), 1) for name in ("PICK PAY SPRINGS", "SPAR CRAIGHALL",
+                                                                        "WOOLWORTHS ONLINE", "CHECKERS HYPER")]
+    shopping = [("shopping.general", 0.6), ("groceries", 0.3)]
+    categorizer = personal.PersonalCategorizer.train([f for f, _ in rows], [shopping] * len(rows),
+                                                     [label for _, label in rows])
+    verdict = categorizer.decide([out("ZAPPER SEATTLE COF 3 Nov", "", -45.0)], [shopping])[0]
+    assert (verdict.category, verdict.source) == (0, "user_model")
