@@ -10,33 +10,18 @@ process with the model loaded. Nothing outside the temporary directory is touche
 
 from __future__ import annotations
 
+import argparse
+import gc
+import json
 import os
+import random
+import statistics
+import tempfile
+import time
 
-# One core, set before numpy loads its BLAS.
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_name] = "1"
+from _django import django_ready
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-
-import django  # noqa: E402
-
-django.setup()
-
-from core.rls import row_security_operator_process  # noqa: E402
-
-row_security_operator_process()  # an operator's script (core.rls): every row, as the connecting role
+ROOT = django_ready(one_core=True, operator=True)
 
 from mlcore.categorizer import GlobalCategorizer  # noqa: E402
 from mlcore.corpus.generate import corpus_read  # noqa: E402

@@ -13,26 +13,15 @@ description as before, else a character n-gram TF-IDF LinearSVC refitted every 2
 
 from __future__ import annotations
 
-import os
+import argparse
+import json
+import random
+import zlib
+from collections import defaultdict
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_name] = "1"
+from _django import django_ready
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import sys  # noqa: E402
-import zlib  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-
-import django  # noqa: E402
-
-django.setup()
+ROOT = django_ready(one_core=True, operator=False)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

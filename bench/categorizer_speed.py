@@ -14,36 +14,23 @@ global model (trained first if missing, as ``manage.py train_categorizer`` would
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import random
+import statistics
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
 
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_name] = "1"
+from _django import django_ready
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
-from decimal import Decimal  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-
-import django  # noqa: E402
-
-django.setup()
+ROOT = django_ready(one_core=True, operator=True)
 
 from django.db import transaction as db_transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from core.rls import row_security_operator_process  # noqa: E402
-
-row_security_operator_process()  # an operator's script (core.rls): every row, as the connecting role
 
 from mlcore import learning, personal  # noqa: E402
 from mlcore.global_categorizer import categorizer_ensure  # noqa: E402
