@@ -115,6 +115,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The few templates drawn many times a page (a list's rows), in an app's jinja2/ folder (core/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "core.jinja.environment",
+            "filter_libraries": ["finsight", "ledger"],
+            "autoescape": True,
+        },
+    },
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'finsight.sqlite3'}")}

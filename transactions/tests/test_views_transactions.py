@@ -79,6 +79,16 @@ def test_model_category_shows_its_source_and_confidence(client_owner, owner, acc
     assert "Needs review" in html
 
 
+
+def test_a_merchant_name_with_markup_shows_as_text_in_the_list_and_its_inline_row(client_owner, owner, account):
+    txn = add(owner, account, description='<img src=x onerror="alert(1)"> CAFE & CO')
+    html = client_owner.get(LIST).content.decode()
+    answer = client_owner.get(f"/transactions/{txn.pk}/row/", **HX).content.decode()
+    for page in (html, answer):
+        assert "<img src=x" not in page
+        assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; CAFE &amp; CO" in page
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("date_from=2026-03-02&date_to=2026-03-03", ["COFFEE", "RENT"]),
     ("q=coffee", ["COFFEE"]),
