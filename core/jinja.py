@@ -3,7 +3,8 @@
 Django's own templates stay the rule. A row drawn fifty times a page is where the Django template language
 costs most: each variable is a dictionary walk and each tag a node (the transaction list spent two fifths of its
 time in its rows). Jinja2 compiles a template to Python, so the same row costs a fraction. Such templates live
-in an app's ``jinja2/<app>/`` folder and a Django template draws them through a tag of that app.
+in an app's ``jinja2/<app>/`` folder; a Django template draws one with ``{% jinja "<app>/<name>.html" key=value %}``
+(theme's ``finsight`` library), which passes only the values named.
 
 The filters are the Django ones the project already has: every filter of the Django template libraries named
 in ``OPTIONS["filter_libraries"]`` (``money``, ``transaction_url``…), and Django's ``date``, ``floatformat`` and

@@ -119,6 +119,19 @@ def test_group_page_shows_expenses_balances_plan_and_activity(owner_client, grou
     assert "Olivia Owner added “Dinner” (EUR 90.00)" in text
 
 
+
+def test_an_expense_description_with_markup_shows_as_text_with_its_links(owner_client, group, owner, other_user):
+    expense = services.expense_create(group=group, user=owner, description='<script>alert("x")</script> Taxi & tip',
+                                      amount=Decimal("20"), on=DAY, payers=[Part(owner.pk)],
+                                      shares=[Part(owner.pk), Part(other_user.pk)])
+    page = owner_client.get(reverse("groups:detail", kwargs={"pk": group.pk})).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Taxi &amp; tip" in page
+    kw = {"pk": group.pk, "expense_pk": expense.pk}
+    assert f'href="{reverse("groups:expense_edit", kwargs=kw)}"' in page
+    assert f'href="{reverse("groups:expense_delete", kwargs=kw)}"' in page
+
+
 def test_group_page_filters_expenses(owner_client, group, owner, other_user):
     dinner(group, owner, other_user)
     services.expense_create(group=group, user=owner, description="Train tickets", amount=Decimal("20"),

@@ -4,14 +4,11 @@ seventh of the page's time), the colour of its amount and its converted amount."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
 from django import template
-from django.template import engines
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import mark_safe
 
 from core.money import money_text
 from transactions.models import Transaction
@@ -57,21 +54,3 @@ def converted_amount(txn: Transaction) -> str:
         return ""
     return money_text(txn.amount_converted, txn.converted_currency)
 
-
-
-def _row_template():  # noqa: ANN202 - a jinja2.Template
-    return engines["jinja2"].get_template("transactions/_row.html").template  # type: ignore[attr-defined]
-
-
-@register.simple_tag
-def ledger_rows(transactions: Iterable[Transaction]) -> str:
-    """``{% ledger_rows page.object_list %}``: the rows of these transactions, each drawn by the one row template
-    (``jinja2/transactions/_row.html``, also what inline create, edit and cancel answer with)."""
-    row = _row_template()
-    return mark_safe("".join(row.render(txn=txn) for txn in transactions))  # noqa: S308 - Jinja2 escaped it
-
-
-@register.simple_tag
-def ledger_row(txn: Transaction, *, oob: bool = False) -> str:
-    """``{% ledger_row txn oob=True %}``: one row; ``oob`` swaps it in where it is on the page (htmx out of band)."""
-    return mark_safe(_row_template().render(txn=txn, oob=oob))  # noqa: S308 - Jinja2 escaped it
