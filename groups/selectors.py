@@ -199,11 +199,12 @@ class GroupSummary(TypedDict):
     plan: list[dict[str, Any]]  # {"payer", "payee", "cents"}
 
 
-# A group's balances are kept in the cache under its version (below), at most this long.
-BALANCES_SECONDS = 10 * 60
+# A group's balances, and what its page reads from all its expenses, are kept in the cache under the group's
+# version (below), at most this long.
+KEPT_SECONDS = 10 * 60
 
 
-def _balances_version(*, group: Group, memberships: list[Membership]) -> str:
+def group_version(*, group: Group, memberships: list[Membership]) -> str:
     """A token that changes whenever a balance may: every expense and settlement written, changed or deleted logs
     an activity (groups.services), and a member leaving, or replaced by the Former member, changes the members."""
     latest = group.activity.order_by("-id").values_list("pk", flat=True).first()
@@ -211,24 +212,45 @@ def _balances_version(*, group: Group, memberships: list[Membership]) -> str:
     return f"{latest}:{hashlib.sha256(members.encode()).hexdigest()[:16]}"
 
 
-def group_balances_kept(*, group: Group, memberships: list[Membership]) -> dict[int, int]:
+def group_balances_kept(*, group: Group, memberships: list[Membership], version: str | None = None) -> dict[int, int]:
     """group_balances, kept under the group's version: summing 70,000 shares through row security on every
     visit of a big group's page took most of its time; the version costs one indexed query."""
-    key = f"groups:balances:{group.pk}:{_balances_version(group=group, memberships=memberships)}"
+    version = version or group_version(group=group, memberships=memberships)
+    key = f"groups:balances:{group.pk}:{version}"
     balances: dict[int, int] | None = cache.get(key)
     if balances is None:
         balances = group_balances(group=group)
-        cache.set(key, balances, BALANCES_SECONDS)
+        cache.set(key, balances, KEPT_SECONDS)
     return balances
 
 
-def group_summary(*, group: Group, memberships: list[Membership] | None = None) -> GroupSummary:
+class ExpenseFacts(TypedDict):
+    count: int  # how many expenses the group has
+    category_ids: list[int]  # the categories they use
+
+
+def expense_facts_kept(*, group: Group, version: str) -> ExpenseFacts:
+    """How many expenses the group has and which categories they use, kept under the group's version (from
+    group_version): the page's pages and its category filter, without counting and collecting 10,000 expenses
+    through row security on every visit."""
+    key = f"groups:expense-facts:{group.pk}:{version}"
+    facts: ExpenseFacts | None = cache.get(key)
+    if facts is None:
+        facts = {"count": group.expenses.count(),
+                 "category_ids": sorted(set(group.expenses.exclude(category=None)
+                                            .values_list("category_id", flat=True).distinct()))}
+        cache.set(key, facts, KEPT_SECONDS)
+    return facts
+
+
+def group_summary(*, group: Group, memberships: list[Membership] | None = None,
+                  version: str | None = None) -> GroupSummary:
     """Balances per member (with the people) and the settle-up plan; three queries when the balances are kept,
     seven when not, whatever the group's size; one fewer given ``memberships`` (member_list with the former
     members), which the group's page has read already."""
     if memberships is None:
         memberships = member_list(group=group, include_former=True)
-    balances = group_balances_kept(group=group, memberships=memberships)
+    balances = group_balances_kept(group=group, memberships=memberships, version=version)
     people = {m.user_id: m for m in memberships}
     rows = [{"membership": m, "user": m.user, "cents": balances.get(uid, 0)}
             for uid, m in sorted(people.items()) if m.left_at is None or balances.get(uid, 0)]

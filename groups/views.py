@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 
 from accounts.models import User
@@ -123,18 +124,35 @@ class GroupListView(LoginRequiredMixin, View):
         return self.render_page(request, form)
 
 
+class CountedPaginator(Paginator):
+    """Pages of a list whose length is known already (a group's expenses, kept with its balances), instead of a
+    count over every row on each visit."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def group_page_context(request, group: Group) -> dict:
     user = request.user
     owner = selectors.is_owner(group=group, user=user)
     people = selectors.member_list(group=group, include_former=True)
     members = [m for m in people if m.left_at is None]
-    categories = list(Category.objects.filter(group_expenses__group=group).distinct().order_by("name"))
+    version = selectors.group_version(group=group, memberships=people)
+    facts = selectors.expense_facts_kept(group=group, version=version)
+    categories = list(Category.objects.filter(pk__in=facts["category_ids"]).order_by("name"))
     filters_form = ExpenseFilterForm(request.GET or None, members=people, categories=categories)
     filters = filters_form.filters() if request.GET else {}
     expenses = selectors.expense_list(group=group, **filters)
-    paginator = Paginator(expenses, EXPENSES_PER_PAGE)
+    filtered = any(filters.values()) if filters else False
+    paginator = (Paginator(expenses, EXPENSES_PER_PAGE) if filtered
+                 else CountedPaginator(expenses, EXPENSES_PER_PAGE, count=facts["count"]))
     page = paginator.get_page(request.GET.get("page"))
-    summary = selectors.group_summary(group=group, memberships=people)
+    summary = selectors.group_summary(group=group, memberships=people, version=version)
     for row in summary["balances"]:
         row["amount"] = cents_to_decimal(abs(row["cents"]))
     for transfer in summary["plan"]:
@@ -148,7 +166,7 @@ def group_page_context(request, group: Group) -> dict:
         settlement.can_delete = selectors.settlement_can_delete(settlement=settlement, user=user, owner=owner)
     return {
         "group": group, "is_owner": owner, "members": members, "filters_form": filters_form,
-        "filtered": any(filters.values()) if filters else False,
+        "filtered": filtered,
         "page": page, "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "balances": summary["balances"], "plan": summary["plan"], "my_balance": mine,
         "my_balance_text": balance_text(mine, group.currency),

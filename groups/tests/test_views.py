@@ -26,7 +26,7 @@ from groups.models import (
 )
 from groups.services import Part
 from notifications.models import Notification, NotificationKind
-from transactions.tests.factories import TransactionFactory
+from transactions.tests.factories import TransactionFactory, category
 
 DAY = dt.date(2026, 3, 10)
 
@@ -130,6 +130,26 @@ def test_an_expense_description_with_markup_shows_as_text_with_its_links(owner_c
     kw = {"pk": group.pk, "expense_pk": expense.pk}
     assert f'href="{reverse("groups:expense_edit", kwargs=kw)}"' in page
     assert f'href="{reverse("groups:expense_delete", kwargs=kw)}"' in page
+
+
+
+def test_group_page_counts_and_categories_follow_each_new_or_deleted_expense(owner_client, group, owner, other_user):
+    url = reverse("groups:detail", kwargs={"pk": group.pk})
+    for _ in range(25):
+        dinner(group, owner, other_user, amount="10")
+    first = page_text(owner_client.get(url))
+    assert " of 25" not in first and ">Rideshare</option>" not in first  # one page: no page links; no category yet
+
+    taxi = services.expense_create(group=group, user=owner, description="Cab", amount=Decimal("12"), on=DAY,
+                                   payers=[Part(owner.pk)], shares=[Part(owner.pk), Part(other_user.pk)],
+                                   category=category("transportation.rideshare"))
+    second = page_text(owner_client.get(url))
+    assert "1–25 of 26" in second
+    assert ">Rideshare</option>" in second
+
+    services.expense_delete(expense=taxi, user=owner)
+    third = page_text(owner_client.get(url))
+    assert " of 26" not in third and ">Rideshare</option>" not in third
 
 
 def test_group_page_filters_expenses(owner_client, group, owner, other_user):
