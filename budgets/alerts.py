@@ -34,7 +34,7 @@ def budget_alerts_check(*, user: User, today: dt.date | None = None) -> dict[str
     month = selectors.month_start(today)
     budget_month_open(user=user, month=month, today=today)
     sent = {"warning": 0, "exceeded": 0}
-    for progress in selectors.budget_progress(user=user, month=month, today=today):
+    for progress in selectors.budget_progress(user=user, month=month, today=today, kept=False):
         if progress.status == "ok":
             continue
         budget, name = progress.budget, progress.name

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypedDict
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
@@ -23,7 +24,7 @@ from core.months import month_start as month_start
 from mlcore import services as mlcore
 from mlcore.services import BudgetSuggestion
 from transactions.models import Category, CategoryKind, Transaction, TransactionSplit
-from transactions.selectors import amount_in_preferred, category_list
+from transactions.selectors import amount_in_preferred, category_list, ledger_version
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -117,14 +118,35 @@ def _split_part_in_currency(row: _SplitPartRow, currency: str) -> Decimal | None
     return None
 
 
-def spending_by_category(*, user: User, first_month: dt.date, last_month: dt.date,
-                         currency: str) -> dict[dt.date, dict[int | None, tuple[Decimal, Decimal]]]:
+# Spending by month and category is kept under the ledger's version, at most this long (as the dashboard's figures).
+SPENDING_SECONDS = 60
+
+Spending = dict[dt.date, dict[int | None, tuple[Decimal, Decimal]]]
+
+
+def spending_by_category(*, user: User, first_month: dt.date, last_month: dt.date, currency: str,
+                         kept: bool = True) -> Spending:
     """Per month and category id (None: uncategorized): (money out, money in), both positive, in ``currency``.
 
-    Two aggregate queries whatever the range: whole transactions grouped by month and category, and split parts
-    (a split transaction has no category of its own; its parts are filed under theirs).
+    Kept in the cache under the ledger's version (transactions.selectors.ledger_version, replaced by every change
+    of the ledger): the dashboard's and the budgets' pages read it on every visit, and a month of a 100,000-row
+    ledger is two aggregates through row security. ``kept=False`` reads the ledger itself (what acts on a change
+    just made, such as the budget alerts' check).
     """
     start, end = month_start(first_month), month_end(last_month)
+    if not kept:
+        return _spending_by_category(user=user, start=start, end=end, currency=currency)
+    key = f"budgets:spending:{user.pk}:{ledger_version(user=user)}:{start}:{end}:{currency}"
+    spending: Spending | None = cache.get(key)
+    if spending is None:
+        spending = _spending_by_category(user=user, start=start, end=end, currency=currency)
+        cache.set(key, spending, SPENDING_SECONDS)
+    return spending
+
+
+def _spending_by_category(*, user: User, start: dt.date, end: dt.date, currency: str) -> Spending:
+    """Two aggregate queries whatever the range: whole transactions grouped by month and category, and split parts
+    (a split transaction has no category of its own; its parts are filed under theirs)."""
     in_currency = amount_in_preferred(currency)
     has_parts = TransactionSplit.objects.filter(transaction_id=OuterRef("pk"))
     rows = (
@@ -208,8 +230,9 @@ def progress_for(budget: Budget, spent: Decimal, *, elapsed: int) -> BudgetProgr
 
 
 def budget_progress(*, user: User, month: dt.date, today: dt.date | None = None,
-                    budgets: list[Budget] | None = None) -> list[BudgetProgress]:
-    """Progress of each of the user's budgets in ``month``, the overall one first; four queries in all."""
+                    budgets: list[Budget] | None = None, kept: bool = True) -> list[BudgetProgress]:
+    """Progress of each of the user's budgets in ``month``, the overall one first; four queries in all (two when
+    the month's spending is kept; ``kept=False``: read from the ledger itself, see spending_by_category)."""
     month = month_start(month)
     today = today or user.financial_profile.local_today()
     if budgets is None:
@@ -217,7 +240,8 @@ def budget_progress(*, user: User, month: dt.date, today: dt.date | None = None,
     if not budgets:
         return []
     currency = user.financial_profile.preferred_currency
-    totals = spending_by_category(user=user, first_month=month, last_month=month, currency=currency).get(month, {})
+    totals = spending_by_category(user=user, first_month=month, last_month=month, currency=currency,
+                                  kept=kept).get(month, {})
     taxonomy = _Taxonomy(user)
     elapsed = month_elapsed_percent(month, today)
     progress = [progress_for(b, taxonomy.spent(totals, b.category_id), elapsed=elapsed) for b in budgets]

@@ -9,6 +9,7 @@ from budgets.models import Budget, BudgetSource
 from budgets.selectors import budget_history, budget_progress
 from budgets.services import budget_month_open, budget_set
 from budgets.tests.conftest import NOVEMBER, TODAY, spend
+from transactions import services
 from transactions.models import Category, TransactionSplit
 from transactions.tests.factories import AccountFactory, category
 
@@ -36,6 +37,29 @@ def test_parent_category_counts_subcategories_and_refunds(owner, account):
     assert rows["Food & Drink"].percent == 45
     assert rows["Food & Drink"].status == "ok"
     assert rows["Groceries"].spent == Decimal("100.50")
+
+
+
+@pytest.mark.django_db
+def test_progress_follows_each_new_edited_or_split_charge_although_the_month_is_kept(owner, account,
+                                                                                     django_capture_on_commit_callbacks):
+    budget_set(user=owner, category=category("food_drink"), month=NOVEMBER, amount="400")
+    assert progress_of(owner)["Food & Drink"].spent == Decimal("0")  # read once: now kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        txn = services.transaction_create(user=owner, account=account, on=dt.date(2026, 11, 6),
+                                          amount=Decimal("-80.00"), description="GROCER",
+                                          category=category("food_drink.groceries"))
+    assert progress_of(owner)["Food & Drink"].spent == Decimal("80.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transaction_update(user=owner, txn=txn, data={"amount": Decimal("-95.00")})
+    assert progress_of(owner)["Food & Drink"].spent == Decimal("95.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transaction_split_set(user=owner, txn=txn, parts=[(category("food_drink.groceries"), "-45.00"),
+                                                                    (category("shopping"), "-50.00")])
+    assert progress_of(owner)["Food & Drink"].spent == Decimal("45.00")
 
 
 @pytest.mark.django_db
