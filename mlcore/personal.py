@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.svm import LinearSVC
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 NGRAMS = (2, 3, 4)
 MEMORY_DECAY = 0.6  # the weight of a key's older choice against the next newer one: the newest decides a split
 NEIGHBOUR_SIMILARITY = 0.7  # the cosine below which a remembered key is not "the same kind of merchant"
@@ -221,12 +221,21 @@ def _meta_matrix(facts: Sequence[RowFacts]) -> sp.csr_matrix:
 # --- the model ------------------------------------------------------------------------------------------
 
 class PersonalModel:
-    """The person's linear model (see the module's docstring); ``classes_`` are their category ids."""
+    """The person's linear model (see the module's docstring); ``classes_`` are their category ids.
+
+    Two classifiers share the features: one with the global model's best categories, one without them. How
+    much the first counts (``global_share``) is the person's own: it is chosen on their newest labels at
+    merchants that were new then, from a model trained on the labels before them. The global model knows the
+    merchants and the taxonomy of the data it was trained on; for someone whose merchants it does not know,
+    or whose categories cut across its taxonomy, its guesses mislead and their own words decide more."""
 
     FORMAT_VERSION = FORMAT_VERSION
     GLOBAL_WEIGHT = 1.0
     FORM_WEIGHT = 0.5
     RECENCY_HALF_LIFE = 150  # labels: a choice 150 labels old weighs half as much as the newest
+    GLOBAL_SHARES = (0.25, 0.5, 0.75, 1.0)
+    VALIDATION_CUT = 0.8  # the newest fifth of the labels chooses the global share
+    VALIDATION_ROWS = 8  # first labels at new merchants needed in it; with fewer the global model counts fully
 
     # Little regularisation: a person's own labels are few and mean what they say, so the model should follow
     # them closely (replay, issue 20: C=3 beat 1 on za-bank and on the synthetic people; 0.3 and 10 lost).
@@ -236,9 +245,13 @@ class PersonalModel:
         self.forms: Vocabulary | None = None
         self.global_view = GlobalView()
         self.classifier: LinearSVC | None = None
+        self.text_classifier: LinearSVC | None = None  # the same without the global model's columns
+        self.text_width = 0
+        self.global_share = 1.0
         self.classes_: np.ndarray = np.array([], dtype=np.int64)
 
     def features(self, facts: Sequence[RowFacts], tops: Sequence[Sequence[tuple[str, float]]]) -> sp.csr_matrix:
+        """The person's own columns (key, sign and size, form) first, the global model's last."""
         assert self.vocabulary is not None and self.forms is not None
         return sp.hstack([self.vocabulary.matrix([f.key for f in facts]), _meta_matrix(facts),
                           self.FORM_WEIGHT * self.forms.matrix([f.form for f in facts]),
@@ -247,30 +260,79 @@ class PersonalModel:
     def train(self, facts: Sequence[RowFacts], tops: Sequence[Sequence[tuple[str, float]]],
               labels: Sequence[int]) -> PersonalModel:
         """``facts`` oldest first."""
+        self.global_share = self._chosen_share(facts, tops, labels)
+        return self._fit(facts, tops, labels, text_too=self.global_share < 1)
+
+    def _fit(self, facts, tops, labels, *, text_too: bool) -> PersonalModel:
         self.vocabulary = Vocabulary(f.key for f in facts)
         self.forms = Vocabulary((f.form for f in facts), grams=_form_grams)
         self.global_view.fit(tops)
         weights = None
         if self.RECENCY_HALF_LIFE:
             weights = 0.5 ** (np.arange(len(facts))[::-1] / self.RECENCY_HALF_LIFE)
-        self.classifier = self.make_classifier().fit(self.features(facts, tops), np.asarray(labels),
-                                                     sample_weight=weights)
+        matrix, labels = self.features(facts, tops), np.asarray(labels)
+        self.text_width = matrix.shape[1] - max(1, len(self.global_view.keys))
+        self.classifier = self.make_classifier().fit(matrix, labels, sample_weight=weights)
+        self.text_classifier = None
+        if text_too:
+            self.text_classifier = self.make_classifier().fit(matrix[:, :self.text_width], labels,
+                                                              sample_weight=weights)
         self.classes_ = self.classifier.classes_
         return self
+
+    def _chosen_share(self, facts, tops, labels) -> float:
+        """The global share under which a model of the older labels best predicts the newest labels at
+        merchants it had not seen (the rows the memory leaves to the model: the first label of each new
+        merchant after the cut): the share that is right most often, then the one that gives the person's
+        choices the most probability, then the larger one. 1 when too few such labels tell."""
+        cut = int(len(facts) * self.VALIDATION_CUT)
+        seen, known = {f.key for f in facts[:cut]}, set(labels[:cut])
+        held = []
+        for i in range(cut, len(facts)):
+            if facts[i].key not in seen and labels[i] in known:
+                held.append(i)
+            seen.add(facts[i].key)
+        if len(held) < self.VALIDATION_ROWS or len(known) < 2:
+            return 1.0
+        trial = type(self)(C=self.C)._fit(facts[:cut], tops[:cut], labels[:cut], text_too=True)
+        with_global, text = trial._probabilities(trial.features([facts[i] for i in held], [tops[i] for i in held]))
+        column = {category: j for j, category in enumerate(trial.classes_.tolist())}
+        truth = np.array([column[labels[i]] for i in held])
+        rows = np.arange(len(held))
+
+        def fit(share: float) -> tuple[int, float, float]:
+            mixed = share * with_global + (1 - share) * text
+            return (int((mixed.argmax(axis=1) == truth).sum()), round(float(np.log(np.maximum(mixed[rows, truth], 1e-12)).sum()), 6),
+                    share)
+        return max(fit(share) for share in self.GLOBAL_SHARES)[2]
 
     def make_classifier(self):
         return LinearSVC(C=self.C)
 
+    def _probabilities(self, features: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Both classifiers' class probabilities (with and without the global model's columns)."""
+        assert self.classifier is not None and self.text_classifier is not None
+        return (_softmax(self.classifier, features),
+                _softmax(self.text_classifier, features[:, :self.text_width]))
+
     def scores(self, features: sp.csr_matrix) -> np.ndarray:
-        """Class probabilities from the SVM's margins (a softmax): enough to rank, blend and threshold."""
+        """Class probabilities from the SVMs' margins (a softmax), mixed by the global share: enough to rank,
+        blend and threshold."""
         assert self.classifier is not None
-        if hasattr(self.classifier, "predict_proba"):
-            return self.classifier.predict_proba(features)
-        margins = features @ self.classifier.coef_.T + self.classifier.intercept_
-        if margins.shape[1] == 1:  # two classes: one margin, for the second
-            margins = np.column_stack([-margins[:, 0], margins[:, 0]])
-        scaled = np.exp(3.0 * (margins - margins.max(axis=1, keepdims=True)))
-        return scaled / scaled.sum(axis=1, keepdims=True)
+        if self.text_classifier is None:
+            return _softmax(self.classifier, features)
+        with_global, text = self._probabilities(features)
+        return self.global_share * with_global + (1 - self.global_share) * text
+
+
+def _softmax(classifier, features: sp.csr_matrix) -> np.ndarray:
+    if hasattr(classifier, "predict_proba"):
+        return classifier.predict_proba(features)
+    margins = features @ classifier.coef_.T + classifier.intercept_
+    if margins.shape[1] == 1:  # two classes: one margin, for the second
+        margins = np.column_stack([-margins[:, 0], margins[:, 0]])
+    scaled = np.exp(3.0 * (margins - margins.max(axis=1, keepdims=True)))
+    return scaled / scaled.sum(axis=1, keepdims=True)
 
 
 # --- the memory -----------------------------------------------------------------------------------------

@@ -120,3 +120,40 @@ def test_the_persons_own_filing_of_a_payment_app_outweighs_the_global_models_gue
                                                      [label for _, label in rows])
     verdict = categorizer.decide([out("ZAPPER SEATTLE COF 3 Nov", "", -45.0)], [shopping])[0]
     assert (verdict.category, verdict.source) == (0, "user_model")
+
+
+GUESSES = ("food_drink.restaurants", "transportation.car_maintenance", "housing.home_improvement")
+
+
+def _filings(guessed_right_until: int):
+    """A person's personal categorizer after 75 purchases, oldest first, each at a new merchant: a cafe, a garage
+    and a hardware store per place name, though every fourth place's shops carry another category's word (a
+    farm stall called "... Garage"). The global model guessed their category for the first
+    ``guessed_right_until`` places and wrongly after (newer, local merchants it never saw)."""
+    words = ("CAFE", "GARAGE", "HARDWARE")
+    names = ("alder birch cedar dogwood elm fir ginkgo hazel ivy juniper kauri larch maple nutmeg oak pine quince "
+             "rowan spruce teak umbra vine willow yew zelkova").split()
+    facts, tops, labels = [], [], []
+    for i, name in enumerate(names):
+        for label in (0, 1, 2):
+            word = words[label] if i % 4 else words[(label + 1) % 3]
+            facts.append(personal.row_facts(f"POS PURCHASE {name.upper()} {word}", "", -50.0))
+            guessed = label if i < guessed_right_until else (label + 1 + i) % 3
+            tops.append([(GUESSES[guessed], 0.9), ("shopping.general", 0.05)])
+            labels.append(label)
+    return personal.PersonalCategorizer.train(facts, tops, labels)
+
+
+
+def test_when_the_global_model_misjudges_the_persons_newest_merchants_their_own_words_decide_a_new_one():
+    categorizer = _filings(guessed_right_until=20)
+    for label, word in enumerate(("CAFE", "GARAGE", "HARDWARE")):
+        for guess in GUESSES:  # whatever the global model says now
+            verdict = categorizer.decide([personal.row_facts(f"POS PURCHASE ZOLA {word}", "", -55.0)],
+                                         [[(guess, 0.9), ("shopping.general", 0.05)]])[0]
+            assert (verdict.category, verdict.source) == (label, "user_model"), (word, guess)
+    assert categorizer.model.global_share < 1
+
+
+def test_a_global_model_that_keeps_guessing_the_persons_categories_keeps_its_full_say():
+    assert _filings(guessed_right_until=25).model.global_share == 1
