@@ -505,6 +505,22 @@ def test_pickers_offer_my_categories_but_not_hidden_or_other_peoples(client_owne
     assert "Pet care" in html and "Oscars hobby" not in html and ">Flights<" not in html
 
 
+
+def test_list_filter_keeps_the_chosen_category_and_the_bulk_picker_leaves_hidden_ones_out(client_owner, owner, account):
+    services.category_set_hidden(user=owner, category=category("travel.flights"), hidden=True)
+    flights, groceries = category("travel.flights"), category("food_drink.groceries")
+    add(owner, account, description="AIRLINE", category=flights)
+    html = client_owner.get(LIST, {"category": groceries.pk}).content.decode()
+    filter_select = html.split('id="filter-category"')[1].split("</select>")[0]
+    bulk_select = html.split('id="bulk_category"')[1].split("</select>")[0]
+
+    assert f'<option value="{groceries.pk}" selected>Groceries</option>' in filter_select
+    assert filter_select.count(" selected") == 1
+    assert f'<option value="{flights.pk}">Flights</option>' in filter_select  # old rows may be filed there
+    assert f'<option value="{category("food_drink").pk}">All of Food &amp; Drink</option>' in filter_select
+    assert ">Flights<" not in bulk_select and f'<option value="{groceries.pk}">Groceries</option>' in bulk_select
+
+
 HUGE = "99999999999999999999"
 
 
