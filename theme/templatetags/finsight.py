@@ -69,3 +69,11 @@ def jinja(template_name: str, **context: object) -> SafeString:
     drawn = engines["jinja2"].get_template(template_name).template  # type: ignore[attr-defined]
     return mark_safe(drawn.render(**context))  # noqa: S308 - Jinja2 escaped what it drew
 
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: template.Context) -> list:
+    """``{% main_nav as entries %}``: the main navigation's entries for this page (theme/nav.py)."""
+    from theme.nav import nav_entries  # noqa: PLC0415 - URL names are reversed once the URLconf is loaded
+
+    return nav_entries(context.get("request"))
+
