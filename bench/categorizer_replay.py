@@ -1,7 +1,7 @@
 """Prequential replay of the person's categorizer without a database: fast enough to compare ideas.
 
     .venv/bin/python bench/categorizer_replay.py [--csv FILE --text-col C --label-col C --date-col C
-                                                  --amount-col C] [--synthetic 6] [--retrain-every 5]
+                                                  --amount-col C] [--synthetic 6] [--retrain-every 5] [--errors]
 
 Each row is predicted from what came before it, then filed under its label, as in
 ``manage.py evaluate_categorizer`` (which goes through the database and is the figure we report). Also
@@ -9,6 +9,8 @@ replays synthetic people built from the seed corpus (``--synthetic N``): merchan
 saw (it is retrained here without the corpus's held-out merchants), each person with their own category
 names (merged and split taxonomy categories), visits drawn with a Zipf law, and the baseline "same
 description as before, else a character n-gram TF-IDF LinearSVC refitted every 25 rows" on the same rows.
+``--errors`` also prints the CSV's wrongly categorized rows (position, key, label, guess, source, confidence) to
+stderr, to see what the person's categorizer gets wrong.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import zlib
 from collections import defaultdict
 
@@ -169,14 +172,21 @@ def main() -> None:
     parser.add_argument("--amount-col", default="amount")
     parser.add_argument("--synthetic", type=int, default=0)
     parser.add_argument("--retrain-every", type=int, default=5)
+    parser.add_argument("--errors", action="store_true", help="print the CSV's wrongly categorized rows to stderr")
     args = parser.parse_args()
     names = category_names()
     out = {}
     if args.csv:
         from mlcore.global_categorizer import categorizer_get  # noqa: PLC0415 - loads a trained artifact
         rows = read_csv(args)
-        out["csv"] = {**replay(rows, global_tops(categorizer_get(), rows), names, args.retrain_every),
+        trace: list = []
+        out["csv"] = {**replay(rows, global_tops(categorizer_get(), rows), names, args.retrain_every, trace),
                       "baseline": baseline(rows)}
+        if args.errors:
+            for position, _description, key, label, guess, source, confidence in trace:
+                if guess != label:
+                    print(position, repr(key), f"label={label!r}", f"guess={guess!r}", source, confidence,
+                          file=sys.stderr)
     if args.synthetic:
         corpus = corpus_read()
         seen = [r for r in corpus if not merchant_is_held_out(r["merchant"])]
