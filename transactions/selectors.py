@@ -37,6 +37,7 @@ from transactions.models import (
     HiddenFlag,
     ImportBatch,
     ImportStatus,
+    Tag,
     Transaction,
     TransactionExport,
     TransactionSplit,
@@ -178,6 +179,25 @@ def transaction_list(*, user: User) -> QuerySet[Transaction]:
         .select_related("account", "category", "category__parent")
         .prefetch_related("tags", Prefetch("splits", queryset=TransactionSplit.objects.select_related("category")))
     )
+
+
+def transaction_rows(*, user: User) -> QuerySet[Transaction]:
+    """The user's transactions as the list's rows draw them (``jinja2/transactions/_row.html``): each with its tags
+    as ``row_tags`` and its split parts as ``row_parts``, plain lists. Django's usual prefetch builds a manager
+    and a queryset per transaction and relation to hold them, a tenth of the list page's time; a list is set as
+    it is. Three queries for a page, as transaction_list."""
+    return (
+        Transaction.objects.filter(owner=user)
+        .select_related("account", "category", "category__parent")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.all(), to_attr="row_tags"),
+                          Prefetch("splits", queryset=TransactionSplit.objects.select_related("category"),
+                                   to_attr="row_parts"))
+    )
+
+
+def transaction_row_get(*, user: User, pk: int) -> Transaction:
+    """One transaction as its row draws it (transaction_rows); another user's is a 404."""
+    return get_object_or_404(transaction_rows(user=user), pk=pk)
 
 
 # Figures computed from a whole ledger (its totals here, the dashboard's in insights) are kept in the cache under

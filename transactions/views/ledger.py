@@ -61,7 +61,7 @@ class TransactionListView(LoginRequiredMixin, View):
         tags = list(Tag.objects.filter(owner=user).order_by("name"))
 
         ignored = []
-        filterset = TransactionFilter(request.GET or None, queryset=selectors.transaction_list(user=user), request=request)
+        filterset = TransactionFilter(request.GET or None, queryset=selectors.transaction_rows(user=user), request=request)
         # The template renders the pickers from the lists above; the filter form only validates the choice.
         filterset.form.fields["category"].queryset = selectors.category_list(user=user)
         rows = filterset.qs
@@ -99,7 +99,7 @@ class TransactionListView(LoginRequiredMixin, View):
 
 
 def render_row(request, txn: Transaction, *, offer: dict | None = None):
-    txn = selectors.transaction_get(user=request.user, pk=txn.pk)  # with tags, splits and names, as in the list
+    txn = selectors.transaction_row_get(user=request.user, pk=txn.pk)  # with tags, splits and names, as in the list
     return render(request, "transactions/_row.html", {"txn": txn, "preferred_currency": preferred_currency(request.user),
                                                       "offer": offer})
 

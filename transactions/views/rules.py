@@ -166,7 +166,7 @@ class RuleFromTransactionView(LoginRequiredMixin, View):
             return redirect("transactions:list")
         if is_htmx(request):
             # The rows the rule just filed, so that those on the page show it at once (at most a page's worth).
-            changed_rows = selectors.transaction_list(user=request.user).filter(
+            changed_rows = selectors.transaction_rows(user=request.user).filter(
                 category_source="rule", category_explanation=rules.rule_explanation(rule)).exclude(pk=txn.pk)[:50]
             return render(request, "transactions/rules/_offer_done.html", {
                 "rule": rule, "changed": changed, "changed_rows": changed_rows if changed else [],
