@@ -147,11 +147,12 @@ def group_page_context(request, group: Group) -> dict:
     categories = list(Category.objects.filter(pk__in=facts["category_ids"]).order_by("name"))
     filters_form = ExpenseFilterForm(request.GET or None, members=people, categories=categories)
     filters = filters_form.filters() if request.GET else {}
-    expenses = selectors.expense_list(group=group, **filters)
+    expenses = selectors.expense_rows(group=group, **filters)
     filtered = any(filters.values()) if filters else False
     paginator = (Paginator(expenses, EXPENSES_PER_PAGE) if filtered
                  else CountedPaginator(expenses, EXPENSES_PER_PAGE, count=facts["count"]))
     page = paginator.get_page(request.GET.get("page"))
+    names = selectors.expense_people_names(expenses=page, memberships=people)
     summary = selectors.group_summary(group=group, memberships=people, version=version)
     for row in summary["balances"]:
         row["amount"] = cents_to_decimal(abs(row["cents"]))
@@ -167,7 +168,7 @@ def group_page_context(request, group: Group) -> dict:
     return {
         "group": group, "is_owner": owner, "members": members, "filters_form": filters_form,
         "filtered": filtered,
-        "page": page, "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "page": page, "names": names, "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "balances": summary["balances"], "plan": summary["plan"], "my_balance": mine,
         "my_balance_text": balance_text(mine, group.currency),
         "settlements": settlements,

@@ -152,6 +152,21 @@ def test_group_page_counts_and_categories_follow_each_new_or_deleted_expense(own
     assert " of 26" not in third and ">Rideshare</option>" not in third
 
 
+
+def test_group_page_names_who_paid_and_who_shares_also_after_one_left(owner_client, group, owner, other_user):
+    dinner(group, owner, other_user, amount="90.00")
+    services.settlement_create(group=group, user=other_user, payer_id=other_user.pk, payee_id=owner.pk,
+                               amount="45", on=DAY)
+    services.member_leave(group=group, user=other_user)
+    text = page_text(owner_client.get(reverse("groups:detail", kwargs={"pk": group.pk}))).replace("</span> ", " ")
+    assert f"Paid by {owner.get_short_name()} EUR 90.00" in text
+    assert f"Shared by {owner.get_short_name()} EUR 45.00, {other_user.get_short_name()} EUR 45.00" in text
+
+    # People whose membership was not read are looked up (one query), never left unnamed.
+    names = selectors.expense_people_names(expenses=list(selectors.expense_rows(group=group)), memberships=[])
+    assert names == {owner.pk: owner.get_short_name(), other_user.pk: other_user.get_short_name()}
+
+
 def test_group_page_filters_expenses(owner_client, group, owner, other_user):
     dinner(group, owner, other_user)
     services.expense_create(group=group, user=owner, description="Train tickets", amount=Decimal("20"),
