@@ -78,7 +78,7 @@ def expense_rows(*, group: Group, member_id: int | None = None, category_id: int
 
 
 
-def expense_people_names(*, expenses: Iterable[GroupExpense], memberships: list[Membership]) -> dict[int, str]:
+def expense_people_names(*, expenses: Iterable[Any], memberships: list[Membership]) -> dict[int, str]:
     """User id -> short name of everyone who paid or shares these expenses (from expense_rows): the members
     already read, and one query for anyone else (none unless a person's membership is gone)."""
     names = {m.user_id: m.user.get_short_name() for m in memberships}
