@@ -8,12 +8,18 @@ each win somewhere, judged on the user's own past months, do better and cost mil
 - ``METHODS``: forecasts of a month's total from the months before it (numpy only, microseconds each):
   seasonal naive, 3-month mean, simple exponential smoothing (ETS(A,N,N)), Theta (SES with half the
   linear trend's drift, Hyndman & Billah 2003) and a robust 12-month level (the everyday days winsorized at
-  their 90th percentile, plus the median month's excess over it: large one-offs at their typical size).
-- ``month_select``: every method forecasts each of the user's last ``SELECT_ORIGINS`` months from the
-  months before it; the forecast is the mean of the ``BLEND`` methods with the lowest MAE there (a blend of
-  two is steadier than the single winner of a dozen noisy origins). The 80% band adds the 10% and 90%
-  quantiles of the blend's own backtest errors (Weibull plotting positions, k/(n+1): unbiased coverage for
-  a small sample of errors).
+  their 90th percentile, plus the median month's excess over it: large one-offs at their typical size);
+  and robust exponential smoothing (Gelper, Fried & Croux 2010: a month's surprise clipped at two scales
+  before it moves the level, two surprising months in a row taken whole as a new level), with the Theta
+  method and the 3-month mean on its cleaned months.
+- ``month_select``: every ``CANDIDATES`` method (seasonal naive, the robust level and the three robust
+  smoothers: judged by absolute error, whose best forecast is the median month, the plain means lose to
+  their robust versions) forecasts each of the user's last ``SELECT_ORIGINS`` months from the months before
+  it; the forecast is the mean of the pair whose mean had the lowest MAE there (a blend of two is steadier
+  than the single winner of a dozen noisy origins, and a pair is judged as the blend it makes). The 80%
+  band adds the 10% and 90% quantiles of the blend's own backtest errors (Weibull plotting positions,
+  k/(n+1)), their distances from the median widened by sqrt(1 + 1/n), and is no narrower for a later
+  month than for an earlier one.
 - ``weekday_shape``: the daily forecast is each month's total spread over its days by the mean of each
   weekday over the last eight weeks; paths draw the month total from the backtest errors, so a balance
   band widens with the horizon.
@@ -26,6 +32,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,6 +49,14 @@ ROBUST_CAP_QUANTILE = 0.9
 ROBUST_MONTHS = 12
 SHAPE_DAYS = 56
 SES_ALPHAS = np.linspace(0.05, 0.95, 19)
+HUBER_K = 2.0  # robust smoothing: a month's surprise counts up to 2 scales (Gelper, Fried & Croux 2010)
+SCALE_LAMBDA = 0.1  # the scale's smoothing weight (ibid.)
+SCALE_FLOOR = 0.05
+BURN_IN = 3  # the first surprises are taken whole, and their root mean square starts the scale
+# E[min(Z^2, k^2)] for a standard normal Z: the clipped squares' mean without outliers, so the scale stays unbiased.
+_PHI_K = 0.5 * (1 + math.erf(HUBER_K / math.sqrt(2)))
+HUBER_CONSISTENCY = (2 * _PHI_K - 1) - 2 * HUBER_K * math.exp(-HUBER_K ** 2 / 2) / math.sqrt(2 * math.pi) \
+    + HUBER_K ** 2 * 2 * (1 - _PHI_K)
 
 LABELS = {
     "seasonal_naive": "the same month last year",
@@ -48,6 +64,9 @@ LABELS = {
     "ses": "exponential smoothing",
     "theta": "the Theta method",
     "robust_level": "your typical month over the last year",
+    "robust_ses": "exponential smoothing with one-off months damped",
+    "robust_theta": "the Theta method with one-off months damped",
+    "robust_three_month_mean": "the last 3 months with one-off months damped",
     "prophet": "Prophet",
 }
 
@@ -137,6 +156,91 @@ def robust_level(history: MonthHistory, horizon: int) -> float:
     return float(np.minimum(days, cap).mean()) * history.days_in(horizon) + float(np.median(excess))
 
 
+@dataclass(frozen=True)
+class RobustSmoothing:
+    """Robust exponential smoothing of every prefix of a series, every alpha of the grid at once (columns).
+
+    Gelper, Fried & Croux (2010): each month's surprise e = value - level is clipped at +-HUBER_K scales
+    before it updates the level, so a one-off month moves the level as a typical surprise would; the
+    cleaned month (level + clipped surprise) replaces it. The scale follows the clipped squared surprises
+    (weight SCALE_LAMBDA, divided by their no-outlier mean HUBER_CONSISTENCY), started by the root mean
+    square of the first BURN_IN surprises, which are taken whole. Each prefix's alpha has the least squared
+    clipped one-step surprise on it. Two surprises beyond the clip in a row on the same side are a new
+    level (new rent, spending resumed after quiet months) and are taken whole; the scale never falls below
+    SCALE_FLOOR of the mean month so far (a flat start must not freeze the level). Row o of ``levels`` is
+    the state after values[:o]: one pass serves every prefix, the same numbers as a run on the prefix alone."""
+    levels: np.ndarray  # (n + 1, alphas): the level after values[:o]
+    cleaned: np.ndarray  # (n, alphas): the cleaned series
+    best: np.ndarray  # (n + 1,): the alpha column chosen on values[:o]
+
+    @classmethod
+    def run(cls, values: np.ndarray) -> RobustSmoothing:
+        n, width = len(values), len(SES_ALPHAS)
+        levels, cleaned = np.zeros((n + 1, width)), np.zeros((n, width))
+        best = np.zeros(n + 1, dtype=int)
+        level = np.full(width, values[0]) if n else np.zeros(width)
+        levels[0], levels[min(1, n)] = level, level
+        cleaned[:1] = values[:1, None]
+        sse, squares, scale = np.zeros(width), np.zeros(width), np.full(width, np.inf)
+        magnitude = abs(float(values[0])) if n else 0.0
+        previous_side = np.zeros(width)
+        for t in range(1, n):
+            magnitude += abs(float(values[t]))
+            best[t] = int(np.argmin(sse))
+            error = values[t] - level
+            clipped = np.clip(error, -HUBER_K * scale, HUBER_K * scale)
+            # Two surprising months in a row on the same side are a new level, not one-offs: taken whole.
+            side = np.sign(error) * (np.abs(error) > HUBER_K * scale)
+            clipped = np.where((side != 0) & (side == previous_side), error, clipped)
+            previous_side = side
+            if t <= BURN_IN:
+                squares += error * error
+                if t == BURN_IN:
+                    scale = np.sqrt(squares / BURN_IN)
+            else:
+                scale = np.sqrt(SCALE_LAMBDA * clipped * clipped / HUBER_CONSISTENCY
+                                + (1 - SCALE_LAMBDA) * scale * scale)
+            scale = np.maximum(scale, SCALE_FLOOR * magnitude / (t + 1))
+            sse += clipped * clipped
+            cleaned[t] = level + clipped
+            level = level + SES_ALPHAS * clipped
+            levels[t + 1] = level
+        best[n] = int(np.argmin(sse))
+        return cls(levels=levels, cleaned=cleaned, best=best)
+
+    def level(self, o: int) -> float:
+        return float(self.levels[o, self.best[o]])
+
+    def alpha(self, o: int) -> float:
+        return float(SES_ALPHAS[self.best[o]])
+
+
+def robust_ses(history: MonthHistory, horizon: int) -> float:
+    """Robust exponential smoothing: the level with one-off months clipped to a typical surprise, flat."""
+    return RobustSmoothing.run(history.totals).level(len(history))
+
+
+def _theta_drift(slope: float, alpha: float, n: int, horizon: int) -> float:
+    """Theta's drift: half the linear trend's slope over the SES horizon (Hyndman & Billah 2003)."""
+    return slope / 2 * (horizon - 1 + 1 / alpha - (1 - alpha) ** n / alpha)
+
+
+def robust_theta(history: MonthHistory, horizon: int) -> float:
+    """The Theta method on the cleaned series: robust SES plus half the cleaned months' linear trend."""
+    n = len(history)
+    smooth = RobustSmoothing.run(history.totals)
+    cleaned = smooth.cleaned[:, smooth.best[n]]
+    slope = float(np.polyfit(np.arange(n), cleaned, 1)[0]) if n > 2 else 0.0
+    return smooth.level(n) + _theta_drift(slope, smooth.alpha(n), n, horizon)
+
+
+def robust_three_month_mean(history: MonthHistory, horizon: int) -> float:
+    """The mean of the last three cleaned months: a one-off month counts as a typical surprise."""
+    n = len(history)
+    smooth = RobustSmoothing.run(history.totals)
+    return float(smooth.cleaned[max(n - 3, 0):n, smooth.best[n]].mean())
+
+
 MonthMethod = Callable[[MonthHistory, int], float]
 METHODS: dict[str, MonthMethod] = {
     "seasonal_naive": seasonal_naive,
@@ -144,7 +248,13 @@ METHODS: dict[str, MonthMethod] = {
     "ses": ses,
     "theta": theta,
     "robust_level": robust_level,
+    "robust_ses": robust_ses,
+    "robust_theta": robust_theta,
+    "robust_three_month_mean": robust_three_month_mean,
 }
+# The methods month_select judges: under absolute error the best forecast is the median month, and the
+# plain means (3-month mean, SES, Theta) chase one-off months; their robust versions take their place.
+CANDIDATES = ("seasonal_naive", "robust_level", "robust_ses", "robust_theta", "robust_three_month_mean")
 
 
 @dataclass(frozen=True)
@@ -199,12 +309,22 @@ def _one_step_forecasts(history: MonthHistory, judged: list[int]) -> dict[str, n
     slopes = _trend_slopes(values)
     origins = np.array(judged)
     theta_drift = slopes[origins] / 2 * (1 / alphas[origins] - (1 - alphas[origins]) ** origins / alphas[origins])
+    smooth = RobustSmoothing.run(values)
+    columns = smooth.best[origins]
+    robust_levels = smooth.levels[origins, columns]
+    cleaned_slopes = np.array([_trend_slopes(smooth.cleaned[:o, c])[o] for o, c in zip(judged, columns, strict=True)])
+    robust_alphas = SES_ALPHAS[columns]
+    robust_drift = cleaned_slopes / 2 * (1 / robust_alphas - (1 - robust_alphas) ** origins / robust_alphas)
     return {
         "seasonal_naive": np.where(origins >= 12, values[np.maximum(origins - 12, 0)], values[origins - 1]),
         "three_month_mean": np.array([values[max(o - 3, 0):o].mean() for o in judged]),
         "ses": levels[origins],
         "theta": levels[origins] + theta_drift,
         "robust_level": _robust_levels(history, judged),
+        "robust_ses": robust_levels,
+        "robust_theta": robust_levels + robust_drift,
+        "robust_three_month_mean": np.array([smooth.cleaned[max(o - 3, 0):o, c].mean()
+                                             for o, c in zip(judged, columns, strict=True)]),
     }
 
 
@@ -237,23 +357,45 @@ def month_backtest(history: MonthHistory, *, methods: dict[str, MonthMethod] | N
 
 def month_select(history: MonthHistory, *, horizons: int, methods: dict[str, MonthMethod] | None = None,
                  blend: int = BLEND) -> MonthChoice:
-    """The blend of the ``blend`` methods with the lowest backtest MAE on the user's own months, its
-    forecasts for the next ``horizons`` months, and an 80% band from the blend's backtest errors."""
-    methods = methods or METHODS
+    """The blend (mean) of ``blend`` candidate methods with the lowest backtest MAE on the user's own months,
+    its forecasts for the next ``horizons`` months, and an 80% band from the blend's backtest errors.
+
+    Every set of ``blend`` candidates is judged as the blend it would be (ten pairs of five): two methods
+    that err on opposite sides of the actual make a better pair than the two best alone, which often err
+    alike."""
     if len(history) < MIN_MONTHS:
         raise ValueError(f"{len(history)} complete months; a backtest needs {MIN_MONTHS}")
-    judged, predicted = month_backtest(history, methods=methods)
+    if methods is None:
+        judged, every = month_backtest(history)
+        methods = {name: METHODS[name] for name in CANDIDATES}
+        predicted = {name: every[name] for name in CANDIDATES}
+    else:
+        judged, predicted = month_backtest(history, methods=methods)
     actual = history.totals[judged]
     mae = {name: float(np.mean(np.abs(actual - values))) for name, values in predicted.items()}
-    chosen = tuple(sorted(mae, key=lambda name: (mae[name], name))[:blend])
+    blend_mae = {group: float(np.mean(np.abs(actual - np.mean([predicted[name] for name in group], axis=0))))
+                 for group in itertools.combinations(sorted(predicted), min(blend, len(predicted)))}
+    chosen = min(blend_mae, key=lambda group: (blend_mae[group], group))
     errors = [actual - np.mean([predicted[name] for name in chosen], axis=0)]
     errors += [_blend_errors(history, chosen, methods, judged=judged, horizon=h) for h in range(2, horizons + 1)]
     totals = np.array([max(np.mean([methods[name](history, h) for name in chosen]), 0.0)
                        for h in range(1, horizons + 1)])
-    bands = np.array([np.quantile(e, INTERVAL, method="weibull") for e in errors])
+    bands = np.array([_band(e) for e in errors])
+    # A month further ahead is no surer than a nearer one: its band is at least as wide on either side.
+    bands[:, 0] = np.minimum.accumulate(bands[:, 0])
+    bands[:, 1] = np.maximum.accumulate(bands[:, 1])
     return MonthChoice(methods=chosen, backtest_mae={k: round(v, 2) for k, v in mae.items()}, errors=errors,
                        totals=totals, lower=np.clip(totals + bands[:, 0], 0, None),
                        upper=np.maximum(totals + bands[:, 1], totals), judged_months=len(judged))
+
+
+def _band(errors: np.ndarray) -> np.ndarray:
+    """The 10% and 90% quantiles of the backtest errors (Weibull positions), their distances from the median
+    widened by sqrt(1 + 1/n): a new month's error spreads more than the n judged ones say (the factor of a
+    normal prediction interval), and the blend was chosen for its small errors on those very months."""
+    low, middle, high = np.quantile(errors, (INTERVAL[0], 0.5, INTERVAL[1]), method="weibull")
+    widen = math.sqrt(1 + 1 / len(errors))
+    return np.array([middle + (low - middle) * widen, middle + (high - middle) * widen])
 
 
 def _blend_errors(history: MonthHistory, chosen: tuple[str, ...], methods: dict[str, MonthMethod], *,

@@ -36,7 +36,7 @@ def test_a_yearly_pattern_is_forecast_from_last_year_when_it_wins_the_backtest()
     assert "seasonal_naive" in choice.methods
     # Forecasting December 2025 from the months before it: near 1500, not the 3-month mean's 500.
     assert choice.totals[0] > 900
-    assert choice.backtest_mae["seasonal_naive"] < choice.backtest_mae["three_month_mean"]
+    assert choice.backtest_mae["seasonal_naive"] < choice.backtest_mae["robust_level"]
 
 
 def test_rare_large_purchases_do_not_move_the_typical_month():
@@ -50,6 +50,60 @@ def test_rare_large_purchases_do_not_move_the_typical_month():
     assert abs(choice.totals[0] - 800) < 150
 
 
+def test_one_large_month_barely_moves_the_robust_level_but_a_lasting_rise_is_followed():
+    rng = np.random.default_rng(7)
+    usual = list(1000 + rng.normal(0, 30, 20))
+    spike = fs.MonthHistory.from_daily(_daily([*usual, 4000.0]))  # a holiday month, once
+    # The plain 3-month mean and exponential smoothing jump towards the holiday; the robust ones stay near the
+    # usual month.
+    assert fs.three_month_mean(spike, 1) > 1900 and fs.ses(spike, 1) > 1100
+    assert abs(fs.robust_ses(spike, 1) - 1000) < 40
+    assert abs(fs.robust_three_month_mean(spike, 1) - 1000) < 40
+    # A rent rise that lasts is no one-off: within six months the robust level has moved most of the way.
+    moved = fs.MonthHistory.from_daily(_daily([*usual, *list(1600 + rng.normal(0, 30, 6))]))
+    assert fs.robust_ses(moved, 1) > 1400
+    # Spending that resumes after quiet months: its first month could be a one-off, its second makes it a new
+    # level, which the robust methods then follow instead of clipping it away.
+    first = fs.MonthHistory.from_daily(_daily([*usual[:8], *[0.0] * 10, 3000.0]))
+    second = fs.MonthHistory.from_daily(_daily([*usual[:8], *[0.0] * 10, 3000.0, 3100.0]))
+    assert fs.robust_ses(first, 1) < 500
+    assert fs.robust_ses(second, 1) > 2500 and fs.robust_three_month_mean(second, 1) > 1000
+    # And a steady rise is followed by the robust Theta method, not left behind at the average.
+    rising = fs.MonthHistory.from_daily(_daily(list(1000 + 25 * np.arange(24) + rng.normal(0, 20, 24))))
+    assert abs(fs.robust_theta(rising, 1) - (1000 + 25 * 24)) < 80
+
+
+def test_the_smoothing_of_a_prefix_is_the_one_pass_state_at_that_month():
+    rng = np.random.default_rng(2)
+    values = 900 + rng.normal(0, 60, 20)
+    values[[6, 13]] += 1500
+    whole = fs.RobustSmoothing.run(values)
+    for o in (4, 9, 15, 20):
+        alone = fs.RobustSmoothing.run(values[:o])
+        assert whole.level(o) == alone.level(len(alone.cleaned))
+        np.testing.assert_allclose(whole.cleaned[:o], alone.cleaned)
+
+
+def test_the_pair_is_judged_as_the_blend_it_makes():
+    rng = np.random.default_rng(4)
+    history = fs.MonthHistory.from_daily(_daily(list(700 + 200 * np.tile(np.r_[np.zeros(11), 1.0], 3)
+                                                     + rng.normal(0, 40, 36))))
+    choice = fs.month_select(history, horizons=1)
+    judged, predicted = fs.month_backtest(history)
+    actual = history.totals[judged]
+
+    def pair_mae(pair):
+        return np.mean(np.abs(actual - (predicted[pair[0]] + predicted[pair[1]]) / 2))
+
+    assert len(choice.methods) == 2 and set(choice.methods) <= set(fs.CANDIDATES)
+    pairs = [(a, b) for i, a in enumerate(fs.CANDIDATES) for b in fs.CANDIDATES[i + 1:]]
+    assert pair_mae(choice.methods) == min(pair_mae(pair) for pair in pairs)
+    # Its band holds its own backtest: roughly 8 in 10 of the judged months' errors.
+    errors = actual - np.mean([predicted[name] for name in choice.methods], axis=0)
+    inside = np.mean((errors >= choice.lower[0] - choice.totals[0]) & (errors <= choice.upper[0] - choice.totals[0]))
+    assert 0.75 <= inside <= 1
+
+
 def test_the_band_is_wider_for_a_noisier_household_and_holds_the_point():
     rng = np.random.default_rng(5)
     calm = fs.month_select(fs.MonthHistory.from_daily(_daily(list(800 + rng.normal(0, 10, 18)))), horizons=2)
@@ -57,6 +111,10 @@ def test_the_band_is_wider_for_a_noisier_household_and_holds_the_point():
     assert (calm.lower <= calm.totals).all() and (calm.totals <= calm.upper).all()
     assert (noisy.upper - noisy.lower)[0] > 4 * (calm.upper - calm.lower)[0]
     assert calm.judged_months == 12
+    # Two months ahead is no surer than next month.
+    for choice in (calm, noisy):
+        assert choice.upper[1] - choice.totals[1] >= choice.upper[0] - choice.totals[0]
+        assert choice.totals[1] - choice.lower[1] >= min(choice.totals[0] - choice.lower[0], choice.totals[1])
 
 
 def test_the_daily_shape_spreads_a_month_by_weekday_and_sums_to_it():
