@@ -215,30 +215,51 @@ class RobustSmoothing:
         return float(SES_ALPHAS[self.best[o]])
 
 
-def robust_ses(history: MonthHistory, horizon: int) -> float:
-    """Robust exponential smoothing: the level with one-off months clipped to a typical surprise, flat."""
-    return RobustSmoothing.run(history.totals).level(len(history))
-
-
 def _theta_drift(slope: float, alpha: float, n: int, horizon: int) -> float:
     """Theta's drift: half the linear trend's slope over the SES horizon (Hyndman & Billah 2003)."""
     return slope / 2 * (horizon - 1 + 1 / alpha - (1 - alpha) ** n / alpha)
 
 
+def _slope(values: np.ndarray) -> float:
+    """The least-squares slope of values against 0..n-1 (0 for two points or fewer)."""
+    if len(values) <= 2:
+        return 0.0
+    x = np.arange(len(values)) - (len(values) - 1) / 2
+    return float(x @ (values - values.mean()) / (x @ x))
+
+
+def _smoothed(smooth: RobustSmoothing, name: str, o: int, horizon: int) -> float:
+    """A robust smoother's forecast ``horizon`` months after values[:o], from the one pass's row o."""
+    column = smooth.best[o]
+    if name == "robust_three_month_mean":
+        return float(smooth.cleaned[max(o - 3, 0):o, column].mean())
+    level = float(smooth.levels[o, column])
+    if name == "robust_theta":
+        return level + _theta_drift(_slope(smooth.cleaned[:o, column]), smooth.alpha(o), o, horizon)
+    return level
+
+
+def robust_ses(history: MonthHistory, horizon: int) -> float:
+    """Robust exponential smoothing: the level with one-off months clipped to a typical surprise, flat."""
+    return _smoothed(RobustSmoothing.run(history.totals), "robust_ses", len(history), horizon)
+
+
 def robust_theta(history: MonthHistory, horizon: int) -> float:
     """The Theta method on the cleaned series: robust SES plus half the cleaned months' linear trend."""
-    n = len(history)
-    smooth = RobustSmoothing.run(history.totals)
-    cleaned = smooth.cleaned[:, smooth.best[n]]
-    slope = float(np.polyfit(np.arange(n), cleaned, 1)[0]) if n > 2 else 0.0
-    return smooth.level(n) + _theta_drift(slope, smooth.alpha(n), n, horizon)
+    return _smoothed(RobustSmoothing.run(history.totals), "robust_theta", len(history), horizon)
 
 
 def robust_three_month_mean(history: MonthHistory, horizon: int) -> float:
     """The mean of the last three cleaned months: a one-off month counts as a typical surprise."""
-    n = len(history)
-    smooth = RobustSmoothing.run(history.totals)
-    return float(smooth.cleaned[max(n - 3, 0):n, smooth.best[n]].mean())
+    return _smoothed(RobustSmoothing.run(history.totals), "robust_three_month_mean", len(history), horizon)
+
+
+ROBUST_SMOOTHERS = ("robust_ses", "robust_theta", "robust_three_month_mean")
+
+
+def _on_prefixes(smooth: RobustSmoothing, name: str) -> Callable[[MonthHistory, int], float]:
+    """The smoother ``name`` for any prefix of the series ``smooth`` ran on, read from its row (no new run)."""
+    return lambda prefix, horizon: _smoothed(smooth, name, len(prefix), horizon)
 
 
 MonthMethod = Callable[[MonthHistory, int], float]
@@ -310,21 +331,13 @@ def _one_step_forecasts(history: MonthHistory, judged: list[int]) -> dict[str, n
     origins = np.array(judged)
     theta_drift = slopes[origins] / 2 * (1 / alphas[origins] - (1 - alphas[origins]) ** origins / alphas[origins])
     smooth = RobustSmoothing.run(values)
-    columns = smooth.best[origins]
-    robust_levels = smooth.levels[origins, columns]
-    cleaned_slopes = np.array([_trend_slopes(smooth.cleaned[:o, c])[o] for o, c in zip(judged, columns, strict=True)])
-    robust_alphas = SES_ALPHAS[columns]
-    robust_drift = cleaned_slopes / 2 * (1 / robust_alphas - (1 - robust_alphas) ** origins / robust_alphas)
     return {
         "seasonal_naive": np.where(origins >= 12, values[np.maximum(origins - 12, 0)], values[origins - 1]),
         "three_month_mean": np.array([values[max(o - 3, 0):o].mean() for o in judged]),
         "ses": levels[origins],
         "theta": levels[origins] + theta_drift,
         "robust_level": _robust_levels(history, judged),
-        "robust_ses": robust_levels,
-        "robust_theta": robust_levels + robust_drift,
-        "robust_three_month_mean": np.array([smooth.cleaned[max(o - 3, 0):o, c].mean()
-                                             for o, c in zip(judged, columns, strict=True)]),
+        **{name: np.array([_smoothed(smooth, name, o, 1) for o in judged]) for name in ROBUST_SMOOTHERS},
     }
 
 
@@ -367,7 +380,9 @@ def month_select(history: MonthHistory, *, horizons: int, methods: dict[str, Mon
         raise ValueError(f"{len(history)} complete months; a backtest needs {MIN_MONTHS}")
     if methods is None:
         judged, every = month_backtest(history)
-        methods = {name: METHODS[name] for name in CANDIDATES}
+        smooth = RobustSmoothing.run(history.totals)  # every forecast below is from a prefix of this history
+        methods = {name: _on_prefixes(smooth, name) if name in ROBUST_SMOOTHERS else METHODS[name]
+                   for name in CANDIDATES}
         predicted = {name: every[name] for name in CANDIDATES}
     else:
         judged, predicted = month_backtest(history, methods=methods)
