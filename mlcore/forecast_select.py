@@ -58,16 +58,16 @@ _PHI_K = 0.5 * (1 + math.erf(HUBER_K / math.sqrt(2)))
 HUBER_CONSISTENCY = (2 * _PHI_K - 1) - 2 * HUBER_K * math.exp(-HUBER_K ** 2 / 2) / math.sqrt(2 * math.pi) \
     + HUBER_K ** 2 * 2 * (1 - _PHI_K)
 
-LABELS = {
+LABELS = {  # shown on the forecast page: what each method looks at, in the person's words
     "seasonal_naive": "the same month last year",
-    "three_month_mean": "the mean of the last 3 months",
-    "ses": "exponential smoothing",
-    "theta": "the Theta method",
+    "three_month_mean": "your last 3 months' average",
+    "ses": "your recent months, the newest counting most",
+    "theta": "your recent months with their trend",
     "robust_level": "your typical month over the last year",
-    "robust_ses": "exponential smoothing with one-off months damped",
-    "robust_theta": "the Theta method with one-off months damped",
-    "robust_three_month_mean": "the last 3 months with one-off months damped",
-    "prophet": "Prophet",
+    "robust_ses": "your recent months, the newest counting most, one-off months set aside",
+    "robust_theta": "your recent months with their trend, one-off months set aside",
+    "robust_three_month_mean": "your last 3 months' average, one-off months set aside",
+    "prophet": "your weekly and yearly patterns",
 }
 
 

@@ -68,6 +68,9 @@ def test_the_page_says_which_methods_the_backtest_chose_and_when(client, owner):
     backtests = forecasting.BACKTESTS
     html = client.get(PAGE).content.decode()
     assert "The monthly total from " in html and "the closest on your last 4 months" in html
+    note = html.split("The monthly total from ")[1].split(", the closest")[0]
+    assert note.startswith(("the same month", "your ")) and " and " in note  # two methods, in the person's words
+    assert not any(word in html for word in ("Theta", "smoothing", "Prophet", "naive"))
     assert "Computed <time" in html
     assert "Learned from your history" in html and "Your recent average" not in html
     assert forecasting.BACKTESTS == backtests
