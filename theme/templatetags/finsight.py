@@ -10,6 +10,7 @@ from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
 from core.money import as_decimal, money_text
+from theme.nav import nav_entries
 
 register = template.Library()
 
@@ -73,7 +74,5 @@ def jinja(template_name: str, **context: object) -> SafeString:
 @register.simple_tag(takes_context=True)
 def main_nav(context: template.Context) -> list:
     """``{% main_nav as entries %}``: the main navigation's entries for this page (theme/nav.py)."""
-    from theme.nav import nav_entries  # noqa: PLC0415 - URL names are reversed once the URLconf is loaded
-
     return nav_entries(context.get("request"))
 
